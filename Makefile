@@ -1,0 +1,64 @@
+# The front door. `make` lists the targets; every target sets up .venv by itself.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= data
+PARAMS ?= params
+OUT ?= outputs
+JOBS ?= $(shell nproc)
+FORCE ?=
+EXECUTOR ?=
+CHROMIUM := /usr/bin/chromium
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help venv test lint check-data gallery reports lab bench stress clean requirements
+
+help: ## List the targets
+	@echo "Usage: make TARGET [DATA=data] [PARAMS=params] [OUT=outputs] [JOBS=n] [FORCE=1]"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@echo "Setting up $(VENV) from requirements.txt (first run only)..."
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
+	@touch $@
+
+venv: $(STAMP) ## Create or update the virtual environment
+
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests..."
+	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium > /dev/null
+
+test: $(STAMP) $(CHROMIUM) ## Run the tests (installs what they need)
+	$(BIN)/pytest
+
+lint: $(STAMP) ## Check the code with ruff
+	$(BIN)/ruff check .
+
+check-data: $(STAMP) ## Validate DATA and print what does not add up in the published figures
+	@$(BIN)/tfs check-data --data $(DATA)
+
+gallery: $(STAMP) ## Render every chart for every site into OUT/gallery/ (PNG)
+	@$(BIN)/tfs gallery --data $(DATA) --params $(PARAMS) --out $(OUT)
+
+reports: $(STAMP) ## Render every report to OUT/html/ (JOBS=n, FORCE=1)
+	@$(BIN)/tfs reports --data $(DATA) --params $(PARAMS) --out $(OUT) --jobs $(JOBS) \
+	  $(if $(FORCE),--force) $(if $(EXECUTOR),--executor $(EXECUTOR))
+
+lab: $(STAMP) ## Open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+clean: ## Remove everything generated (OUT)
+	rm -rf $(OUT)
+
+requirements: ## Re-pin requirements.txt from pyproject.toml (needs network)
+	@$(BIN)/pip install --quiet uv
+	@{ echo "# Pinned by 'make requirements' (uv pip compile pyproject.toml --extra dev); do not edit by hand."; \
+	  $(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet --no-header | sed '/^$$/d'; \
+	  echo "-e ."; } > requirements.txt.new && mv requirements.txt.new requirements.txt

@@ -1,0 +1,100 @@
+"""The command line behind the Makefile: `tfs check-data`, `tfs gallery`, `tfs reports`.
+
+Bad input ends with its message and exit status 2, never a traceback; a
+traceback is left for bugs.
+"""
+
+import argparse
+import signal
+import sys
+import textwrap
+from pathlib import Path
+
+from helpers.errors import InputError, Problem
+from helpers.paths import DATA, OUTPUTS, PARAMS
+
+EXIT_BAD_INPUT = 2
+
+
+def check_data(args: argparse.Namespace) -> int:
+    """Prints the findings about the published figures; returns 0 when the data are valid."""
+    from helpers.checks import findings_table, run_checks
+    from helpers.denominators import respondents
+    from helpers.load import COLUMNS, load_all, shown
+
+    tallies = load_all(args.data)
+    findings = run_checks(tallies)
+    print(f"{shown(args.data)}: all {len(COLUMNS)} tables are valid.\n")
+    table = findings_table(findings)
+    counts = table["severity"].value_counts()
+    print(f"{len(findings)} findings about the published figures "
+          f"({', '.join(f'{n} {severity}' for severity, n in counts.items())}):\n")
+    for finding in findings:
+        row = f" row {finding.row}" if finding.row is not None else ""
+        print(f"[{finding.severity}] {finding.table}.csv{row}: {finding.where}")
+        print(f"    published: {finding.published}")
+        print(f"    the other figures give: {finding.implied}")
+        print(textwrap.fill(finding.explanation, width=96, initial_indent="    ",
+                            subsequent_indent="    "))
+        print()
+    print("Respondents inferred from the rounding of the percentages (not published):")
+    for record in respondents(tallies).itertuples():
+        n = "none" if record.n is None or str(record.n) == "<NA>" else record.n
+        print(f"    {record.table:<13} {record.group:<16} n = {n!s:<5} {record.status}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """Returns the argument parser of every subcommand."""
+    main = argparse.ArgumentParser(prog="tfs", description=__doc__.splitlines()[0])
+    commands = main.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check-data", help="validate data/ and print the findings")
+    check.add_argument("--data", type=Path, default=DATA, help="folder of CSV tables")
+    check.set_defaults(run=check_data)
+
+    gallery = commands.add_parser("gallery", help="render every chart for every site as PNG")
+    gallery.add_argument("--data", type=Path, default=DATA)
+    gallery.add_argument("--params", type=Path, default=PARAMS)
+    gallery.add_argument("--out", type=Path, default=OUTPUTS)
+    gallery.set_defaults(run=lambda args: _lazy("helpers.gallery", "main")(args))
+
+    reports = commands.add_parser("reports", help="render every report to HTML")
+    reports.add_argument("--data", type=Path, default=DATA)
+    reports.add_argument("--params", type=Path, default=PARAMS)
+    reports.add_argument("--out", type=Path, default=OUTPUTS)
+    reports.add_argument("--jobs", type=int, default=None, help="reports at once (default: cores)")
+    reports.add_argument("--force", action="store_true", help="render even if nothing changed")
+    reports.add_argument("--executor", default="", help="a dask scheduler address, or empty")
+    reports.set_defaults(run=lambda args: _lazy("helpers.render", "main")(args))
+    return main
+
+
+def _lazy(module: str, name: str):
+    """Returns a function from a module imported only when its command runs."""
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs one subcommand and returns its exit status."""
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `tfs check-data | head` ends quietly
+    args = parser().parse_args(argv)
+    try:
+        for option in ("data", "params"):
+            folder = getattr(args, option, None)
+            if folder is not None and not folder.is_dir():
+                raise InputError(Problem(str(folder), f"a folder of {option} files",
+                                         found="no such folder"))
+        return args.run(args)
+    except InputError as error:
+        problems = len(error.problems)
+        print(f"error: {problems} problem{'s' if problems > 1 else ''} with the input:",
+              file=sys.stderr)
+        print(textwrap.indent(str(error), "  "), file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())
