@@ -12,13 +12,14 @@ class Problem:
     row: int | None = None
     column: str | None = None
     found: str | None = None
+    column_word: str = "column"
 
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
             where += f", row {self.row}"
         if self.column is not None:
-            where += f", column '{self.column}'"
+            where += f", {self.column_word} '{self.column}'"
         found = f"found {self.found!r}; " if self.found is not None else ""
         return f"{where}: {found}expected {self.expected}"
 

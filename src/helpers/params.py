@@ -1,0 +1,91 @@
+"""A report's parameters (params/<slug>.yaml), checked before any kernel starts."""
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from helpers.errors import InputError, Problem
+from helpers.load import SLUG, shown
+
+
+class SiteParams(BaseModel):
+    """The parameters of one site's report, as papermill passes them to site_report.ipynb."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    site: str = Field(pattern=SLUG, description="slug: the file's name and a site of data/sites.csv")
+    name: str = Field(min_length=1, max_length=80, description="the site's name in the report")
+    place: str = Field(min_length=1, max_length=80, description="city and state")
+    focus: str = Field(min_length=1, max_length=200, description="the site's focus")
+    min_n: int = Field(ge=1, le=1000, description="flag figures resting on fewer responses")
+
+
+def read_params(path: Path) -> SiteParams:
+    """Returns the parameters of one YAML file, or raises InputError naming each bad key."""
+    where = shown(path)
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(Problem(where, "a YAML file of report parameters")) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        mark = getattr(error, "problem_mark", None)
+        raise InputError(Problem(where, "valid YAML: key: value lines",
+                                 row=mark.line + 1 if mark else None,
+                                 found=str(getattr(error, "problem", error)))) from None
+    if not isinstance(raw, dict):
+        raise InputError(Problem(where, "key: value lines (site, name, place, focus, min_n)",
+                                 found=type(raw).__name__ if raw is not None else "an empty file"))
+    try:
+        params = SiteParams(**{str(key): value for key, value in raw.items()})
+    except ValidationError as error:
+        raise InputError([
+            Problem(where, _expected(detail), column=".".join(map(str, detail["loc"])) or None,
+                    found=None if detail["type"] == "missing" else repr(detail.get("input")),
+                    column_word="key")
+            for detail in error.errors()
+        ]) from None
+    if params.site != Path(path).stem:
+        raise InputError(Problem(where, f"site: {Path(path).stem}, the same as the file's name",
+                                 column="site", found=params.site, column_word="key"))
+    return params
+
+
+def _expected(detail: dict) -> str:
+    """Returns what pydantic wanted, in words."""
+    fields = SiteParams.model_fields
+    kind = detail["type"]
+    if kind == "missing":
+        return "this key to be given"
+    if kind == "extra_forbidden":
+        return "only the keys " + ", ".join(fields)
+    if kind == "string_pattern_mismatch":
+        return "a slug of lower-case letters, digits and single hyphens"
+    return detail["msg"][0].lower() + detail["msg"][1:]
+
+
+def read_all_params(folder: Path, sites: list[str] | None = None) -> list[SiteParams]:
+    """Returns every params/*.yaml file's parameters, sorted by slug.
+
+    Args:
+        folder: the params folder.
+        sites: the slugs of the data's sites; a params file for any other site is refused.
+    """
+    problems, found = [], []
+    paths = sorted(Path(folder).glob("*.yaml"))
+    if not paths:
+        raise InputError(Problem(shown(folder), "one <site>.yaml file per site",
+                                 found="no .yaml files"))
+    for path in paths:
+        try:
+            params = read_params(path)
+        except InputError as error:
+            problems.extend(error.problems)
+            continue
+        if sites is not None and params.site not in sites:
+            problems.append(Problem(shown(path), "a site of data/sites.csv: " + ", ".join(sites),
+                                    column="site", found=params.site, column_word="key"))
+        found.append(params)
+    if problems:
+        raise InputError(problems)
+    return found
