@@ -104,42 +104,63 @@ def likert_chart(tallies: Tallies, section: str, min_n: int) -> charts.Chart:
                                section, min_n=min_n, name=name)
 
 
+def participation_chart(tallies: Tallies, site: str | None = None) -> charts.Chart | None:
+    """Returns participants by site and round, the site highlighted; None without counts for it."""
+    table = tallies.participants_by_site
+    if site is not None and not (table["site"] == site).any():
+        return None
+    return charts.participation_chart(table, "site", site_names(tallies), site)
+
+
+def site_comparison_chart(tallies: Tallies, site: str | None, min_n: int) -> charts.Chart | None:
+    """Returns the sites' improvement figures with intervals; None without figures for the site."""
+    improvements = tallies.improvements
+    if site is not None and not (improvements["site"] == site).any():
+        return None
+    return charts.site_comparison(improvements, respondent_counts(tallies, "improvements"),
+                                  site_names(tallies), site, min_n)
+
+
+def gap_chart(tallies: Tallies, site: str | None = None) -> charts.Chart | None:
+    """Returns the gaps to the all-sites figure (the site's only, when given); None without them."""
+    if site is not None and not (tallies.improvements["site"] == site).any():
+        return None
+    return charts.gap_chart(tallies.improvements, site_names(tallies), site)
+
+
+def involvement_chart(tallies: Tallies, min_n: int) -> charts.Chart | None:
+    """Returns the network-wide stakeholder-involvement dumbbell; None if it is not published."""
+    agree = involvement_agree(tallies)
+    if agree.empty:
+        return None
+    return charts.dumbbell(agree, respondent_counts(tallies, "likert"), min_n, "involvement")
+
+
 def site_charts(tallies: Tallies, site: str, min_n: int) -> list[charts.Chart]:
     """Returns every chart of a site's report."""
-    names = site_names(tallies)
-    found = []
-    if (tallies.participants_by_site["site"] == site).any():
-        found.append(charts.participation_chart(tallies.participants_by_site, "site", names, site))
-    if (tallies.improvements["site"] == site).any():
-        found.append(charts.site_comparison(tallies.improvements,
-                                            respondent_counts(tallies, "improvements"), names,
-                                            site, min_n))
-        found.append(charts.gap_chart(tallies.improvements, names, site))
-    return found + network_involvement_charts(tallies, min_n)
-
-
-def network_involvement_charts(tallies: Tallies, min_n: int) -> list[charts.Chart]:
-    """Returns the network-wide stakeholder-involvement charts."""
-    counts = respondent_counts(tallies, "likert")
-    found = []
-    if not tallies.involvement.empty:
-        found.append(charts.dumbbell(involvement_agree(tallies), counts, min_n, "involvement"))
-    return found
+    made = [participation_chart(tallies, site), site_comparison_chart(tallies, site, min_n),
+            gap_chart(tallies, site), involvement_chart(tallies, min_n)]
+    return [chart for chart in made if chart is not None]
 
 
 def network_charts(tallies: Tallies, min_n: int) -> list[charts.Chart]:
     """Returns every chart of the network overview."""
-    names = site_names(tallies)
     counts = respondent_counts(tallies, "likert")
-    return [
+    made = [
         charts.participation_chart(tallies.participants_by_level, "stakeholder_group", {},
                                    name="participation-levels"),
-        charts.participation_chart(tallies.participants_by_site, "site", names),
-        charts.site_comparison(tallies.improvements, respondent_counts(tallies, "improvements"),
-                               names, None, min_n),
-        charts.gap_chart(tallies.improvements, names),
-        charts.gap_heatmap(tallies.improvements, names),
-        *network_involvement_charts(tallies, min_n),
+        participation_chart(tallies),
+        site_comparison_chart(tallies, None, min_n),
+        gap_chart(tallies),
+        charts.gap_heatmap(tallies.improvements, site_names(tallies)),
+        involvement_chart(tallies, min_n),
         charts.dumbbell(likert_agree(tallies), counts, min_n, "likert-gaps"),
         *(likert_chart(tallies, section, min_n) for section in likert_sections(tallies)),
     ]
+    return [chart for chart in made if chart is not None]
+
+
+def main_disparity_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """Returns the disparity table without the appendix measures, for a site's report."""
+    return table[["area", "all sites %", "highest", "lowest", "range (points)", "range ratio",
+                  "index of disparity (%)"]]

@@ -117,7 +117,7 @@ class Chart:
         return (
             f'<figure class="chart" id="chart-{self.name}">'
             f'<div class="chart-image">{svg}</div>'
-            f"<figcaption><strong>{html.escape(self.title)}</strong> "
+            f"<figcaption><strong>{html.escape(self.title.rstrip('.'))}.</strong> "
             f"{html.escape(self.description)}</figcaption>"
             f"<details><summary>The numbers behind this chart</summary>{table}</details>"
             "</figure>"
@@ -145,6 +145,11 @@ def _wrap(text: str, width: int = 34) -> str:
 
 def _points(value: float) -> str:
     return f"{value:+.1f}".replace("-", "−")
+
+
+def _whole(value: float) -> str:
+    """Returns a signed whole number of points, with no sign on zero."""
+    return "0" if round(value) == 0 else f"{value:+.0f}"
 
 
 def _n_note(n: int | None, inferred: bool = True) -> str:
@@ -570,7 +575,7 @@ def dumbbell(
         for group in ("organizational", "community"):
             axis.plot(getattr(row, group), y, marker=GROUP_MARKERS[group], markersize=10,
                       color=GROUP_COLOURS[group], zorder=2, linestyle="")
-        interval = "" if math.isnan(row.low) else f" (95% CI {row.low:+.0f} to {row.high:+.0f})"
+        interval = "" if math.isnan(row.low) else f" (95% CI {_whole(row.low)} to {_whole(row.high)})"
         axis.text(103, y, f"{_points(row.gap)} pts{interval}".replace("-", "−"), va="center",
                   fontsize=9.5, color=TEXT)
     axis.set_yticks(range(len(data)))
@@ -637,7 +642,7 @@ def participation_chart(
         values = parts[parts["round"] == round_].set_index(row_key)["participants"]
         for y, row in enumerate(rows):
             value = int(values.get(row, 0))
-            colour = FOCUS if row == focus else (CONTEXT if focus else CATEGORY[3])
+            colour = FOCUS if row == focus or not focus else CONTEXT
             axis.barh(y, value, height=0.62, color=colour)
             axis.text(value + largest * 0.03, y, str(value), va="center", fontsize=9.5,
                       fontweight="bold" if row == focus else "normal")

@@ -256,11 +256,11 @@ def published_averages(tallies: Tallies) -> list:
             continue
         row = improvements[(improvements["area"] == area)
                            & (improvements["site"] == ALL_SITES)].index[0]
-        implied = f"unweighted mean {unweighted[i]:.2f}%"
+        implied = f"unweighted mean {unweighted[i]:.1f}%"
         if by_survey is not None:
-            implied += f"; weighted by survey participants {by_survey[i]:.2f}%"
+            implied += f"; weighted by survey participants {by_survey[i]:.1f}%"
         if best is not None:
-            implied += f"; closest plausible weighting {best[i]:.2f}%"
+            implied += f"; closest plausible weighting {best[i]:.1f}%"
         findings.append(Finding(
             check="published average", table="improvements", row=int(row),
             where=f"average: all TFS sites — {area}",

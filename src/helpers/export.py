@@ -1,0 +1,86 @@
+"""Executed notebooks to staff HTML with nbconvert and the package's `tfs` template."""
+
+import html
+import re
+
+import jinja2
+import nbformat
+from nbconvert import HTMLExporter
+
+from helpers.paths import TEMPLATES
+from helpers.report import HEADLINE_KEY
+
+HEADING = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+TAGS = re.compile(r"<[^>]+>")
+
+
+def exporter() -> HTMLExporter:
+    """Returns an HTML exporter that shows outputs and markdown only, through the tfs template."""
+    return HTMLExporter(
+        template_name="tfs",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
+
+
+def headline_of(notebook: nbformat.NotebookNode) -> str:
+    """Returns the headline the notebook displayed for the index page, or ""."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("metadata", {}).get(HEADLINE_KEY)
+            if text:
+                return str(text)
+    return ""
+
+
+def footer(report, facts: dict) -> str:
+    """Returns the provenance footer: parameters, data fingerprint, commit and time."""
+    parameters = "".join(
+        f"<tr><th scope='row'>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+        for k, v in report.parameters.items() if k != "data_dir"
+    )
+    return (
+        "<dl>"
+        "<dt>Source</dt><dd>Together for Students learning brief, year two: interview, "
+        "focus-group and survey tallies as published.</dd>"
+        f"<dt>Data fingerprint</dt><dd>{html.escape(facts['data'])} (SHA-256 of the data files)</dd>"
+        f"<dt>Code version</dt><dd>git commit {html.escape(facts['commit'])}</dd>"
+        f"<dt>Generated</dt><dd>{html.escape(facts['generated'])}</dd>"
+        "</dl>"
+        + (f"<table class='parameters'><caption>Parameters</caption>{parameters}</table>"
+           if parameters else "")
+    )
+
+
+def table_of_contents(page: str) -> str:
+    """Returns the page with its <!--TOC--> marker replaced by links to every h2."""
+    links = "".join(
+        f'<li><a href="#{anchor}">{TAGS.sub("", text).strip()}</a></li>'
+        for anchor, text in HEADING.findall(page)
+    )
+    return page.replace("<!--TOC-->", f"<ol>{links}</ol>", 1)
+
+
+def export_html(notebook: nbformat.NotebookNode, report, facts: dict) -> str:
+    """Returns the executed notebook as one self-contained HTML page."""
+    resources = {"tfs": {"title": f"Together for Students: {report.title}",
+                         "footer": footer(report, facts)}}
+    page, _ = exporter().from_notebook_node(notebook, resources=resources)
+    return table_of_contents(page)
+
+
+INDEX = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, keep_trailing_newline=True
+)
+
+
+def write_index(path, records: list[dict]) -> None:
+    """Writes index.html: every report with its status, date and headline."""
+    from helpers.render import write_atomically
+
+    css = (TEMPLATES / "tfs" / "report.css").read_text(encoding="utf-8")
+    page = INDEX.get_template("index.html.j2").render(records=records, css=css)
+    write_atomically(path, page.encode("utf-8"))

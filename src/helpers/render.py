@@ -1,0 +1,356 @@
+"""`make reports`: execute every notebook with papermill, export it with nbconvert, keep it current.
+
+The renderer knows notebooks, parameters and files, not survey questions. For each
+report it hashes what the HTML depends on (the notebook, its parameters, the data
+files, the helper package and requirements.txt) and renders only what changed.
+Reports run in parallel on an executor compatible with concurrent.futures (local
+processes by default, a Dask cluster on request). A report that fails leaves its
+previous HTML in place, keeps the executed notebook with the error under
+OUT/notebooks/, and is marked failed in the index. Files are written to a temporary
+name and renamed, so a reader never sees half a report.
+
+This module imports only the standard library at the top: a run with nothing to do
+must finish in well under a second.
+"""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import Executor, as_completed
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from helpers.errors import InputError, Problem
+from helpers.paths import NOTEBOOKS, PACKAGE, ROOT
+
+STATE = "state.json"
+LOCK = ".render.lock"
+SITE_NOTEBOOK = "site_report.ipynb"
+NETWORK = ("network", "network_overview.ipynb", "Network overview")
+QUALITY = ("data-quality", "data_quality.ipynb", "Data quality")
+
+
+@dataclass(frozen=True)
+class Report:
+    """One HTML report to render: which notebook, with which parameters, into which file."""
+
+    name: str
+    title: str
+    notebook: Path
+    parameters: dict
+    inputs: tuple[Path, ...] = ()  # files beside the notebook that the report depends on
+
+    def fingerprint(self, shared: str) -> str:
+        """Returns a hash of everything this report's HTML depends on."""
+        digest = hashlib.sha256(shared.encode())
+        digest.update(self.notebook.read_bytes())
+        digest.update(json.dumps(self.parameters, sort_keys=True).encode())
+        for path in self.inputs:
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+
+@dataclass
+class Result:
+    """What became of one report."""
+
+    name: str
+    title: str
+    status: str  # "ok", "failed" or "unchanged"
+    seconds: float = 0.0
+    headline: str = ""
+    error: str = ""
+    fingerprint: str = ""
+    rendered_at: str = ""
+
+
+def files_hash(paths) -> str:
+    """Returns one hash over the files' relative names and contents, in a stable order."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def data_fingerprint(data: Path) -> str:
+    """Returns the hash of the data folder's CSV files, as shown in each report's footer."""
+    return files_hash(Path(data).glob("*.csv"))
+
+
+def code_fingerprint() -> str:
+    """Returns the hash of the helper package and the pinned requirements."""
+    package = [p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    requirements = ROOT / "requirements.txt"
+    return files_hash(package + ([requirements] if requirements.exists() else []))
+
+
+def plan(data: Path, params: Path, notebooks: Path = NOTEBOOKS) -> list[Report]:
+    """Returns the reports to render: the network overview, data quality, and one per params file.
+
+    Only reads file names and YAML here; validation comes in :func:`validate`.
+    """
+    data = str(Path(data).resolve())
+    reports = [
+        Report(NETWORK[0], NETWORK[2], notebooks / NETWORK[1], {"data_dir": data}),
+        Report(QUALITY[0], QUALITY[2], notebooks / QUALITY[1], {"data_dir": data}),
+    ]
+    for path in sorted(Path(params).glob("*.yaml")):
+        reports.append(Report(path.stem, path.stem, notebooks / SITE_NOTEBOOK,
+                              {"data_dir": data}, inputs=(path,)))
+    return reports
+
+
+def validate(reports: list[Report], data: Path, params: Path) -> list[Report]:
+    """Returns the reports with their parameters checked, or raises InputError.
+
+    Loads and validates the data, then every params file against the data's sites,
+    before any kernel starts.
+    """
+    from helpers.load import load_all
+    from helpers.params import read_all_params
+
+    tallies = load_all(data)
+    sites = {p.site: p for p in read_all_params(params, list(tallies.sites["site"]))}
+    network_min_n = min((p.min_n for p in sites.values()), default=10)
+    checked = []
+    for report in reports:
+        if report.name in sites:
+            site = sites[report.name]
+            checked.append(Report(report.name, site.name, report.notebook,
+                                  {**site.model_dump(), **report.parameters}, report.inputs))
+        elif report.name == NETWORK[0]:
+            checked.append(Report(report.name, report.title, report.notebook,
+                                  {**report.parameters, "min_n": network_min_n}, report.inputs))
+        else:
+            checked.append(report)
+    return checked
+
+
+def read_state(out: Path) -> dict:
+    """Returns what the last runs recorded about each report, by name."""
+    path = Path(out) / STATE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Writes to a temporary file beside the target and renames it over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)
+
+
+def provenance(data: Path) -> dict:
+    """Returns what every report's footer states: data fingerprint, git commit and the time.
+
+    The time is SOURCE_DATE_EPOCH when set, else the commit's time, so that the same
+    inputs give the same bytes.
+    """
+    commit, committed = "not under git", None
+    try:
+        line = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %ct"],
+                              capture_output=True, text=True, timeout=10, check=True).stdout.split()
+        commit, committed = line[0], int(line[1])
+    except (OSError, subprocess.SubprocessError, IndexError, ValueError):
+        pass
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    stamp = int(epoch) if epoch and epoch.isdigit() else committed
+    when = (datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d %H:%M UTC") if stamp is not None
+            else "not recorded")
+    return {"data": data_fingerprint(data)[:12], "commit": commit, "generated": when}
+
+
+def render_one(report: Report, out: Path, facts: dict, fingerprint: str) -> Result:
+    """Executes one notebook and exports it; returns the outcome. Runs in a worker process."""
+    import papermill
+
+    from helpers.export import export_html, headline_of
+
+    out = Path(out)
+    started = time.perf_counter()
+    executed = out / "notebooks" / f"{report.name}.ipynb"
+    failed = out / "notebooks" / f"{report.name}.failed.ipynb"
+    temporary = executed.with_name(f".{report.name}.{os.getpid()}.tmp.ipynb")
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    result = Result(report.name, report.title, "ok", fingerprint=fingerprint,
+                    rendered_at=facts["generated"])
+    try:
+        notebook = papermill.execute_notebook(
+            str(report.notebook), str(temporary), parameters=report.parameters,
+            kernel_name="python3", progress_bar=False, log_output=False,
+            cwd=str(report.notebook.parent),
+        )
+        html = export_html(notebook, report, facts)
+        write_atomically(out / "html" / f"{report.name}.html", html.encode("utf-8"))
+        os.replace(temporary, executed)
+        failed.unlink(missing_ok=True)
+        result.headline = headline_of(notebook)
+    except papermill.PapermillExecutionError as error:
+        os.replace(temporary, failed)
+        result.status, result.error = "failed", f"{error.ename}: {error.evalue}".strip()
+    except Exception as error:  # a report must not take the others down; the summary says why
+        if temporary.exists():
+            os.replace(temporary, failed)
+        result.status, result.error = "failed", f"{type(error).__name__}: {error}"
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def local_executor(jobs: int) -> Executor:
+    """Returns a pool of local worker processes."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+
+
+def executor_for(address: str, jobs: int) -> Executor:
+    """Returns the executor to render on: local processes, or a Dask cluster's client when an
+    address such as tcp://host:8786 is given (its futures are concurrent.futures-compatible)."""
+    if not address:
+        return local_executor(jobs)
+    from distributed import Client
+
+    return Client(address).get_executor()
+
+
+def render_all(
+    data: Path,
+    params: Path,
+    out: Path,
+    jobs: int | None = None,
+    force: bool = False,
+    executor: Executor | None = None,
+    notebooks: Path = NOTEBOOKS,
+    progress: bool = True,
+) -> list[Result]:
+    """Renders every report that changed (every report with force) and writes the index.
+
+    Returns one Result per report, "unchanged" for those skipped. Raises InputError,
+    before any kernel starts, when the data or parameters are bad.
+    """
+    out = Path(out)
+    reports = plan(data, params, notebooks)
+    shared = data_fingerprint(data) + code_fingerprint()
+    state = read_state(out)
+    prints = {r.name: r.fingerprint(shared) for r in reports}
+    stale = [r for r in reports if force or _needs_render(r, prints[r.name], state, out)]
+    results = {r.name: Result(**_known(state[r.name], r)) for r in reports
+               if r not in stale and r.name in state}
+    if stale:
+        stale = {r.name: r for r in validate(stale, data, params)}
+        facts = provenance(data)
+        owned = executor is None
+        executor = executor or local_executor(jobs or os.cpu_count() or 1)
+        try:
+            futures = {executor.submit(render_one, report, out.resolve(), facts, prints[name]): name
+                       for name, report in stale.items()}
+            for result in _with_progress(as_completed(futures), len(futures), progress):
+                results[result.name] = result
+        finally:
+            if owned:
+                executor.shutdown()
+        for name, result in results.items():
+            if result.status != "unchanged":
+                state[name] = asdict(result)
+        state = {name: state[name] for name in prints if name in state}
+        write_atomically(out / STATE, json.dumps(state, indent=1, sort_keys=True).encode())
+        from helpers.export import write_index
+
+        write_index(out / "html" / "index.html", [state[r.name] for r in reports if r.name in state])
+    return [results[r.name] for r in reports if r.name in results]
+
+
+def _needs_render(report: Report, fingerprint: str, state: dict, out: Path) -> bool:
+    known = state.get(report.name, {})
+    html = out / "html" / f"{report.name}.html"
+    return known.get("fingerprint") != fingerprint or known.get("status") != "ok" or not html.exists()
+
+
+def _known(record: dict, report: Report) -> dict:
+    fields = {k: v for k, v in record.items() if k in Result.__dataclass_fields__}
+    return {**fields, "name": report.name, "status": "unchanged", "seconds": 0.0}
+
+
+def _with_progress(futures, total: int, show: bool):
+    """Yields each finished report's Result, showing a progress bar on a terminal."""
+    if not show:
+        for future in futures:
+            yield future.result()
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("Rendering reports"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("{task.description}"))
+    with Progress(*columns, transient=False) as bar:
+        task = bar.add_task("", total=total)
+        for future in futures:
+            result = future.result()
+            bar.update(task, advance=1, description=f"{result.name}: {result.status}")
+            yield result
+
+
+def print_summary(results: list[Result], out: Path) -> None:
+    """Prints a table of reports with their status and seconds."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=None, show_edge=False)
+    for column in ("report", "status", "seconds", "detail"):
+        table.add_column(column, justify="right" if column == "seconds" else "left")
+    for result in results:
+        detail = result.error if result.status == "failed" else result.headline
+        style = {"failed": "bold red", "ok": "green"}.get(result.status, "dim")
+        table.add_row(result.name, f"[{style}]{result.status}[/]",
+                      f"{result.seconds:.1f}" if result.status != "unchanged" else "–",
+                      detail[:90])
+    console = Console(width=140)
+    console.print(table)
+    console.print(f"Open {Path(out) / 'html' / 'index.html'}")
+
+
+def main(args) -> int:
+    """Runs `tfs reports`; returns 0, 1 if any report failed, 2 for bad input, 3 if busy."""
+    from filelock import FileLock, Timeout
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = FileLock(str(out / LOCK), timeout=0)
+        lock.acquire()
+    except Timeout:
+        print(f"error: another `make reports` is rendering into {out}/; wait for it to finish.",
+              file=sys.stderr)
+        return 3
+    try:
+        if not Path(args.params).is_dir():
+            raise InputError(Problem(str(args.params), "a folder of <site>.yaml files",
+                                     found="no such folder"))
+        started = time.perf_counter()
+        executor = executor_for(args.executor, args.jobs) if args.executor else None
+        results = render_all(Path(args.data), Path(args.params), out, args.jobs, args.force,
+                             executor, progress=sys.stderr.isatty())
+        rendered = [r for r in results if r.status != "unchanged"]
+        if not rendered:
+            print(f"Nothing to render: all {len(results)} reports are up to date "
+                  f"(FORCE=1 renders them again). {out / 'html' / 'index.html'}")
+            return 0
+        print_summary(results, out)
+        failed = [r for r in results if r.status == "failed"]
+        print(f"{len(rendered) - len(failed)} rendered, {len(failed)} failed, "
+              f"{len(results) - len(rendered)} unchanged in {time.perf_counter() - started:.1f} s.")
+        for result in failed:
+            print(f"error: {result.name} failed: {result.error}\n"
+                  f"  its previous HTML is kept; the notebook with the error is "
+                  f"{out / 'notebooks' / (result.name + '.failed.ipynb')}", file=sys.stderr)
+        return 1 if failed else 0
+    finally:
+        lock.release()
