@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 from helpers.errors import InputError, Problem
-from helpers.paths import DATA, OUTPUTS, PARAMS
+from helpers.paths import DATA, NOTEBOOKS, OUTPUTS, PARAMS
 
 EXIT_BAD_INPUT = 2
 
@@ -66,6 +66,7 @@ def parser() -> argparse.ArgumentParser:
     reports.add_argument("--jobs", type=int, default=None, help="reports at once (default: cores)")
     reports.add_argument("--force", action="store_true", help="render even if nothing changed")
     reports.add_argument("--executor", default="", help="a dask scheduler address, or empty")
+    reports.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help=argparse.SUPPRESS)
     reports.set_defaults(run=lambda args: _lazy("helpers.render", "main")(args))
     return main
 

@@ -1,9 +1,9 @@
 """Executed notebooks to staff HTML with nbconvert and the package's `tfs` template."""
 
+import functools
 import html
 import re
 
-import jinja2
 import nbformat
 from nbconvert import HTMLExporter
 
@@ -14,6 +14,7 @@ HEADING = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 TAGS = re.compile(r"<[^>]+>")
 
 
+@functools.cache
 def exporter() -> HTMLExporter:
     """Returns an HTML exporter that shows outputs and markdown only, through the tfs template."""
     return HTMLExporter(
@@ -70,17 +71,3 @@ def export_html(notebook: nbformat.NotebookNode, report, facts: dict) -> str:
                          "footer": footer(report, facts)}}
     page, _ = exporter().from_notebook_node(notebook, resources=resources)
     return table_of_contents(page)
-
-
-INDEX = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, keep_trailing_newline=True
-)
-
-
-def write_index(path, records: list[dict]) -> None:
-    """Writes index.html: every report with its status, date and headline."""
-    from helpers.render import write_atomically
-
-    css = (TEMPLATES / "tfs" / "report.css").read_text(encoding="utf-8")
-    page = INDEX.get_template("index.html.j2").render(records=records, css=css)
-    write_atomically(path, page.encode("utf-8"))

@@ -168,48 +168,79 @@ def provenance(data: Path) -> dict:
     return {"data": data_fingerprint(data)[:12], "commit": commit, "generated": when}
 
 
-def render_one(report: Report, out: Path, facts: dict, fingerprint: str) -> Result:
-    """Executes one notebook and exports it; returns the outcome. Runs in a worker process."""
+def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
+               engine: str = "warm") -> Result:
+    """Executes one notebook and exports it; returns the outcome. Runs in a worker process.
+
+    engine "warm" runs the cells in this process (see helpers.engine); "kernel" starts a
+    Jupyter kernel as papermill does by default.
+    """
+    import nbformat
     import papermill
 
+    from helpers.engine import ENGINE_NAME
     from helpers.export import export_html, headline_of
 
     out = Path(out)
     started = time.perf_counter()
     executed = out / "notebooks" / f"{report.name}.ipynb"
     failed = out / "notebooks" / f"{report.name}.failed.ipynb"
-    temporary = executed.with_name(f".{report.name}.{os.getpid()}.tmp.ipynb")
-    executed.parent.mkdir(parents=True, exist_ok=True)
     result = Result(report.name, report.title, "ok", fingerprint=fingerprint,
                     rendered_at=facts["generated"])
     try:
         notebook = papermill.execute_notebook(
-            str(report.notebook), str(temporary), parameters=report.parameters,
+            str(report.notebook), None, parameters=report.parameters,
+            engine_name=ENGINE_NAME if engine == "warm" else None,
             kernel_name="python3", progress_bar=False, log_output=False,
             cwd=str(report.notebook.parent),
         )
         html = export_html(notebook, report, facts)
         write_atomically(out / "html" / f"{report.name}.html", html.encode("utf-8"))
-        os.replace(temporary, executed)
+        write_atomically(executed, nbformat.writes(notebook).encode("utf-8"))
         failed.unlink(missing_ok=True)
         result.headline = headline_of(notebook)
     except papermill.PapermillExecutionError as error:
-        os.replace(temporary, failed)
         result.status, result.error = "failed", f"{error.ename}: {error.evalue}".strip()
+        _keep_failed(failed, error)
     except Exception as error:  # a report must not take the others down; the summary says why
-        if temporary.exists():
-            os.replace(temporary, failed)
         result.status, result.error = "failed", f"{type(error).__name__}: {error}"
     result.seconds = time.perf_counter() - started
     return result
 
 
+def _keep_failed(path: Path, error) -> None:
+    """Writes the executed notebook with the error where the summary says it is."""
+    import nbformat
+
+    from helpers.engine import last_notebook
+
+    notebook = last_notebook()
+    text = nbformat.writes(notebook) if notebook is not None else str(error)
+    write_atomically(path, text.encode("utf-8"))
+
+
 def local_executor(jobs: int) -> Executor:
-    """Returns a pool of local worker processes."""
+    """Returns a pool of local worker processes, each forked from a warm server and used for one
+    report only: no imports paid twice, no state shared between reports."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["helpers.preload"])
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=1)
+
+
+_ISOLATED: Executor | None = None
+
+
+def render_isolated(report: Report, out: Path, facts: dict, fingerprint: str,
+                    engine: str = "warm") -> Result:
+    """Renders one report in a fresh warm process of this machine: what a Dask worker runs, so
+    that reports on a cluster are as isolated as local ones."""
+    global _ISOLATED
+    if _ISOLATED is None:
+        _ISOLATED = local_executor(os.cpu_count() or 1)
+    return _ISOLATED.submit(render_one, report, out, facts, fingerprint, engine).result()
 
 
 def executor_for(address: str, jobs: int) -> Executor:
@@ -219,7 +250,7 @@ def executor_for(address: str, jobs: int) -> Executor:
         return local_executor(jobs)
     from distributed import Client
 
-    return Client(address).get_executor()
+    return Client(address).get_executor(pure=False)
 
 
 def render_all(
@@ -231,6 +262,7 @@ def render_all(
     executor: Executor | None = None,
     notebooks: Path = NOTEBOOKS,
     progress: bool = True,
+    engine: str = "warm",
 ) -> list[Result]:
     """Renders every report that changed (every report with force) and writes the index.
 
@@ -246,12 +278,23 @@ def render_all(
     results = {r.name: Result(**_known(state[r.name], r)) for r in reports
                if r not in stale and r.name in state}
     if stale:
-        stale = {r.name: r for r in validate(stale, data, params)}
-        facts = provenance(data)
         owned = executor is None
-        executor = executor or local_executor(jobs or os.cpu_count() or 1)
+        if owned:
+            # Start the warm server now: it imports while this process validates the inputs.
+            executor = local_executor(jobs or os.cpu_count() or 1)
+            executor.submit(os.getpid)
         try:
-            futures = {executor.submit(render_one, report, out.resolve(), facts, prints[name]): name
+            stale = {r.name: r for r in validate(stale, data, params)}
+        except InputError:
+            if owned:
+                executor.shutdown(cancel_futures=True)
+            raise
+        facts = provenance(data)
+        try:
+            # A pool of ours runs each report in its own warm process already; any other
+            # executor (a Dask cluster) hands each report to such a process on its worker.
+            task = render_one if owned else render_isolated
+            futures = {executor.submit(task, report, out.resolve(), facts, prints[name], engine): name
                        for name, report in stale.items()}
             for result in _with_progress(as_completed(futures), len(futures), progress):
                 results[result.name] = result
@@ -263,10 +306,21 @@ def render_all(
                 state[name] = asdict(result)
         state = {name: state[name] for name in prints if name in state}
         write_atomically(out / STATE, json.dumps(state, indent=1, sort_keys=True).encode())
-        from helpers.export import write_index
-
         write_index(out / "html" / "index.html", [state[r.name] for r in reports if r.name in state])
     return [results[r.name] for r in reports if r.name in results]
+
+
+def write_index(path: Path, records: list[dict]) -> None:
+    """Writes index.html: every report with its status, date and headline."""
+    import jinja2
+
+    from helpers.paths import TEMPLATES
+
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                                     autoescape=True, keep_trailing_newline=True)
+    css = (TEMPLATES / "tfs" / "report.css").read_text(encoding="utf-8")
+    page = environment.get_template("index.html.j2").render(records=records, css=css)
+    write_atomically(path, page.encode("utf-8"))
 
 
 def _needs_render(report: Report, fingerprint: str, state: dict, out: Path) -> bool:
@@ -337,7 +391,7 @@ def main(args) -> int:
         started = time.perf_counter()
         executor = executor_for(args.executor, args.jobs) if args.executor else None
         results = render_all(Path(args.data), Path(args.params), out, args.jobs, args.force,
-                             executor, progress=sys.stderr.isatty())
+                             executor, notebooks=Path(args.notebooks), progress=sys.stderr.isatty())
         rendered = [r for r in results if r.status != "unchanged"]
         if not rendered:
             print(f"Nothing to render: all {len(results)} reports are up to date "
