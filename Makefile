@@ -15,7 +15,7 @@ EXECUTOR ?=
 CHROMIUM := /usr/bin/chromium
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv test lint check-data gallery reports lab bench stress clean requirements
+.PHONY: help venv test lint check-data gallery reports screenshots lab bench stress clean requirements
 
 help: ## List the targets
 	@echo "Usage: make TARGET [DATA=data] [PARAMS=params] [OUT=outputs] [JOBS=n] [FORCE=1]"
@@ -50,6 +50,12 @@ gallery: $(STAMP) ## Render every chart for every site into OUT/gallery/ (PNG)
 reports: $(STAMP) ## Render every report to OUT/html/ (JOBS=n, FORCE=1)
 	@$(BIN)/tfs reports --data $(DATA) --params $(PARAMS) --out $(OUT) --jobs $(JOBS) \
 	  $(if $(FORCE),--force) $(if $(EXECUTOR),--executor $(EXECUTOR))
+
+screenshots: $(STAMP) $(CHROMIUM) ## Open every report in headless Chromium, check it, save OUT/screenshots/
+	@$(BIN)/tfs screenshots --out $(OUT)
+
+stress: $(STAMP) ## Twenty forced renders in a row at JOBS=4, then two runs at once (OUT/stress/)
+	@$(BIN)/python -m helpers.stress --out $(OUT)/stress --runs 20 --jobs 4
 
 lab: $(STAMP) ## Open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/

@@ -10,14 +10,27 @@ import pytest
 
 from helpers.load import load_all
 from helpers.paths import DATA, PARAMS
+from helpers.render import render_all
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SITES = ["chicago", "dayton", "lehigh-valley", "memphis"]
+REPORTS = ["network", "data-quality", *SITES]
 
 
 @pytest.fixture(scope="session")
 def tallies():
     """The published tallies of data/."""
     return load_all(DATA)
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    """One full render of every report into a fresh folder, as `make reports` does:
+    (the output folder, the results, each report's HTML bytes)."""
+    out = tmp_path_factory.mktemp("out")
+    results = render_all(DATA, PARAMS, out, jobs=2, progress=False)
+    pages = {name: (out / "html" / f"{name}.html").read_bytes() for name in REPORTS}
+    return out, results, pages
 
 
 @pytest.fixture

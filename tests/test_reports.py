@@ -13,19 +13,7 @@ import pytest
 from helpers.paths import DATA, NOTEBOOKS, PARAMS, ROOT
 from helpers.render import render_all
 
-from .conftest import run_tfs
-
-SITES = ["chicago", "dayton", "lehigh-valley", "memphis"]
-REPORTS = ["network", "data-quality", *SITES]
-
-
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    """One full render of every report into a fresh folder, as `make reports` does."""
-    out = tmp_path_factory.mktemp("out")
-    results = render_all(DATA, PARAMS, out, jobs=2, progress=False)
-    pages = {name: (out / "html" / f"{name}.html").read_bytes() for name in REPORTS}
-    return out, results, pages
+from .conftest import REPORTS, SITES, run_tfs
 
 
 def page(rendered, name: str) -> str:

@@ -68,6 +68,10 @@ def parser() -> argparse.ArgumentParser:
     reports.add_argument("--executor", default="", help="a dask scheduler address, or empty")
     reports.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help=argparse.SUPPRESS)
     reports.set_defaults(run=lambda args: _lazy("helpers.render", "main")(args))
+    screenshots = commands.add_parser("screenshots",
+                                      help="open every report in Chromium, check it, screenshot it")
+    screenshots.add_argument("--out", type=Path, default=OUTPUTS)
+    screenshots.set_defaults(run=lambda args: _lazy("helpers.browser", "main")(args))
     return main
 
 

@@ -99,7 +99,11 @@ def plan(data: Path, params: Path, notebooks: Path = NOTEBOOKS) -> list[Report]:
         Report(NETWORK[0], NETWORK[2], notebooks / NETWORK[1], {"data_dir": data}),
         Report(QUALITY[0], QUALITY[2], notebooks / QUALITY[1], {"data_dir": data}),
     ]
-    for path in sorted(Path(params).glob("*.yaml")):
+    sites = sorted(Path(params).glob("*.yaml"))
+    if not sites:
+        raise InputError(Problem(str(params), "one <site>.yaml file per site",
+                                 found="no .yaml files"))
+    for path in sites:
         reports.append(Report(path.stem, path.stem, notebooks / SITE_NOTEBOOK,
                               {"data_dir": data}, inputs=(path,)))
     return reports

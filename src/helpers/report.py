@@ -260,8 +260,10 @@ def quality_headline(findings: list[Finding]) -> str:
     counts = pd.Series([f.severity for f in findings]).value_counts()
     if counts.empty:
         return "Every published figure we check adds up."
-    return (f"{len(findings)} places where the brief's figures disagree: "
-            + ", ".join(f"{n} {SEVERITY_WORDS.get(s, s).lower()}" for s, n in counts.items()) + ".")
+    phrases = {"inconsistent": ("does not add up", "do not add up"),
+               "unexplained": ("cannot be reproduced", "cannot be reproduced")}
+    return (f"{len(findings)} places where the brief's figures disagree: " + ", ".join(
+        f"{n} {phrases.get(s, (s, s))[n != 1]}" for s, n in counts.items()) + ".")
 
 
 def respondents_table(tallies: Tallies) -> pd.DataFrame:

@@ -1,0 +1,144 @@
+"""Opens every rendered report in headless Chromium, as a reader would, and reports what it sees.
+
+`make screenshots` (and the browser tests) use Playwright for Python driving Debian's
+chromium, with every request to another host blocked and recorded. For each page:
+console errors, requests that left the machine, images without alt text,
+table-of-contents links that do not land on a heading, whether printing to PDF
+works, and a full-page screenshot under OUT/screenshots/.
+"""
+
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+CHROMIUM = "/usr/bin/chromium"
+# As this machine's browser tests start Chromium: no background traffic, no sandbox as root.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+PAGE_CHECKS = """
+() => {
+  const unlabelled = [];
+  for (const svg of document.querySelectorAll('svg[role="img"], svg')) {
+    if (svg.closest('svg') !== svg) continue;
+    const label = svg.getAttribute('aria-label') || '';
+    if (svg.getAttribute('role') !== 'img' || label.trim().length === 0) unlabelled.push('svg');
+  }
+  for (const img of document.querySelectorAll('img')) {
+    if (!(img.getAttribute('alt') || '').trim()) unlabelled.push(img.getAttribute('src'));
+  }
+  const broken = [];
+  const links = [...document.querySelectorAll('nav.toc a')];
+  for (const a of links) {
+    const target = document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));
+    if (!target || !/^H[1-6]$/.test(target.tagName)) broken.push(a.getAttribute('href'));
+  }
+  return {unlabelled, broken, links: links.length, title: document.title,
+          height: document.documentElement.scrollHeight};
+}
+"""
+
+
+@dataclass
+class PageCheck:
+    """What a reader's browser saw on one page."""
+
+    name: str
+    title: str = ""
+    console_errors: list = field(default_factory=list)
+    outside_requests: list = field(default_factory=list)
+    unlabelled_images: list = field(default_factory=list)
+    broken_links: list = field(default_factory=list)
+    contents_links: int = 0
+    pdf_bytes: int = 0
+    screenshot: Path | None = None
+
+    @property
+    def problems(self) -> list[str]:
+        """Returns what a reader would trip over, in words; empty when the page is fine."""
+        found = [f"console error: {e}" for e in self.console_errors]
+        found += [f"request to another host: {u}" for u in self.outside_requests]
+        found += [f"image without alt text: {i}" for i in self.unlabelled_images]
+        found += [f"contents link to no heading: {link}" for link in self.broken_links]
+        if self.pdf_bytes < 1000:
+            found.append("printing to PDF gave no document")
+        return found
+
+
+def chromium_path() -> str:
+    """Returns Debian's chromium, which `make test` installs when it is missing."""
+    path = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
+    if path is None:
+        raise RuntimeError("chromium is not installed: `make test` installs it "
+                           "(apt-get install chromium)")
+    return path
+
+
+def check_reports(out: Path, names: list[str] | None = None, width: int = 1280) -> list[PageCheck]:
+    """Opens OUT/html/<name>.html for each report (all when names is None) and returns the checks;
+    saves a full-page screenshot of each under OUT/screenshots/."""
+    from playwright.sync_api import sync_playwright
+
+    html = Path(out) / "html"
+    pages = [html / f"{n}.html" for n in names] if names else sorted(html.glob("*.html"))
+    shots = Path(out) / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    results = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
+        try:
+            for path in pages:
+                results.append(_check_page(browser, path, shots, width))
+        finally:
+            browser.close()
+    return results
+
+
+def _check_page(browser, path: Path, shots: Path, width: int) -> PageCheck:
+    check = PageCheck(path.stem)
+    context = browser.new_context(viewport={"width": width, "height": 900}, offline=True)
+
+    def route(request_route):
+        url = request_route.request.url
+        if urlparse(url).scheme in ("file", "data", "about"):
+            request_route.continue_()
+        else:
+            check.outside_requests.append(url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda m: check.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: check.console_errors.append(str(error)))
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    seen = page.evaluate(PAGE_CHECKS)
+    check.title = seen["title"]
+    check.unlabelled_images = seen["unlabelled"]
+    check.broken_links = seen["broken"]
+    check.contents_links = seen["links"]
+    check.screenshot = shots / f"{path.stem}.png"
+    page.screenshot(path=str(check.screenshot), full_page=True)
+    page.emulate_media(media="print")
+    check.pdf_bytes = len(page.pdf(format="Letter"))
+    context.close()
+    return check
+
+
+def main(args) -> int:
+    """Runs `tfs screenshots`: checks every report of OUT and saves screenshots; returns 0 or 1."""
+    checks = check_reports(Path(args.out))
+    if not checks:
+        print(f"No reports in {Path(args.out) / 'html'}: run `make reports` first.", file=sys.stderr)
+        return 1
+    failed = False
+    for check in checks:
+        problems = check.problems
+        failed |= bool(problems)
+        status = "ok" if not problems else f"{len(problems)} problems"
+        print(f"{check.name:<15} {status:<12} PDF {check.pdf_bytes // 1024} KB, screenshot "
+              f"{check.screenshot}")
+        for problem in problems:
+            print(f"    {problem}")
+    return 1 if failed else 0

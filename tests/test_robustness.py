@@ -1,0 +1,162 @@
+"""Bad input, hostile labels and simultaneous runs through `tfs reports`, as `make reports` runs it.
+
+Every bad input ends with exit status 2, a message naming the file and the key, row
+or column, no traceback, and every previously rendered file exactly as it was.
+"""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers.paths import DATA, PARAMS
+from helpers.render import render_all
+
+from .conftest import run_tfs
+
+
+def snapshot(out: Path) -> dict:
+    return {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != ".render.lock"}
+
+
+@pytest.fixture
+def earlier(rendered, tmp_path) -> Path:
+    """A copy of a complete earlier render that a bad run must leave untouched."""
+    return Path(shutil.copytree(rendered[0], tmp_path / "out"))
+
+
+PARAMS_CASES = {
+    # case: (file name, its text, words the message must contain)
+    "unknown key": ("memphis.yaml", "colour: blue\n", "key 'colour'", "only the keys site, name"),
+    "missing key": ("memphis.yaml", None, "key 'focus'", "this key to be given"),
+    "wrong type": ("memphis.yaml", "min_n: ten\n", "key 'min_n'", "valid integer"),
+    "out of range": ("memphis.yaml", "min_n: 0\n", "key 'min_n'", "greater than or equal to 1"),
+    "slug not the file's name": ("memphis.yaml", "site: dayton\n", "key 'site'",
+                                 "site: memphis, the same as the file's name"),
+    "site not in the data": ("boston.yaml", "site: boston\n", "boston.yaml, key 'site'",
+                             "a site of data/sites.csv"),
+    "not a slug": ("Memphis City.yaml", "site: Memphis City\n", "key 'site'", "a slug of lower-case"),
+    "invalid YAML": ("memphis.yaml", "site: [memphis\n", "memphis.yaml", "valid YAML"),
+    "empty file": ("memphis.yaml", "", "found 'an empty file'", "key: value lines"),
+}
+
+
+def write_params(params: Path, name: str, text: str | None) -> None:
+    base = (PARAMS / "memphis.yaml").read_text()
+    if text is None:  # drop the focus line
+        body = "".join(line for line in base.splitlines(True) if not line.startswith("focus"))
+    elif text in ("", "site: [memphis\n"):
+        body = text
+    else:
+        key = text.split(":")[0]
+        body = "".join(line for line in base.splitlines(True)
+                       if not line.startswith(f"{key}:")) + text
+    (params / name).write_text(body)
+
+
+@pytest.mark.parametrize("case", PARAMS_CASES)
+def test_bad_params_stop_the_run_before_any_report(earlier, params_copy, case):
+    name, text, where, expected = PARAMS_CASES[case]
+    write_params(params_copy, name, text)
+    before = snapshot(earlier)
+    result = run_tfs("reports", "--out", earlier, "--params", params_copy, "--force")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+    assert name in result.stderr
+    assert where in result.stderr, result.stderr
+    assert expected in result.stderr, result.stderr
+    assert snapshot(earlier) == before
+
+
+DATA_CASES = {
+    "bad percentage": ("improvements.csv", "groups joining the work,dayton,20\n",
+                       "groups joining the work,dayton,2O\n", "row 8, column 'percent'"),
+    "unknown site": ("participants_by_site.csv", "dayton,R1,2\n", "daytona,R1,2\n",
+                     "row 6, column 'site'"),
+    "missing file": ("likert.csv", None, None, "likert.csv: expected a CSV file"),
+}
+
+
+@pytest.mark.parametrize("case", DATA_CASES)
+def test_bad_data_stop_the_run_before_any_report(earlier, data_copy, case):
+    name, old, new, expected = DATA_CASES[case]
+    if old is None:
+        (data_copy / name).unlink()
+    else:
+        (data_copy / name).write_text((data_copy / name).read_text().replace(old, new, 1))
+    before = snapshot(earlier)
+    result = run_tfs("reports", "--out", earlier, "--data", data_copy, "--force")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert expected in result.stderr
+    assert snapshot(earlier) == before
+
+
+@pytest.mark.parametrize(("option", "words"), [("--data", "a folder of data files"),
+                                               ("--params", "a folder of params files")])
+def test_a_missing_folder_is_named(earlier, tmp_path, option, words):
+    result = run_tfs("reports", "--out", earlier, option, tmp_path / "nowhere")
+    assert result.returncode == 2
+    assert f"nowhere: found 'no such folder'; expected {words}" in result.stderr
+
+
+def test_an_empty_params_folder_is_named(earlier, tmp_path):
+    (tmp_path / "params").mkdir()
+    result = run_tfs("reports", "--out", earlier, "--params", tmp_path / "params")
+    assert result.returncode == 2
+    assert "found 'no .yaml files'; expected one <site>.yaml file per site" in result.stderr
+
+
+def test_labels_from_data_and_params_are_shown_as_text(data_copy, params_copy, tmp_path):
+    statements = data_copy / "statements.csv"
+    statements.write_text(statements.read_text().replace(
+        "Parents involved", '<script>alert("parents")</script>'))
+    sites = data_copy / "sites.csv"
+    sites.write_text(sites.read_text().replace("Memphis,", "Memphis <b>bold</b>,").replace(
+        "memphis,Memphis", "memphis,Memphis <img src=x onerror=alert(1)>"))
+    for other in ("chicago", "dayton", "lehigh-valley"):
+        (params_copy / f"{other}.yaml").unlink()
+    memphis = params_copy / "memphis.yaml"
+    memphis.write_text(memphis.read_text().replace("focus: community schooling models",
+                                                   'focus: "<script>x()</script> schools"'))
+    results = render_all(data_copy, params_copy, tmp_path / "out", jobs=2, progress=False)
+    assert {r.status for r in results} == {"ok"}, [r.error for r in results]
+    for name in ("network", "memphis"):
+        html = (tmp_path / "out" / "html" / f"{name}.html").read_text()
+        assert "<script" not in html
+        assert "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
+        assert "<img src=x" not in html
+    network = (tmp_path / "out" / "html" / "network.html").read_text()
+    assert '&lt;script&gt;alert("parents")&lt;/script&gt;' in network
+    memphis_html = (tmp_path / "out" / "html" / "memphis.html").read_text()
+    assert "&lt;script&gt;x()&lt;/script&gt; schools" in memphis_html
+
+
+def test_two_runs_at_once_neither_crash_nor_corrupt(rendered, tmp_path):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "helpers.cli", "reports", "--out", str(out), "--jobs", "2"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    finished = [(run.wait(timeout=600), *run.communicate()) for run in runs]
+    codes = sorted(code for code, _, _ in finished)
+    assert codes in ([0, 0], [0, 3]), finished
+    if codes == [0, 3]:
+        busy = next(err for code, _, err in finished if code == 3)
+        assert "another `make reports` is rendering into" in busy
+    for name, page in rendered[2].items():
+        assert (out / "html" / f"{name}.html").read_bytes() == page
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_forced_renders_in_a_row_at_four_jobs_never_fail(rendered, tmp_path):
+    """The short form of `make stress` (twenty in a row)."""
+    out = tmp_path / "out"
+    for _ in range(2):
+        results = render_all(DATA, PARAMS, out, jobs=4, force=True, progress=False)
+        assert {r.status for r in results} == {"ok"}, [r.error for r in results]
+    for name, page in rendered[2].items():
+        assert (out / "html" / f"{name}.html").read_bytes() == page
