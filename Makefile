@@ -57,6 +57,9 @@ screenshots: $(STAMP) $(CHROMIUM) ## Open every report in headless Chromium, che
 stress: $(STAMP) ## Twenty forced renders in a row at JOBS=4, then two runs at once (OUT/stress/)
 	@$(BIN)/python -m helpers.stress --out $(OUT)/stress --runs 20 --jobs 4
 
+bench: $(STAMP) ## Time make reports against the plain papermill + nbconvert loop (takes minutes)
+	@$(BIN)/python -m helpers.bench
+
 lab: $(STAMP) ## Open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
 

@@ -151,7 +151,7 @@ def network_charts(tallies: Tallies, min_n: int) -> list[charts.Chart]:
                                    name="participation-levels"),
         participation_chart(tallies),
         site_comparison_chart(tallies, None, min_n),
-        gap_chart(tallies),
+        gap_chart(tallies) if len(tallies.sites) <= charts.MANY_SITES else None,
         charts.gap_heatmap(tallies.improvements, site_names(tallies)),
         involvement_chart(tallies, min_n),
         charts.dumbbell(likert_agree(tallies), counts, min_n, "likert-gaps"),

@@ -48,6 +48,7 @@ GROUP_MARKERS = {"organizational": "s", "community": "o"}
 SITE_MARKERS = ["o", "s", "D", "^", "v", "P", "X", "h"]
 TEXT = "#222222"
 FLAG = "†"
+MANY_SITES = 8  # beyond this, charts show other sites as context rather than one by one
 
 
 def use_house_style() -> None:
@@ -347,13 +348,14 @@ def site_comparison(
     sites = list(dict.fromkeys(data["site"]))
     figure, axes = _figure(9.2, 0.95 * len(areas) + 1.6)
     axis = axes[0, 0]
-    offsets = np.linspace(-0.22, 0.22, len(sites)) if len(sites) > 1 else [0.0]
+    many = len(sites) > MANY_SITES  # then: other sites as small grey dots, no whiskers, no legend
+    offsets = np.linspace(-0.22, 0.22, len(sites)) if len(sites) > 1 and not many else [0.0] * len(sites)
     flagged_sites = []
     for index, code in enumerate(sites):
         rows = data[data["site"] == code].set_index("area")
         focal = code == site
-        colour = FOCUS if focal or (site is None and len(sites) <= 6) else CONTEXT
-        if site is None:
+        colour = FOCUS if focal else CONTEXT
+        if site is None and not many:
             colour = CATEGORY[index % len(CATEGORY)]
         n = respondents.get(code)
         small = n is None or n < min_n
@@ -363,12 +365,15 @@ def site_comparison(
             if area not in rows.index:
                 continue
             row = rows.loc[area]
-            yy = y + offsets[index]
-            axis.plot([row["low"], row["high"]], [yy, yy], color=colour, linewidth=2.2 if focal else 1.3,
-                      alpha=1 if focal or site is None else 0.8, solid_capstyle="butt")
-            axis.plot(row["percent"], yy, marker=SITE_MARKERS[index % len(SITE_MARKERS)],
-                      markersize=9 if focal else 7, color=colour,
-                      markerfacecolor="white" if small else colour, markeredgewidth=1.6)
+            yy = y + offsets[index] + (0.25 if many and focal else 0)
+            if not many or focal:
+                axis.plot([row["low"], row["high"]], [yy, yy], color=colour,
+                          linewidth=2.2 if focal else 1.3, alpha=1 if focal or site is None else 0.8,
+                          solid_capstyle="butt")
+            axis.plot(row["percent"], yy, marker="o" if many else SITE_MARKERS[index % len(SITE_MARKERS)],
+                      markersize=9 if focal else (4 if many else 7), color=colour,
+                      alpha=0.6 if many and not focal else 1,
+                      markerfacecolor="white" if small and not many else colour, markeredgewidth=1.6)
             if focal:
                 axis.text(max(row["high"], row["percent"]) + 1.5, yy,
                           f"{row['percent']:.1f}% ({_points(row['gap'])} pts)", va="center",
@@ -387,13 +392,20 @@ def site_comparison(
     axis.grid(axis="x", color="#EEEEEE")
     axis.set_axisbelow(True)
     handles = [
+        Line2D([], [], marker="o", linestyle="", color=CONTEXT, markersize=5,
+               label=f"each of {len(sites)} sites")
+    ] if many else [
         Line2D([], [], marker=SITE_MARKERS[i % len(SITE_MARKERS)], linestyle="",
                color=(FOCUS if code == site else CONTEXT) if site else CATEGORY[i % len(CATEGORY)],
                markerfacecolor="white" if code in flagged_sites else None, markeredgewidth=1.6,
                markersize=8, label=site_names.get(code, code)
                + (f" {FLAG}" if code in flagged_sites else ""))
         for i, code in enumerate(sites)
-    ] + [Line2D([], [], color=TEXT, linestyle=(0, (2, 1.5)), label="all TFS sites (published)")]
+    ]
+    if many and site:
+        handles.append(Line2D([], [], marker="o", linestyle="", color=FOCUS, markersize=8,
+                              label=site_names.get(site, site)))
+    handles.append(Line2D([], [], color=TEXT, linestyle=(0, (2, 1.5)), label="all TFS sites (published)"))
     axis.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.45, 1.0 + 0.55 / len(areas)),
                 ncol=len(handles), handletextpad=0.3, columnspacing=1.0, fontsize=9.5)
 
@@ -403,7 +415,9 @@ def site_comparison(
                                   "gap": "gap (points)"}).round(1)
     title, description = _site_finding(data, site_names, site)
     note = (f" {FLAG} Fewer than {min_n} respondents (n inferred from rounding): "
-            + ", ".join(site_names.get(s, s) for s in flagged_sites) + ".") if flagged_sites else ""
+            + ", ".join(site_names.get(s, s) for s in flagged_sites[:MANY_SITES])
+            + (f" and {len(flagged_sites) - MANY_SITES} more" if len(flagged_sites) > MANY_SITES else "")
+            + ".") if flagged_sites else ""
     description += (" Whiskers are 95% Wilson intervals from the number of respondents inferred "
                     "from each site's rounding; the dashed line is the published all-sites figure."
                     + note)
@@ -497,6 +511,8 @@ def gap_heatmap(improvements: pd.DataFrame, site_names: dict[str, str]) -> Chart
     data = site_intervals(improvements, {}).dropna(subset=["gap"])
     grid = data.pivot(index="area", columns="site", values="gap")
     grid = grid.reindex(index=list(dict.fromkeys(data["area"])), columns=list(dict.fromkeys(data["site"])))
+    if grid.shape[1] > MANY_SITES:
+        return _gap_rows(grid, site_names)
     figure, axes = _figure(1.5 * grid.shape[1] + 3.4, 0.62 * grid.shape[0] + 1.4)
     axis = axes[0, 0]
     limit = max(10.0, float(np.nanmax(np.abs(grid.to_numpy())))) if grid.size else 10.0
@@ -530,6 +546,39 @@ def gap_heatmap(improvements: pd.DataFrame, site_names: dict[str, str]) -> Chart
                    "percentage points; teal is above, brown below, and every cell is labelled.")
     alt = (f"Grid of gaps to the all-sites figure: {grid.shape[1]} site"
            f"{'s' if grid.shape[1] != 1 else ''} by {grid.shape[0]} areas.")
+    return Chart("gap-grid", title, alt, description, table, figure)
+
+
+def _gap_rows(grid: pd.DataFrame, site_names: dict[str, str]) -> Chart:
+    """Returns the gap grid with one row per site, for networks too large for one per column."""
+    rows = grid.T
+    figure, axes = _figure(1.4 * rows.shape[1] + 3.0, 0.26 * rows.shape[0] + 1.4)
+    axis = axes[0, 0]
+    limit = max(10.0, float(np.nanmax(np.abs(rows.to_numpy())))) if rows.size else 10.0
+    from matplotlib.colors import LinearSegmentedColormap
+
+    cmap = LinearSegmentedColormap.from_list("brown-teal", [LIKERT_COLOURS["strongly disagree"], "#F5F5F5",
+                                                            LIKERT_COLOURS["strongly agree"]])
+    axis.imshow(rows.to_numpy(dtype=float), cmap=cmap, vmin=-limit, vmax=limit, aspect="auto")
+    for (y, x), value in np.ndenumerate(rows.to_numpy(dtype=float)):
+        if not math.isnan(value):
+            axis.text(x, y, _points(value), ha="center", va="center", fontsize=7.5,
+                      color="white" if abs(value) > 0.6 * limit else TEXT)
+    axis.set_xticks(range(rows.shape[1]))
+    axis.set_xticklabels([_wrap(_short(a), 16).capitalize() for a in rows.columns], fontsize=8.5)
+    axis.xaxis.tick_top()
+    axis.set_yticks(range(rows.shape[0]))
+    axis.set_yticklabels([site_names.get(s, s) for s in rows.index], fontsize=8)
+    axis.tick_params(length=0)
+    for side in axis.spines.values():
+        side.set_visible(False)
+    table = rows.round(1).rename(index=site_names).reset_index(names="site")
+    area, code = grid.abs().stack().idxmax()
+    title = (f"The largest gap to the all-sites figure is {site_names.get(code, code)} on "
+             f"{_short(area)} ({_points(grid.at[area, code])} points)")
+    description = ("Each cell is a site's figure minus the published all-sites figure, in "
+                   "percentage points; teal is above, brown below, and every cell is labelled.")
+    alt = f"Grid of gaps to the all-sites figure: {rows.shape[0]} sites by {rows.shape[1]} areas."
     return Chart("gap-grid", title, alt, description, table, figure)
 
 
@@ -635,7 +684,8 @@ def participation_chart(
     parts = data[(data[row_key] != TOTAL) & (data["round"] != TOTAL)]
     rounds = list(dict.fromkeys(parts["round"]))
     rows = list(dict.fromkeys(parts[row_key]))
-    figure, axes = _figure(2.9 * len(rounds) + 2.2, 0.5 * len(rows) + 1.5, ncols=len(rounds),
+    row_height = 0.5 if len(rows) <= MANY_SITES else 0.22
+    figure, axes = _figure(2.9 * len(rounds) + 2.2, row_height * len(rows) + 1.5, ncols=len(rounds),
                            sharey=True, gridspec_kw={"wspace": 0.15})
     largest = max(1, int(parts["participants"].max()))
     for axis, round_ in zip(axes[0], rounds, strict=True):

@@ -54,8 +54,15 @@ class ReportShell(InteractiveShell):
 
 
 def shell() -> ReportShell:
-    """Returns this process's shell, created on first use (in the forkserver when preloaded)."""
-    return ReportShell.instance(colors="nocolor")
+    """Returns this process's shell, created on first use (in the forkserver when preloaded).
+
+    Its history stays in memory: reports running side by side share no history file.
+    """
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    return ReportShell.instance(colors="nocolor", config=config)
 
 
 def run_cell(source: str, count: int) -> tuple[list, bool]:

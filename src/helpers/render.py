@@ -241,10 +241,37 @@ def render_isolated(report: Report, out: Path, facts: dict, fingerprint: str,
                     engine: str = "warm") -> Result:
     """Renders one report in a fresh warm process of this machine: what a Dask worker runs, so
     that reports on a cluster are as isolated as local ones."""
+    import multiprocessing
+
+    if multiprocessing.current_process().daemon:
+        # Dask's nanny starts workers as daemons, which may not start a process pool; start a
+        # fresh interpreter instead (set DASK_DISTRIBUTED__WORKER__DAEMON=False for warm ones).
+        return _render_in_subprocess(report, out, facts, fingerprint, engine)
     global _ISOLATED
     if _ISOLATED is None:
         _ISOLATED = local_executor(os.cpu_count() or 1)
     return _ISOLATED.submit(render_one, report, out, facts, fingerprint, engine).result()
+
+
+def _render_in_subprocess(report: Report, out: Path, facts: dict, fingerprint: str,
+                          engine: str) -> Result:
+    """Renders one report in a new Python process and returns its Result."""
+    import pickle
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="tfs-render-") as scratch:
+        task, answer = Path(scratch) / "task.pickle", Path(scratch) / "result.pickle"
+        task.write_bytes(pickle.dumps((report, out, facts, fingerprint, engine)))
+        code = ("import pickle, sys; from pathlib import Path; from helpers.render import render_one; "
+                "task, answer = map(Path, sys.argv[1:]); "
+                "answer.write_bytes(pickle.dumps(render_one(*pickle.loads(task.read_bytes()))))")
+        finished = subprocess.run([sys.executable, "-c", code, str(task), str(answer)],
+                                  capture_output=True, text=True, check=False)
+        if finished.returncode != 0 or not answer.exists():
+            lines = finished.stderr.strip().splitlines() or ["no message"]
+            return Result(report.name, report.title, "failed", error=lines[-1],
+                          fingerprint=fingerprint)
+        return pickle.loads(answer.read_bytes())
 
 
 def executor_for(address: str, jobs: int) -> Executor:
