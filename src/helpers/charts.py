@@ -507,33 +507,39 @@ def gap_chart(improvements: pd.DataFrame, site_names: dict[str, str], site: str 
 
 
 def gap_heatmap(improvements: pd.DataFrame, site_names: dict[str, str]) -> Chart:
-    """Returns a site × area grid of gaps to the all-sites figure, each cell labelled."""
+    """Returns a grid of gaps to the all-sites figure, each cell labelled: areas by sites, or
+    sites by areas when there are too many sites for one column each."""
+    from matplotlib.colors import LinearSegmentedColormap
+
     data = site_intervals(improvements, {}).dropna(subset=["gap"])
     grid = data.pivot(index="area", columns="site", values="gap")
     grid = grid.reindex(index=list(dict.fromkeys(data["area"])), columns=list(dict.fromkeys(data["site"])))
-    if grid.shape[1] > MANY_SITES:
-        return _gap_rows(grid, site_names)
-    figure, axes = _figure(1.5 * grid.shape[1] + 3.4, 0.62 * grid.shape[0] + 1.4)
+    many = grid.shape[1] > MANY_SITES
+    shown = grid.T if many else grid
+    area_labels = [_wrap(_short(a), 16 if many else 30).capitalize() for a in grid.index]
+    site_labels = [site_names.get(s, s) for s in grid.columns]
+    columns, rows = (area_labels, site_labels) if many else (site_labels, area_labels)
+    figure, axes = _figure(1.5 * len(columns) + 3.2, (0.26 if many else 0.62) * len(rows) + 1.4)
     axis = axes[0, 0]
-    limit = max(10.0, float(np.nanmax(np.abs(grid.to_numpy())))) if grid.size else 10.0
-    from matplotlib.colors import LinearSegmentedColormap
-
+    values = shown.to_numpy(dtype=float)
+    limit = max(10.0, float(np.nanmax(np.abs(values)))) if values.size else 10.0
     cmap = LinearSegmentedColormap.from_list("brown-teal", [LIKERT_COLOURS["strongly disagree"], "#F5F5F5",
                                                             LIKERT_COLOURS["strongly agree"]])
-    axis.imshow(grid.to_numpy(dtype=float), cmap=cmap, vmin=-limit, vmax=limit, aspect="auto")
-    for (y, x), value in np.ndenumerate(grid.to_numpy(dtype=float)):
+    axis.imshow(values, cmap=cmap, vmin=-limit, vmax=limit, aspect="auto")
+    for (y, x), value in np.ndenumerate(values):
         if not math.isnan(value):
-            axis.text(x, y, _points(value), ha="center", va="center", fontsize=10,
+            axis.text(x, y, _points(value), ha="center", va="center", fontsize=7.5 if many else 10,
                       color="white" if abs(value) > 0.6 * limit else TEXT)
-    axis.set_xticks(range(grid.shape[1]))
-    axis.set_xticklabels([site_names.get(s, s) for s in grid.columns])
+    axis.set_xticks(range(len(columns)))
+    axis.set_xticklabels(columns, fontsize=8.5 if many else 10)
     axis.xaxis.tick_top()
-    axis.set_yticks(range(grid.shape[0]))
-    axis.set_yticklabels([_wrap(_short(a), 30).capitalize() for a in grid.index])
+    axis.set_yticks(range(len(rows)))
+    axis.set_yticklabels(rows, fontsize=8 if many else 10)
     axis.tick_params(length=0)
     for side in axis.spines.values():
         side.set_visible(False)
-    table = grid.round(1).rename(columns=site_names).reset_index()
+    table = (grid.T.round(1).rename(index=site_names).reset_index(names="site") if many
+             else grid.round(1).rename(columns=site_names).reset_index())
     table.columns.name = None
     area, code = grid.abs().stack().idxmax()
     title = (f"The largest gap to the all-sites figure is {site_names.get(code, code)} on "
@@ -546,39 +552,6 @@ def gap_heatmap(improvements: pd.DataFrame, site_names: dict[str, str]) -> Chart
                    "percentage points; teal is above, brown below, and every cell is labelled.")
     alt = (f"Grid of gaps to the all-sites figure: {grid.shape[1]} site"
            f"{'s' if grid.shape[1] != 1 else ''} by {grid.shape[0]} areas.")
-    return Chart("gap-grid", title, alt, description, table, figure)
-
-
-def _gap_rows(grid: pd.DataFrame, site_names: dict[str, str]) -> Chart:
-    """Returns the gap grid with one row per site, for networks too large for one per column."""
-    rows = grid.T
-    figure, axes = _figure(1.4 * rows.shape[1] + 3.0, 0.26 * rows.shape[0] + 1.4)
-    axis = axes[0, 0]
-    limit = max(10.0, float(np.nanmax(np.abs(rows.to_numpy())))) if rows.size else 10.0
-    from matplotlib.colors import LinearSegmentedColormap
-
-    cmap = LinearSegmentedColormap.from_list("brown-teal", [LIKERT_COLOURS["strongly disagree"], "#F5F5F5",
-                                                            LIKERT_COLOURS["strongly agree"]])
-    axis.imshow(rows.to_numpy(dtype=float), cmap=cmap, vmin=-limit, vmax=limit, aspect="auto")
-    for (y, x), value in np.ndenumerate(rows.to_numpy(dtype=float)):
-        if not math.isnan(value):
-            axis.text(x, y, _points(value), ha="center", va="center", fontsize=7.5,
-                      color="white" if abs(value) > 0.6 * limit else TEXT)
-    axis.set_xticks(range(rows.shape[1]))
-    axis.set_xticklabels([_wrap(_short(a), 16).capitalize() for a in rows.columns], fontsize=8.5)
-    axis.xaxis.tick_top()
-    axis.set_yticks(range(rows.shape[0]))
-    axis.set_yticklabels([site_names.get(s, s) for s in rows.index], fontsize=8)
-    axis.tick_params(length=0)
-    for side in axis.spines.values():
-        side.set_visible(False)
-    table = rows.round(1).rename(index=site_names).reset_index(names="site")
-    area, code = grid.abs().stack().idxmax()
-    title = (f"The largest gap to the all-sites figure is {site_names.get(code, code)} on "
-             f"{_short(area)} ({_points(grid.at[area, code])} points)")
-    description = ("Each cell is a site's figure minus the published all-sites figure, in "
-                   "percentage points; teal is above, brown below, and every cell is labelled.")
-    alt = f"Grid of gaps to the all-sites figure: {rows.shape[0]} sites by {rows.shape[1]} areas."
     return Chart("gap-grid", title, alt, description, table, figure)
 
 
