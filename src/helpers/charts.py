@@ -113,8 +113,7 @@ class Chart:
         label = html.escape(self.alt, quote=True)
         svg = re.sub(r"<svg ", f'<svg role="img" aria-label="{label}" ', svg, count=1)
         svg = svg.replace(">", f"><title>{html.escape(self.alt)}</title>", 1)
-        table = self.table.to_html(index=False, border=0, classes="chart-data", na_rep="–",
-                                   escape=True)
+        table = html_table(self.table)
         return (
             f'<figure class="chart" id="chart-{self.name}">'
             f'<div class="chart-image">{svg}</div>'
@@ -123,6 +122,29 @@ class Chart:
             f"<details><summary>The numbers behind this chart</summary>{table}</details>"
             "</figure>"
         )
+
+
+def html_table(frame: pd.DataFrame, caption: str = "", digits: int = 1) -> str:
+    """Returns a DataFrame as an HTML table: escaped labels, numbers rounded and right-aligned
+    (class "num"), text left-aligned, no index."""
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+
+    def cell(value, is_number: bool) -> str:
+        if pd.isna(value):
+            return "–"
+        if is_number and isinstance(value, float):
+            return "not defined" if math.isinf(value) else f"{value:,.{digits}f}"
+        return html.escape(str(value))
+
+    head = "".join(f'<th scope="col"{" class=num" if n else ""}>{html.escape(str(c))}</th>'
+                   for c, n in zip(frame.columns, numeric, strict=True))
+    body = "".join(
+        "<tr>" + "".join(f'<td{" class=num" if n else ""}>{cell(v, n)}</td>'
+                         for v, n in zip(row, numeric, strict=True)) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f'<table class="data-table">{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _figure(width: float, height: float, **kwargs) -> tuple[Figure, np.ndarray]:

@@ -11,6 +11,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from helpers.analysis import respondent_counts, site_gaps, site_names
+from helpers.charts import html_table
 from helpers.checks import Finding
 from helpers.load import GROUP_NAMES, TOTAL, Tallies
 
@@ -144,15 +145,7 @@ def missing_note(tallies: Tallies, site: str) -> HTML:
 
 def table(frame: pd.DataFrame, caption: str = "", digits: int = 1) -> HTML:
     """Returns a DataFrame as an accessible HTML table: no index, labels escaped, numbers rounded."""
-    shown = frame.copy()
-    for column in shown.columns:
-        if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda v: "–" if pd.isna(v) else f"{v:,.{digits}f}"
-                                              .replace("inf", "not defined"))
-    page = shown.to_html(index=False, border=0, escape=True, na_rep="–", classes="data-table")
-    if caption:
-        page = page.replace(">", f"><caption>{esc(caption)}</caption>", 1)
-    return HTML(page)
+    return HTML(html_table(frame, caption, digits))
 
 
 def _averages_item(findings: list[Finding]) -> str:
