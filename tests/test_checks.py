@@ -85,13 +85,17 @@ def test_respondents_are_inferred_from_rounding(tallies):
     assert table.loc[("improvements", "chicago"), "status"] == "more than published"
 
 
-def test_site_findings_include_the_sites_own_and_the_all_sites_averages(tallies):
-    chicago = findings_for_site(run_checks(tallies), "chicago")
-    assert {f.check for f in chicago} == {
-        "parts against totals", "published average", "whole numbers of people"}
-    memphis = findings_for_site(run_checks(tallies), "memphis")
-    assert {(f.check, f.row) for f in memphis} == {
-        ("parts against totals", 20), *{("published average", r) for r in (6, 11, 16, 21, 26)}}
+def test_site_findings_include_the_sites_own_and_the_network_figures_it_uses(tallies):
+    own, shared = findings_for_site(run_checks(tallies), "chicago")
+    assert {(f.check, f.row) for f in own} == {
+        ("parts against totals", 5), ("whole numbers of people", 2)}
+    network = {("parts against totals", 20), ("agree or strongly agree", 5),
+               ("published difference", 7), ("text against table", 6),
+               *{("published average", r) for r in (6, 11, 16, 21, 26)}}
+    assert {(f.check, f.row) for f in shared} == network
+    own, shared = findings_for_site(run_checks(tallies), "memphis")
+    assert own == []
+    assert {(f.check, f.row) for f in shared} == network
 
 
 def test_check_data_prints_the_findings_and_exits_0():

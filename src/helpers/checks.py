@@ -380,6 +380,13 @@ def findings_table(findings: list[Finding]) -> pd.DataFrame:
     return pd.DataFrame([asdict(f) for f in findings], columns=columns)
 
 
-def findings_for_site(findings: list[Finding], site: str) -> list[Finding]:
-    """Returns the findings that concern one site, and those about all-sites figures."""
-    return [f for f in findings if site in f.sites or (f.table == "improvements" and not f.sites)]
+SHOWN_IN_SITE_REPORTS = ("improvements", "involvement", "narrative")
+
+
+def findings_for_site(findings: list[Finding], site: str) -> tuple[list[Finding], list[Finding]]:
+    """Returns the findings a site's report shows: those about the site alone, and those about
+    figures shared by several sites or by the network that the report uses."""
+    own = [f for f in findings if f.sites == (site,)]
+    shared = [f for f in findings if f not in own and (
+        site in f.sites or (not f.sites and f.table in SHOWN_IN_SITE_REPORTS))]
+    return own, shared

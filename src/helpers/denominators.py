@@ -76,9 +76,3 @@ def respondents(tallies: Tallies) -> pd.DataFrame:
     table["bound"] = table["bound"].astype("Int64")
     table["left_out"] = table["left_out"].astype("Int64")
     return table
-
-
-def respondent_count(table: pd.DataFrame, source: str, group: str) -> int | None:
-    """Returns the inferred n of one respondent group, or None where none could be inferred."""
-    hit = table[(table["table"] == source) & (table["group"] == group)]["n"]
-    return None if hit.empty or pd.isna(hit.iloc[0]) else int(hit.iloc[0])

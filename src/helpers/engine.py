@@ -16,6 +16,7 @@ unchanged in JupyterLab's kernel; the tests check that both engines give the
 same HTML.
 """
 
+import io
 import sys
 import traceback
 
@@ -135,6 +136,6 @@ def warm_up() -> None:
     figure, axes = charts._figure(1, 1)
     axes[0, 0].plot([0, 1], [0, 1])
     axes[0, 0].set_title("warm")
-    figure.savefig(__import__("io").BytesIO(), format="svg")
+    figure.savefig(io.BytesIO(), format="svg")
     pd.DataFrame({"a": [1.0]}).to_html()
     shell()

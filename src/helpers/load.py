@@ -24,7 +24,6 @@ from helpers.errors import InputError, Problem
 from helpers.paths import DATA, ROOT
 
 LEVELS = ["strongly disagree", "disagree", "neutral", "agree", "strongly agree", "n/a or not sure"]
-SCALE = LEVELS[:-1]
 AGREE = ["agree", "strongly agree"]
 DISAGREE = ["strongly disagree", "disagree"]
 GROUPS = ["organizational", "community"]

@@ -333,8 +333,12 @@ def render_all(
             if owned:
                 executor.shutdown()
         for name, result in results.items():
-            if result.status != "unchanged":
-                state[name] = asdict(result)
+            if result.status == "unchanged":
+                continue
+            record = asdict(result)
+            if result.status == "failed" and name in state:  # the index describes the HTML kept
+                record |= {k: state[name][k] for k in ("headline", "rendered_at") if state[name].get(k)}
+            state[name] = record
         state = {name: state[name] for name in prints if name in state}
         write_atomically(out / STATE, json.dumps(state, indent=1, sort_keys=True).encode())
         write_index(out / "html" / "index.html", [state[r.name] for r in reports if r.name in state])

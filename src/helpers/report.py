@@ -12,7 +12,7 @@ from IPython.display import HTML, display
 
 from helpers.analysis import respondent_counts, site_gaps, site_names
 from helpers.charts import html_table
-from helpers.checks import Finding
+from helpers.checks import Finding, findings_for_site
 from helpers.load import GROUP_NAMES, TOTAL, Tallies
 
 HEADLINE_KEY = "tfs-headline"
@@ -190,10 +190,7 @@ def data_notes(findings: list[Finding], site: str | None = None, gather: bool = 
     if site is None:
         own, shared = findings, []
     else:
-        own = [f for f in findings if site in f.sites and len(f.sites) == 1]
-        shared = [f for f in findings if f not in own and (
-            site in f.sites
-            or (not f.sites and f.table in ("improvements", "involvement", "narrative")))]
+        own, shared = findings_for_site(findings, site)
     parts = []
     if own:
         parts.append("<h3>About this site's figures</h3>" if site else "")

@@ -88,29 +88,6 @@ class Disparity:
     mean_log_deviation: float
     weighted: bool
 
-    def summary(self) -> pd.DataFrame:
-        """Returns the measures as a two-column table for a report: measure, value."""
-        ratio = (
-            f"{self.range_ratio:.2f} ({self.highest} over {self.lowest})"
-            if math.isfinite(self.range_ratio) else f"not defined ({self.lowest} is 0%)"
-        )
-        return pd.DataFrame(
-            [
-                ("Reference", f"{self.reference:.1f}% ({self.reference_label})"),
-                ("Range difference (highest − lowest)", f"{self.range_difference:.1f} points"),
-                ("Range ratio (highest ÷ lowest)", ratio),
-                ("Index of disparity", f"{self.index_of_disparity:.1f}% of the reference"),
-                ("Between-group variance", f"{self.between_group_variance:.1f}"),
-                ("Theil index (× 1000)", _number(self.theil)),
-                ("Mean log deviation (× 1000)", _number(self.mean_log_deviation)),
-            ],
-            columns=["measure", "value"],
-        )
-
-
-def _number(value: float) -> str:
-    return f"{value:.1f}" if math.isfinite(value) else "not defined (a group is at 0%)"
-
 
 def disparity(
     values: pd.Series,
