@@ -163,3 +163,18 @@ def test_dumbbell_with_unknown_n_has_no_intervals():
     assert chart.table["95% low"].isna().all()
     assert chart.flagged
     assert "A statement +50.0" in chart.description
+
+
+def test_make_gallery_renders_every_chart_for_every_site(tmp_path):
+    from .conftest import SITES, run_tfs
+
+    result = run_tfs("gallery", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    gallery = tmp_path / "gallery"
+    assert len(list((gallery / "network").glob("*.png"))) == 9
+    for site in SITES:
+        assert sorted(p.stem for p in (gallery / site).glob("*.png")) == [
+            "involvement", "participation", "site-comparison", "site-gaps"]
+    page = (gallery / "index.html").read_text()
+    assert page.count("<img ") == 25
+    assert "25 charts in" in result.stdout
