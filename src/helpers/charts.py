@@ -449,8 +449,20 @@ def site_comparison(
     return Chart("site-comparison", title, alt, description, table, figure, bool(flagged_sites))
 
 
-def _short(area: str) -> str:
-    return area.removeprefix("the amount of ")
+def short_area(area: str) -> str:
+    """Returns an improvement area without its "the amount of" prefix."""
+    return str(area).removeprefix("the amount of ")
+
+
+def widest_spread(intervals: pd.DataFrame, names: dict[str, str]) -> str:
+    """Returns, in words, the area where the sites' figures are furthest apart, with the lowest
+    and highest site (from :func:`site_intervals`)."""
+    ranges = intervals.groupby("area", sort=False)["percent"].agg(lambda v: v.max() - v.min())
+    rows = intervals[intervals["area"] == ranges.idxmax()]
+    low, high = rows.loc[rows["percent"].idxmin()], rows.loc[rows["percent"].idxmax()]
+    return (f"Sites differ most on {short_area(ranges.idxmax())}: from {low['percent']:.1f}% "
+            f"({names.get(low['site'], low['site'])}) to {high['percent']:.1f}% "
+            f"({names.get(high['site'], high['site'])})")
 
 
 def _site_finding(data: pd.DataFrame, names: dict, site: str | None) -> tuple[str, str]:
@@ -462,21 +474,15 @@ def _site_finding(data: pd.DataFrame, names: dict, site: str | None) -> tuple[st
         above = int((rows["gap"] > 0).sum())
         widest = rows.loc[rows["gap"].abs().idxmax()]
         title = (f"{name} is above the all-sites figure in {above} of {len(rows)} areas; "
-                 f"its largest gap is {_points(widest['gap'])} points on {_short(widest['area'])}")
+                 f"its largest gap is {_points(widest['gap'])} points on {short_area(widest['area'])}")
         description = (f"{name}: " + "; ".join(
-            f"{_short(r.area)} {r.percent:.1f}% vs {r.all_sites:.1f}% ({_points(r.gap)})"
+            f"{short_area(r.area)} {r.percent:.1f}% vs {r.all_sites:.1f}% ({_points(r.gap)})"
             for r in rows.itertuples()) + ".")
         return title, description
     spread = data.groupby("area", sort=False)["percent"].agg(["min", "max"])
-    spread["range"] = spread["max"] - spread["min"]
-    widest = spread["range"].idxmax()
-    low = data.loc[data[data["area"] == widest]["percent"].idxmin()]
-    high = data.loc[data[data["area"] == widest]["percent"].idxmax()]
-    title = (f"Sites differ most on {_short(widest)}: from {low['percent']:.1f}% "
-             f"({names.get(low['site'], low['site'])}) to {high['percent']:.1f}% "
-             f"({names.get(high['site'], high['site'])})")
+    title = widest_spread(data, names)
     description = "Range across sites by area: " + "; ".join(
-        f"{_short(a)} {r['min']:.1f}–{r['max']:.1f}%" for a, r in spread.iterrows()) + "."
+        f"{short_area(a)} {r['min']:.1f}–{r['max']:.1f}%" for a, r in spread.iterrows()) + "."
     return title, description
 
 
@@ -508,7 +514,7 @@ def gap_chart(improvements: pd.DataFrame, site_names: dict[str, str], site: str 
         axis.tick_params(axis="y", length=0)
         axis.spines["left"].set_visible(False)
     axes[0, 0].set_yticks(range(len(areas)))
-    axes[0, 0].set_yticklabels([_wrap(_short(a), 28).capitalize() for a in areas])
+    axes[0, 0].set_yticklabels([_wrap(short_area(a), 28).capitalize() for a in areas])
     axes[0, 0].set_ylim(len(areas) - 0.5, -0.5)
     table = data.assign(site=data["site"].map(site_names).fillna(data["site"]))[
         ["site", "area", "percent", "all_sites", "gap"]
@@ -516,7 +522,7 @@ def gap_chart(improvements: pd.DataFrame, site_names: dict[str, str], site: str 
     if len(data):
         widest = data.loc[data["gap"].abs().idxmax()]
         title = (f"Largest gap to the all-sites figure: {site_names.get(widest['site'], widest['site'])}, "
-                 f"{_short(widest['area'])}, {_points(widest['gap'])} points")
+                 f"{short_area(widest['area'])}, {_points(widest['gap'])} points")
         above = int((data["gap"] > 0).sum())
         description = (f"{above} of {len(data)} site figures are above the published all-sites "
                        "figure. Bars show site minus all-sites figure in percentage points; teal "
@@ -538,7 +544,7 @@ def gap_heatmap(improvements: pd.DataFrame, site_names: dict[str, str]) -> Chart
     grid = grid.reindex(index=list(dict.fromkeys(data["area"])), columns=list(dict.fromkeys(data["site"])))
     many = grid.shape[1] > MANY_SITES
     shown = grid.T if many else grid
-    area_labels = [_wrap(_short(a), 16 if many else 30).capitalize() for a in grid.index]
+    area_labels = [_wrap(short_area(a), 16 if many else 30).capitalize() for a in grid.index]
     site_labels = [site_names.get(s, s) for s in grid.columns]
     columns, rows = (area_labels, site_labels) if many else (site_labels, area_labels)
     figure, axes = _figure(1.5 * len(columns) + 3.2, (0.26 if many else 0.62) * len(rows) + 1.4)
@@ -565,10 +571,10 @@ def gap_heatmap(improvements: pd.DataFrame, site_names: dict[str, str]) -> Chart
     table.columns.name = None
     area, code = grid.abs().stack().idxmax()
     title = (f"The largest gap to the all-sites figure is {site_names.get(code, code)} on "
-             f"{_short(area)} ({_points(grid.at[area, code])} points)")
+             f"{short_area(area)} ({_points(grid.at[area, code])} points)")
     if grid.shape[1] > 1:
         spread = grid.max(axis=1) - grid.min(axis=1)
-        title += (f"; sites differ most on {_short(spread.idxmax())} ({spread.max():.1f} points "
+        title += (f"; sites differ most on {short_area(spread.idxmax())} ({spread.max():.1f} points "
                   "from lowest to highest)")
     description = ("Each cell is a site's figure minus the published all-sites figure, in "
                    "percentage points; teal is above, brown below, and every cell is labelled.")

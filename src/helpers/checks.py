@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from helpers.denominators import respondents, table_decimals
+from helpers.denominators import respondents, survey_count, table_decimals
 from helpers.load import AGREE, ALL_SITES, GROUP_NAMES, TOTAL, Tallies
 from helpers.stats import candidate_denominators, half_unit
 
@@ -239,7 +239,7 @@ def published_averages(tallies: Tallies) -> list:
     tolerance = 2 * half_unit(decimals) + SLACK
     values, published = wide[sites].to_numpy(), wide[ALL_SITES].to_numpy()
     unweighted = values.mean(axis=1)
-    survey = {s: _survey(tallies, s) for s in sites}
+    survey = {s: survey_count(tallies, s) for s in sites}
     by_survey = (
         values @ np.array([survey[s] for s in sites]) / sum(survey.values())
         if all(survey.values()) else None
@@ -277,12 +277,6 @@ def published_averages(tallies: Tallies) -> list:
     return findings
 
 
-def _survey(tallies: Tallies, site: str) -> int | None:
-    table = tallies.participants_by_site
-    hit = table[(table["site"] == site) & (table["round"] == "survey")]["participants"]
-    return int(hit.iloc[0]) if len(hit) and int(hit.iloc[0]) > 0 else None
-
-
 def _closest_weighting(tallies, sites, values, published, decimals):
     """Returns the weighted means closest to the published ones over plausible weights
     (the worst area as close as possible), and those weights; (None, None) if none.
@@ -290,7 +284,7 @@ def _closest_weighting(tallies, sites, values, published, decimals):
     Plausible: each site's n fits its rounded percentages, and together the sites
     have no more respondents than the survey's published total (200 if none).
     """
-    largest = _survey(tallies, TOTAL) or 200
+    largest = survey_count(tallies, TOTAL) or 200
     grids = []
     for site in sites:
         cells = tallies.improvements[tallies.improvements["site"] == site]["percent"]

@@ -25,10 +25,11 @@ def table_decimals(table: pd.DataFrame) -> int:
     return int(table["decimals"].max())
 
 
-def _survey_count(tallies: Tallies, site: str) -> int | None:
+def survey_count(tallies: Tallies, site: str) -> int | None:
+    """Returns a site's (or TOTAL's) published survey participants; None if missing or 0."""
     table = tallies.participants_by_site
     hit = table[(table["site"] == site) & (table["round"] == "survey")]["participants"]
-    return int(hit.iloc[0]) if len(hit) else None
+    return int(hit.iloc[0]) if len(hit) and int(hit.iloc[0]) > 0 else None
 
 
 def _infer(cells: pd.DataFrame, decimals: int, bound: int | None) -> dict:
@@ -59,13 +60,13 @@ def respondents(tallies: Tallies) -> pd.DataFrame:
     improvements = tallies.improvements
     decimals = table_decimals(improvements)
     for site, cells in improvements[improvements["site"] != ALL_SITES].groupby("site", observed=True):
-        bound = _survey_count(tallies, site)
+        bound = survey_count(tallies, site)
         rows.append({"table": "improvements", "group": site, "bound": bound,
                      "bound_source": f"{tallies.site_name(site)} survey participants",
                      **_infer(cells, decimals, bound)})
     likert = tallies.likert
     decimals = table_decimals(likert)
-    bound = _survey_count(tallies, TOTAL)
+    bound = survey_count(tallies, TOTAL)
     for group, cells in likert.groupby("group", observed=True):
         rows.append({"table": "likert", "group": group, "bound": bound,
                      "bound_source": "total survey participants",

@@ -11,7 +11,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from helpers.analysis import respondent_counts, site_gaps, site_names
-from helpers.charts import html_table
+from helpers.charts import html_table, short_area, site_intervals, widest_spread
 from helpers.checks import Finding, findings_for_site
 from helpers.load import GROUP_NAMES, TOTAL, Tallies
 
@@ -27,12 +27,8 @@ def esc(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _points(value: float) -> str:
+def _above_below(value: float) -> str:
     return f"{abs(value):.1f} points {'above' if value > 0 else 'below'}"
-
-
-def _short(area: str) -> str:
-    return str(area).removeprefix("the amount of ")
 
 
 def headline(text: str) -> None:
@@ -63,20 +59,20 @@ def site_key_findings(tallies: Tallies, site: str, min_n: int) -> tuple[str, lis
     items, head = [], f"{name}: the brief publishes no improvement figures for this site."
     if not gaps.empty:
         top = gaps.iloc[0]
-        head = (f"{name} is {_points(top['gap'])} the all-sites figure on "
-                f"{_short(top['area'])} ({top['percent']:.1f}% vs {top['all_sites']:.1f}%).")
+        head = (f"{name} is {_above_below(top['gap'])} the all-sites figure on "
+                f"{short_area(top['area'])} ({top['percent']:.1f}% vs {top['all_sites']:.1f}%).")
         for row in gaps.head(2).itertuples():
             items.append(
-                f"<strong>{esc(_short(row.area)).capitalize()}</strong>: {row.percent:.1f}% of "
-                f"{esc(name)}'s partners see an improvement, {_points(row.gap)} the all-sites "
+                f"<strong>{esc(short_area(row.area)).capitalize()}</strong>: {row.percent:.1f}% of "
+                f"{esc(name)}'s partners see an improvement, {_above_below(row.gap)} the all-sites "
                 f"figure of {row.all_sites:.1f}%."
             )
         voice = gaps[gaps["area"].str.contains("parents|students", regex=True)]
         voice = voice[~voice["area"].isin(gaps.head(2)["area"])]
         for row in voice.itertuples():
             items.append(
-                f"{esc(_short(row.area)).capitalize()}: {row.percent:.1f}% at {esc(name)} against "
-                f"{row.all_sites:.1f}% across all sites ({_points(row.gap)})."
+                f"{esc(short_area(row.area)).capitalize()}: {row.percent:.1f}% at {esc(name)} against "
+                f"{row.all_sites:.1f}% across all sites ({_above_below(row.gap)})."
             )
         n = respondent_counts(tallies, "improvements").get(site)
         if n is not None and n < min_n:
@@ -219,25 +215,17 @@ def group_name(group: str) -> str:
 
 def network_key_findings(tallies: Tallies) -> tuple[str, list[str]]:
     """Returns the network overview's headline and key findings (escaped HTML)."""
-    from helpers.charts import site_intervals
-
     names = site_names(tallies)
     intervals = site_intervals(tallies.improvements, {})
     items, head = [], "Together for Students: what partners at the four sites report."
     if not intervals.empty:
-        spread = intervals.groupby("area", sort=False)["percent"].agg(["idxmin", "idxmax"])
-        ranges = intervals.groupby("area", sort=False)["percent"].agg(lambda v: v.max() - v.min())
-        area = ranges.idxmax()
-        low, high = intervals.loc[spread.at[area, "idxmin"]], intervals.loc[spread.at[area, "idxmax"]]
-        head = (f"Sites differ most on {_short(area)}: from {low['percent']:.1f}% "
-                f"({names.get(low['site'], low['site'])}) to {high['percent']:.1f}% "
-                f"({names.get(high['site'], high['site'])}).")
+        head = widest_spread(intervals, names) + "."
         averages = intervals.drop_duplicates("area").set_index("area")["all_sites"].dropna()
         if len(averages) > 1:
             items.append(
                 f"Across all sites, {averages.max():.1f}% of partners see improvement in "
-                f"{esc(_short(averages.idxmax()))}, but only {averages.min():.1f}% in "
-                f"{esc(_short(averages.idxmin()))} (the brief's all-sites figures)."
+                f"{esc(short_area(averages.idxmax()))}, but only {averages.min():.1f}% in "
+                f"{esc(short_area(averages.idxmin()))} (the brief's all-sites figures)."
             )
     parents = _parents_gap(tallies)
     if parents:
