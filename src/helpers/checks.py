@@ -1,13 +1,15 @@
-"""Consistency checks on the published tallies: where the brief's figures do not add up.
+"""Consistency checks on published tallies: where a publication's figures do not add up.
 
-Each finding is a record a person can trace: the table and row, the figure as
-published, what the other published figures imply, and how serious it is:
+Each finding is a record of keys and numbers, traceable to a file and row: the
+figure as published, what the other published figures imply, the tolerance that
+rounding allows, and how serious it is:
 
 - "inconsistent": the figure contradicts other published figures beyond rounding;
 - "unexplained": the figure cannot be reproduced from the published ones.
 
-Findings are about the brief, not errors in our data: data/ keeps every figure as
-published and the reports show these findings instead of silently correcting.
+Words are made only when a finding is shown (:mod:`helpers.words`). Findings are
+about the publication, not errors in our data: data/ keeps every figure as published
+and the reports show these findings instead of silently correcting.
 """
 
 import itertools
@@ -16,8 +18,9 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from helpers.codebook import DERIVED_ANSWERS
 from helpers.denominators import respondents, survey_count, table_decimals
-from helpers.load import AGREE, ALL_SITES, GROUP_NAMES, TOTAL, Tallies
+from helpers.load import FIGURES, HEADCOUNTS, QUOTES, Dataset, quoted_figures
 from helpers.stats import candidate_denominators, half_unit
 
 SLACK = 1e-6  # "plus a little": floating-point noise, not rounding
@@ -25,269 +28,271 @@ SLACK = 1e-6  # "plus a little": floating-point noise, not rounding
 
 @dataclass(frozen=True)
 class Finding:
-    """One place where published figures disagree."""
+    """One place where published figures disagree: keys and numbers, no words."""
 
     check: str
-    table: str
-    row: int | None
-    where: str
-    published: str
-    implied: str
     severity: str
-    explanation: str
+    table: str
+    file: str
+    row: int | None
+    wave: str = ""
+    site: str = ""
+    group: str = ""
+    item: str = ""
+    answer: str = ""
+    published: float = float("nan")
+    decimals: int = 1
+    implied: float = float("nan")
+    parts: tuple[float, ...] = ()
+    tolerance: float = 0.0
+    details: tuple[tuple[str, object], ...] = ()
     sites: tuple[str, ...] = field(default=())
 
-
-def _figure(value: float) -> str:
-    return f"{value:g}"
-
-
-def _percent(value: float, decimals: int = 1) -> str:
-    return f"{value:.{decimals}f}%"
+    def detail(self, key: str, default=None):
+        """Returns one of the check's own numbers or keys."""
+        return dict(self.details).get(key, default)
 
 
-def parts_against_totals(table: pd.DataFrame, name: str, row_key: str, names: dict) -> list:
-    """Returns findings where a row or column of a count table misses its TOTAL.
+def parts_against_totals(dataset: Dataset) -> list[Finding]:
+    """Returns findings where a row or column of a head-count table misses its published total.
 
     When one row and one column miss by the same amount, a single mistyped cell at
     their crossing explains both, and the findings say which value would.
     """
-    wide = table.pivot(index=row_key, columns="round", values="participants")
-    lines = table.set_index([row_key, "round"]).index
-    rows_in_file = dict(zip(lines, table.index, strict=True))
-    parts_rows = [r for r in wide.index if r != TOTAL]
-    parts_cols = [c for c in wide.columns if c != TOTAL]
-    misses = []
-    if TOTAL in wide.columns:
-        for row in wide.index:
-            cells = wide.loc[row, parts_cols]
-            if cells.notna().all() and pd.notna(wide.at[row, TOTAL]):
-                misses.append(("row", row, TOTAL, int(wide.at[row, TOTAL]), cells))
-    if TOTAL in wide.index:
-        for column in wide.columns:
-            cells = wide.loc[parts_rows, column]
-            if cells.notna().all() and pd.notna(wide.at[TOTAL, column]):
-                misses.append(("column", TOTAL, column, int(wide.at[TOTAL, column]), cells))
-    misses = [m for m in misses if int(m[4].sum()) != m[3]]
-    row_gaps = {m[1]: m[3] - int(m[4].sum()) for m in misses if m[0] == "row"}
-    col_gaps = {m[2]: m[3] - int(m[4].sum()) for m in misses if m[0] == "column"}
     findings = []
-    for kind, row, column, total, cells in misses:
-        label = names.get(row, row)
-        implied = " + ".join(str(int(v)) for v in cells) + f" = {int(cells.sum())}"
-        explanation = (
-            f"The {label} parts add up to {int(cells.sum())}, but the published total is {total}."
-            if kind == "row" else
-            f"The sites' {column} figures add up to {int(cells.sum())}, "
-            f"but the published total is {total}."
-        )
-        for r, c in itertools.product(row_gaps, col_gaps):
-            if row_gaps[r] == col_gaps[c] and (r == row or c == column):
-                cell = int(wide.at[r, c])
-                explanation += (
-                    f" One typing slip would explain this: if {names.get(r, r)}'s {c} figure were "
-                    f"{cell + row_gaps[r]} instead of {cell}, both its row and the {c} column "
-                    "would add up."
-                )
-        where = f"{label} row total" if kind == "row" else f"{column} column total"
-        findings.append(Finding(
-            check="parts against totals", table=name, row=rows_in_file[(row, column)], where=where,
-            published=str(total), implied=implied, severity="inconsistent",
-            explanation=explanation,
-            sites=tuple(s for s in [row, *cells.index] if s in names and s != TOTAL),
-        ))
-    return findings
-
-
-def likert_sums(tallies: Tallies) -> list:
-    """Returns findings where a Likert row does not sum to 100 within its cells' rounding."""
-    likert = tallies.likert
-    decimals = table_decimals(likert)
-    findings = []
-    for (group, topic), cells in likert.groupby(["group", "topic"], observed=True):
-        total = cells["percent"].sum()
-        tolerance = half_unit(decimals) * len(cells) + SLACK
-        if abs(total - 100) > tolerance:
-            statement = _statement(tallies, group, topic)
+    for (table, wave), counts in dataset.headcounts.groupby(["table", "wave"], sort=False):
+        by_value = (counts["characteristic"] != "").any()
+        unit = counts["value"] if by_value else counts["site"]
+        frame = counts.assign(unit=unit)
+        wide = frame.pivot(index="unit", columns="activity", values="count")
+        rows_in_file = dict(zip(zip(frame["unit"], frame["activity"], strict=True), frame["row"],
+                                strict=True))
+        units = [u for u in dict.fromkeys(frame["unit"]) if u]
+        activities = [a for a in dict.fromkeys(frame["activity"]) if a]
+        misses = []
+        if "" in wide.columns:
+            for u in units:
+                cells = wide.loc[u, activities]
+                if cells.notna().all() and pd.notna(wide.at[u, ""]):
+                    misses.append(("row", u, "", int(wide.at[u, ""]), cells))
+        if "" in wide.index:
+            for a in activities:
+                cells = wide.loc[units, a]
+                if cells.notna().all() and pd.notna(wide.at["", a]):
+                    misses.append(("column", "", a, int(wide.at["", a]), cells))
+        misses = [m for m in misses if int(m[4].sum()) != m[3]]
+        row_gaps = {m[1]: m[3] - int(m[4].sum()) for m in misses if m[0] == "row"}
+        col_gaps = {m[2]: m[3] - int(m[4].sum()) for m in misses if m[0] == "column"}
+        for kind, u, a, total, cells in misses:
+            details = [("kind", kind), ("unit", u), ("activity", a), ("by_value", bool(by_value)),
+                       ("labels", tuple(str(i) for i in cells.index))]
+            for r, c in itertools.product(row_gaps, col_gaps):
+                if row_gaps[r] == col_gaps[c] and (r == u or c == a):
+                    cell = int(wide.at[r, c])
+                    details += [("slip_unit", r), ("slip_activity", c), ("slip_from", cell),
+                                ("slip_to", cell + row_gaps[r])]
+            site_ids = set(dataset.site_ids)
+            sites = () if by_value else tuple(s for s in [u, *cells.index] if s in site_ids)
             findings.append(Finding(
-                check="distribution sums to 100", table="likert", row=int(cells.index[0]),
-                where=f"{GROUP_NAMES[group]}: “{statement}”",
-                published=" + ".join(_figure(v) for v in cells["percent"]),
-                implied=f"sum {total:.1f}%, expected 100% ± {tolerance:.2f}",
-                severity="inconsistent",
-                explanation=(
-                    f"The {len(cells)} answers for “{statement}” ({GROUP_NAMES[group]}) add up to "
-                    f"{total:.1f}%, more than rounding can explain (each cell is rounded to "
-                    f"{decimals} decimal, so at most {tolerance:.2f} points off 100)."
-                ),
+                check="parts against totals", severity="inconsistent", table=table,
+                file=HEADCOUNTS, row=int(rows_in_file[(u, a)]), wave=wave, site="" if by_value else u,
+                published=float(total), decimals=0, implied=float(cells.sum()),
+                parts=tuple(float(v) for v in cells), details=tuple(details), sites=sites,
             ))
     return findings
 
 
-def _statement(tallies: Tallies, group: str, topic: str) -> str:
-    table = tallies.statements
-    hit = table[(table["group"] == group) & (table["topic"] == topic)]["statement"]
-    return str(hit.iloc[0]) if len(hit) else topic
+def _cells(figures: pd.DataFrame) -> pd.DataFrame:
+    """Returns the published cells that are neither aggregates nor sums of other cells."""
+    return figures[(figures["aggregate"] == "") & ~figures["answer"].isin(DERIVED_ANSWERS)
+                   & (figures["file"] == FIGURES)]
 
 
-def _agree(tallies: Tallies, group: str, topic: str) -> tuple[float, pd.DataFrame]:
-    likert = tallies.likert
-    cells = likert[(likert["group"] == group) & (likert["topic"] == topic)
-                   & likert["level"].isin(AGREE)]
-    return float(cells["percent"].sum()), cells
+DISTRIBUTION = ["table", "wave", "site", "group", "breakdown", "value", "item"]
 
 
-def agree_against_parts(tallies: Tallies) -> list:
-    """Returns findings where a published "agree or strongly agree" figure misses the sum of
-    its two Likert cells, and where a published difference misses its parts."""
-    involvement = tallies.involvement
-    decimals = max(table_decimals(involvement), table_decimals(tallies.likert))
+def distribution_sums(dataset: Dataset) -> list[Finding]:
+    """Returns findings where a published distribution does not sum to 100 within its rounding."""
+    codebook, figures = dataset.codebook, dataset.figures
     findings = []
-    for row, figure in involvement[involvement["group"] != "difference"].iterrows():
-        total, cells = _agree(tallies, figure["group"], figure["topic"])
-        if len(cells) != len(AGREE):
+    cells = _cells(figures)
+    for keys, rows in cells.groupby(DISTRIBUTION, sort=False):
+        item = codebook.item(keys[-1])
+        if item.kind == "choose-any":  # a choose-any item's options need not sum to 100
             continue
+        decimals = table_decimals(figures, keys[0])
+        total = float(rows["percent"].sum())
+        tolerance = half_unit(decimals) * len(rows) + SLACK
+        if abs(total - 100) > tolerance:
+            findings.append(Finding(
+                check="distribution sums to 100", severity="inconsistent", table=keys[0],
+                file=FIGURES, row=int(rows["row"].iloc[0]), wave=keys[1], site=keys[2],
+                group=keys[3], item=keys[-1], published=total, decimals=decimals, implied=100.0,
+                parts=tuple(rows["percent"]), tolerance=tolerance - SLACK,
+                sites=(keys[2],) if keys[2] else (),
+            ))
+    return findings
+
+
+def _side_cells(dataset: Dataset, figure) -> pd.DataFrame:
+    """Returns the published level cells whose sum a positive or negative figure repeats."""
+    scale = dataset.codebook.scale_of(dataset.codebook.item(figure["item"]))
+    if scale is None:
+        return dataset.figures.iloc[0:0]
+    cells = _cells(dataset.figures)
+    return cells[(cells["wave"] == figure["wave"]) & (cells["site"] == figure["site"])
+                 & (cells["group"] == figure["group"]) & (cells["item"] == figure["item"])
+                 & (cells["breakdown"] == figure["breakdown"]) & (cells["value"] == figure["value"])
+                 & cells["answer"].isin(scale.side(figure["answer"]))]
+
+
+def sums_against_parts(dataset: Dataset) -> list[Finding]:
+    """Returns findings where a published share (agree or strongly agree, say) misses the sum of
+    its level cells published elsewhere."""
+    figures = dataset.figures
+    findings = []
+    derived = figures[(figures["aggregate"] == "") & figures["answer"].isin(DERIVED_ANSWERS)
+                      & (figures["file"] == FIGURES)]
+    for _, figure in derived.iterrows():
+        cells = _side_cells(dataset, figure)
+        scale = dataset.codebook.scale_of(dataset.codebook.item(figure["item"]))
+        if cells.empty or len(cells) != len(scale.side(figure["answer"])):
+            continue
+        decimals = max(table_decimals(figures, figure["table"]),
+                       table_decimals(figures, cells["table"].iloc[0]))
+        total = float(cells["percent"].sum())
         tolerance = half_unit(decimals) * (len(cells) + 1) + SLACK
         if abs(total - figure["percent"]) > tolerance:
             findings.append(Finding(
-                check="agree or strongly agree", table="involvement", row=int(row),
-                where=f"{figure['statement']} — {GROUP_NAMES[figure['group']]}",
-                published=_percent(figure["percent"], decimals),
-                implied=" + ".join(_percent(v, decimals) for v in cells["percent"])
-                + f" = {_percent(total, decimals)} in the Likert table",
-                severity="inconsistent",
-                explanation=(
-                    f"The stakeholder-involvement table gives {_percent(figure['percent'])} of "
-                    f"{GROUP_NAMES[figure['group']]} agreeing that “{figure['statement']}”, but the "
-                    f"full Likert table's agree ({_percent(cells['percent'].iloc[0])}) and strongly "
-                    f"agree ({_percent(cells['percent'].iloc[1])}) add up to {_percent(total)}."
-                ),
-            ))
-    wide = involvement.pivot(index="topic", columns="group", values="percent")
-    for topic, figures in wide.dropna().iterrows():
-        row = involvement[(involvement["topic"] == topic)
-                          & (involvement["group"] == "difference")].index[0]
-        implied = figures["community"] - figures["organizational"]
-        tolerance = 3 * half_unit(decimals) + SLACK
-        if abs(implied - figures["difference"]) > tolerance:
-            statement = involvement.loc[row, "statement"]
-            findings.append(Finding(
-                check="published difference", table="involvement", row=int(row),
-                where=f"{statement} — difference",
-                published=_percent(figures["difference"], decimals),
-                implied=f"{_percent(figures['community'])} − {_percent(figures['organizational'])}"
-                f" = {_percent(implied)}",
-                severity="inconsistent",
-                explanation=(
-                    f"For “{statement}” the published difference is "
-                    f"{_percent(figures['difference'])}, but the two published figures differ by "
-                    f"{_percent(implied)}."
-                ),
+                check="share against its parts", severity="inconsistent", table=figure["table"],
+                file=FIGURES, row=int(figure["row"]), wave=figure["wave"], site=figure["site"],
+                group=figure["group"], item=figure["item"], answer=figure["answer"],
+                published=float(figure["percent"]), decimals=decimals, implied=total,
+                parts=tuple(cells["percent"]), tolerance=tolerance - SLACK,
+                details=(("parts_table", cells["table"].iloc[0]),
+                         ("parts_answers", tuple(cells["answer"]))),
+                sites=(figure["site"],) if figure["site"] else (),
             ))
     return findings
 
 
-def narrative_against_tables(tallies: Tallies) -> list:
-    """Returns findings where a figure quoted in the brief's text misses its table."""
+def published_differences(dataset: Dataset) -> list[Finding]:
+    """Returns findings where a published difference between two groups misses its two parts."""
+    figures, codebook = dataset.figures, dataset.codebook
+    contrasts = {c.id: c for c in codebook.contrasts}
     findings = []
-    for row, quote in tallies.narrative.iterrows():
-        if quote["table"] == "likert":
-            value, cells = _agree(tallies, quote["column"], quote["row"])
-            decimals = table_decimals(tallies.likert)
-            tolerance = half_unit(decimals) * len(cells) + half_unit(int(quote["decimals"]))
-            source = "agree + strongly agree in the Likert table"
-        else:
-            table = getattr(tallies, quote["table"])
-            keys = ("area", "site") if quote["table"] == "improvements" else ("topic", "group")
-            hit = table[(table[keys[0]].astype(str) == quote["row"])
-                        & (table[keys[1]].astype(str) == quote["column"])]
-            value = float(hit["percent"].iloc[0])
-            tolerance = half_unit(int(hit["decimals"].iloc[0])) + half_unit(int(quote["decimals"]))
-            source = f"the {quote['table']} table"
+    for _, figure in figures[figures["aggregate"] == "difference"].iterrows():
+        contrast = contrasts[figure["group"]]
+        same = figures[(figures["table"] == figure["table"]) & (figures["wave"] == figure["wave"])
+                       & (figures["site"] == figure["site"]) & (figures["item"] == figure["item"])
+                       & (figures["answer"] == figure["answer"]) & (figures["aggregate"] == "")]
+        parts = same.set_index("group")["percent"]
+        if contrast.first not in parts or contrast.second not in parts:
+            continue
+        decimals = table_decimals(figures, figure["table"])
+        implied = float(parts[contrast.first] - parts[contrast.second])
+        tolerance = 3 * half_unit(decimals) + SLACK
+        if abs(implied - figure["percent"]) > tolerance:
+            findings.append(Finding(
+                check="published difference", severity="inconsistent", table=figure["table"],
+                file=FIGURES, row=int(figure["row"]), wave=figure["wave"], site=figure["site"],
+                group=figure["group"], item=figure["item"], answer=figure["answer"],
+                published=float(figure["percent"]), decimals=decimals, implied=implied,
+                parts=(float(parts[contrast.first]), float(parts[contrast.second])),
+                tolerance=tolerance - SLACK, sites=(figure["site"],) if figure["site"] else (),
+            ))
+    return findings
+
+
+def quotes_against_tables(dataset: Dataset) -> list[Finding]:
+    """Returns findings where a figure quoted in the publication's text misses its table."""
+    figures = dataset.figures
+    findings = []
+    for _, quote in dataset.quotes.iterrows():
+        cells = quoted_figures(figures, quote, dataset.codebook)
+        decimals = table_decimals(figures, quote["table"])
+        exact = len(cells) == 1 and cells["answer"].iloc[0] == quote["answer"]
+        value = float(cells["percent"].sum())
+        rounding = half_unit(int(cells["decimals"].iloc[0])) if exact else half_unit(decimals) * len(cells)
+        tolerance = rounding + half_unit(int(quote["decimals"]))
         if abs(value - quote["percent"]) > tolerance + SLACK:
             findings.append(Finding(
-                check="text against table", table="narrative", row=int(row),
-                where=f"“{quote['quote']}”",
-                published=_percent(quote["percent"], int(quote["decimals"])),
-                implied=f"{_percent(value)} in {source}", severity="inconsistent",
-                explanation=(
-                    f"The brief's text quotes {_percent(quote['percent'])}, but {source} "
-                    f"gives {_percent(value)}."
-                ),
+                check="text against table", severity="inconsistent", table=quote["table"],
+                file=QUOTES, row=int(quote["row"]), wave=quote["wave"], site=quote["site"],
+                group=quote["group"], item=quote["item"], answer=quote["answer"],
+                published=float(quote["percent"]), decimals=int(quote["decimals"]), implied=value,
+                parts=() if exact else tuple(cells["percent"]), tolerance=tolerance,
+                details=(("quote", quote["quote"]),), sites=(quote["site"],) if quote["site"] else (),
             ))
     return findings
 
 
-def published_averages(tallies: Tallies) -> list:
-    """Returns findings for each published all-sites average that is neither the unweighted
+def published_means(dataset: Dataset) -> list[Finding]:
+    """Returns findings for each published mean over the sites that is neither the unweighted
     mean of the sites nor a weighted mean with plausible weights.
 
-    Plausible weights are the same for every area: the sites' survey participants,
-    or any whole numbers of respondents that fit each site's rounded percentages
-    (multiples of its smallest inferred n) adding up to no more than the survey's
-    published total.
+    Plausible weights are the same for every figure of one table: the sites' survey
+    participants, or any whole numbers of respondents that fit each site's rounded
+    percentages (multiples of its smallest inferred n) adding up to no more than the
+    survey's published total.
     """
-    improvements = tallies.improvements
-    wide = improvements.pivot(index="area", columns="site", values="percent")
-    if ALL_SITES not in wide.columns:
-        return []
-    sites = [s for s in wide.columns if s != ALL_SITES]
-    wide = wide.dropna(subset=[*sites, ALL_SITES])
-    if wide.empty or not sites:
-        return []
-    decimals = table_decimals(improvements)
-    tolerance = 2 * half_unit(decimals) + SLACK
-    values, published = wide[sites].to_numpy(), wide[ALL_SITES].to_numpy()
-    unweighted = values.mean(axis=1)
-    survey = {s: survey_count(tallies, s) for s in sites}
-    by_survey = (
-        values @ np.array([survey[s] for s in sites]) / sum(survey.values())
-        if all(survey.values()) else None
-    )
-    best, best_weights = _closest_weighting(tallies, sites, values, published, decimals)
-    fitted = np.abs(best - published) <= tolerance if best is not None else None
+    figures = dataset.figures
+    means = figures[figures["aggregate"] == "mean"]
     findings = []
-    for i, area in enumerate(wide.index):
-        if abs(unweighted[i] - published[i]) <= tolerance:
+    for (table, wave, group), published_rows in means.groupby(["table", "wave", "group"], sort=False):
+        sites_rows = figures[(figures["table"] == table) & (figures["wave"] == wave)
+                             & (figures["group"] == group) & (figures["site"] != "")
+                             & (figures["aggregate"] == "")]
+        wide = sites_rows.pivot_table(index=["item", "answer"], columns="site", values="percent",
+                                      sort=False)
+        sites = [s for s in dataset.site_ids if s in wide.columns]
+        keyed = published_rows.set_index(["item", "answer"])
+        wide = wide.reindex(keyed.index).dropna(subset=sites)
+        if wide.empty or not sites:
             continue
-        if by_survey is not None and abs(by_survey[i] - published[i]) <= tolerance:
-            continue
-        if fitted is not None and fitted.all():
-            continue
-        row = improvements[(improvements["area"] == area)
-                           & (improvements["site"] == ALL_SITES)].index[0]
-        implied = f"unweighted mean {unweighted[i]:.1f}%"
-        if by_survey is not None:
-            implied += f"; weighted by survey participants {by_survey[i]:.1f}%"
-        if best is not None:
-            implied += f"; closest plausible weighting {best[i]:.1f}%"
-        findings.append(Finding(
-            check="published average", table="improvements", row=int(row),
-            where=f"average: all TFS sites — {area}",
-            published=_percent(published[i], decimals), implied=implied, severity="unexplained",
-            explanation=(
-                f"The published all-sites figure for “{area}” ({_percent(published[i])}) is "
-                f"neither the plain average of the four sites ({unweighted[i]:.1f}%) nor a "
-                "weighted average with weights that fit the data"
-                + (f" (the closest, weights {best_weights}, gives {best[i]:.1f}%)"
-                   if best is not None else "")
-                + ". It may include respondents not assigned to a site; the brief does not say."
-            ),
-        ))
+        keyed = keyed.loc[wide.index]
+        decimals = table_decimals(figures, table)
+        tolerance = 2 * half_unit(decimals) + SLACK
+        values, published = wide[sites].to_numpy(), keyed["percent"].to_numpy()
+        unweighted = values.mean(axis=1)
+        survey = {s: survey_count(dataset, wave, s) for s in sites}
+        by_survey = (values @ np.array([survey[s] for s in sites]) / sum(survey.values())
+                     if all(survey.values()) else None)
+        best, weights = _closest_weighting(dataset, sites_rows, sites, values, published, decimals,
+                                           survey_count(dataset, wave, ""))
+        fitted = best is not None and bool((np.abs(best - published) <= tolerance).all())
+        for i, (key, row) in enumerate(keyed.iterrows()):
+            if abs(unweighted[i] - published[i]) <= tolerance:
+                continue
+            if by_survey is not None and abs(by_survey[i] - published[i]) <= tolerance:
+                continue
+            if fitted:
+                continue
+            details = [("unweighted", float(unweighted[i])), ("sites", len(sites))]
+            if by_survey is not None:
+                details.append(("by_survey", float(by_survey[i])))
+            if best is not None:
+                details += [("closest", float(best[i])), ("weights", weights)]
+            findings.append(Finding(
+                check="published average", severity="unexplained", table=table, file=FIGURES,
+                row=int(row["row"]), wave=wave, group=group, item=key[0], answer=key[1],
+                published=float(published[i]), decimals=decimals, implied=float(unweighted[i]),
+                tolerance=tolerance - SLACK, details=tuple(details),
+            ))
     return findings
 
 
-def _closest_weighting(tallies, sites, values, published, decimals):
+def _closest_weighting(dataset, sites_rows, sites, values, published, decimals, largest):
     """Returns the weighted means closest to the published ones over plausible weights
-    (the worst area as close as possible), and those weights; (None, None) if none.
+    (the worst figure as close as possible), and those weights; (None, None) if none.
 
     Plausible: each site's n fits its rounded percentages, and together the sites
     have no more respondents than the survey's published total (200 if none).
     """
-    largest = survey_count(tallies, TOTAL) or 200
+    largest = largest or 200
     grids = []
     for site in sites:
-        cells = tallies.improvements[tallies.improvements["site"] == site]["percent"]
+        cells = sites_rows[sites_rows["site"] == site]["percent"]
         candidates = candidate_denominators(cells, decimals, largest)
         if not candidates:
             return None, None
@@ -304,83 +309,62 @@ def _closest_weighting(tallies, sites, values, published, decimals):
     return means[best], tuple(int(w) for w in weights[best])
 
 
-def denominators(tallies: Tallies) -> list:
-    """Returns findings where the rounded percentages cannot come from a whole number of
-    people within the published head-counts."""
+def whole_numbers(dataset: Dataset) -> list[Finding]:
+    """Returns findings where rounded percentages cannot come from a whole number of people
+    within the published head-counts."""
+    figures = dataset.figures
     findings = []
-    for record in respondents(tallies).itertuples():
-        table = getattr(tallies, record.table)
-        cells = table[table["group" if record.table == "likert" else "site"] == record.group]
-        who = GROUP_NAMES.get(record.group) or tallies.site_name(record.group)
-        sites = () if record.table == "likert" else (record.group,)
+    for record in respondents(dataset).itertuples():
+        sites = (record.site,) if record.site else ()
+        keys = {"wave": record.wave, "site": record.site, "group": record.group}
         if record.status == "one figure does not fit":
-            row = int(record.left_out)
-            value = float(table.at[row, "percent"])
-            n = int(record.n)
-            low, high = int(np.floor(value * n / 100)), int(np.ceil(value * n / 100))
-            place = ", ".join(str(table.at[row, c]) for c in ("topic", "level")
-                              if c in table) or str(table.at[row, "area"])
+            figure = figures.loc[int(record.left_out)]
             findings.append(Finding(
-                check="whole numbers of people", table=record.table, row=row,
-                where=f"{who}: {place}", published=_percent(value),
-                implied=(f"{value * n / 100:.1f} of {n} people; {low} would be "
-                         f"{100 * low / n:.1f}%, {high} would be {100 * high / n:.1f}%"),
-                severity="inconsistent", sites=sites,
-                explanation=(
-                    f"Every other figure for {who} is a whole number of {n} respondents "
-                    f"(inferred, not published), but {_percent(value)} would be "
-                    f"{value * n / 100:.1f} people: probably a typing slip for "
-                    f"{100 * low / n:.1f}% or {100 * high / n:.1f}%."
-                ),
+                check="whole numbers of people", severity="inconsistent", table=record.table,
+                file=FIGURES, row=int(figure["row"]), **keys, item=figure["item"],
+                answer=figure["answer"], published=float(figure["percent"]),
+                decimals=int(figure["decimals"]), implied=float(figure["percent"]) * int(record.n) / 100,
+                details=(("n", int(record.n)), ("status", record.status)), sites=sites,
             ))
         elif record.status in ("more than published", "no fit"):
-            bound = record.bound
+            cells = figures[(figures["table"] == record.table) & (figures["wave"] == record.wave)
+                            & (figures["site"] == record.site) & (figures["group"] == record.group)
+                            & (figures["aggregate"] == "")]
             findings.append(Finding(
-                check="whole numbers of people", table=record.table, row=int(cells.index[0]),
-                where=f"{who}: all figures",
-                published=", ".join(_percent(v) for v in cells["percent"]),
-                implied=(f"at least {record.n} respondents (inferred), but {bound} published "
-                         f"as {record.bound_source}" if record.n is not pd.NA
-                         else "no whole number of respondents fits"),
-                severity="inconsistent", sites=sites,
-                explanation=(
-                    f"The rounded percentages for {who} need at least {record.n} respondents "
-                    f"(inferred from their rounding: multiples of {record.n} fit), but the brief "
-                    f"lists {bound} {record.bound_source}."
-                ),
+                check="whole numbers of people", severity="inconsistent", table=record.table,
+                file=FIGURES, row=int(cells["row"].iloc[0]), **keys,
+                published=float("nan"), parts=tuple(cells["percent"]),
+                implied=float(record.n) if record.n is not pd.NA else float("nan"),
+                details=(("n", None if record.n is pd.NA else int(record.n)),
+                         ("bound", None if record.bound is pd.NA else int(record.bound)),
+                         ("status", record.status)),
+                sites=sites,
             ))
     return findings
 
 
-def run_checks(tallies: Tallies) -> list[Finding]:
-    """Returns every finding about the published figures, table by table."""
-    site_names = dict(zip(tallies.sites["site"], tallies.sites["name"], strict=True))
+def run_checks(dataset: Dataset) -> list[Finding]:
+    """Returns every finding about the published figures, check by check."""
     return [
-        *parts_against_totals(tallies.participants_by_level, "participants_by_level",
-                              "stakeholder_group", {}),
-        *parts_against_totals(tallies.participants_by_site, "participants_by_site", "site",
-                              site_names),
-        *likert_sums(tallies),
-        *agree_against_parts(tallies),
-        *narrative_against_tables(tallies),
-        *published_averages(tallies),
-        *denominators(tallies),
+        *parts_against_totals(dataset),
+        *distribution_sums(dataset),
+        *sums_against_parts(dataset),
+        *published_differences(dataset),
+        *quotes_against_tables(dataset),
+        *published_means(dataset),
+        *whole_numbers(dataset),
     ]
 
 
 def findings_table(findings: list[Finding]) -> pd.DataFrame:
     """Returns the findings as a DataFrame, one row each."""
-    columns = list(Finding.__dataclass_fields__)
-    return pd.DataFrame([asdict(f) for f in findings], columns=columns)
+    return pd.DataFrame([asdict(f) for f in findings], columns=list(Finding.__dataclass_fields__))
 
 
-SHOWN_IN_SITE_REPORTS = ("improvements", "involvement", "narrative")
-
-
-def findings_for_site(findings: list[Finding], site: str) -> tuple[list[Finding], list[Finding]]:
+def findings_for_site(findings: list[Finding], site: str, tables: set[str]) -> tuple[list, list]:
     """Returns the findings a site's report shows: those about the site alone, and those about
-    figures shared by several sites or by the network that the report uses."""
+    figures shared by several sites or by the network, in the tables the report uses."""
     own = [f for f in findings if f.sites == (site,)]
     shared = [f for f in findings if f not in own and (
-        site in f.sites or (not f.sites and f.table in SHOWN_IN_SITE_REPORTS))]
+        site in f.sites or (not f.sites and f.table in tables))]
     return own, shared

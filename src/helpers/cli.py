@@ -18,30 +18,43 @@ EXIT_BAD_INPUT = 2
 
 def check_data(args: argparse.Namespace) -> int:
     """Prints the findings about the published figures; returns 0 when the data are valid."""
-    from helpers.checks import findings_table, run_checks
+    from helpers.checks import run_checks
     from helpers.denominators import respondents
-    from helpers.load import COLUMNS, load_all, shown
+    from helpers.files import shown
+    from helpers.load import load_dataset
+    from helpers.words import describe
 
-    tallies = load_all(args.data)
-    findings = run_checks(tallies)
-    print(f"{shown(args.data)}: all {len(COLUMNS)} tables are valid.\n")
-    table = findings_table(findings)
-    counts = table["severity"].value_counts()
-    print(f"{len(findings)} findings about the published figures "
-          f"({', '.join(f'{n} {severity}' for severity, n in counts.items())}):\n")
+    dataset = load_dataset(args.data)
+    codebook = dataset.codebook
+    findings = run_checks(dataset)
+    print(f"{shown(args.data)}: the codebook and every file are valid "
+          f"({len(dataset.figures)} figures).\n")
+    severities = pd_counts([f.severity for f in findings])
+    print(f"{len(findings)} findings about the published figures"
+          + (f" ({severities})" if findings else "") + ":\n")
     for finding in findings:
+        words = describe(finding, codebook)
         row = f" row {finding.row}" if finding.row is not None else ""
-        print(f"[{finding.severity}] {finding.table}.csv{row}: {finding.where}")
-        print(f"    published: {finding.published}")
-        print(f"    the other figures give: {finding.implied}")
-        print(textwrap.fill(finding.explanation, width=96, initial_indent="    ",
+        print(f"[{finding.severity}] {finding.file}{row} ({finding.table}): {words.where}")
+        print(f"    published: {words.published}")
+        print(f"    the other figures give: {words.implied}")
+        print(textwrap.fill(words.explanation, width=96, initial_indent="    ",
                             subsequent_indent="    "))
         print()
-    print("Respondents inferred from the rounding of the percentages (not published):")
-    for record in respondents(tallies).itertuples():
+    inferred = respondents(dataset)
+    if len(inferred):
+        print("Respondents inferred from the rounding of the percentages (not published):")
+    for record in inferred.itertuples():
         n = "none" if record.n is None or str(record.n) == "<NA>" else record.n
-        print(f"    {record.table:<13} {record.group:<16} n = {n!s:<5} {record.status}")
+        whose = record.site or record.group or "all"
+        print(f"    {record.table:<13} {whose:<16} n = {n!s:<5} {record.status}")
     return 0
+
+
+def pd_counts(values: list[str]) -> str:
+    """Returns "8 inconsistent, 5 unexplained": how often each value occurs, most first."""
+    counts = {value: values.count(value) for value in dict.fromkeys(values)}
+    return ", ".join(f"{n} {value}" for value, n in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,18 +1,20 @@
-"""Published TFS tallies as validated, tidy DataFrames: one function per table.
+"""A dataset folder as validated, tidy tables: its codebook, figures, head-counts and quotes.
 
-Every file in data/ is read as text first, so the loader can say which row and
-column is wrong and can keep the number of decimals each figure was published
-with (the checks need it to know the rounding). pandera then coerces types and
-checks ranges, known categories and duplicate keys; its findings are rewritten
-as :class:`~helpers.errors.InputError` problems a person can act on.
+A dataset is a folder with a ``codebook.yaml`` and either or both of:
 
-Spreadsheet exports are normalized, not rejected: a UTF-8 byte-order mark is
-dropped, blank lines (trailing or not) are skipped, cells are trimmed and a
-trailing "%" on a percentage is removed.
+- published tallies: ``figures.csv`` (percentages as printed, with the publication's
+  own totals, averages and differences marked in ``aggregate``), ``headcounts.csv``
+  (who took part, by site or characteristic and activity) and ``quotes.csv``
+  (figures the publication's text repeats);
+- respondent-level exports named in the codebook, tabulated by :mod:`helpers.tabulate`.
+
+Both become one table of figures (:data:`FIGURE_COLUMNS`), so that everything
+downstream works the same whether n was published, counted or must be inferred.
+Every file is read as text first, so that a message can name the row and column
+and the checks can know each figure's printed decimals; pandera then coerces and
+checks types and ranges.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,192 +22,94 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from helpers.codebook import Codebook, read_codebook
 from helpers.errors import InputError, Problem
-from helpers.paths import DATA, ROOT
+from helpers.files import read_csv_text, shown
 
-LEVELS = ["strongly disagree", "disagree", "neutral", "agree", "strongly agree", "n/a or not sure"]
-AGREE = ["agree", "strongly agree"]
-DISAGREE = ["strongly disagree", "disagree"]
-GROUPS = ["organizational", "community"]
-GROUP_NAMES = {
-    "organizational": "organizational partners",
-    "community": "community partners",
+FIGURES, HEADCOUNTS, QUOTES = "figures.csv", "headcounts.csv", "quotes.csv"
+AGGREGATES = ("total", "mean", "difference")
+# One row per figure. Blank site: not broken down by site; blank group: all groups;
+# breakdown and value: a respondent characteristic and its value, or blank.
+FIGURE_COLUMNS = ["table", "wave", "site", "group", "breakdown", "value", "item", "answer",
+                  "percent", "count", "n", "n_eff", "decimals", "aggregate", "exact", "file", "row"]
+KINDS = {
+    FIGURES: {"table": "text", "wave": "text", "site": "text", "group": "text", "item": "text",
+              "answer": "text", "percent": "percent", "count": "count", "n": "count",
+              "aggregate": "text"},
+    HEADCOUNTS: {"table": "text", "wave": "text", "site": "text", "characteristic": "text",
+                 "value": "text", "activity": "text", "count": "count", "aggregate": "text"},
+    QUOTES: {"table": "text", "wave": "text", "site": "text", "group": "text", "item": "text",
+             "answer": "text", "percent": "percent", "quote": "text"},
 }
-TOTAL = "TOTAL"
-ALL_SITES = "all"
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-
-# The kind of each column: "text", "count" (whole number >= 0) or "percent" (0 to 100).
-COLUMNS = {
-    "sites": {"site": "text", "name": "text"},
-    "statements": {
-        "section": "text", "group": "text", "topic": "text", "label": "text", "statement": "text",
-    },
-    "participants_by_level": {"stakeholder_group": "text", "round": "text", "participants": "count"},
-    "participants_by_site": {"site": "text", "round": "text", "participants": "count"},
-    "improvements": {"area": "text", "site": "text", "percent": "percent"},
-    "involvement": {"topic": "text", "statement": "text", "group": "text", "percent": "percent"},
-    "likert": {"section": "text", "group": "text", "topic": "text", "level": "text", "percent": "percent"},
-    "narrative": {"table": "text", "row": "text", "column": "text", "percent": "percent", "quote": "text"},
-}
+OPTIONAL = {FIGURES: ("count", "n", "aggregate"), HEADCOUNTS: ("aggregate",), QUOTES: ()}
 KEYS = {
-    "sites": ["site"],
-    "statements": ["group", "topic"],
-    "participants_by_level": ["stakeholder_group", "round"],
-    "participants_by_site": ["site", "round"],
-    "improvements": ["area", "site"],
-    "involvement": ["topic", "group"],
-    "likert": ["group", "topic", "level"],
-    "narrative": ["table", "row", "column"],
-}
-ROUNDS = {
-    "participants_by_level": ["R1", "R2", TOTAL],
-    "participants_by_site": ["R1", "R2", "survey", TOTAL],
+    FIGURES: ["table", "wave", "site", "group", "item", "answer", "aggregate"],
+    HEADCOUNTS: ["table", "wave", "site", "characteristic", "value", "activity"],
+    QUOTES: ["table", "wave", "site", "group", "item", "answer"],
 }
 
 
 @dataclass(frozen=True)
-class Tallies:
-    """Every published table, loaded and validated together."""
+class Dataset:
+    """A dataset, loaded and validated: the codebook and its figures."""
 
-    sites: pd.DataFrame
-    statements: pd.DataFrame
-    participants_by_level: pd.DataFrame
-    participants_by_site: pd.DataFrame
-    improvements: pd.DataFrame
-    involvement: pd.DataFrame
-    likert: pd.DataFrame
-    narrative: pd.DataFrame
+    codebook: Codebook
+    figures: pd.DataFrame
+    headcounts: pd.DataFrame
+    quotes: pd.DataFrame
     folder: Path
 
-    def site_name(self, site: str) -> str:
-        """Returns the site's published name, e.g. "Lehigh Valley" for "lehigh-valley"."""
-        return self.sites.set_index("site").loc[site, "name"]
+    @property
+    def id(self) -> str:
+        return self.codebook.dataset.id
+
+    @property
+    def site_ids(self) -> list[str]:
+        return [site.id for site in self.codebook.sites]
 
 
-def shown(path: Path) -> str:
-    """Returns the path as a user should see it: relative to the project where it lies inside."""
-    path = Path(path).resolve()
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-
-
-def read_table(folder: Path, name: str) -> pd.DataFrame:
-    """Returns the file's cells as trimmed text, indexed by spreadsheet row (the header is row 1)."""
-    path = Path(folder) / f"{name}.csv"
-    where, expected = shown(path), ", ".join(COLUMNS[name])
-    if not path.is_file():
-        raise InputError(Problem(where, f"a CSV file with the columns {expected} (see data/README.md)"))
+def _validate(raw: pd.DataFrame, name: str, where: str, categories: dict) -> pd.DataFrame:
+    """Returns the table with proper dtypes, or raises InputError naming every bad cell."""
+    kinds = {c: k for c, k in KINDS[name].items() if c in raw}
+    table = raw.copy()
+    if "percent" in table:
+        table["percent"] = table["percent"].str.removesuffix("%").str.strip()
+    dtypes = {"count": "Int64", "percent": "float64", "text": str}
+    nullable = {"count": name == FIGURES, "percent": False, "text": False}
+    for column, kind in kinds.items():
+        if kind == "count" and nullable[kind]:
+            table[column] = table[column].replace("", None)
+    schema = pa.DataFrameSchema({
+        column: pa.Column(dtypes[kind], coerce=True, nullable=nullable[kind], checks=[
+            *([pa.Check.ge(0)] if kind == "count" else []),
+            *([pa.Check.in_range(0, 100)] if kind == "percent" else []),
+            *([pa.Check.isin(categories[column])] if column in categories else []),
+        ]) for column, kind in kinds.items()
+    }, unique=[k for k in KEYS[name] if k in table], report_duplicates="all")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            Problem(where, "text encoded as UTF-8 (save the sheet as 'CSV UTF-8')",
-                    found=f"a byte that is not UTF-8 at position {error.start}")
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        lines = [(reader.line_num, [cell.strip() for cell in cells]) for cells in reader]
-    except csv.Error as error:
-        raise InputError(Problem(where, f"well-formed CSV ({error})", row=reader.line_num)) from None
-    lines = [(number, cells) for number, cells in lines if any(cells)]
-    if not lines:
-        raise InputError(Problem(where, f"a header row: {expected}", found="an empty file"))
-    (header_row, header), *body = lines
-    problems = [
-        Problem(where, f"a column named '{column}' ({expected})", row=header_row)
-        for column in COLUMNS[name] if column not in header
-    ] + [
-        Problem(where, f"only the columns {expected}", row=header_row, column=column, found=column)
-        for column in header if column not in COLUMNS[name]
-    ]
-    if not problems:
-        problems = [
-            Problem(where, f"{len(header)} values, one for each column of the header",
-                    row=number, found=f"{len(cells)} values")
-            for number, cells in body if len(cells) != len(header)
-        ]
-    if not problems and not body:
-        problems.append(Problem(where, "at least one row of figures below the header",
-                                row=header_row + 1))
-    if problems:
-        raise InputError(problems)
-    raw = pd.DataFrame([cells for _, cells in body], columns=header, dtype=str,
-                       index=[number for number, _ in body])
-    return raw[list(COLUMNS[name])]
+        return schema.validate(table, lazy=True)
+    except SchemaErrors as errors:
+        raise InputError(_problems(errors.failure_cases, raw, name, where, categories)) from None
 
 
 def _expected(check: str, name: str, column: str | None, categories: dict) -> str:
     """Returns, in words, what a pandera check wanted."""
-    if check.startswith("coerce_dtype") or check.startswith("dtype"):
-        kind = COLUMNS[name].get(column, "text")
+    kind = KINDS[name].get(column or "", "text")
+    if check.startswith(("coerce_dtype", "dtype")):
         return "a whole number (no decimals)" if kind == "count" else "a number such as 54.5"
     if check.startswith("in_range"):
         return "a percentage from 0 to 100"
     if check.startswith("greater_than_or_equal_to"):
         return "a count of 0 or more"
     if check.startswith("isin"):
-        return "one of: " + ", ".join(categories[column])
-    if check.startswith("str_matches"):
-        return "a slug of lower-case letters, digits and single hyphens, such as lehigh-valley"
-    if "uniqueness" in check or check.startswith("unique"):
-        return "one row for each " + " and ".join(KEYS[name]) + " (this one is repeated)"
+        allowed = [value or "(blank)" for value in categories[column]]
+        return "one of: " + ", ".join(allowed[:12]) + (f" and {len(allowed) - 12} more"
+                                                       if len(allowed) > 12 else "")
+    if "unique" in check:
+        return "one row for each " + ", ".join(k for k in KEYS[name]) + " (this one is repeated)"
     if check.startswith("not_nullable"):
         return "a value"
     return check
-
-
-def validate(raw: pd.DataFrame, name: str, folder: Path, categories: dict) -> pd.DataFrame:
-    """Returns the table with proper dtypes, or raises InputError naming every bad cell.
-
-    Args:
-        raw: the text cells from :func:`read_table`.
-        name: the table's name, the file's stem.
-        folder: where the file lies, for the messages.
-        categories: the allowed values of the columns that have a fixed set.
-    """
-    where = shown(Path(folder) / f"{name}.csv")
-    table = raw.copy()
-    decimals = None
-    if "percent" in table:
-        table["percent"] = table["percent"].str.removesuffix("%").str.strip()
-        decimals = table["percent"].str.partition(".")[2].str.len()
-    dtypes = {"count": "int64", "percent": "float64", "text": str}
-    types = pa.DataFrameSchema(
-        {column: pa.Column(dtypes[kind], coerce=True) for column, kind in COLUMNS[name].items()}
-    )
-    cases = []
-    try:
-        table = types.validate(table, lazy=True)
-    except SchemaErrors as errors:
-        cases.append(errors.failure_cases)
-        table = types.validate(table.drop(index=errors.failure_cases["index"].dropna().unique()))
-    try:
-        _values_schema(name, categories).validate(table, lazy=True)
-    except SchemaErrors as errors:
-        cases.append(errors.failure_cases)
-    if cases:
-        raise InputError(_problems(pd.concat(cases), raw, name, where, categories))
-    if decimals is not None:
-        table["decimals"] = decimals.astype("int64")
-    return table
-
-
-def _values_schema(name: str, categories: dict) -> pa.DataFrameSchema:
-    """Returns the checks on values: ranges, known categories, slugs and unique keys."""
-    checks = {
-        "count": [pa.Check.ge(0)],
-        "percent": [pa.Check.in_range(0, 100)],
-        "text": [pa.Check.str_length(min_value=1)],
-    }
-    columns = {}
-    for column, kind in COLUMNS[name].items():
-        column_checks = list(checks[kind])
-        if column in categories:
-            column_checks.append(pa.Check.isin(categories[column]))
-        if column == "site" and name == "sites":
-            column_checks.append(pa.Check.str_matches(SLUG))
-        columns[column] = pa.Column(checks=column_checks)
-    return pa.DataFrameSchema(columns, unique=KEYS[name], strict=True, report_duplicates="all")
 
 
 def _problems(cases: pd.DataFrame, raw: pd.DataFrame, name: str, where: str, categories) -> list:
@@ -216,168 +120,196 @@ def _problems(cases: pd.DataFrame, raw: pd.DataFrame, name: str, where: str, cat
         row = int(case.index) if pd.notna(case.index) else None
         found = raw.at[row, column] if row in raw.index and column else case.failure_case
         check = str(case.check)
-        if "uniqueness" in check or "unique" in check:
+        if "unique" in check:
             column = None
-            found = ", ".join(raw.loc[row, KEYS[name]]) if row in raw.index else None
-        problems.append(
-            Problem(where, _expected(check, name, column, categories), row=row, column=column,
-                    found=None if found is None else str(found))
-        )
+            found = ", ".join(v for v in raw.loc[row, [k for k in KEYS[name] if k in raw]] if v) \
+                if row in raw.index else None
+        problems.append(Problem(where, _expected(check, name, column, categories), row=row,
+                                column=column, found=None if found is None else str(found)))
     unique = {(p.row, p.column, p.expected): p for p in problems}
     return sorted(unique.values(), key=lambda p: (p.row or 0, p.column or ""))
 
 
-def _load(folder: Path, name: str, categories: dict) -> pd.DataFrame:
-    return validate(read_table(folder, name), name, folder, categories)
+def _read(folder: Path, name: str) -> pd.DataFrame:
+    """Returns a published file's text cells, with the optional columns filled in as blanks."""
+    columns = [c for c in KINDS[name] if c not in OPTIONAL[name]]
+    raw = read_csv_text(Path(folder) / name, columns, OPTIONAL[name])
+    for column in OPTIONAL[name]:
+        if column not in raw:
+            raw[column] = ""
+    return raw
 
 
-def _ordered(table: pd.DataFrame, column: str, order: list) -> pd.DataFrame:
-    table[column] = pd.Categorical(table[column], categories=order, ordered=True)
-    return table
+def _common_categories(codebook: Codebook) -> dict:
+    return {
+        "table": [t.id for t in codebook.tables],
+        "wave": [w.id for w in codebook.waves],
+        "site": ["", *(s.id for s in codebook.sites)],
+        "item": [i.id for i in codebook.items],
+        "aggregate": ["", *AGGREGATES],
+    }
 
 
-def _first_seen(values: pd.Series) -> list:
-    return list(dict.fromkeys(values))
-
-
-def load_sites(folder: Path = DATA) -> pd.DataFrame:
-    """Returns the sites in the brief's order: slug (`site`) and published `name`."""
-    return _load(folder, "sites", {})
-
-
-def load_statements(folder: Path = DATA) -> pd.DataFrame:
-    """Returns the survey statements as published, with our short `topic` key and `label`."""
-    table = _load(folder, "statements", {"group": GROUPS})
-    return _ordered(table, "group", GROUPS)
-
-
-def load_participants_by_level(folder: Path = DATA) -> pd.DataFrame:
-    """Returns interview and focus-group participants by partnership level and round."""
-    table = _load(folder, "participants_by_level", {"round": ROUNDS["participants_by_level"]})
-    table = _ordered(table, "round", ROUNDS["participants_by_level"])
-    groups = [g for g in _first_seen(table["stakeholder_group"]) if g != TOTAL] + [TOTAL]
-    return _ordered(table, "stakeholder_group", groups)
-
-
-def load_participants_by_site(folder: Path = DATA, sites: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Returns participants by site and round (interviews R1, focus groups R2, survey, TOTAL)."""
-    order = [*_site_order(folder, sites), TOTAL]
-    rounds = ROUNDS["participants_by_site"]
-    table = _load(folder, "participants_by_site", {"site": order, "round": rounds})
-    return _ordered(_ordered(table, "site", order), "round", rounds)
-
-
-def load_improvements(folder: Path = DATA, sites: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Returns % of partners seeing an improvement, by area and site; site "all" is the
-    published "average: all TFS sites"."""
-    order = [*_site_order(folder, sites), ALL_SITES]
-    table = _load(folder, "improvements", {"site": order})
-    table = _ordered(table, "area", _first_seen(table["area"]))
-    return _ordered(table, "site", order)
-
-
-def load_involvement(folder: Path = DATA, statements: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Returns % agree or strongly agree by topic for each partner group, and the published
-    difference (group "difference")."""
-    topics = _topics(folder, statements)
-    groups = [*GROUPS, "difference"]
-    table = _load(folder, "involvement", {"topic": topics, "group": groups})
-    return _ordered(_ordered(table, "topic", topics), "group", groups)
-
-
-def load_likert(folder: Path = DATA, statements: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Returns the full Likert distributions, one row per statement and level.
-
-    Each (group, topic) must be a statement of statements.csv and have all six levels.
-    """
-    statements = load_statements(folder) if statements is None else statements
-    topics = _topics(folder, statements)
-    categories = {"group": GROUPS, "topic": topics, "level": LEVELS}
-    raw = read_table(folder, "likert")
-    table = validate(raw, "likert", folder, categories)
-    where = shown(Path(folder) / "likert.csv")
-    known = statements.set_index(["section", "group", "topic"]).index
-    keys = pd.MultiIndex.from_frame(table[["section", "group", "topic"]].astype(str))
-    problems = [
-        Problem(where, "a section, group and topic listed together in statements.csv",
-                row=row, column="topic", found=" / ".join(key))
-        for row, key in zip(table.index, keys, strict=True) if key not in known
-    ]
-    counts = table.groupby(["group", "topic"], observed=True)["level"].nunique()
-    problems += [
-        Problem(where, f"a row for each of the {len(LEVELS)} levels: " + ", ".join(LEVELS),
-                column="level", found=f"{n} levels for {group} / {topic}")
-        for (group, topic), n in counts.items() if n != len(LEVELS)
-    ]
+def load_figures(folder: Path, codebook: Codebook) -> pd.DataFrame:
+    """Returns figures.csv: one published percentage per row, validated against the codebook."""
+    where = shown(Path(folder) / FIGURES)
+    raw = _read(folder, FIGURES)
+    categories = _common_categories(codebook) | {
+        "group": ["", *(g.id for g in codebook.groups), *(c.id for c in codebook.contrasts)],
+    }
+    table = _validate(raw, FIGURES, where, categories)
+    problems = []
+    contrasts = {c.id for c in codebook.contrasts}
+    for row, figure in table.iterrows():
+        allowed = codebook.answers_of(figure["item"])
+        if figure["answer"] not in allowed:
+            problems.append(Problem(where, f"an answer of item {figure['item']}: " + ", ".join(allowed),
+                                    row=row, column="answer", found=figure["answer"]))
+        if figure["aggregate"] == "mean" and figure["site"]:
+            problems.append(Problem(where, "a blank site on a published mean over the sites",
+                                    row=row, column="site", found=figure["site"]))
+        if (figure["aggregate"] == "difference") != (figure["group"] in contrasts):
+            problems.append(Problem(
+                where, "a contrast of the codebook as group on a published difference, and on "
+                "no other row", row=row, column="group", found=figure["group"] or "(blank)"))
+    problems += _incomplete_distributions(table, codebook, where)
     if problems:
         raise InputError(problems)
-    table = _ordered(table, "section", _first_seen(table["section"]))
-    return _ordered(_ordered(_ordered(table, "group", GROUPS), "topic", topics), "level", LEVELS)
+    decimals = raw["percent"].str.removesuffix("%").str.strip().str.partition(".")[2].str.len()
+    return pd.DataFrame({
+        **{c: table[c] for c in ("table", "wave", "site", "group", "item", "answer", "aggregate")},
+        "breakdown": "", "value": "",
+        "percent": table["percent"], "count": table["count"].astype("Float64"),
+        "n": table["n"].astype("Float64"), "n_eff": table["n"].astype("Float64"),
+        "decimals": decimals.astype("int64"), "exact": table["n"].notna(),
+        "file": FIGURES, "row": table.index,
+    })[FIGURE_COLUMNS].reset_index(drop=True)
 
 
-def load_narrative(folder: Path = DATA) -> pd.DataFrame:
-    """Returns the figures the brief's text quotes, each pointing at a table, row and column."""
-    tables = ["improvements", "involvement", "likert"]
-    return _load(folder, "narrative", {"table": tables})
+def _incomplete_distributions(table: pd.DataFrame, codebook: Codebook, where: str) -> list:
+    """Returns a Problem for each published distribution that lacks some of its scale's levels."""
+    problems = []
+    cells = table[table["aggregate"] == ""]
+    for key, rows in cells.groupby(["table", "wave", "site", "group", "item"], sort=False):
+        scale = codebook.scale_of(codebook.item(key[4]))
+        if scale is None:
+            continue
+        levels = [level.id for level in scale.levels]
+        present = set(rows["answer"]) & set(levels)
+        if present and present != set(levels):
+            missing = [level for level in levels if level not in present]
+            problems.append(Problem(
+                where, f"a row for each of the {len(levels)} levels of scale {scale.id}: "
+                + ", ".join(levels), row=int(rows.index[0]), column="answer",
+                found=f"no row for {', '.join(missing)} ({' / '.join(k for k in key if k)})"))
+    return problems
 
 
-def _site_order(folder: Path, sites: pd.DataFrame | None) -> list:
-    sites = load_sites(folder) if sites is None else sites
-    return list(sites["site"])
+def load_headcounts(folder: Path, codebook: Codebook) -> pd.DataFrame:
+    """Returns headcounts.csv: how many people took part, by site or characteristic and activity."""
+    where = shown(Path(folder) / HEADCOUNTS)
+    raw = _read(folder, HEADCOUNTS)
+    values = sorted({v.id for c in codebook.characteristics for v in c.values})
+    categories = _common_categories(codebook) | {
+        "characteristic": ["", *(c.id for c in codebook.characteristics)],
+        "value": ["", *values],
+        "activity": ["", *(a.id for a in codebook.activities)],
+    }
+    table = _validate(raw, HEADCOUNTS, where, categories)
+    problems = []
+    for row, line in table.iterrows():
+        unit = line["value"] if line["characteristic"] else line["site"]
+        if (not unit or not line["activity"]) and line["aggregate"] != "total":
+            problems.append(Problem(where, "aggregate: total on a row whose site, value or activity "
+                                    "is blank", row=row, column="aggregate",
+                                    found=line["aggregate"] or "(blank)"))
+        if line["characteristic"] and line["value"]:
+            known = [v.id for v in codebook.characteristic(line["characteristic"]).values]
+            if line["value"] not in known:
+                problems.append(Problem(where, f"a value of {line['characteristic']}: "
+                                        + ", ".join(known), row=row, column="value",
+                                        found=line["value"]))
+    if problems:
+        raise InputError(problems)
+    table["count"] = table["count"].astype("int64")
+    table["row"] = table.index
+    return table.reset_index(drop=True)
 
 
-def _topics(folder: Path, statements: pd.DataFrame | None) -> list:
-    statements = load_statements(folder) if statements is None else statements
-    return _first_seen(statements["topic"])
+def load_quotes(folder: Path, codebook: Codebook, figures: pd.DataFrame) -> pd.DataFrame:
+    """Returns quotes.csv: each figure the text repeats, pointing at the figure it repeats."""
+    where = shown(Path(folder) / QUOTES)
+    raw = _read(folder, QUOTES)
+    categories = _common_categories(codebook) | {
+        "group": ["", *(g.id for g in codebook.groups)],
+    }
+    table = _validate(raw, QUOTES, where, categories)
+    table["decimals"] = raw["percent"].str.removesuffix("%").str.partition(".")[2].str.len()
+    problems = []
+    for row, quote in table.iterrows():
+        if quoted_figures(figures, quote, codebook).empty:
+            problems.append(Problem(
+                where, "table, wave, site, group, item and answer naming a figure of figures.csv "
+                "(or, for positive or negative, a published distribution)", row=row,
+                found=" / ".join(str(quote[k]) for k in KEYS[QUOTES] if quote[k])))
+    if problems:
+        raise InputError(problems)
+    table["row"] = table.index
+    return table.reset_index(drop=True)
 
 
-def load_all(folder: Path = DATA) -> Tallies:
-    """Returns every table of the folder, or raises one InputError listing the problems of all."""
+def quoted_figures(figures: pd.DataFrame, quote, codebook: Codebook) -> pd.DataFrame:
+    """Returns the figure a quote repeats, or the level cells whose sum it repeats."""
+    same = figures[(figures["table"] == quote["table"]) & (figures["wave"] == quote["wave"])
+                   & (figures["site"] == quote["site"]) & (figures["group"] == quote["group"])
+                   & (figures["item"] == quote["item"])]
+    exact = same[same["answer"] == quote["answer"]]
+    if len(exact) or quote["answer"] not in ("positive", "negative"):
+        return exact
+    scale = codebook.scale_of(codebook.item(quote["item"]))
+    return same[same["answer"].isin(scale.side(quote["answer"]))] if scale else exact
+
+
+def empty_figures() -> pd.DataFrame:
+    """Returns a figures table with no rows and the right columns."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in FIGURE_COLUMNS})
+
+
+def load_dataset(folder: Path) -> Dataset:
+    """Returns the dataset of a folder, or raises one InputError listing the problems of all files.
+
+    A folder holds published tallies (figures.csv and, where published, headcounts.csv
+    and quotes.csv), respondent-level exports named in its codebook, or both.
+    """
     folder = Path(folder)
-    problems, loaded = [], {}
-
-    def attempt(name, load, *args):
+    if not folder.is_dir():
+        raise InputError(Problem(shown(folder), "a dataset folder with a codebook.yaml",
+                                 found="no such folder"))
+    codebook = read_codebook(folder)
+    problems, parts = [], []
+    if (folder / FIGURES).exists() or not codebook.exports:
         try:
-            loaded[name] = load(folder, *args)
+            parts.append(load_figures(folder, codebook))
         except InputError as error:
             problems.extend(error.problems)
+    if codebook.exports:
+        from helpers.tabulate import tabulate_exports
 
-    attempt("sites", load_sites)
-    attempt("statements", load_statements)
+        try:
+            parts.append(tabulate_exports(folder, codebook))
+        except InputError as error:
+            problems.extend(error.problems)
+    headcounts = pd.DataFrame(columns=[*KINDS[HEADCOUNTS], "row"])
+    if (folder / HEADCOUNTS).exists():
+        try:
+            headcounts = load_headcounts(folder, codebook)
+        except InputError as error:
+            problems.extend(error.problems)
     if problems:
         raise InputError(problems)
-    attempt("participants_by_level", load_participants_by_level)
-    attempt("participants_by_site", load_participants_by_site, loaded["sites"])
-    attempt("improvements", load_improvements, loaded["sites"])
-    attempt("involvement", load_involvement, loaded["statements"])
-    attempt("likert", load_likert, loaded["statements"])
-    attempt("narrative", load_narrative)
-    if not problems:
-        problems = _unresolved_quotes(loaded, folder)
-    if problems:
-        raise InputError(problems)
-    return Tallies(folder=folder, **loaded)
-
-
-def _unresolved_quotes(loaded: dict, folder: Path) -> list:
-    """Returns a Problem for each narrative figure whose table, row and column name no figure."""
-    where = shown(folder / "narrative.csv")
-    columns = {
-        "improvements": ("area", "site"),
-        "involvement": ("topic", "group"),
-        "likert": ("topic", "group"),
-    }
-    problems = []
-    for row, quote in loaded["narrative"].iterrows():
-        table = loaded[quote["table"]]
-        row_column, column_column = columns[quote["table"]]
-        hits = (table[row_column].astype(str) == quote["row"]) & (
-            table[column_column].astype(str) == quote["column"]
-        )
-        if not hits.any():
-            problems.append(
-                Problem(where, f"{row_column} and {column_column} values that name a figure of "
-                        f"{quote['table']}.csv",
-                        row=row, found=f"{quote['row']} / {quote['column']}")
-            )
-    return problems
+    figures = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    quotes = pd.DataFrame(columns=[*KINDS[QUOTES], "decimals", "row"])
+    if (folder / QUOTES).exists():
+        quotes = load_quotes(folder, codebook, figures)
+    return Dataset(codebook=codebook, figures=figures, headcounts=headcounts, quotes=quotes,
+                   folder=folder)

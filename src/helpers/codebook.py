@@ -1,0 +1,353 @@
+"""A dataset's codebook (codebook.yaml): everything the code would otherwise hard-code.
+
+The codebook names the partnership and its source; its sites and their facts; the
+respondent groups; the answer scales (ordered levels, each negative, neutral,
+positive or kept apart, such as "don't know"); the items (question, label, wording
+per group, scale, kind); the survey waves; the group pairs to contrast; the
+respondent characteristics to break results down by; the activities people took
+part in (interviews, focus groups, a survey); the publication's tables; and, for
+respondent-level data, the export files and which column holds what.
+
+It is validated with pydantic and every mistake is reported with the key path
+(``items.3.scale``) and what was expected, as :class:`~helpers.errors.InputError`.
+"""
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from helpers.errors import InputError, Problem
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+CODEBOOK = "codebook.yaml"
+SIDES = ("negative", "neutral", "positive", "apart")
+DERIVED_ANSWERS = ("positive", "negative")  # a scale side's share, published or counted
+
+
+class Strict(BaseModel):
+    """A codebook part: unknown keys are mistakes, values are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Named(Strict):
+    """Anything with a slug id and a label for readers."""
+
+    id: str = Field(pattern=SLUG, description="a slug: lower-case letters, digits, single hyphens")
+    label: str = Field(min_length=1, max_length=200)
+    answers: tuple[str, ...] = Field(default=(), description="other texts an export may use")
+
+    def texts(self) -> tuple[str, ...]:
+        """Returns every text that stands for this in an export: id, label and aliases."""
+        return (self.id, self.label, *self.answers)
+
+
+class Site(Strict):
+    """One site (a place, a school, a partnership) and its facts, kept here and nowhere else."""
+
+    id: str = Field(pattern=SLUG)
+    name: str = Field(min_length=1, max_length=120)
+    place: str = Field(default="", max_length=120)
+    focus: str = Field(default="", max_length=200)
+    answers: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+    def texts(self) -> tuple[str, ...]:
+        return (self.id, self.name, *self.answers)
+
+
+class Group(Named):
+    """A respondent group (organizational partners, students, families...)."""
+
+    description: str = ""
+
+
+class Level(Named):
+    """One answer of a scale, on its side: negative, neutral, positive or apart (don't know)."""
+
+    side: Literal["negative", "neutral", "positive", "apart"]
+
+
+class Scale(Strict):
+    """Ordered answers, from most negative to most positive; "apart" levels are shown aside."""
+
+    id: str = Field(pattern=SLUG)
+    levels: tuple[Level, ...] = Field(min_length=2)
+    positive_label: str = Field(default="positive", description="e.g. 'agree or strongly agree'")
+
+    def side(self, side: str) -> list[str]:
+        """Returns the ids of the levels on one side."""
+        return [level.id for level in self.levels if level.side == side]
+
+    @property
+    def substantive(self) -> list[str]:
+        """Returns the levels that count in the base of a percentage (all but "apart")."""
+        return [level.id for level in self.levels if level.side != "apart"]
+
+    @model_validator(mode="after")
+    def _sides(self):
+        ids = [level.id for level in self.levels]
+        if len(set(ids)) != len(ids):
+            raise ValueError("each level id once")
+        if not self.side("positive"):
+            raise ValueError("at least one level with side: positive")
+        return self
+
+
+class Option(Named):
+    """One option of a choose-any item."""
+
+    short: str = Field(default="", max_length=80, description="a short label for charts")
+
+
+class Item(Strict):
+    """One question: an answer scale (agreement, yes/no) or a choose-any list of options."""
+
+    id: str = Field(pattern=SLUG)
+    label: str = Field(min_length=1, max_length=120, description="a short label for charts")
+    kind: Literal["scale", "yes-no", "choose-any"]
+    scale: str | None = None
+    options: tuple[Option, ...] = ()
+    wording: str | dict[str, str] = ""
+    section: str = ""
+    column: str = Field(default="", description="the export's column holding the answers")
+    separator: str = Field(default=";", description="between the chosen options in one cell")
+
+    def wording_for(self, group: str | None) -> str:
+        """Returns the question as the group was asked it ("" when not recorded)."""
+        if isinstance(self.wording, str):
+            return self.wording
+        return self.wording.get(group or "", next(iter(self.wording.values()), ""))
+
+    @model_validator(mode="after")
+    def _kind(self):
+        if self.kind == "choose-any" and not self.options:
+            raise ValueError("a choose-any item needs its options")
+        if self.kind != "choose-any" and not self.scale:
+            raise ValueError(f"a {self.kind} item needs a scale")
+        return self
+
+
+class Wave(Named):
+    """One survey year or round."""
+
+
+class Contrast(Strict):
+    """A pair of respondent groups to compare: first minus second."""
+
+    id: str = Field(pattern=SLUG)
+    first: str
+    second: str
+
+
+class Value(Named):
+    """One value of a respondent characteristic."""
+
+
+class Characteristic(Named):
+    """A characteristic to break results down by, with its values in the order to show them."""
+
+    values: tuple[Value, ...] = Field(min_length=1)
+    column: str = ""
+
+
+class Activity(Named):
+    """A way people took part (interviews, focus groups, a survey); survey: true for the one
+    whose respondents answered the items."""
+
+    survey: bool = False
+
+
+class Table(Strict):
+    """One table of a publication, as its figures are audited together."""
+
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+
+
+class Export(Strict):
+    """A respondent-level export: one row per respondent, and which column holds what."""
+
+    file: str = Field(min_length=1)
+    wave: str | None = Field(default=None, description="the wave of every row, or...")
+    wave_column: str = Field(default="", description="...the column holding each row's wave")
+    id_column: str = ""
+    site_column: str = ""
+    group_column: str = ""
+    weight_column: str = ""
+    sheet: str | int = 0
+
+
+class About(Strict):
+    """What the dataset is and where it comes from."""
+
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1, max_length=120)
+    partnership: str = Field(min_length=1, max_length=120)
+    source: str = Field(min_length=1)
+    published: bool = Field(description="true for figures already public (flag, never suppress)")
+    synthetic: bool = False
+    respondents_word: str = "respondents"
+    reference: Literal["published mean", "network"] = Field(
+        default="network", description="what a site is compared with")
+    min_n: int = Field(default=10, ge=1, le=1000)
+
+
+class Codebook(Strict):
+    """A whole codebook: see the module's docstring."""
+
+    dataset: About
+    sites: tuple[Site, ...] = ()
+    groups: tuple[Group, ...] = ()
+    scales: tuple[Scale, ...] = ()
+    items: tuple[Item, ...] = Field(min_length=1)
+    waves: tuple[Wave, ...] = Field(min_length=1)
+    contrasts: tuple[Contrast, ...] = ()
+    characteristics: tuple[Characteristic, ...] = ()
+    activities: tuple[Activity, ...] = ()
+    tables: tuple[Table, ...] = ()
+    exports: tuple[Export, ...] = ()
+
+    @model_validator(mode="after")
+    def _references(self):
+        problems = []
+        for kind in ("sites", "groups", "scales", "items", "waves", "contrasts", "characteristics",
+                     "activities", "tables"):
+            ids = [part.id for part in getattr(self, kind)]
+            repeated = sorted({i for i in ids if ids.count(i) > 1})
+            if repeated:
+                problems.append(f"{kind}: each id once (repeated: {', '.join(repeated)})")
+        scales, groups = {s.id for s in self.scales}, {g.id for g in self.groups}
+        for item in self.items:
+            if item.scale and item.scale not in scales:
+                problems.append(f"items: {item.id} has scale {item.scale!r}, expected one of "
+                                f"the scales: {', '.join(sorted(scales)) or 'none defined'}")
+            if isinstance(item.wording, dict):
+                unknown = set(item.wording) - groups
+                if unknown:
+                    problems.append(f"items: {item.id} has wording for {', '.join(sorted(unknown))}, "
+                                    f"expected groups: {', '.join(sorted(groups))}")
+        for contrast in self.contrasts:
+            for side in (contrast.first, contrast.second):
+                if side not in groups:
+                    problems.append(f"contrasts: {contrast.id} names {side!r}, expected a group: "
+                                    f"{', '.join(sorted(groups))}")
+        waves = {w.id for w in self.waves}
+        for export in self.exports:
+            if export.wave is None and not export.wave_column:
+                problems.append(f"exports: {export.file} needs wave or wave_column")
+            if export.wave is not None and export.wave not in waves:
+                problems.append(f"exports: {export.file} has wave {export.wave!r}, expected one of "
+                                f"the waves: {', '.join(sorted(waves))}")
+        if self.exports:
+            missing = [i.id for i in self.items if not i.column]
+            if missing:
+                problems.append("items: with exports, each item needs its column "
+                                f"(missing for {', '.join(missing)})")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # --- lookups ----------------------------------------------------------------------------------
+
+    def site(self, site_id: str) -> Site:
+        return {s.id: s for s in self.sites}[site_id]
+
+    def site_name(self, site_id: str) -> str:
+        """Returns the site's name; the id itself for a site the codebook does not list."""
+        return {s.id: s.name for s in self.sites}.get(site_id, site_id)
+
+    def site_names(self) -> dict[str, str]:
+        return {s.id: s.name for s in self.sites}
+
+    def group_label(self, group_id: str) -> str:
+        return {g.id: g.label for g in self.groups}.get(group_id, group_id)
+
+    def item(self, item_id: str) -> Item:
+        return {i.id: i for i in self.items}[item_id]
+
+    def scale_of(self, item: Item) -> Scale | None:
+        return {s.id: s for s in self.scales}.get(item.scale or "")
+
+    def answer_label(self, item_id: str, answer: str) -> str:
+        """Returns the label of an answer (a level, an option, or a side such as "positive")."""
+        item = self.item(item_id)
+        if item.kind == "choose-any":
+            option = {o.id: o for o in item.options}.get(answer)
+            return (option.short or option.label) if option else answer
+        scale = self.scale_of(item)
+        if answer == "positive" and scale:
+            return scale.positive_label
+        levels = {level.id: level.label for level in scale.levels} if scale else {}
+        return levels.get(answer, answer)
+
+    def answers_of(self, item_id: str) -> list[str]:
+        """Returns the answer ids an item's figures may use, in order."""
+        item = self.item(item_id)
+        if item.kind == "choose-any":
+            return [o.id for o in item.options]
+        scale = self.scale_of(item)
+        return [*(level.id for level in scale.levels), *DERIVED_ANSWERS] if scale else []
+
+    def wave_label(self, wave_id: str) -> str:
+        return {w.id: w.label for w in self.waves}.get(wave_id, wave_id)
+
+    def characteristic(self, characteristic_id: str) -> Characteristic:
+        return {c.id: c for c in self.characteristics}[characteristic_id]
+
+    def value_label(self, characteristic_id: str, value: str) -> str:
+        values = {v.id: v.label for v in self.characteristic(characteristic_id).values}
+        return values.get(value, value)
+
+    def activity_label(self, activity_id: str) -> str:
+        return {a.id: a.label for a in self.activities}.get(activity_id, activity_id)
+
+    def table_title(self, table_id: str) -> str:
+        return {t.id: t.title for t in self.tables}.get(table_id, table_id)
+
+
+def read_codebook(folder: Path) -> Codebook:
+    """Returns the folder's codebook, or raises InputError naming each mistake by its key path."""
+    from helpers.files import shown
+
+    path = Path(folder) / CODEBOOK
+    where = shown(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(Problem(where, "a codebook.yaml describing the dataset "
+                                 "(see data/README.md)")) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        mark = getattr(error, "problem_mark", None)
+        raise InputError(Problem(where, "valid YAML", row=mark.line + 1 if mark else None,
+                                 found=str(getattr(error, "problem", error)))) from None
+    if not isinstance(raw, dict):
+        raise InputError(Problem(where, "key: value lines starting with dataset:",
+                                 found=type(raw).__name__ if raw is not None else "an empty file"))
+    try:
+        return Codebook.model_validate(raw)
+    except ValidationError as error:
+        raise InputError([_problem(where, detail) for detail in error.errors()]) from None
+
+
+def _problem(where: str, detail: dict) -> Problem:
+    """Returns one pydantic error as a Problem: the key path, what was found and expected."""
+    path = ".".join(str(part) for part in detail["loc"])
+    kind = detail["type"]
+    if kind == "missing":
+        expected = "this key to be given"
+    elif kind == "extra_forbidden":
+        expected = "no such key (check its spelling against data/README.md)"
+    elif kind == "string_pattern_mismatch":
+        expected = "a slug of lower-case letters, digits and single hyphens"
+    elif kind == "value_error":
+        expected = str(detail["msg"]).removeprefix("Value error, ")
+    else:
+        expected = detail["msg"][0].lower() + detail["msg"][1:]
+    found = None if kind in ("missing", "value_error") else repr(detail.get("input"))
+    return Problem(where, expected, column=path or None, found=found, column_word="key")
