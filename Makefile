@@ -6,8 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DATA ?= data
-PARAMS ?= params
+DATASET ?= $(shell cat data/default-dataset.txt)
+DATA ?= data/$(DATASET)
+PARAMS ?= params/$(DATASET)
 OUT ?= outputs
 JOBS ?= $(shell nproc)
 FORCE ?=
@@ -18,7 +19,8 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 .PHONY: help venv test lint check-data gallery reports screenshots lab bench stress clean requirements
 
 help: ## List the targets
-	@echo "Usage: make TARGET [DATA=data] [PARAMS=params] [OUT=outputs] [JOBS=n] [FORCE=1]"
+	@echo "Usage: make TARGET [DATASET=tfs|synthetic|graduate-tacoma] [OUT=outputs] [JOBS=n] [FORCE=1]"
+	@echo "       (or DATA=folder PARAMS=folder for a dataset elsewhere)"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
@@ -41,13 +43,13 @@ test: $(STAMP) $(CHROMIUM) ## Run the tests (installs what they need)
 lint: $(STAMP) ## Check the code with ruff
 	$(BIN)/ruff check .
 
-check-data: $(STAMP) ## Validate DATA and print what does not add up in the published figures
+check-data: $(STAMP) ## Validate DATASET and print what does not add up in its published figures
 	@$(BIN)/tfs check-data --data $(DATA)
 
 gallery: $(STAMP) ## Render every chart for every site into OUT/gallery/ (PNG)
 	@$(BIN)/tfs gallery --data $(DATA) --params $(PARAMS) --out $(OUT)
 
-reports: $(STAMP) ## Render every report to OUT/html/ (JOBS=n, FORCE=1)
+reports: $(STAMP) ## Render DATASET's reports to OUT/html/<dataset>/ (JOBS=n, FORCE=1)
 	@$(BIN)/tfs reports --data $(DATA) --params $(PARAMS) --out $(OUT) --jobs $(JOBS) \
 	  $(if $(FORCE),--force) $(if $(EXECUTOR),--executor $(EXECUTOR))
 

@@ -1,166 +1,279 @@
-"""The analyses the reports show, built from the validated tallies: what a notebook cell calls.
+"""The numbers behind the reports: shares with intervals, gaps, contrasts, changes, breakdowns.
 
-Each function takes :class:`~helpers.load.Tallies` and returns tables or
-:class:`~helpers.charts.Chart` objects; none reads a file or knows about HTML.
+Every function takes a :class:`~helpers.load.Dataset` and returns a DataFrame of keys
+and unrounded numbers; none draws, formats or reads a file. The same functions
+serve published tallies (n published or inferred from rounding) and tabulated
+exports (n counted, weighted where the export has weights).
+
+A *share* is what a report compares: for a scale item, the share answering on its
+positive side (agree or strongly agree, yes); for a choose-any item, the share
+choosing each option.
 """
 
+import math
+
+import numpy as np
 import pandas as pd
 
-from helpers import charts
-from helpers.denominators import respondents
-from helpers.load import AGREE, ALL_SITES, Tallies
-from helpers.stats import disparity
+from helpers.codebook import Codebook
+from helpers.denominators import with_bases
+from helpers.load import Dataset
+from helpers.stats import disparity, newcombe, wilson
+
+KEYS = ["table", "wave", "site", "group", "breakdown", "value", "item", "answer"]
+SHARE_COLUMNS = [*KEYS, "percent", "n", "n_eff", "inferred", "exact", "aggregate", "low", "high"]
 
 
-def site_names(tallies: Tallies) -> dict[str, str]:
-    """Returns each site's published name by slug."""
-    return dict(zip(tallies.sites["site"], tallies.sites["name"], strict=True))
+def indicators(codebook: Codebook) -> list[tuple[str, str]]:
+    """Returns the (item, answer) pairs a report compares, in the codebook's order."""
+    pairs = []
+    for item in codebook.items:
+        if item.kind == "choose-any":
+            pairs += [(item.id, option.id) for option in item.options]
+        else:
+            pairs.append((item.id, "positive"))
+    return pairs
 
 
-def respondent_counts(tallies: Tallies, table: str) -> dict[str, int | None]:
-    """Returns the inferred n of each respondent group of a table ("improvements": by site,
-    "likert": by partner group)."""
-    counts = respondents(tallies)
-    counts = counts[counts["table"] == table]
-    return {g: (None if pd.isna(n) else int(n)) for g, n in zip(counts["group"], counts["n"],
-                                                               strict=True)}
+def _count(percent: float, n_eff: float, inferred: bool) -> float:
+    """Returns the number of respondents a share stands for: whole where n is inferred from
+    rounding (the published figure is a rounded whole count), else p × effective n."""
+    return round(percent * n_eff / 100) if inferred else percent * n_eff / 100
 
 
-def involvement_agree(tallies: Tallies) -> pd.DataFrame:
-    """Returns the published stakeholder-involvement table: label, organizational, community."""
-    table = tallies.involvement
-    wide = table.pivot(index="topic", columns="group", values="percent").dropna(
-        subset=["organizational", "community"])
-    labels = tallies.involvement.drop_duplicates("topic").set_index("topic")["statement"]
-    wide = wide.reset_index()
-    wide["label"] = wide["topic"].map(labels).str.rstrip(".")
-    return wide[["label", "organizational", "community"]]
+def shares(dataset: Dataset) -> pd.DataFrame:
+    """Returns every share with its n and 95% Wilson interval (low, high in percent).
 
-
-def likert_agree(tallies: Tallies) -> pd.DataFrame:
-    """Returns % agree or strongly agree (the sum of the two published cells) for every
-    statement both partner groups answered: label, organizational, community."""
-    likert = tallies.likert[tallies.likert["level"].isin(AGREE)]
-    sums = likert.groupby(["topic", "group"], observed=True)["percent"].sum().unstack("group")
-    sums = sums.dropna(subset=["organizational", "community"]).reset_index()
-    labels = tallies.statements.drop_duplicates("topic").set_index("topic")["label"]
-    sums["label"] = sums["topic"].astype(str).map(labels)
-    return sums[["label", "organizational", "community"]]
-
-
-def disparity_by_area(tallies: Tallies) -> pd.DataFrame:
-    """Returns, per improvement area, the disparity among sites against the published all-sites
-    figure: range difference and ratio, index of disparity and the weighted measures
-    (weights: the inferred respondents of each site)."""
-    names = site_names(tallies)
-    weights = pd.Series(respondent_counts(tallies, "improvements"), dtype="float")
-    rows = []
-    improvements = tallies.improvements
-    for area, cells in improvements.groupby("area", observed=True, sort=False):
-        values = cells[cells["site"] != ALL_SITES].set_index("site")["percent"]
-        values.index = values.index.astype(str)
-        reference = cells[cells["site"] == ALL_SITES]["percent"]
-        if len(values) < 2 or reference.empty:
+    Published shares are taken as published; where a table publishes a full
+    distribution but not the positive share, the share is the sum of its positive
+    cells (as the publication's own "agree or strongly agree" would be).
+    """
+    if "shares" in dataset.cache:
+        return dataset.cache["shares"]
+    figures = with_bases(dataset)
+    wanted = pd.DataFrame(indicators(dataset.codebook), columns=["item", "answer"])
+    direct = figures.merge(wanted, on=["item", "answer"])
+    direct = direct[direct["aggregate"].isin(["", "mean"])]
+    derived = []
+    published_positive = set(map(tuple, direct[KEYS[:-1]].to_numpy().tolist()))
+    for item in dataset.codebook.items:
+        scale = dataset.codebook.scale_of(item)
+        if scale is None:
             continue
-        usable = weights.reindex(values.index)
-        measures = disparity(values, reference=float(reference.iloc[0]),
-                             reference_label="published all-sites figure",
-                             weights=usable if usable.notna().all() else None)
+        cells = figures[(figures["item"] == item.id) & figures["answer"].isin(scale.side("positive"))
+                        & (figures["aggregate"] == "")]
+        if cells.empty:
+            continue
+        summed = cells.groupby(KEYS[:-1], sort=False).agg(
+            percent=("percent", "sum"), n=("n", "first"), n_eff=("n_eff", "first"),
+            inferred=("inferred", "first"), exact=("exact", "first")).reset_index()
+        keep = [tuple(k) not in published_positive for k in summed[KEYS[:-1]].to_numpy().tolist()]
+        derived.append(summed[keep].assign(answer="positive", aggregate=""))
+    table = pd.concat([direct, *derived], ignore_index=True) if derived else direct
+    lows, highs = [], []
+    for percent, n_eff, inferred in zip(table["percent"], table["n_eff"], table["inferred"], strict=True):
+        if pd.isna(n_eff) or n_eff <= 0:
+            lows.append(math.nan)
+            highs.append(math.nan)
+            continue
+        low, high = wilson(_count(percent, float(n_eff), bool(inferred)), float(n_eff))
+        lows.append(100 * low)
+        highs.append(100 * high)
+    table["low"], table["high"] = lows, highs
+    dataset.cache["shares"] = table[SHARE_COLUMNS].reset_index(drop=True)
+    return dataset.cache["shares"]
+
+
+def latest_wave(dataset: Dataset) -> str:
+    """Returns the last wave (in the codebook's order) that has any figures."""
+    present = set(dataset.figures["wave"])
+    return [w.id for w in dataset.codebook.waves if w.id in present][-1]
+
+
+def site_shares(dataset: Dataset, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Returns each site's shares (all groups, latest wave) against the reference: the published
+    mean over the sites, or the network's figure. Columns: item, answer, site, percent, low,
+    high, n, inferred, reference, gap."""
+    table = shares(dataset) if table is None else table
+    wave = latest_wave(dataset)
+    table = table[(table["wave"] == wave) & (table["group"] == "") & (table["breakdown"] == "")]
+    sites = table[(table["site"] != "") & (table["aggregate"] == "")]
+    if dataset.codebook.dataset.reference == "published mean":
+        reference = table[(table["site"] == "") & (table["aggregate"] == "mean")]
+    else:
+        reference = table[(table["site"] == "") & (table["aggregate"] == "")]
+    reference = reference.drop_duplicates(["item", "answer"]).set_index(["item", "answer"])["percent"]
+    keys = pd.MultiIndex.from_frame(sites[["item", "answer"]])
+    sites = sites.assign(reference=reference.reindex(keys).to_numpy())
+    sites["gap"] = sites["percent"] - sites["reference"]
+    order = {pair: i for i, pair in enumerate(indicators(dataset.codebook))}
+    site_order = {s: i for i, s in enumerate(dataset.site_ids)}
+    sites = sites.assign(_o=[order.get((i, a), 0) for i, a in zip(sites["item"], sites["answer"], strict=True)],
+                         _s=sites["site"].map(site_order))
+    return sites.sort_values(["_o", "_s"]).drop(columns=["_o", "_s"]).reset_index(drop=True)
+
+
+def gaps_for_site(dataset: Dataset, site: str, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Returns the site's shares and gaps to the reference, largest gap first."""
+    rows = site_shares(dataset, table)
+    rows = rows[rows["site"] == site].dropna(subset=["gap"])
+    return rows.reindex(rows["gap"].abs().sort_values(ascending=False, kind="stable").index)
+
+
+def disparity_by_indicator(dataset: Dataset, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Returns, per share, the disparity among sites against the reference: range difference
+    and ratio, index of disparity, and the measures weighted by each site's n."""
+    rows = []
+    data = site_shares(dataset, table)
+    for (item, answer), cells in data.groupby(["item", "answer"], sort=False):
+        values = cells.set_index("site")["percent"]
+        reference = cells["reference"].iloc[0]
+        if len(values) < 2 or pd.isna(reference):
+            continue
+        weights = cells.set_index("site")["n"].astype(float)
+        measures = disparity(values, reference=float(reference),
+                             weights=weights if weights.notna().all() else None)
         rows.append({
-            "area": str(area),
-            "all sites %": measures.reference,
-            "highest": f"{names.get(measures.highest, measures.highest)} "
-                       f"{values.max():.1f}%",
-            "lowest": f"{names.get(measures.lowest, measures.lowest)} {values.min():.1f}%",
-            "range (points)": measures.range_difference,
-            "range ratio": measures.range_ratio,
-            "index of disparity (%)": measures.index_of_disparity,
+            "item": item, "answer": answer, "reference": measures.reference,
+            "highest": measures.highest, "highest %": float(values.max()),
+            "lowest": measures.lowest, "lowest %": float(values.min()),
+            "range": measures.range_difference, "range ratio": measures.range_ratio,
+            "index of disparity": measures.index_of_disparity,
             "between-group variance": measures.between_group_variance,
-            "Theil ×1000": measures.theil,
-            "MLD ×1000": measures.mean_log_deviation,
+            "theil": measures.theil, "mld": measures.mean_log_deviation,
         })
-    return pd.DataFrame(rows).round(2)
+    return pd.DataFrame(rows)
 
 
-def site_gaps(tallies: Tallies, site: str) -> pd.DataFrame:
-    """Returns the site's figure, the all-sites figure and the gap per area, largest gap first."""
-    intervals = charts.site_intervals(tallies.improvements,
-                                      respondent_counts(tallies, "improvements"))
-    rows = intervals[intervals["site"] == site].dropna(subset=["gap"])
-    return rows.reindex(rows["gap"].abs().sort_values(ascending=False).index)
+def contrasts(dataset: Dataset, site: str = "", table: str | None = None) -> pd.DataFrame:
+    """Returns, for each contrast of the codebook and share, the two groups' figures, the gap
+    (first minus second) and its Newcombe 95% interval, at a site (blank: the network).
+
+    Columns: contrast, first, second, table, item, answer, first %, second %, gap, low, high,
+    first n, second n, inferred.
+    """
+    data = shares(dataset)
+    wave = latest_wave(dataset)
+    data = data[(data["wave"] == wave) & (data["site"] == site) & (data["breakdown"] == "")
+                & (data["aggregate"] == "")]
+    if table is not None:
+        data = data[data["table"] == table]
+    rows = []
+    for contrast in dataset.codebook.contrasts:
+        first = data[data["group"] == contrast.first].set_index(["table", "item", "answer"])
+        second = data[data["group"] == contrast.second].set_index(["table", "item", "answer"])
+        for key in [k for k in first.index if k in second.index]:
+            a, b = first.loc[key], second.loc[key]
+            low = high = math.nan
+            if pd.notna(a["n_eff"]) and pd.notna(b["n_eff"]):
+                _, low, high = newcombe(_count(a["percent"], float(a["n_eff"]), bool(a["inferred"])),
+                                        float(a["n_eff"]),
+                                        _count(b["percent"], float(b["n_eff"]), bool(b["inferred"])),
+                                        float(b["n_eff"]))
+            rows.append({"contrast": contrast.id, "first": contrast.first, "second": contrast.second,
+                         "table": key[0], "item": key[1], "answer": key[2],
+                         "first %": a["percent"], "second %": b["percent"],
+                         "gap": a["percent"] - b["percent"], "low": 100 * low, "high": 100 * high,
+                         "first n": a["n"], "second n": b["n"],
+                         "inferred": bool(a["inferred"] or b["inferred"])})
+    return pd.DataFrame(rows, columns=["contrast", "first", "second", "table", "item", "answer",
+                                       "first %", "second %", "gap", "low", "high", "first n",
+                                       "second n", "inferred"])
 
 
-def likert_sections(tallies: Tallies) -> list[str]:
-    """Returns the titles of the Likert sections, in the brief's order."""
-    return [str(s) for s in tallies.likert["section"].cat.categories
-            if (tallies.likert["section"] == s).any()]
+def wave_changes(dataset: Dataset, site: str = "") -> pd.DataFrame:
+    """Returns each share's change between the last two waves at a site (blank: the network), all
+    groups, with a Newcombe 95% interval (the waves taken as independent samples).
+
+    Columns: item, answer, before, after, before %, after %, change, low, high, before n, after n.
+    """
+    present = [w.id for w in dataset.codebook.waves if w.id in set(dataset.figures["wave"])]
+    columns = ["item", "answer", "before", "after", "before %", "after %", "change", "low", "high",
+               "before n", "after n"]
+    if len(present) < 2:
+        return pd.DataFrame(columns=columns)
+    before, after = present[-2:]
+    data = shares(dataset)
+    data = data[(data["site"] == site) & (data["group"] == "") & (data["breakdown"] == "")
+                & (data["aggregate"] == "")]
+    first = data[data["wave"] == before].set_index(["item", "answer"])
+    second = data[data["wave"] == after].set_index(["item", "answer"])
+    rows = []
+    for key in [k for k in indicators(dataset.codebook) if k in first.index and k in second.index]:
+        a, b = first.loc[key], second.loc[key]
+        low = high = math.nan
+        if pd.notna(a["n_eff"]) and pd.notna(b["n_eff"]):
+            _, low, high = newcombe(b["percent"] * float(b["n_eff"]) / 100, float(b["n_eff"]),
+                                    a["percent"] * float(a["n_eff"]) / 100, float(a["n_eff"]))
+        rows.append({"item": key[0], "answer": key[1], "before": before, "after": after,
+                     "before %": a["percent"], "after %": b["percent"],
+                     "change": b["percent"] - a["percent"], "low": 100 * low, "high": 100 * high,
+                     "before n": a["n"], "after n": b["n"]})
+    return pd.DataFrame(rows, columns=columns)
 
 
-def likert_chart(tallies: Tallies, section: str, min_n: int) -> charts.Chart:
-    """Returns the diverging Likert chart of one section, both partner groups side by side."""
-    rows = tallies.likert[tallies.likert["section"] == section]
-    name = "likert-" + "-".join(section.split()[:2]).lower()
-    return charts.likert_chart(rows, tallies.statements, respondent_counts(tallies, "likert"),
-                               section, min_n=min_n, name=name)
+def breakdown(dataset: Dataset, characteristic: str, site: str = "") -> pd.DataFrame:
+    """Returns each share by the values of a respondent characteristic at a site (blank: the
+    network), latest wave, all groups, in the codebook's order of values, with Wilson intervals
+    and each share's gap to the all-respondents figure."""
+    data = shares(dataset)
+    wave = latest_wave(dataset)
+    data = data[(data["wave"] == wave) & (data["site"] == site) & (data["group"] == "")
+                & (data["aggregate"] == "")]
+    overall = data[data["breakdown"] == ""].set_index(["item", "answer"])["percent"]
+    rows = data[data["breakdown"] == characteristic].copy()
+    keys = pd.MultiIndex.from_frame(rows[["item", "answer"]])
+    rows["overall"] = overall.reindex(keys).to_numpy()
+    rows["gap"] = rows["percent"] - rows["overall"]
+    order = {v.id: i for i, v in enumerate(dataset.codebook.characteristic(characteristic).values)}
+    pairs = {pair: i for i, pair in enumerate(indicators(dataset.codebook))}
+    rows["_o"] = [pairs.get((i, a), 0) for i, a in zip(rows["item"], rows["answer"], strict=True)]
+    rows["_v"] = rows["value"].map(order)
+    return rows.sort_values(["_o", "_v"]).drop(columns=["_o", "_v"]).reset_index(drop=True)
 
 
-def participation_chart(tallies: Tallies, site: str | None = None) -> charts.Chart | None:
-    """Returns participants by site and round, the site highlighted; None without counts for it."""
-    table = tallies.participants_by_site
-    if site is not None and not (table["site"] == site).any():
-        return None
-    return charts.participation_chart(table, "site", site_names(tallies), site)
+def distributions(dataset: Dataset, site: str = "") -> pd.DataFrame:
+    """Returns the full answer distributions of the scale items at a site (blank: the network),
+    latest wave, per group: one row per table, group, item and level."""
+    figures = with_bases(dataset)
+    wave = latest_wave(dataset)
+    levels = {(item.id, level.id) for item in dataset.codebook.items
+              if (scale := dataset.codebook.scale_of(item)) for level in scale.levels}
+    keep = [(i, a) in levels for i, a in zip(figures["item"], figures["answer"], strict=True)]
+    rows = figures[keep]
+    return rows[(rows["wave"] == wave) & (rows["site"] == site) & (rows["breakdown"] == "")
+                & (rows["aggregate"] == "")].reset_index(drop=True)
 
 
-def site_comparison_chart(tallies: Tallies, site: str | None, min_n: int) -> charts.Chart | None:
-    """Returns the sites' improvement figures with intervals; None without figures for the site."""
-    improvements = tallies.improvements
-    if site is not None and not (improvements["site"] == site).any():
-        return None
-    return charts.site_comparison(improvements, respondent_counts(tallies, "improvements"),
-                                  site_names(tallies), site, min_n)
+def headcounts(dataset: Dataset, table: str) -> pd.DataFrame:
+    """Returns one head-count table's parts (no totals): unit, activity, count, in order."""
+    counts = dataset.headcounts[dataset.headcounts["table"] == table]
+    by_value = (counts["characteristic"] != "").any()
+    return counts.assign(unit=counts["value"] if by_value else counts["site"])
 
 
-def gap_chart(tallies: Tallies, site: str | None = None) -> charts.Chart | None:
-    """Returns the gaps to the all-sites figure (the site's only, when given); None without them."""
-    if site is not None and not (tallies.improvements["site"] == site).any():
-        return None
-    return charts.gap_chart(tallies.improvements, site_names(tallies), site)
+def respondent_counts(dataset: Dataset, site: str = "") -> pd.DataFrame:
+    """Returns, for exports, how many people answered per wave and group at a site (blank: all):
+    the largest base of any item, which is everyone who answered anything."""
+    figures = dataset.figures
+    rows = figures[(figures["exact"].astype(bool)) & (figures["site"] == site)
+                   & (figures["breakdown"] == "") & (figures["file"] != "figures.csv")]
+    if rows.empty:
+        return pd.DataFrame(columns=["wave", "group", "respondents"])
+    counts = rows.groupby(["wave", "group"], sort=False)["n"].max().rename("respondents")
+    return counts.reset_index()
 
 
-def involvement_chart(tallies: Tallies, min_n: int) -> charts.Chart | None:
-    """Returns the network-wide stakeholder-involvement dumbbell; None if it is not published."""
-    agree = involvement_agree(tallies)
-    if agree.empty:
-        return None
-    return charts.dumbbell(agree, respondent_counts(tallies, "likert"), min_n, "involvement")
+def precision_counts(shares_table: pd.DataFrame, min_n: int) -> int:
+    """Returns how many shares rest on fewer than min_n respondents."""
+    return int((shares_table["n"].astype(float) < min_n).sum())
 
 
-def site_charts(tallies: Tallies, site: str, min_n: int) -> list[charts.Chart]:
-    """Returns every chart of a site's report."""
-    made = [participation_chart(tallies, site), site_comparison_chart(tallies, site, min_n),
-            gap_chart(tallies, site), involvement_chart(tallies, min_n)]
-    return [chart for chart in made if chart is not None]
+def nearest(values: pd.Series, target: float, count: int = 2) -> list:
+    """Returns the labels of the values nearest a target."""
+    return list((values - target).abs().sort_values(kind="stable").index[:count])
 
 
-def network_charts(tallies: Tallies, min_n: int) -> list[charts.Chart]:
-    """Returns every chart of the network overview."""
-    counts = respondent_counts(tallies, "likert")
-    made = [
-        charts.participation_chart(tallies.participants_by_level, "stakeholder_group", {},
-                                   name="participation-levels"),
-        participation_chart(tallies),
-        site_comparison_chart(tallies, None, min_n),
-        gap_chart(tallies) if len(tallies.sites) <= charts.MANY_SITES else None,
-        charts.gap_heatmap(tallies.improvements, site_names(tallies)),
-        involvement_chart(tallies, min_n),
-        charts.dumbbell(likert_agree(tallies), counts, min_n, "likert-gaps"),
-        *(likert_chart(tallies, section, min_n) for section in likert_sections(tallies)),
-    ]
-    return [chart for chart in made if chart is not None]
-
-
-def main_disparity_columns(table: pd.DataFrame) -> pd.DataFrame:
-    """Returns the disparity table without the appendix measures, for a site's report."""
-    return table[["area", "all sites %", "highest", "lowest", "range (points)", "range ratio",
-                  "index of disparity (%)"]]
+def quartiles(values: pd.Series) -> tuple[float, float, float]:
+    """Returns the lower quartile, median and upper quartile."""
+    return tuple(float(v) for v in np.nanpercentile(values.astype(float), [25, 50, 75]))

@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 from helpers.errors import InputError, Problem
-from helpers.paths import DATA, NOTEBOOKS, OUTPUTS, PARAMS
+from helpers.paths import NOTEBOOKS, OUTPUTS, PARAMS, default_dataset
 
 EXIT_BAD_INPUT = 2
 
@@ -63,18 +63,19 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check-data", help="validate data/ and print the findings")
-    check.add_argument("--data", type=Path, default=DATA, help="folder of CSV tables")
+    check.add_argument("--data", type=Path, default=None, help="the dataset folder")
     check.set_defaults(run=check_data)
 
     gallery = commands.add_parser("gallery", help="render every chart for every site as PNG")
-    gallery.add_argument("--data", type=Path, default=DATA)
-    gallery.add_argument("--params", type=Path, default=PARAMS)
+    gallery.add_argument("--data", type=Path, default=None)
+    gallery.add_argument("--params", type=Path, default=None)
     gallery.add_argument("--out", type=Path, default=OUTPUTS)
     gallery.set_defaults(run=lambda args: _lazy("helpers.gallery", "main")(args))
 
     reports = commands.add_parser("reports", help="render every report to HTML")
-    reports.add_argument("--data", type=Path, default=DATA)
-    reports.add_argument("--params", type=Path, default=PARAMS)
+    reports.add_argument("--data", type=Path, default=None, help="the dataset folder")
+    reports.add_argument("--params", type=Path, default=None,
+                         help="its params folder (default: params/<dataset id>)")
     reports.add_argument("--out", type=Path, default=OUTPUTS)
     reports.add_argument("--jobs", type=int, default=None, help="reports at once (default: cores)")
     reports.add_argument("--force", action="store_true", help="render even if nothing changed")
@@ -100,11 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `tfs check-data | head` ends quietly
     args = parser().parse_args(argv)
     try:
-        for option in ("data", "params"):
-            folder = getattr(args, option, None)
-            if folder is not None and not folder.is_dir():
-                raise InputError(Problem(str(folder), f"a folder of {option} files",
+        if hasattr(args, "data"):
+            args.data = args.data or default_dataset()
+            if not args.data.is_dir():
+                raise InputError(Problem(str(args.data), "a dataset folder with a codebook.yaml",
                                          found="no such folder"))
+        if hasattr(args, "params") and args.params is None:
+            from helpers.codebook import read_codebook
+
+            args.params = PARAMS / read_codebook(args.data).dataset.id
         return args.run(args)
     except InputError as error:
         problems = len(error.problems)

@@ -72,6 +72,8 @@ def respondents(dataset: Dataset) -> pd.DataFrame:
     Status is "fits", "one figure does not fit", "more than published" (every n that
     fits exceeds the published head-count) or "no fit".
     """
+    if "respondents" in dataset.cache:
+        return dataset.cache["respondents"]
     cells = inferable_cells(dataset.figures)
     rows = []
     for keys, group in cells.groupby(RESPONDENT_KEYS, sort=False):
@@ -83,6 +85,7 @@ def respondents(dataset: Dataset) -> pd.DataFrame:
                                         "left_out"])
     for column in ("n", "bound", "left_out"):
         table[column] = table[column].astype("Int64")
+    dataset.cache["respondents"] = table
     return table
 
 

@@ -1,4 +1,4 @@
-"""Executed notebooks to staff HTML with nbconvert and the package's `tfs` template."""
+"""Executed notebooks to staff HTML with nbconvert and the package's `staff` template."""
 
 import functools
 import html
@@ -16,9 +16,9 @@ TAGS = re.compile(r"<[^>]+>")
 
 @functools.cache
 def exporter() -> HTMLExporter:
-    """Returns an HTML exporter that shows outputs and markdown only, through the tfs template."""
+    """Returns an HTML exporter that shows outputs and markdown only, through the staff template."""
     return HTMLExporter(
-        template_name="tfs",
+        template_name="staff",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
@@ -41,12 +41,13 @@ def footer(report, facts: dict) -> str:
     """Returns the provenance footer: parameters, data fingerprint, commit and time."""
     parameters = "".join(
         f"<tr><th scope='row'>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
-        for k, v in report.parameters.items() if k != "data_dir"
+        for k, v in report.parameters.items() if k != "dataset"
     )
     return (
         "<dl>"
-        "<dt>Source</dt><dd>Together for Students learning brief, year two: interview, "
-        "focus-group and survey tallies as published.</dd>"
+        f"<dt>Source</dt><dd>{html.escape(facts['source'])}</dd>"
+        + ("<dt>Synthetic data</dt><dd>Made-up respondents, for demonstration and testing.</dd>"
+           if facts.get("synthetic") else "") +
         f"<dt>Data fingerprint</dt><dd>{html.escape(facts['data'])} (SHA-256 of the data files)</dd>"
         f"<dt>Code version</dt><dd>git commit {html.escape(facts['commit'])}</dd>"
         f"<dt>Generated</dt><dd>{html.escape(facts['generated'])}</dd>"
@@ -67,7 +68,8 @@ def table_of_contents(page: str) -> str:
 
 def export_html(notebook: nbformat.NotebookNode, report, facts: dict) -> str:
     """Returns the executed notebook as one self-contained HTML page."""
-    resources = {"tfs": {"title": f"Together for Students: {report.title}",
+    resources = {"staff": {"title": f"{facts['partnership']}: {report.title}"
+                           + (" (synthetic data)" if facts.get("synthetic") else ""),
                          "footer": footer(report, facts)}}
     page, _ = exporter().from_notebook_node(notebook, resources=resources)
     return table_of_contents(page)

@@ -15,7 +15,7 @@ and the checks can know each figure's printed decimals; pandera then coerces and
 checks types and ranges.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -58,6 +58,7 @@ class Dataset:
     headcounts: pd.DataFrame
     quotes: pd.DataFrame
     folder: Path
+    cache: dict = field(default_factory=dict, compare=False, repr=False)  # computed once per load
 
     @property
     def id(self) -> str:

@@ -1,23 +1,25 @@
-"""A report's parameters (params/<slug>.yaml), checked before any kernel starts."""
+"""A site report's options (params/<dataset>/<site>.yaml), checked before any report starts.
+
+Params are optional: a site without a file gets the dataset's defaults. A site's facts
+(name, place, focus) live in the dataset's codebook, not here.
+"""
 
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from helpers.codebook import SLUG
 from helpers.errors import InputError, Problem
-from helpers.load import SLUG, shown
+from helpers.files import shown
 
 
 class SiteParams(BaseModel):
-    """The parameters of one site's report, as papermill passes them to site_report.ipynb."""
+    """The options of one site's report, as papermill passes them to site_report.ipynb."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    site: str = Field(pattern=SLUG, description="slug: the file's name and a site of data/sites.csv")
-    name: str = Field(min_length=1, max_length=80, description="the site's name in the report")
-    place: str = Field(min_length=1, max_length=80, description="city and state")
-    focus: str = Field(min_length=1, max_length=200, description="the site's focus")
+    site: str = Field(pattern=SLUG, description="the file's name and a site of the codebook")
     min_n: int = Field(ge=1, le=1000, description="flag figures resting on fewer responses")
 
 
@@ -34,7 +36,7 @@ def read_params(path: Path) -> SiteParams:
                                  row=mark.line + 1 if mark else None,
                                  found=str(getattr(error, "problem", error)))) from None
     if not isinstance(raw, dict):
-        raise InputError(Problem(where, "key: value lines (site, name, place, focus, min_n)",
+        raise InputError(Problem(where, "key: value lines (site, min_n)",
                                  found=type(raw).__name__ if raw is not None else "an empty file"))
     try:
         params = SiteParams(**{str(key): value for key, value in raw.items()})
@@ -53,37 +55,33 @@ def read_params(path: Path) -> SiteParams:
 
 def _expected(detail: dict) -> str:
     """Returns what pydantic wanted, in words."""
-    fields = SiteParams.model_fields
     kind = detail["type"]
     if kind == "missing":
         return "this key to be given"
     if kind == "extra_forbidden":
-        return "only the keys " + ", ".join(fields)
+        return "only the keys " + ", ".join(SiteParams.model_fields)
     if kind == "string_pattern_mismatch":
         return "a slug of lower-case letters, digits and single hyphens"
     return detail["msg"][0].lower() + detail["msg"][1:]
 
 
-def read_all_params(folder: Path, sites: list[str] | None = None) -> list[SiteParams]:
-    """Returns every params/*.yaml file's parameters, sorted by slug.
+def read_all_params(folder: Path, sites: list[str]) -> list[SiteParams]:
+    """Returns every <site>.yaml file's parameters in a folder (none if it does not exist).
 
     Args:
-        folder: the params folder.
-        sites: the slugs of the data's sites; a params file for any other site is refused.
+        folder: the dataset's params folder.
+        sites: the codebook's site ids; a params file for any other site is refused.
     """
     problems, found = [], []
-    paths = sorted(Path(folder).glob("*.yaml"))
-    if not paths:
-        raise InputError(Problem(shown(folder), "one <site>.yaml file per site",
-                                 found="no .yaml files"))
-    for path in paths:
+    for path in sorted(Path(folder).glob("*.yaml")):
         try:
             params = read_params(path)
         except InputError as error:
             problems.extend(error.problems)
             continue
-        if sites is not None and params.site not in sites:
-            problems.append(Problem(shown(path), "a site of data/sites.csv: " + ", ".join(sites),
+        if params.site not in sites:
+            shown_sites = ", ".join(sites[:8]) + (f" and {len(sites) - 8} more" if len(sites) > 8 else "")
+            problems.append(Problem(shown(path), "a site of the dataset's codebook: " + shown_sites,
                                     column="site", found=params.site, column_word="key"))
         found.append(params)
     if problems:

@@ -9,3 +9,16 @@ PARAMS = ROOT / "params"
 NOTEBOOKS = ROOT / "notebooks"
 OUTPUTS = ROOT / "outputs"
 TEMPLATES = PACKAGE / "templates"
+
+
+def default_dataset() -> Path:
+    """Returns the dataset folder used when none is named: data/<the id in data/default-dataset.txt>."""
+    return DATA / (DATA / "default-dataset.txt").read_text(encoding="utf-8").strip()
+
+
+def dataset_folder(name: str) -> Path:
+    """Returns a dataset folder from a notebook parameter: a path, an id under data/, or the default."""
+    if not name:
+        return default_dataset()
+    path = Path(name)
+    return path if path.is_absolute() or path.exists() else DATA / name

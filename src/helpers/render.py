@@ -27,7 +27,6 @@ from pathlib import Path
 from helpers.errors import InputError, Problem
 from helpers.paths import NOTEBOOKS, PACKAGE, ROOT
 
-STATE = "state.json"
 LOCK = ".render.lock"
 SITE_NOTEBOOK = "site_report.ipynb"
 NETWORK = ("network", "network_overview.ipynb", "Network overview")
@@ -78,8 +77,8 @@ def files_hash(paths) -> str:
 
 
 def data_fingerprint(data: Path) -> str:
-    """Returns the hash of the data folder's CSV files, as shown in each report's footer."""
-    return files_hash(Path(data).glob("*.csv"))
+    """Returns the hash of the dataset folder's files, as shown in each report's footer."""
+    return files_hash(p for p in Path(data).iterdir() if p.is_file() and not p.name.startswith("."))
 
 
 def code_fingerprint() -> str:
@@ -90,54 +89,56 @@ def code_fingerprint() -> str:
 
 
 def plan(data: Path, params: Path, notebooks: Path = NOTEBOOKS) -> list[Report]:
-    """Returns the reports to render: the network overview, data quality, and one per params file.
+    """Returns the reports of one dataset: the network overview, data quality, and one per site
+    of its codebook (a params/<site>.yaml, where there is one, sets that report's options).
 
-    Only reads file names and YAML here; validation comes in :func:`validate`.
+    Reads only the codebook here; the data are validated in :func:`validate`.
     """
-    data = str(Path(data).resolve())
+    from helpers.codebook import read_codebook
+
+    codebook = read_codebook(data)
+    folder = str(Path(data).resolve())
     reports = [
-        Report(NETWORK[0], NETWORK[2], notebooks / NETWORK[1], {"data_dir": data}),
-        Report(QUALITY[0], QUALITY[2], notebooks / QUALITY[1], {"data_dir": data}),
+        Report(NETWORK[0], NETWORK[2], notebooks / NETWORK[1], {"dataset": folder}),
+        Report(QUALITY[0], QUALITY[2], notebooks / QUALITY[1], {"dataset": folder}),
     ]
-    sites = sorted(Path(params).glob("*.yaml"))
-    if not sites:
-        raise InputError(Problem(str(params), "one <site>.yaml file per site",
-                                 found="no .yaml files"))
-    for path in sites:
-        reports.append(Report(path.stem, path.stem, notebooks / SITE_NOTEBOOK,
-                              {"data_dir": data}, inputs=(path,)))
+    for site in codebook.sites:
+        path = Path(params) / f"{site.id}.yaml"
+        reports.append(Report(site.id, site.name, notebooks / SITE_NOTEBOOK,
+                              {"dataset": folder, "site": site.id},
+                              inputs=(path,) if path.exists() else ()))
     return reports
 
 
 def validate(reports: list[Report], data: Path, params: Path) -> list[Report]:
     """Returns the reports with their parameters checked, or raises InputError.
 
-    Loads and validates the data, then every params file against the data's sites,
-    before any kernel starts.
+    Loads and validates the dataset, then every params file against its sites, before
+    any report starts.
     """
-    from helpers.load import load_all
+    from helpers.load import load_dataset
     from helpers.params import read_all_params
 
-    tallies = load_all(data)
-    sites = {p.site: p for p in read_all_params(params, list(tallies.sites["site"]))}
-    network_min_n = min((p.min_n for p in sites.values()), default=10)
+    dataset = load_dataset(data)
+    default = dataset.codebook.dataset.min_n
+    sites = {p.site: p for p in read_all_params(params, dataset.site_ids)}
     checked = []
     for report in reports:
-        if report.name in sites:
-            site = sites[report.name]
-            checked.append(Report(report.name, site.name, report.notebook,
-                                  {**site.model_dump(), **report.parameters}, report.inputs))
+        if report.notebook.name == SITE_NOTEBOOK:
+            options = sites[report.name].model_dump() if report.name in sites else {}
+            checked.append(Report(report.name, report.title, report.notebook,
+                                  {**report.parameters, "min_n": options.get("min_n", default)},
+                                  report.inputs))
         elif report.name == NETWORK[0]:
             checked.append(Report(report.name, report.title, report.notebook,
-                                  {**report.parameters, "min_n": network_min_n}, report.inputs))
+                                  {**report.parameters, "min_n": default}, report.inputs))
         else:
             checked.append(report)
     return checked
 
 
-def read_state(out: Path) -> dict:
-    """Returns what the last runs recorded about each report, by name."""
-    path = Path(out) / STATE
+def read_state(path: Path) -> dict:
+    """Returns what the last runs of a dataset recorded about each report, by name."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
@@ -169,7 +170,19 @@ def provenance(data: Path) -> dict:
     stamp = int(epoch) if epoch and epoch.isdigit() else committed
     when = (datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d %H:%M UTC") if stamp is not None
             else "not recorded")
-    return {"data": data_fingerprint(data)[:12], "commit": commit, "generated": when}
+    from helpers.codebook import read_codebook
+
+    about = read_codebook(data).dataset
+    return {"data": data_fingerprint(data)[:12], "commit": commit, "generated": when,
+            "dataset": about.id, "partnership": about.partnership, "source": about.source,
+            "synthetic": about.synthetic}
+
+
+def folders(out: Path, dataset: str) -> dict[str, Path]:
+    """Returns where a dataset's outputs go: its HTML, executed notebooks and render state."""
+    out = Path(out)
+    return {"html": out / "html" / dataset, "notebooks": out / "notebooks" / dataset,
+            "state": out / "state" / f"{dataset}.json", "index": out / "html" / "index.html"}
 
 
 def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
@@ -187,8 +200,9 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
 
     out = Path(out)
     started = time.perf_counter()
-    executed = out / "notebooks" / f"{report.name}.ipynb"
-    failed = out / "notebooks" / f"{report.name}.failed.ipynb"
+    where = folders(out, facts["dataset"])
+    executed = where["notebooks"] / f"{report.name}.ipynb"
+    failed = where["notebooks"] / f"{report.name}.failed.ipynb"
     result = Result(report.name, report.title, "ok", fingerprint=fingerprint,
                     rendered_at=facts["generated"])
     try:
@@ -199,7 +213,7 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
             cwd=str(report.notebook.parent),
         )
         html = export_html(notebook, report, facts)
-        write_atomically(out / "html" / f"{report.name}.html", html.encode("utf-8"))
+        write_atomically(where["html"] / f"{report.name}.html", html.encode("utf-8"))
         write_atomically(executed, nbformat.writes(notebook).encode("utf-8"))
         failed.unlink(missing_ok=True)
         result.headline = headline_of(notebook)
@@ -300,12 +314,15 @@ def render_all(
     Returns one Result per report, "unchanged" for those skipped. Raises InputError,
     before any kernel starts, when the data or parameters are bad.
     """
+    from helpers.codebook import read_codebook
+
     out = Path(out)
     reports = plan(data, params, notebooks)
+    where = folders(out, read_codebook(data).dataset.id)
     shared = data_fingerprint(data) + code_fingerprint()
-    state = read_state(out)
+    state = read_state(where["state"])
     prints = {r.name: r.fingerprint(shared) for r in reports}
-    stale = [r for r in reports if force or _needs_render(r, prints[r.name], state, out)]
+    stale = [r for r in reports if force or _needs_render(r, prints[r.name], state, where["html"])]
     results = {r.name: Result(**_known(state[r.name], r)) for r in reports
                if r not in stale and r.name in state}
     if stale:
@@ -340,27 +357,37 @@ def render_all(
                 record |= {k: state[name][k] for k in ("headline", "rendered_at") if state[name].get(k)}
             state[name] = record
         state = {name: state[name] for name in prints if name in state}
-        write_atomically(out / STATE, json.dumps(state, indent=1, sort_keys=True).encode())
-        write_index(out / "html" / "index.html", [state[r.name] for r in reports if r.name in state])
+        state["_dataset"] = {"title": f"{facts['partnership']}" + (" (synthetic data)"
+                                                                    if facts["synthetic"] else ""),
+                             "order": [r.name for r in reports]}
+        write_atomically(where["state"], json.dumps(state, indent=1, sort_keys=True).encode())
+        write_index(out)
     return [results[r.name] for r in reports if r.name in results]
 
 
-def write_index(path: Path, records: list[dict]) -> None:
-    """Writes index.html: every report with its status, date and headline."""
+def write_index(out: Path) -> None:
+    """Writes OUT/html/index.html: every dataset rendered into OUT, each report with its status,
+    date and headline."""
     import jinja2
 
     from helpers.paths import TEMPLATES
 
+    datasets = []
+    for path in sorted((Path(out) / "state").glob("*.json")):
+        state = read_state(path)
+        about = state.pop("_dataset", {"title": path.stem, "order": sorted(state)})
+        records = [state[name] for name in about["order"] if name in state]
+        datasets.append({"id": path.stem, "title": about["title"], "records": records})
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
                                      autoescape=True, keep_trailing_newline=True)
-    css = (TEMPLATES / "tfs" / "report.css").read_text(encoding="utf-8")
-    page = environment.get_template("index.html.j2").render(records=records, css=css)
-    write_atomically(path, page.encode("utf-8"))
+    css = (TEMPLATES / "staff" / "report.css").read_text(encoding="utf-8")
+    page = environment.get_template("index.html.j2").render(datasets=datasets, css=css)
+    write_atomically(Path(out) / "html" / "index.html", page.encode("utf-8"))
 
 
-def _needs_render(report: Report, fingerprint: str, state: dict, out: Path) -> bool:
+def _needs_render(report: Report, fingerprint: str, state: dict, html_folder: Path) -> bool:
     known = state.get(report.name, {})
-    html = out / "html" / f"{report.name}.html"
+    html = html_folder / f"{report.name}.html"
     return known.get("fingerprint") != fingerprint or known.get("status") != "ok" or not html.exists()
 
 
@@ -420,9 +447,6 @@ def main(args) -> int:
               file=sys.stderr)
         return 3
     try:
-        if not Path(args.params).is_dir():
-            raise InputError(Problem(str(args.params), "a folder of <site>.yaml files",
-                                     found="no such folder"))
         started = time.perf_counter()
         executor = executor_for(args.executor, args.jobs) if args.executor else None
         results = render_all(Path(args.data), Path(args.params), out, args.jobs, args.force,
@@ -439,7 +463,8 @@ def main(args) -> int:
         for result in failed:
             print(f"error: {result.name} failed: {result.error}\n"
                   f"  its previous HTML is kept; the notebook with the error is "
-                  f"{out / 'notebooks' / (result.name + '.failed.ipynb')}", file=sys.stderr)
+                  f"{out / 'notebooks' / '<dataset>' / (result.name + '.failed.ipynb')}",
+                  file=sys.stderr)
         return 1 if failed else 0
     finally:
         lock.release()

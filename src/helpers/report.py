@@ -1,25 +1,30 @@
-"""The words around the charts: findings in plain language, with their numbers.
+"""What the notebooks show: sections with their words, charts and tables, as HTML.
 
-Each function returns an IPython display object (HTML) for a notebook cell. Every
-label that comes from data or parameters is escaped, so a statement containing
-markup shows as text.
+Each function takes a :class:`~helpers.load.Dataset` and returns something a
+notebook cell displays. Numbers come from :mod:`helpers.analysis`, drawings from
+:mod:`helpers.charts`; the words are made here, from the codebook's labels, and
+formatted only here. Every label that comes from data is escaped, so a label
+containing markup shows as text. A section whose data the dataset lacks shows
+nothing (the report says which sections it left out).
 """
 
 import html
+import math
+import re
+from dataclasses import dataclass, field
 
 import pandas as pd
 from IPython.display import HTML, display
+from matplotlib.figure import Figure
 
-from helpers.analysis import respondent_counts, site_gaps, site_names
-from helpers.charts import html_table, short_area, site_intervals, widest_spread
+from helpers import analysis, charts
+from helpers.charts import FLAG, points
 from helpers.checks import Finding, findings_for_site
-from helpers.load import GROUP_NAMES, TOTAL, Tallies
+from helpers.load import Dataset
+from helpers.words import CHECK_EXPLANATIONS, SEVERITY_WORDS, describe, percent
 
-HEADLINE_KEY = "tfs-headline"
-SEVERITY_WORDS = {
-    "inconsistent": "Does not add up",
-    "unexplained": "Cannot be reproduced",
-}
+HEADLINE_KEY = "report-headline"
+MANY_SITES = 12  # beyond this, a site's charts show the network as a summary, not site by site
 
 
 def esc(value) -> str:
@@ -27,19 +32,95 @@ def esc(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _above_below(value: float) -> str:
-    return f"{abs(value):.1f} points {'above' if value > 0 else 'below'}"
+def anchor(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def headline(text: str) -> None:
-    """Displays the report's one-line headline and marks it for the index page."""
-    display(HTML(f'<p class="headline">{esc(text)}</p>'), metadata={HEADLINE_KEY: text})
+# --- building blocks --------------------------------------------------------------------------------
 
 
-def title(heading: str, subtitle: str) -> HTML:
-    """Returns the report's title block."""
-    return HTML(f'<header class="report-title"><h1>{esc(heading)}</h1>'
-                f'<p class="subtitle">{esc(subtitle)}</p></header>')
+@dataclass
+class Chart:
+    """A figure with what a reader needs beside it: a title stating the finding, short alt
+    text, a description with the numbers, and the table behind it."""
+
+    name: str
+    title: str
+    alt: str
+    description: str
+    table: pd.DataFrame
+    figure: Figure = field(repr=False)
+    flagged: bool = False
+
+    def svg(self) -> bytes:
+        return charts.svg(self.figure)
+
+    def png(self) -> bytes:
+        return charts.png(self.figure)
+
+    def _repr_html_(self) -> str:
+        """Returns inline SVG with a title for screen readers, the finding as caption and the
+        table behind it, collapsed."""
+        svg = self.svg().decode("utf-8")
+        svg = svg[svg.index("<svg"):]
+        label = esc(self.alt)
+        svg = re.sub(r"<svg ", f'<svg role="img" aria-label="{label}" ', svg, count=1)
+        svg = svg.replace(">", f"><title>{html.escape(self.alt)}</title>", 1)
+        return (
+            f'<figure class="chart" id="chart-{esc(self.name)}">'
+            f'<div class="chart-image">{svg}</div>'
+            f"<figcaption><strong>{esc(self.title.rstrip('.'))}.</strong> {esc(self.description)}"
+            "</figcaption>"
+            f"<details><summary>The numbers behind this chart</summary>{html_table(self.table)}"
+            "</details></figure>"
+        )
+
+
+def html_table(frame: pd.DataFrame, caption: str = "", digits: int = 1) -> str:
+    """Returns a DataFrame as an HTML table: escaped labels, numbers rounded and right-aligned
+    (class "num"), text left-aligned, no index."""
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+               for c in frame.columns]
+
+    def cell(value, is_number: bool) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return "–"
+        if is_number and isinstance(value, float):
+            return "not defined" if math.isinf(value) else f"{value:,.{digits}f}"
+        return esc(value)
+
+    head = "".join(f'<th scope="col"{" class=num" if n else ""}>{esc(c)}</th>'
+                   for c, n in zip(frame.columns, numeric, strict=True))
+    body = "".join(
+        "<tr>" + "".join(f'<td{" class=num" if n else ""}>{cell(v, n)}</td>'
+                         for v, n in zip(row, numeric, strict=True)) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    title = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (f'<div class="table-wrap"><table class="data-table">{title}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+class Section:
+    """A report section: a heading, a few sentences and its exhibits; nothing when empty."""
+
+    def __init__(self, heading: str, intro: str = "", parts: list | None = None, level: int = 2):
+        self.heading, self.intro, self.parts, self.level = heading, intro, parts or [], level
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def _repr_html_(self) -> str:
+        if not self.parts:
+            return ""
+        body = "".join(p._repr_html_() if hasattr(p, "_repr_html_") else str(p) for p in self.parts)
+        intro = f"<p>{esc(self.intro)}</p>" if self.intro else ""
+        tag = f"h{self.level}"
+        return f'<{tag} id="{anchor(self.heading)}">{esc(self.heading)}</{tag}>{intro}{body}'
+
+
+def paragraph(text: str, css: str = "") -> HTML:
+    return HTML(f'<p{f" class={css!r}" if css else ""}>{esc(text)}</p>')
 
 
 def bullets(items: list[str], css: str = "findings") -> HTML:
@@ -47,215 +128,866 @@ def bullets(items: list[str], css: str = "findings") -> HTML:
     return HTML(f'<ul class="{css}">' + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
 
 
-def paragraph(text: str) -> HTML:
-    """Returns plain text as an escaped paragraph."""
-    return HTML(f"<p>{esc(text)}</p>")
+def table(frame: pd.DataFrame, caption: str = "", digits: int = 1) -> HTML:
+    return HTML(html_table(frame, caption, digits))
 
 
-def site_key_findings(tallies: Tallies, site: str, min_n: int) -> tuple[str, list[str]]:
-    """Returns a site's headline and its key findings (escaped HTML), each with its numbers."""
-    name = site_names(tallies).get(site, site)
-    gaps = site_gaps(tallies, site)
-    items, head = [], f"{name}: the brief publishes no improvement figures for this site."
-    if not gaps.empty:
-        top = gaps.iloc[0]
-        head = (f"{name} is {_above_below(top['gap'])} the all-sites figure on "
-                f"{short_area(top['area'])} ({top['percent']:.1f}% vs {top['all_sites']:.1f}%).")
-        for row in gaps.head(2).itertuples():
-            items.append(
-                f"<strong>{esc(short_area(row.area)).capitalize()}</strong>: {row.percent:.1f}% of "
-                f"{esc(name)}'s partners see an improvement, {_above_below(row.gap)} the all-sites "
-                f"figure of {row.all_sites:.1f}%."
-            )
-        voice = gaps[gaps["area"].str.contains("parents|students", regex=True)]
-        voice = voice[~voice["area"].isin(gaps.head(2)["area"])]
-        for row in voice.itertuples():
-            items.append(
-                f"{esc(short_area(row.area)).capitalize()}: {row.percent:.1f}% at {esc(name)} against "
-                f"{row.all_sites:.1f}% across all sites ({_above_below(row.gap)})."
-            )
-        n = respondent_counts(tallies, "improvements").get(site)
-        if n is not None and n < min_n:
-            items.append(
-                f"<strong>Read with care</strong>: {esc(name)}'s percentages rest on about {n} "
-                f"respondents (inferred from their rounding); one person moves a figure by "
-                f"{100 / n:.0f} points."
-            )
-    items.append(_parents_gap(tallies))
-    return head, [i for i in items if i]
+def headline(text: str) -> None:
+    """Displays the report's one-line headline and marks it for the index page."""
+    display(HTML(f'<p class="headline">{esc(text)}</p>'), metadata={HEADLINE_KEY: text})
 
 
-def _parents_gap(tallies: Tallies) -> str:
-    """Returns the network-wide finding on parent involvement by partner group, if published."""
-    table = tallies.involvement
-    wide = table.pivot(index="topic", columns="group", values="percent")
-    if "parents" not in wide.index or wide.loc["parents"].isna().any():
-        return ""
-    row = wide.loc["parents"]
-    return (f"Across the network, {row['organizational']:.1f}% of organizational partners and "
-            f"{row['community']:.1f}% of community partners agree that parents are involved "
-            f"(network-wide figures; the brief publishes none by site).")
+def title(dataset: Dataset, site: str | None = None, subtitle: str = "") -> HTML:
+    """Returns the report's title block, with a banner on synthetic data."""
+    about = dataset.codebook.dataset
+    if site:
+        facts = dataset.codebook.site(site)
+        heading = f"{about.partnership}: {facts.name}"
+        details = [facts.place, f"Focus: {facts.focus}" if facts.focus else "", subtitle]
+    else:
+        heading = f"{about.partnership}: {subtitle}"
+        details = [about.title if about.title != about.partnership else ""]
+    line = " · ".join(d for d in details if d)
+    banner = ('<p class="synthetic" role="note"><strong>Synthetic data.</strong> Every figure on this '
+              "page comes from made-up respondents, for demonstration and testing; no real person "
+              "answered this survey.</p>") if about.synthetic else ""
+    return HTML(f'<header class="report-title"><h1>{esc(heading)}</h1>'
+                f'<p class="subtitle">{esc(line)}</p>{banner}</header>')
 
 
-def participants_sentence(tallies: Tallies, site: str) -> HTML:
-    """Returns who took part at a site, as published, and how that compares with the others."""
-    table = tallies.participants_by_site
-    rows = table[table["site"] == site].set_index(table[table["site"] == site]["round"]
-                                                  .astype(str))["participants"]
-    name = site_names(tallies).get(site, site)
+# --- labels ------------------------------------------------------------------------------------------
+
+
+def share_label(dataset: Dataset, item: str, answer: str) -> str:
+    """Returns a share's short label: an option's short label, or the item's label."""
+    found = dataset.codebook.item(item)
+    return dataset.codebook.answer_label(item, answer) if found.kind == "choose-any" else found.label
+
+
+def share_labels(dataset: Dataset, rows: pd.DataFrame) -> list[str]:
+    return [share_label(dataset, i, a) for i, a in zip(rows["item"], rows["answer"], strict=True)]
+
+
+def measure_words(dataset: Dataset, item: str, answer: str) -> str:
+    """Returns what a share counts, e.g. "agree or strongly agree" or "chose it"."""
+    found = dataset.codebook.item(item)
+    if found.kind == "choose-any":
+        return "chose it"
+    return f"answer {dataset.codebook.answer_label(item, answer)}"
+
+
+def reference_words(dataset: Dataset) -> str:
+    return ("the published all-sites figure" if dataset.codebook.dataset.reference == "published mean"
+            else "the figure for all sites")
+
+
+def _above_below(value: float) -> str:
+    return f"{abs(value):.1f} points {'above' if value > 0 else 'below'}"
+
+
+def n_words(n, inferred: bool) -> str:
+    if n is None or pd.isna(n):
+        return "n unknown"
+    return f"n = {int(round(float(n)))}" + (", inferred" if inferred else "")
+
+
+# --- who took part -----------------------------------------------------------------------------------
+
+
+def participation_charts(dataset: Dataset, site: str | None = None) -> list[Chart]:
+    """Returns a bar chart per head-count table (the site highlighted where it is a row)."""
+    made = []
+    for table_id in dict.fromkeys(dataset.headcounts["table"]):
+        counts = analysis.headcounts(dataset, table_id)
+        by_value = (counts["characteristic"] != "").any()
+        if site is not None and (by_value or not (counts["unit"] == site).any()):
+            continue
+        parts = counts[(counts["unit"] != "") & (counts["activity"] != "")]
+        units = list(dict.fromkeys(parts["unit"]))
+        activities = list(dict.fromkeys(parts["activity"]))
+        codebook = dataset.codebook
+        characteristic = counts["characteristic"].iloc[0] if by_value else ""
+        labels = ({u: codebook.value_label(characteristic, u) for u in units} if by_value
+                  else codebook.site_names())
+        if site is not None and len(units) > MANY_SITES:
+            parts = parts[parts["unit"] == site]
+            units = [site]
+        activity_labels = {a: codebook.activity_label(a) for a in activities}
+        figure = charts.bars(parts, "unit", "count", units, labels, panel="activity",
+                             panel_order=activities, panel_titles=activity_labels,
+                             focus=site if site is not None and len(units) > 1 else None)
+        wide = counts.pivot(index="unit", columns="activity", values="count")
+        wide = wide.reindex(index=[*units, ""] if "" in wide.index else units,
+                            columns=[*activities, ""] if "" in wide.columns else activities)
+        shown = wide.rename(index={**labels, "": "published total"},
+                            columns={**activity_labels, "": "published total"}).reset_index(names="")
+        shown.columns.name = None
+        sums = parts.groupby("activity", sort=False)["count"].sum()
+        if site is not None:
+            own = parts[parts["unit"] == site].set_index("activity")["count"]
+            heading = f"{labels.get(site, site)}: " + ", ".join(
+                f"{int(own.get(a, 0))} in {activity_labels[a].split(' (')[0].lower()}" for a in activities)
+        else:
+            largest = sums.idxmax()
+            heading = (f"The largest activity is {activity_labels[largest].lower()}, with "
+                       f"{int(sums[largest])} participants")
+        description = ("Participants: " + "; ".join(f"{activity_labels[a]} {int(sums[a])}"
+                                                    for a in activities)
+                       + ". Counts as published; the table also shows the published totals, which "
+                       "the data notes check.")
+        alt = (f"Bar charts of participants in {len(activities)} activities, by "
+               + (codebook.characteristic(characteristic).label if by_value else "site")
+               + (f"; {labels.get(site, site)} highlighted." if site else "."))
+        made.append(Chart(f"participation-{table_id}", heading, alt, description, shown, figure))
+    return made
+
+
+def respondents_chart(dataset: Dataset, site: str = "") -> Chart | None:
+    """Returns, for exports, how many people answered in each wave and group at a site."""
+    counts = analysis.respondent_counts(dataset, site)
+    counts = counts[counts["group"] != ""]
+    if counts.empty:
+        return None
+    codebook = dataset.codebook
+    groups = [g.id for g in codebook.groups if g.id in set(counts["group"])]
+    waves = [w.id for w in codebook.waves if w.id in set(counts["wave"])]
+    figure = charts.bars(counts, "group", "respondents", groups,
+                         {g.id: g.label for g in codebook.groups}, panel="wave", panel_order=waves,
+                         panel_titles={w: codebook.wave_label(w) for w in waves})
+    where = codebook.site_name(site) if site else "all sites"
+    latest = counts[counts["wave"] == waves[-1]].set_index("group")["respondents"]
+    heading = (f"{where}: " + ", ".join(f"{int(latest.get(g, 0))} {codebook.group_label(g)}"
+                                        for g in groups) + f" answered in {codebook.wave_label(waves[-1])}")
+    shown = counts.assign(wave=counts["wave"].map(codebook.wave_label),
+                          group=counts["group"].map(codebook.group_label))
+    return Chart("respondents", heading, f"Bar charts of respondents by group in {len(waves)} waves, "
+                 f"{where}.", "Respondents who answered at least one question, counted from the "
+                 "survey exports.", shown, figure)
+
+
+def who_took_part(dataset: Dataset, site: str | None = None) -> Section:
+    """Returns the "who we heard from" section: head-counts as published, or respondents counted."""
+    parts: list = [*participation_charts(dataset, site)]
+    counted = respondents_chart(dataset, site or "")
+    if counted is not None:
+        parts.append(counted)
+    if site is not None and parts and not dataset.headcounts.empty:
+        parts.insert(0, participants_sentence(dataset, site))
+    return Section("Who we heard from", "", parts)
+
+
+def participants_sentence(dataset: Dataset, site: str) -> HTML:
+    """Returns who took part at a site as published, and whether the parts meet the total."""
+    counts = dataset.headcounts
+    rows = counts[(counts["site"] == site) & (counts["characteristic"] == "")]
+    name = dataset.codebook.site_name(site)
     if rows.empty:
-        return paragraph(f"The brief publishes no participant counts for {name}.")
-    parts = {r: int(rows[r]) for r in ("R1", "R2", "survey") if r in rows}
-    first = parts.get("R1", 0)
-    text = (f"At {name}, {first} {'person' if first == 1 else 'people'} took part in first-round "
-            f"interviews, {parts.get('R2', 0)} in second-round focus groups and "
-            f"{parts.get('survey', 0)} in the survey")
-    if TOTAL in rows:
-        added = sum(parts.values())
-        text += (f"; the brief gives a total of {int(rows[TOTAL])}"
-                 + ("." if added == int(rows[TOTAL]) else
-                    f", though these add up to {added} (see the data notes)."))
+        return paragraph(f"The publication gives no participant counts for {name}.")
+    parts = rows[rows["activity"] != ""]
+    text = f"At {name}, " + ", ".join(
+        f"{int(c)} {'person' if int(c) == 1 else 'people'} took part in "
+        f"{dataset.codebook.activity_label(a).split(' (')[0].lower()}"
+        for a, c in zip(parts["activity"], parts["count"], strict=True))
+    total = rows[rows["activity"] == ""]["count"]
+    if len(total):
+        added = int(parts["count"].sum())
+        text += (f"; the publication gives a total of {int(total.iloc[0])}"
+                 + ("." if added == int(total.iloc[0]) else f", though these add up to {added} "
+                    "(see the data notes)."))
     else:
         text += "."
     return paragraph(text)
 
 
-def missing_sections(tallies: Tallies, site: str) -> list[str]:
-    """Returns the names of the report sections a site's data do not support."""
-    missing = []
-    if not (tallies.participants_by_site["site"] == site).any():
-        missing.append("who we heard from (no participant counts)")
-    if not (tallies.improvements["site"] == site).any():
-        missing.append("improvements since year one (no improvement figures)")
-    return missing
+# --- sites against the network --------------------------------------------------------------------
 
 
-def missing_note(tallies: Tallies, site: str) -> HTML:
-    """Returns a note naming the sections left out for lack of data, or nothing."""
-    missing = missing_sections(tallies, site)
-    if not missing:
+def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
+                          data: pd.DataFrame | None = None) -> Chart | None:
+    """Returns the equiplot of the sites' shares with Wilson whiskers and the reference marked;
+    the site, when given, highlighted and labelled. None when there are no site figures."""
+    data = analysis.site_shares(dataset) if data is None else data
+    if data.empty or (site is not None and not (data["site"] == site).any()):
+        return None
+    codebook = dataset.codebook
+    data = data.assign(key=data["item"] + ":" + data["answer"])
+    keys = list(dict.fromkeys(data["key"]))
+    labels = dict(zip(data["key"], share_labels(dataset, data), strict=True))
+    sites = [s for s in dataset.site_ids if s in set(data["site"])]
+    small = sorted({s for s, n in zip(data["site"], data["n"], strict=True) if pd.isna(n) or n < min_n},
+                   key=sites.index)
+    inferred = bool(data["inferred"].any())
+    figure = charts.dot_plot(data, "key", "site", keys, sites, labels, codebook.site_names(),
+                             xlabel=f"% of {codebook.dataset.respondents_word} (95% Wilson interval)",
+                             reference="reference", reference_label=reference_words(dataset),
+                             focus=site, hollow=small)
+    name = codebook.site_name(site) if site else ""
+    if site:
+        rows = data[data["site"] == site].dropna(subset=["gap"])
+        above = int((rows["gap"] > 0).sum())
+        widest = rows.loc[rows["gap"].abs().idxmax()]
+        heading = (f"{name} is above {reference_words(dataset)} on {above} of {len(rows)} figures; "
+                   f"its largest gap is {points(widest['gap'])} points on {labels[widest['key']]}")
+        description = f"{name}: " + "; ".join(
+            f"{labels[r.key]} {r.percent:.1f}% vs {r.reference:.1f}% ({points(r.gap)})"
+            for r in rows.itertuples()) + "."
+    else:
+        heading = widest_spread(dataset, data)
+        spread = data.groupby("key", sort=False)["percent"].agg(["min", "max"])
+        description = "Range across sites: " + "; ".join(
+            f"{labels[k]} {r['min']:.1f}–{r['max']:.1f}%" for k, r in spread.iterrows()) + "."
+    description += (" Whiskers are 95% Wilson intervals"
+                    + (" from the number of respondents inferred from each site's rounding" if inferred
+                       else "") + f"; the dashed line is {reference_words(dataset)}.")
+    if small:
+        description += (f" {FLAG} Fewer than {min_n} respondents" + (" (n inferred)" if inferred else "")
+                        + ": " + ", ".join(codebook.site_name(s) for s in small[:8])
+                        + (f" and {len(small) - 8} more" if len(small) > 8 else "") + ".")
+    shown = pd.DataFrame({
+        "site": data["site"].map(codebook.site_name), "figure": [labels[k] for k in data["key"]],
+        "%": data["percent"], "95% low": data["low"], "95% high": data["high"],
+        "n (inferred)" if inferred else "n": data["n"].astype(float),
+        "reference %": data["reference"], "gap (points)": data["gap"]}).round(1)
+    alt = (f"Dot plot of {len(keys)} figures at {len(sites)} sites with 95% intervals and "
+           f"{reference_words(dataset)}" + (f"; {name} highlighted." if site else "."))
+    return Chart("site-comparison", heading, alt, description, shown, figure, bool(small))
+
+
+def widest_spread(dataset: Dataset, data: pd.DataFrame) -> str:
+    """Returns, in words, the figure on which the sites are furthest apart."""
+    data = data.assign(key=data["item"] + ":" + data["answer"])
+    ranges = data.groupby("key", sort=False)["percent"].agg(lambda v: v.max() - v.min())
+    rows = data[data["key"] == ranges.idxmax()]
+    low, high = rows.loc[rows["percent"].idxmin()], rows.loc[rows["percent"].idxmax()]
+    label = share_label(dataset, low["item"], low["answer"])
+    names = dataset.codebook.site_name
+    return (f"Sites differ most on {label}: from {low['percent']:.1f}% ({names(low['site'])}) to "
+            f"{high['percent']:.1f}% ({names(high['site'])})")
+
+
+def gap_chart(dataset: Dataset, site: str | None = None, data: pd.DataFrame | None = None) -> Chart | None:
+    """Returns the gaps to the reference as bars: the site's, or each site's side by side."""
+    data = analysis.site_shares(dataset) if data is None else data
+    data = data.dropna(subset=["gap"])
+    sites = [site] if site else [s for s in dataset.site_ids if s in set(data["site"])]
+    if data.empty or (site and not (data["site"] == site).any()) or len(sites) > 8:
+        return None
+    data = data[data["site"].isin(sites)].assign(key=lambda d: d["item"] + ":" + d["answer"])
+    keys = list(dict.fromkeys(data["key"]))
+    labels = dict(zip(data["key"], share_labels(dataset, data), strict=True))
+    names = dataset.codebook.site_names()
+    figure = charts.gap_bars(data, "key", keys, labels, "site", sites, names,
+                             xlabel=f"points vs {reference_words(dataset).removeprefix('the ')}")
+    widest = data.loc[data["gap"].abs().idxmax()]
+    heading = (f"Largest gap to {reference_words(dataset)}: {names.get(widest['site'])}, "
+               f"{labels[widest['key']]}, {points(widest['gap'])} points")
+    above = int((data["gap"] > 0).sum())
+    description = (f"{above} of {len(data)} site figures are above {reference_words(dataset)}. Bars "
+                   "show the site's figure minus the reference in percentage points; teal bars are "
+                   "above, brown below, and each bar is labelled.")
+    shown = pd.DataFrame({"site": data["site"].map(names), "figure": [labels[k] for k in data["key"]],
+                          "%": data["percent"], "reference %": data["reference"],
+                          "gap (points)": data["gap"]}).round(1)
+    alt = (f"Bar chart of gaps to {reference_words(dataset)} in points, {len(keys)} figures, for "
+           f"{', '.join(names.get(s, s) for s in sites)}.")
+    return Chart("site-gaps" if site else "gaps", heading, alt, description, shown, figure)
+
+
+def gap_grid_chart(dataset: Dataset, data: pd.DataFrame | None = None) -> Chart | None:
+    """Returns a grid of every site's gap on every figure, each cell labelled."""
+    data = analysis.site_shares(dataset) if data is None else data
+    data = data.dropna(subset=["gap"])
+    if data.empty:
+        return None
+    data = data.assign(key=data["item"] + ":" + data["answer"])
+    labels = dict(zip(data["key"], share_labels(dataset, data), strict=True))
+    names = dataset.codebook.site_names()
+    grid = data.pivot(index="site", columns="key", values="gap")
+    grid = grid.reindex(index=[s for s in dataset.site_ids if s in grid.index],
+                        columns=list(dict.fromkeys(data["key"])))
+    figure = charts.gap_grid(grid, names, labels)
+    site_id, key = grid.abs().stack().idxmax()
+    heading = (f"The largest gap to {reference_words(dataset)} is {names.get(site_id)} on "
+               f"{labels[key]} ({points(grid.at[site_id, key])} points)")
+    if grid.shape[0] > 1:
+        spread = grid.max() - grid.min()
+        heading += (f"; sites differ most on {labels[spread.idxmax()]} ({spread.max():.1f} points from "
+                    "lowest to highest)")
+    shown = grid.round(1).rename(index=names, columns=labels).reset_index(names="site")
+    shown.columns.name = None
+    return Chart("gap-grid", heading, f"Grid of gaps to {reference_words(dataset)}: {grid.shape[0]} "
+                 f"sites by {grid.shape[1]} figures.",
+                 "Each cell is a site's figure minus the reference, in percentage points; teal is "
+                 "above, brown below, and every cell is labelled.", shown, figure)
+
+
+def disparity_table(dataset: Dataset, appendix: bool = True, data: pd.DataFrame | None = None) -> HTML:
+    """Returns the disparity between sites per figure, as a table (appendix measures optional)."""
+    table_ = analysis.disparity_by_indicator(dataset, data)
+    if table_.empty:
         return HTML("")
-    return HTML('<p class="note">This report leaves out: '
-                + "; ".join(esc(m) for m in missing) + ". The data hold no figures for them.</p>")
+    names = dataset.codebook.site_name
+    shown = pd.DataFrame({
+        "figure": share_labels(dataset, table_), "reference %": table_["reference"],
+        "highest": [f"{names(s)} {v:.1f}%" for s, v in zip(table_["highest"], table_["highest %"], strict=True)],
+        "lowest": [f"{names(s)} {v:.1f}%" for s, v in zip(table_["lowest"], table_["lowest %"], strict=True)],
+        "range (points)": table_["range"], "range ratio": table_["range ratio"],
+        "index of disparity (%)": table_["index of disparity"],
+    })
+    if appendix:
+        shown["between-group variance"] = table_["between-group variance"]
+        shown["Theil ×1000"] = table_["theil"]
+        shown["MLD ×1000"] = table_["mld"]
+    return table(shown.round(2), "Disparity between sites, by figure", digits=2)
 
 
-def table(frame: pd.DataFrame, caption: str = "", digits: int = 1) -> HTML:
-    """Returns a DataFrame as an accessible HTML table: no index, labels escaped, numbers rounded."""
-    return HTML(html_table(frame, caption, digits))
+def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
+    """Returns the section comparing sites (the site, when given, against the reference)."""
+    data = analysis.site_shares(dataset)
+    if data.empty or (site is not None and not (data["site"] == site).any()):
+        return Section("How the sites compare")
+    many = len(set(data["site"])) > MANY_SITES
+    parts: list = []
+    if site is not None and many:
+        parts.append(site_summary_chart(dataset, site, data))
+    else:
+        parts.append(site_comparison_chart(dataset, site, min_n, data))
+    parts.append(gap_chart(dataset, site, data))
+    if site is None:
+        parts.append(gap_grid_chart(dataset, data))
+    parts.append(disparity_table(dataset, appendix=site is None, data=data))
+    wave = dataset.codebook.wave_label(analysis.latest_wave(dataset))
+    intro = (f"Each figure is the share of {dataset.codebook.dataset.respondents_word} giving that "
+             f"answer ({wave}), with a 95% interval, against {reference_words(dataset)}.")
+    heading = (f"{dataset.codebook.site_name(site)} against the other sites" if site
+               else "How the sites compare")
+    return Section(heading, intro, [p for p in parts if p is not None])
 
 
-def _averages_item(findings: list[Finding]) -> str:
-    """Returns the published-average findings as one item with a small table."""
-    rows = "".join(
-        f"<tr><td>{esc(f.where.split(' — ', 1)[-1])}</td><td>{esc(f.published)}</td>"
-        f"<td>{esc(f.implied.split(';')[0].removeprefix('unweighted mean '))}</td></tr>"
-        for f in findings
-    )
-    return (
-        f'<span class="severity unexplained">{SEVERITY_WORDS["unexplained"]}</span> '
-        f"None of the {len(findings)} published “average: all TFS sites” figures is the plain "
-        "average of the four sites, nor a weighted average with respondent numbers that fit the "
-        "sites' figures. The brief may count respondents not assigned to a site; it does not say. "
-        "<table><thead><tr><th>area</th><th>published</th><th>plain average of the sites</th>"
-        f"</tr></thead><tbody>{rows}</tbody></table>"
-        '<span class="source">(source: improvements.csv, rows '
-        + ", ".join(str(f.row) for f in findings) + "; the data-quality report gives the "
-        "weighted averages tried)</span>"
-    )
+def site_summary_chart(dataset: Dataset, site: str, data: pd.DataFrame) -> Chart:
+    """Returns, for a large network, the site against the spread of the sites: the quartiles
+    as a band and the site's dot with its interval (drawn as an equiplot of three marks)."""
+    data = data.assign(key=data["item"] + ":" + data["answer"])
+    rows = []
+    for key, cells in data.groupby("key", sort=False):
+        q1, median, q3 = analysis.quartiles(cells["percent"])
+        own = cells[cells["site"] == site]
+        rows += [{"key": key, "who": "lower quartile", "percent": q1, "low": None, "high": None},
+                 {"key": key, "who": "median site", "percent": median, "low": None, "high": None},
+                 {"key": key, "who": "upper quartile", "percent": q3, "low": None, "high": None}]
+        if len(own):
+            rows.append({"key": key, "who": site, "percent": own["percent"].iloc[0],
+                         "low": own["low"].iloc[0], "high": own["high"].iloc[0]})
+    frame = pd.DataFrame(rows).astype({"low": float, "high": float})
+    keys = list(dict.fromkeys(frame["key"]))
+    labels = dict(zip(data["key"], share_labels(dataset, data), strict=True))
+    name = dataset.codebook.site_name(site)
+    who = ["lower quartile", "median site", "upper quartile", site]
+    figure = charts.dot_plot(frame, "key", "who", keys, who, labels,
+                             {site: name, "median site": "median site"}, focus=site,
+                             xlabel=f"% of {dataset.codebook.dataset.respondents_word}")
+    shown = frame.assign(figure=[labels[k] for k in frame["key"]],
+                         who=frame["who"].replace({site: name}))[["figure", "who", "percent", "low", "high"]]
+    sites = data["site"].nunique()
+    return Chart("site-summary", f"{name} against the spread of {sites} sites",
+                 f"Dot plot of {name}'s figures with the quartiles of {sites} sites.",
+                 f"For each figure, {name}'s share with its 95% interval, and the lower quartile, "
+                 f"median and upper quartile of the {sites} sites' shares.", shown.round(1), figure)
 
 
-def finding_items(findings: list[Finding], gather: bool = True) -> list[str]:
+# --- groups, waves, breakdowns, distributions ------------------------------------------------------
+
+
+def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, min_n: int) -> Chart:
+    """Returns a dumbbell of one contrast: both groups' shares and the gap with its interval."""
+    codebook = dataset.codebook
+    first, second = rows["first"].iloc[0], rows["second"].iloc[0]
+    first_label, second_label = codebook.group_label(first), codebook.group_label(second)
+    inferred = bool(rows["inferred"].any())
+    small = [g for g, column in ((first, "first n"), (second, "second n"))
+             if rows[column].isna().any() or (rows[column].astype(float) < min_n).any()]
+    labels = share_labels(dataset, rows)
+    legend = tuple(f"{codebook.group_label(g)} ({n_words(rows[c].max(), inferred)})"
+                   + (f" {FLAG}" if g in small else "")
+                   for g, c in ((first, "first n"), (second, "second n")))
+    figure = charts.dumbbell(rows, labels, "first %", "second %", legend,
+                             xlabel=f"% who {measure_words(dataset, rows['item'].iloc[0], rows['answer'].iloc[0]).removeprefix('answer ')}"
+                             if rows["item"].nunique() == 1 else "% (see each row)",
+                             gap_label=f"gap, {first_label} − {second_label}")
+    widest = rows.loc[rows["gap"].abs().idxmax()]
+    widest_label = labels[list(rows.index).index(widest.name)]
+    heading = (f"The widest gap between {first_label} and {second_label} is on “{widest_label}”: "
+               f"{widest['first %']:.1f}% of {first_label} vs {widest['second %']:.1f}% of "
+               f"{second_label}")
+    description = (f"Gaps ({first_label} minus {second_label}, percentage points, {where}): " + "; ".join(
+        f"{label} {points(r.gap)}" + ("" if math.isnan(r.low) else f" (95% CI {r.low:.1f} to {r.high:.1f})")
+        for label, r in zip(labels, rows.itertuples(), strict=True))
+        + ". Intervals are Newcombe's hybrid score intervals"
+        + (" from the numbers of respondents inferred from the rounding." if inferred else "."))
+    if small:
+        description += f" {FLAG} Fewer than {min_n} respondents or n unknown: read with care."
+    shown = pd.DataFrame({"figure": labels, f"{first_label} %": rows["first %"].to_numpy(),
+                          f"{second_label} %": rows["second %"].to_numpy(),
+                          "gap (points)": rows["gap"].to_numpy(), "95% low": rows["low"].to_numpy(),
+                          "95% high": rows["high"].to_numpy()}).round(1)
+    alt = (f"Dumbbell chart comparing {first_label} and {second_label} on {len(rows)} figures, with "
+           "the gap in points.")
+    return Chart(name, heading, alt, description, shown, figure, bool(small))
+
+
+def contrast_tables(dataset: Dataset, site: str) -> tuple[list[Chart], str]:
+    """Returns the contrast charts at a site, or, where the data have none by site, the
+    network's (and says so): one per contrast and table."""
+    rows = analysis.contrasts(dataset, site)
+    where = dataset.codebook.site_name(site) if site else "all sites"
+    if rows.empty and site:
+        rows = analysis.contrasts(dataset, "")
+        if rows.empty:
+            return [], ""
+        first_table = next(t for t in dict.fromkeys(rows["table"]))
+        rows = rows[rows["table"] == first_table]
+        where = "network-wide; the data hold no such figures by site"
+    return rows, where
+
+
+def contrasts_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
+    """Returns the section comparing respondent groups (the codebook's contrasts)."""
+    rows, where = contrast_tables(dataset, site or "")
+    if len(rows) == 0:
+        return Section("Respondent groups")
+    made = []
+    for (contrast, table_id), cells in rows.groupby(["contrast", "table"], sort=False):
+        made.append(contrast_chart(dataset, cells.reset_index(drop=True),
+                                   f"contrast-{contrast}-{table_id}", where, min_n))
+    labels = [dataset.codebook.group_label(g.id) for g in dataset.codebook.groups]
+    intro = (f"How {', '.join(labels[:-1])} and {labels[-1]} answered" if len(labels) > 1
+             else "How the groups answered") + f" ({where})."
+    return Section("Respondent groups", intro, made)
+
+
+def contrast_tables_used(dataset: Dataset, site: str) -> set[str]:
+    """Returns the tables whose figures a site's report shows."""
+    used = set(dataset.figures.loc[dataset.figures["site"] == site, "table"])
+    used |= set(dataset.figures.loc[dataset.figures["aggregate"] == "mean", "table"])
+    rows, _ = contrast_tables(dataset, site)
+    if len(rows):
+        used |= set(rows["table"])
+    return used
+
+
+def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
+    """Returns the changes between the last two waves, as a dumbbell per figure."""
+    rows = analysis.wave_changes(dataset, site or "")
+    if rows.empty:
+        return Section("Changes between waves")
+    codebook = dataset.codebook
+    before, after = codebook.wave_label(rows["before"].iloc[0]), codebook.wave_label(rows["after"].iloc[0])
+    labels = share_labels(dataset, rows)
+    figure = charts.dumbbell(rows, labels, "after %", "before %",
+                             (f"{after} (n up to {int(rows['after n'].max())})",
+                              f"{before} (n up to {int(rows['before n'].max())})"),
+                             gap="change", xlabel=f"% of {codebook.dataset.respondents_word}",
+                             gap_label=f"change, {after} − {before}")
+    widest = rows.loc[rows["change"].abs().idxmax()]
+    widest_label = labels[list(rows.index).index(widest.name)]
+    where = codebook.site_name(site) if site else "all sites"
+    heading = (f"The largest change from {before} to {after} is on {widest_label}: "
+               f"{widest['before %']:.1f}% to {widest['after %']:.1f}% ({points(widest['change'])} points)")
+    description = (f"Changes ({where}, {after} minus {before}, percentage points): " + "; ".join(
+        f"{label} {points(r.change)}" + ("" if math.isnan(r.low) else f" (95% CI {r.low:.1f} to {r.high:.1f})")
+        for label, r in zip(labels, rows.itertuples(), strict=True))
+        + ". Newcombe's hybrid score intervals; the two waves are treated as independent samples, "
+        "since respondents are not linked between them.")
+    shown = pd.DataFrame({"figure": labels, f"{before} %": rows["before %"], f"{after} %": rows["after %"],
+                          "change (points)": rows["change"], "95% low": rows["low"],
+                          "95% high": rows["high"], f"{before} n": rows["before n"].astype(float),
+                          f"{after} n": rows["after n"].astype(float)}).round(1)
+    chart = Chart("waves", heading, f"Dumbbell chart of {len(rows)} figures in {before} and {after}.",
+                  description, shown, figure)
+    return Section("Changes between waves", f"Each figure in {before} and {after}, {where}.", [chart])
+
+
+def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Chart]:
+    """Returns a dot plot per respondent characteristic: each figure by the characteristic's
+    values, with Wilson whiskers and the all-respondents figure marked."""
+    made = []
+    for characteristic in dataset.codebook.characteristics:
+        rows = analysis.breakdown(dataset, characteristic.id, site or "")
+        if rows.empty:
+            continue
+        rows = rows.assign(key=rows["item"] + ":" + rows["answer"])
+        labels = dict(zip(rows["key"], share_labels(dataset, rows), strict=True))
+        values = [v.id for v in characteristic.values if v.id in set(rows["value"])]
+        value_labels = {v.id: v.label for v in characteristic.values}
+        small = sorted({v for v, n in zip(rows["value"], rows["n"], strict=True) if n < min_n},
+                       key=values.index)
+        figure = charts.dot_plot(rows, "key", "value", list(dict.fromkeys(rows["key"])), values,
+                                 labels, value_labels,
+                                 xlabel=f"% of {dataset.codebook.dataset.respondents_word} (95% interval)",
+                                 reference="overall", reference_label="all respondents", hollow=small)
+        widest = rows.loc[rows["gap"].abs().idxmax()]
+        where = dataset.codebook.site_name(site) if site else "all sites"
+        heading = (f"By {characteristic.label}, the widest gap is on {labels[widest['key']]}: "
+                   f"{value_labels[widest['value']]} {widest['percent']:.1f}% against "
+                   f"{widest['overall']:.1f}% of all respondents")
+        description = (f"Each figure by {characteristic.label} ({where}), with 95% Wilson intervals; "
+                       "the dashed mark is all respondents. Respondents who did not state their "
+                       f"{characteristic.label} are left out of this breakdown.")
+        if small:
+            description += (f" {FLAG} Fewer than {min_n} respondents: "
+                            + ", ".join(value_labels[v] for v in small) + ".")
+        shown = pd.DataFrame({"figure": [labels[k] for k in rows["key"]],
+                              characteristic.label: rows["value"].map(value_labels),
+                              "%": rows["percent"], "95% low": rows["low"], "95% high": rows["high"],
+                              "n": rows["n"].astype(float), "all respondents %": rows["overall"],
+                              "gap (points)": rows["gap"]}).round(1)
+        made.append(Chart(f"breakdown-{characteristic.id}", heading,
+                          f"Dot plot of {len(labels)} figures by {characteristic.label}, {where}.",
+                          description, shown, figure, bool(small)))
+    return made
+
+
+def breakdowns_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
+    names = ", ".join(c.label for c in dataset.codebook.characteristics)
+    return Section("Who answered what", f"Results broken down by {names}, in the codebook's order.",
+                   breakdown_charts(dataset, site, min_n))
+
+
+def distribution_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Chart]:
+    """Returns a diverging bar chart per section of scale items (groups side by side)."""
+    rows = analysis.distributions(dataset, site or "")
+    codebook = dataset.codebook
+    made = []
+    if rows.empty:
+        return made
+    if (rows["group"] != "").any():
+        rows = rows[rows["group"] != ""]
+    for scale in codebook.scales:
+        items = [i for i in codebook.items if i.scale == scale.id]
+        for section in dict.fromkeys(i.section for i in items):
+            members = [i.id for i in items if i.section == section]
+            cells = rows[rows["item"].isin(members)].rename(columns={"answer": "level"})
+            if cells.empty:
+                continue
+            groups = [g.id for g in codebook.groups if g.id in set(cells["group"])] or [""]
+            n = cells.groupby("group")["n"].max()
+            inferred = bool(cells["inferred"].any())
+            small = [g for g in groups if pd.isna(n.get(g)) or n.get(g) < min_n]
+            titles = {g: f"{(codebook.group_label(g) if g else 'all respondents').capitalize()} "
+                         f"({n_words(n.get(g), inferred)})" + (f" {FLAG}" if g in small else "")
+                      for g in groups}
+            positive = cells[cells["level"].isin(scale.side("positive"))].groupby(
+                ["group", "item"])["percent"].sum()
+            first = positive.loc[groups[0]] if groups[0] in positive.index.get_level_values(0) else pd.Series()
+            order = list(first.sort_values(ascending=False).index) + [m for m in members if m not in first.index]
+            order = [m for m in order if m in set(cells["item"])]
+            labels = {i.id: i.label for i in items}
+            figure = charts.likert(cells, "item", "group", [lv.id for lv in scale.levels],
+                                   [lv.side for lv in scale.levels], order, groups, labels, titles,
+                                   {lv.id: lv.label for lv in scale.levels})
+            agree = positive.unstack(0) if len(positive) else pd.DataFrame()
+            top = agree[groups[0]].idxmax() if groups[0] in agree else order[0]
+            heading = (f"{scale.positive_label.capitalize()}: from {agree[groups[0]].min():.1f}% "
+                       f"(“{labels[agree[groups[0]].idxmin()]}”) to {agree[groups[0]].max():.1f}% "
+                       f"(“{labels[top]}”) among {titles[groups[0]].split(' (')[0].lower()}"
+                       if groups[0] in agree else f"{section}: every answer")
+            base = ("Percentages are of all responses, including "
+                    + " / ".join(lv.label for lv in scale.levels if lv.side == "apart")
+                    if dataset.codebook.dataset.published else
+                    "Percentages are of those who gave an answer on the scale; "
+                    + " / ".join(lv.label for lv in scale.levels if lv.side == "apart")
+                    + " is shown apart, as a share of everyone who answered")
+            description = (f"{base} ({'; '.join(titles[g] for g in groups)}). Negative answers run "
+                           "left of zero, positive right, neutral answers are split across zero.")
+            if small:
+                description += f" {FLAG} Fewer than {min_n} respondents: read with care."
+            wide = cells.pivot_table(index=["item", "group"], columns="level", values="percent",
+                                     aggfunc="first").reindex(columns=[lv.id for lv in scale.levels])
+            wide = wide.reset_index()
+            shown = wide.assign(item=wide["item"].map(labels),
+                                group=wide["group"].map(lambda g: codebook.group_label(g) if g else "all"))
+            shown = shown.rename(columns={lv.id: lv.label for lv in scale.levels} | {"item": "statement"})
+            shown.columns.name = None
+            made.append(Chart(f"distribution-{anchor(section or scale.id)}", heading,
+                              f"Diverging bar chart of {section or scale.id}: {len(order)} statements, "
+                              f"{len(groups)} group{'s' if len(groups) > 1 else ''}.",
+                              description, shown.round(1), figure, bool(small)))
+    return made
+
+
+def distributions_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
+    return Section("Every answer", "The full distribution of answers to each statement.",
+                   distribution_charts(dataset, site, min_n))
+
+
+def choose_any_section(dataset: Dataset, min_n: int) -> Section:
+    """Returns, for network-wide choose-any figures with no sites, a bar chart per item."""
+    made = []
+    data = analysis.shares(dataset)
+    for item in dataset.codebook.items:
+        if item.kind != "choose-any":
+            continue
+        rows = data[(data["item"] == item.id) & (data["site"] == "") & (data["group"] == "")
+                    & (data["breakdown"] == "") & (data["wave"] == analysis.latest_wave(dataset))]
+        if rows.empty or (data["site"] != "").any():
+            continue
+        options = [o.id for o in item.options]
+        labels = {o.id: o.label for o in item.options}
+        figure = charts.bars(rows, "answer", "percent", options, labels, value_format="{:.0f}%",
+                             xmax=100)
+        top = rows.loc[rows["percent"].idxmax()]
+        n = rows["n"].dropna()
+        description = (f"“{item.wording_for(None) or item.label}” Respondents could choose more than "
+                       "one, so the shares need not add up to 100%: here they add up to "
+                       f"{rows['percent'].sum():.0f}%. "
+                       + (f"Based on {int(n.max())} respondents." if len(n) else
+                          "The publication gives no number of respondents, so no interval can be given."))
+        shown = pd.DataFrame({"option": rows["answer"].map(labels), "%": rows["percent"],
+                              "n": rows["n"].astype(float)})
+        made.append(Chart(f"choose-any-{item.id}", f"{labels[top['answer']].capitalize()} leads, with "
+                          f"{top['percent']:.0f}%", f"Bar chart of {len(options)} options of "
+                          f"“{item.label}”.", description, shown, figure))
+    return Section("What respondents chose", "", made)
+
+
+# --- key findings ----------------------------------------------------------------------------------
+
+
+def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, list[str]]:
+    """Returns a site's headline and its key findings (escaped HTML), each with its numbers."""
+    name = dataset.codebook.site_name(site)
+    gaps = analysis.gaps_for_site(dataset, site)
+    items = []
+    head = f"{name}: the data hold no figures by site for {name}."
+    if not gaps.empty:
+        top = gaps.iloc[0]
+        head = (f"{name} is {_above_below(top['gap'])} {reference_words(dataset)} on "
+                f"{share_label(dataset, top['item'], top['answer'])} "
+                f"({top['percent']:.1f}% vs {top['reference']:.1f}%).")
+        for row in gaps.head(2).itertuples():
+            label = share_label(dataset, row.item, row.answer)
+            items.append(
+                f"<strong>{esc(label[0].upper() + label[1:])}</strong>: {row.percent:.1f}% of "
+                f"{esc(name)}'s {esc(dataset.codebook.dataset.respondents_word)} "
+                f"{esc(measure_words(dataset, row.item, row.answer))}, {_above_below(row.gap)} "
+                f"{esc(reference_words(dataset))} of {row.reference:.1f}%.")
+        n = gaps["n"].min()
+        if pd.notna(n) and n < min_n:
+            inferred = bool(gaps["inferred"].any())
+            items.append(
+                f"<strong>Read with care</strong>: {esc(name)}'s percentages rest on about {int(n)} "
+                f"respondents{' (inferred from their rounding)' if inferred else ''}; one person moves "
+                f"a figure by {100 / n:.0f} points.")
+    items.append(_contrast_finding(dataset, site))
+    items.append(_change_finding(dataset, site))
+    return head, [i for i in items if i]
+
+
+def _contrast_finding(dataset: Dataset, site: str) -> str:
+    rows, where = contrast_tables(dataset, site)
+    if len(rows) == 0:
+        return ""
+    widest = rows.loc[rows["gap"].abs().idxmax()]
+    codebook = dataset.codebook
+    label = share_label(dataset, widest["item"], widest["answer"])
+    return (f"{esc(label)}: {widest['first %']:.1f}% of {esc(codebook.group_label(widest['first']))} "
+            f"and {widest['second %']:.1f}% of {esc(codebook.group_label(widest['second']))} "
+            f"{esc(measure_words(dataset, widest['item'], widest['answer']))} ({esc(where)}).")
+
+
+def _change_finding(dataset: Dataset, site: str) -> str:
+    rows = analysis.wave_changes(dataset, site)
+    if rows.empty:
+        return ""
+    widest = rows.loc[rows["change"].abs().idxmax()]
+    codebook = dataset.codebook
+    clear = not (widest["low"] <= 0 <= widest["high"])
+    return (f"{esc(share_label(dataset, widest['item'], widest['answer']))}: from "
+            f"{widest['before %']:.1f}% in {esc(codebook.wave_label(widest['before']))} to "
+            f"{widest['after %']:.1f}% in {esc(codebook.wave_label(widest['after']))} "
+            f"({points(widest['change'])} points; 95% interval {widest['low']:.1f} to "
+            f"{widest['high']:.1f}{'' if clear else ', which includes no change'}).")
+
+
+def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
+    """Returns the network overview's headline and key findings (escaped HTML)."""
+    about = dataset.codebook.dataset
+    data = analysis.site_shares(dataset)
+    items = []
+    head = f"{about.partnership}: what {about.respondents_word} report."
+    if not data.empty:
+        head = widest_spread(dataset, data) + "."
+        reference = data.drop_duplicates(["item", "answer"]).dropna(subset=["reference"])
+        if len(reference) > 1:
+            top, bottom = reference.loc[reference["reference"].idxmax()], reference.loc[reference["reference"].idxmin()]
+            items.append(
+                f"Across all sites, {top['reference']:.1f}% {esc(measure_words(dataset, top['item'], top['answer']))} "
+                f"on {esc(share_label(dataset, top['item'], top['answer']))}, but only "
+                f"{bottom['reference']:.1f}% on {esc(share_label(dataset, bottom['item'], bottom['answer']))} "
+                f"({esc(reference_words(dataset))}).")
+    items.append(_contrast_finding(dataset, ""))
+    items.append(_change_finding(dataset, ""))
+    return head, [i for i in items if i]
+
+
+# --- data notes, quality, methods ----------------------------------------------------------------
+
+
+def finding_items(dataset: Dataset, findings: list[Finding], gather: bool = True) -> list[str]:
     """Returns each finding as escaped HTML: what, where, as published and what others imply.
-
-    The all-sites averages, which fail together, are gathered into one item.
-    """
+    The published means, which fail together, are gathered into one item."""
     averages = [f for f in findings if gather and f.check == "published average"]
     others = [f for f in findings if f not in averages]
-    return ([_averages_item(averages)] if averages else []) + [
-        f'<span class="severity {esc(f.severity)}">{esc(SEVERITY_WORDS.get(f.severity, f.severity))}'
-        f"</span> {esc(f.explanation)} <span class=\"source\">(source: {esc(f.table)}.csv"
-        + (f", row {f.row}" if f.row is not None else "")
-        + f"; published {esc(f.published)}; the other figures give {esc(f.implied)})</span>"
-        for f in others
-    ]
+    items = [_averages_item(dataset, averages)] if averages else []
+    for finding in others:
+        words = describe(finding, dataset.codebook)
+        items.append(
+            f'<span class="severity {esc(finding.severity)}">'
+            f"{esc(SEVERITY_WORDS.get(finding.severity, finding.severity))}</span> "
+            f"{esc(words.explanation)} <span class=\"source\">(source: {esc(finding.file)}"
+            + (f", row {finding.row}" if finding.row is not None else "")
+            + f"; published {esc(words.published)}; the other figures give {esc(words.implied)})</span>")
+    return items
 
 
-def data_notes(findings: list[Finding], site: str | None = None, gather: bool = True) -> HTML:
+def _averages_item(dataset: Dataset, findings: list[Finding]) -> str:
+    rows = "".join(
+        f"<tr><td>{esc(share_label(dataset, f.item, f.answer))}</td><td>{percent(f.published, f.decimals)}"
+        f"</td><td>{f.detail('unweighted'):.1f}%</td></tr>" for f in findings)
+    sites = findings[0].detail("sites")
+    return (
+        f'<span class="severity unexplained">{SEVERITY_WORDS["unexplained"]}</span> '
+        f"None of the {len(findings)} published means over the sites is the plain average of the "
+        f"{sites} sites, nor a weighted average with respondent numbers that fit the sites' figures. "
+        "The publication may count respondents not assigned to a site; it does not say. "
+        '<div class="table-wrap"><table><thead><tr><th>figure</th><th>published</th>'
+        f"<th>plain average of the sites</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        '<span class="source">(source: figures.csv, rows ' + ", ".join(str(f.row) for f in findings)
+        + "; the data-quality report gives the weighted averages tried)</span>")
+
+
+def data_notes(dataset: Dataset, findings: list[Finding], site: str | None = None,
+               gather: bool = True) -> HTML:
     """Returns the findings that concern a report: the site's own first, then the network-wide
-    figures it shows. Without a site, every finding; with gather, the all-sites averages as one."""
+    figures it shows. Without a site, every finding."""
+    if not dataset.codebook.dataset.published and not findings:
+        return HTML("<p>The figures are counted from the survey exports, so their parts always add "
+                    "up to their totals; there is no published figure to check.</p>")
     if site is None:
         own, shared = findings, []
     else:
-        own, shared = findings_for_site(findings, site)
+        own, shared = findings_for_site(findings, site, contrast_tables_used(dataset, site))
     parts = []
     if own:
         parts.append("<h3>About this site's figures</h3>" if site else "")
-        parts.append(bullets(finding_items(own, gather), "notes").data)
+        parts.append(bullets(finding_items(dataset, own, gather), "notes").data)
     if shared:
         parts.append("<h3>About the network-wide figures this report uses</h3>")
-        parts.append(bullets(finding_items(shared, gather), "notes").data)
+        parts.append(bullets(finding_items(dataset, shared, gather), "notes").data)
     if not parts:
         parts.append("<p>The published figures this report uses add up.</p>")
     return HTML("".join(parts))
 
 
-def findings_summary(findings: list[Finding]) -> pd.DataFrame:
-    """Returns how many findings each check produced, by severity, for an overview table."""
-    if not findings:
-        return pd.DataFrame(columns=["check", "findings"])
-    table = pd.DataFrame([{"check": f.check, "severity": f.severity} for f in findings])
-    return (table.groupby(["check", "severity"], sort=False).size().rename("findings")
-            .reset_index())
-
-
-def group_name(group: str) -> str:
-    """Returns a partner group's name for prose."""
-    return GROUP_NAMES.get(group, group)
-
-
-def network_key_findings(tallies: Tallies) -> tuple[str, list[str]]:
-    """Returns the network overview's headline and key findings (escaped HTML)."""
-    names = site_names(tallies)
-    intervals = site_intervals(tallies.improvements, {})
-    items, head = [], "Together for Students: what partners at the four sites report."
-    if not intervals.empty:
-        head = widest_spread(intervals, names) + "."
-        averages = intervals.drop_duplicates("area").set_index("area")["all_sites"].dropna()
-        if len(averages) > 1:
-            items.append(
-                f"Across all sites, {averages.max():.1f}% of partners see improvement in "
-                f"{esc(short_area(averages.idxmax()))}, but only {averages.min():.1f}% in "
-                f"{esc(short_area(averages.idxmin()))} (the brief's all-sites figures)."
-            )
-    parents = _parents_gap(tallies)
-    if parents:
-        items.append(parents)
-    return head, items
-
-
 def quality_headline(findings: list[Finding]) -> str:
     """Returns the data-quality report's headline: how many findings of each kind."""
-    counts = pd.Series([f.severity for f in findings]).value_counts()
-    if counts.empty:
+    if not findings:
         return "Every published figure we check adds up."
+    counts = pd.Series([f.severity for f in findings]).value_counts()
     phrases = {"inconsistent": ("does not add up", "do not add up"),
                "unexplained": ("cannot be reproduced", "cannot be reproduced")}
-    return (f"{len(findings)} places where the brief's figures disagree: " + ", ".join(
+    return (f"{len(findings)} places where the published figures disagree: " + ", ".join(
         f"{n} {phrases.get(s, (s, s))[n != 1]}" for s, n in counts.items()) + ".")
 
 
-def respondents_table(tallies: Tallies) -> pd.DataFrame:
-    """Returns the inferred respondents of each group, for a reader."""
+def findings_summary(findings: list[Finding]) -> HTML:
+    if not findings:
+        return HTML("")
+    frame = pd.DataFrame([{"check": f.check, "severity": f.severity} for f in findings])
+    counts = frame.groupby(["check", "severity"], sort=False).size().rename("findings").reset_index()
+    return table(counts, "Findings by check", digits=0)
+
+
+def checks_list() -> HTML:
+    return bullets([f"<strong>{esc(name.capitalize())}</strong>: {esc(text)}"
+                    for name, text in CHECK_EXPLANATIONS.items()], "notes")
+
+
+def respondents_table(dataset: Dataset) -> HTML:
+    """Returns the inferred respondents of each group of figures, or the counted bases."""
     from helpers.denominators import respondents
 
-    table = respondents(tallies)
-    names = {**site_names(tallies), **GROUP_NAMES}
-    return pd.DataFrame({
-        "figures": table["table"].map({"improvements": "improvements by site",
-                                       "likert": "survey statements"}),
-        "respondents": table["group"].map(names).fillna(table["group"]),
-        "n (inferred)": table["n"],
-        "other numbers that fit": table["candidates"].map(lambda c: ", ".join(map(str, c[1:4]))),
-        "published head-count": table["bound"].astype(str) + " " + table["bound_source"],
-        "result": table["status"],
+    inferred = respondents(dataset)
+    codebook = dataset.codebook
+    if inferred.empty:
+        counts = analysis.respondent_counts(dataset)
+        if counts.empty:
+            return paragraph("The data give no percentages whose base must be inferred.")
+        shown = counts.assign(wave=counts["wave"].map(codebook.wave_label),
+                              group=counts["group"].map(lambda g: codebook.group_label(g) if g else "all"))
+        return table(shown, "Respondents counted in the exports (exact)", digits=0)
+    shown = pd.DataFrame({
+        "table": inferred["table"].map(codebook.table_title),
+        "respondents": [", ".join(p for p in (codebook.site_name(s) if s else "", codebook.group_label(g)
+                                              if g else "") if p) or "all"
+                        for s, g in zip(inferred["site"], inferred["group"], strict=True)],
+        "n (inferred)": inferred["n"],
+        "other numbers that fit": inferred["candidates"].map(lambda c: ", ".join(map(str, c[1:4]))),
+        "published head-count": inferred["bound"].astype(object),
+        "result": inferred["status"],
     })
+    return table(shown, "Respondents inferred from rounding", digits=0)
+
+
+def missing_note(dataset: Dataset, site: str) -> HTML:
+    """Returns a note naming the sections a site's report leaves out for lack of data."""
+    missing = []
+    if dataset.headcounts.empty or not (dataset.headcounts["site"] == site).any():
+        if analysis.respondent_counts(dataset, site).empty:
+            missing.append("who took part (no counts for this site)")
+    if not (dataset.figures["site"] == site).any():
+        missing.append("the comparison with other sites (no figures for this site)")
+    if not missing:
+        return HTML("")
+    return HTML('<p class="note">This report leaves out: ' + "; ".join(esc(m) for m in missing)
+                + ". The data hold no figures for them.</p>")
+
+
+def methods(dataset: Dataset, min_n: int) -> HTML:
+    """Returns the methods and sources, as they apply to this dataset."""
+    about = dataset.codebook.dataset
+    inferred = not analysis.respondent_counts(dataset).empty
+    paragraphs = [f"<strong>Source.</strong> {esc(about.source)}"]
+    if about.published:
+        paragraphs.append(
+            "<strong>As published.</strong> Every figure is transcribed exactly as published, slips "
+            "included; the checks say where figures do not add up, and no figure is corrected.")
+        paragraphs.append(
+            "<strong>How many people a figure rests on.</strong> Where the publication gives "
+            "percentages without their base, we infer it from the rounding: the smallest whole number "
+            "of respondents for which every percentage of a group is a whole number of people (the "
+            "GRIM idea). These numbers are inferences, marked “inferred” wherever they appear.")
+    if inferred:
+        paragraphs.append(
+            "<strong>Counting.</strong> Figures are counted from the survey exports, one row per "
+            "respondent. The base of a percentage is those who gave an answer on the scale: skipped "
+            "questions leave the base, and answers such as “don't know” are shown apart and leave "
+            "the base of the others. A blank choose-any answer counts as skipped. Where the export "
+            "has weights, percentages are weighted and intervals use Kish's effective sample size.")
+    paragraphs.append(
+        "<strong>Uncertainty.</strong> Intervals are 95% Wilson score intervals for one percentage "
+        "and Newcombe's hybrid score intervals for a difference between two groups or two waves "
+        "(Brown, Cai &amp; DasGupta 2001; Newcombe 1998), computed with statsmodels. Waves are "
+        "treated as independent samples.")
+    paragraphs.append(
+        f"<strong>Comparisons.</strong> A site is compared with {esc(reference_words(dataset))}"
+        + (" as the publication gives it; the publication gives no site counts from which to form "
+           "the rest of the network, so the site is part of its own reference."
+           if about.reference == "published mean" else
+           " (all respondents, the site included).")
+        + " The range ratio is the highest site over the lowest; the index of disparity is the mean "
+        "absolute gap as a percentage of the reference (NCI HD*Calc).")
+    paragraphs.append(
+        f"<strong>Small numbers.</strong> A figure resting on fewer than {min_n} respondents is marked "
+        f"{FLAG}: one person more or less moves it by many points.")
+    return HTML("".join(f"<p>{p}</p>" for p in paragraphs))

@@ -1,0 +1,222 @@
+"""Respondent-level survey exports, tabulated into figures with exact counts and bases.
+
+One row per respondent, one column per question, answers as text, as survey tools
+export them. The codebook maps columns to items and answer texts to scale levels
+or options, tolerant of case and surrounding spaces. A blank answer is a skipped
+question: it leaves the base. "Apart" answers (don't know, n/a) are counted and
+shown but leave the base of the other answers (../methods.md, "Respondent-level
+survey data"). An optional weight column gives weighted percentages with Kish's
+effective n, (Σw)² / Σw², for their intervals.
+
+Figures are tabulated for every wave and item, for each site and for all sites,
+for each respondent group and for all groups, and broken down by each respondent
+characteristic (for each site and for all sites).
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.codebook import Codebook, Export, Item
+from helpers.errors import InputError, Problem
+from helpers.files import read_export, shown
+from helpers.load import FIGURE_COLUMNS
+
+TABLE = "responses"
+
+
+def _key(text: str) -> str:
+    """Returns an answer text as it is matched: lower case, single spaces."""
+    return " ".join(str(text).split()).casefold()
+
+
+def _lookup(named) -> dict[str, str]:
+    """Returns every accepted text (id, label, aliases) of some codebook parts, keyed by its match."""
+    return {_key(text): part.id for part in named for text in part.texts()}
+
+
+def _expected(named, what: str) -> str:
+    labels = [part.label for part in named]
+    shown_labels = ", ".join(labels[:8]) + (f" and {len(labels) - 8} more" if len(labels) > 8 else "")
+    return f"{what}: {shown_labels} (or an alias the codebook lists)"
+
+
+def read_respondents(folder: Path, codebook: Codebook, export: Export) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Returns one export as (respondents, answers), or raises InputError naming every bad cell.
+
+    respondents: one row per respondent: file, row, id, wave, site, group, weight and a
+    column per characteristic (blank where not stated). answers: one row per answer given:
+    the respondent's row, item and answer id (one row per chosen option of a choose-any item).
+    """
+    path = Path(folder) / export.file
+    where = shown(path)
+    columns = {"wave": export.wave_column, "id": export.id_column, "site": export.site_column,
+               "group": export.group_column, "weight": export.weight_column}
+    characteristics = {c.id: c.column for c in codebook.characteristics if c.column}
+    needed = [c for c in [*columns.values(), *characteristics.values()] if c]
+    needed += [item.column for item in codebook.items]
+    raw = read_export(path, list(dict.fromkeys(needed)), export.sheet)
+    problems: list[Problem] = []
+    people = pd.DataFrame({"file": export.file, "row": raw.index}, index=raw.index)
+
+    def mapped(column: str, named, what: str, blank_ok: bool) -> pd.Series:
+        lookup = _lookup(named)
+        values = raw[column].map(lambda text: lookup.get(_key(text), None if text else ""))
+        for row in values.index[values.isna() | ((values == "") & (not blank_ok))]:
+            problems.append(Problem(where, _expected(named, what), row=int(row), column=column,
+                                    found=raw.at[row, column]))
+        return values.fillna("")
+
+    people["wave"] = (mapped(export.wave_column, codebook.waves, "a wave of the codebook", False)
+                      if export.wave_column else export.wave)
+    people["site"] = (mapped(export.site_column, codebook.sites, "a site of the codebook", False)
+                      if export.site_column else "")
+    people["group"] = (mapped(export.group_column, codebook.groups, "a respondent group", False)
+                       if export.group_column else "")
+    for characteristic, column in characteristics.items():
+        named = codebook.characteristic(characteristic).values
+        people[characteristic] = mapped(column, named, f"a value of {characteristic}", True)
+    people["weight"] = 1.0
+    if export.weight_column:
+        weights = pd.to_numeric(raw[export.weight_column], errors="coerce")
+        for row in weights.index[weights.isna() | (weights < 0)]:
+            problems.append(Problem(where, "a weight: a number of 0 or more", row=int(row),
+                                    column=export.weight_column,
+                                    found=raw.at[row, export.weight_column] or "(blank)"))
+        people["weight"] = weights
+    if export.id_column:
+        ids = raw[export.id_column]
+        for row in ids.index[ids.duplicated(keep="first") & (ids != "")]:
+            first = int(ids.index[ids == ids[row]][0])
+            problems.append(Problem(where, f"each respondent id once (also on row {first})",
+                                    row=int(row), column=export.id_column, found=ids[row]))
+        for row in ids.index[ids == ""]:
+            problems.append(Problem(where, "a respondent id", row=int(row), column=export.id_column,
+                                    found="(blank)"))
+    answers = [_answers(raw, item, codebook, where, problems) for item in codebook.items]
+    if problems:
+        raise InputError(problems)
+    return people, pd.concat(answers, ignore_index=True)
+
+
+def _answers(raw: pd.DataFrame, item: Item, codebook: Codebook, where: str, problems: list) -> pd.DataFrame:
+    """Returns the item's given answers (row, item, answer), adding a Problem for each unknown one."""
+    cells = raw[item.column]
+    cells = cells[cells != ""]
+    if item.kind == "choose-any":
+        lookup = _lookup(item.options)
+        named = item.options
+        cells = cells.str.split(item.separator).explode().str.strip()
+        cells = cells[cells != ""]
+    else:
+        named = codebook.scale_of(item).levels
+        lookup = _lookup(named)
+    answer = cells.map(lambda text: lookup.get(_key(text)))
+    for row in answer.index[answer.isna()]:
+        problems.append(Problem(where, _expected(named, f"an answer to {item.id}"), row=int(row),
+                                column=item.column, found=cells[row]))
+    return pd.DataFrame({"row": answer.index, "item": item.id, "answer": answer.to_numpy()})
+
+
+def tabulate_exports(folder: Path, codebook: Codebook) -> pd.DataFrame:
+    """Returns the figures of every export the codebook names (see the module's docstring)."""
+    parts, problems = [], []
+    for export in codebook.exports:
+        try:
+            people, answers = read_respondents(folder, codebook, export)
+        except InputError as error:
+            problems.extend(error.problems)
+            continue
+        parts.append(answers.merge(people, on="row").assign(file=export.file))
+    if problems:
+        raise InputError(problems)
+    return tabulate(pd.concat(parts, ignore_index=True), codebook)
+
+
+def _sides(codebook: Codebook) -> pd.DataFrame:
+    """Returns each item's answers with their side ("apart" or not) and whether they count."""
+    rows = []
+    for item in codebook.items:
+        if item.kind == "choose-any":
+            rows += [(item.id, o.id, "option") for o in item.options]
+        else:
+            rows += [(item.id, level.id, level.side) for level in codebook.scale_of(item).levels]
+    return pd.DataFrame(rows, columns=["item", "answer", "side"])
+
+
+def tabulate(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Returns figures from long answers (one row per answer given, with the respondent's
+    file, row, wave, site, group, weight and characteristics)."""
+    sides = _sides(codebook)
+    answers = answers.merge(sides, on=["item", "answer"])
+    answers["respondent"] = answers["file"] + ":" + answers["row"].astype(str)
+    # One row per respondent and item answered: the base of the item's percentages.
+    answered = answers.drop_duplicates(["respondent", "item"]).copy()
+    substantive = answers[answers["side"] != "apart"].drop_duplicates(["respondent", "item"])
+    cuts = [["site", "group"], ["site"], ["group"], []]
+    cuts += [[*where, c.id] for c in codebook.characteristics if c.column for where in (["site"], [])]
+    frames = []
+    for cut in cuts:
+        if "site" in cut and not answers["site"].ne("").any():
+            continue
+        if "group" in cut and not answers["group"].ne("").any():
+            continue
+        frames.append(_cut(answers, answered, substantive, cut, codebook, sides))
+    figures = pd.concat(frames, ignore_index=True)
+    for column in FIGURE_COLUMNS:
+        if column not in figures:
+            figures[column] = ""
+    figures["decimals"] = -1  # counted, not printed: no rounding to audit
+    figures["exact"] = True
+    figures["aggregate"] = ""
+    figures["table"] = TABLE
+    figures["file"] = "exports"
+    figures["row"] = 0
+    return figures[FIGURE_COLUMNS]
+
+
+def _weights(frame: pd.DataFrame, keys: list[str], name: str) -> pd.DataFrame:
+    """Returns per key: the respondents, the sum of weights and the sum of squared weights."""
+    return frame.assign(w2=frame["weight"] ** 2).groupby(keys, sort=False).agg(
+        **{f"{name}_n": ("weight", "size"), f"{name}_w": ("weight", "sum"), f"{name}_w2": ("w2", "sum")})
+
+
+def _cut(answers, answered, substantive, cut, codebook, sides) -> pd.DataFrame:
+    """Returns the figures of one cut: wave and item by the cut's columns, every answer."""
+    keys = ["wave", "item", *cut]
+    breakdown = next((c for c in cut if c not in ("site", "group")), None)
+    if breakdown:
+        answers = answers[answers[breakdown] != ""]
+        answered = answered[answered[breakdown] != ""]
+        substantive = substantive[substantive[breakdown] != ""]
+    base = _weights(substantive, keys, "base").join(_weights(answered, keys, "all"), how="outer")
+    counts = _weights(answers, [*keys, "answer"], "count")
+    # Every answer of every item, also those nobody gave (a count of 0, not a missing row).
+    full = base.reset_index().merge(sides, on="item")
+    full = full.merge(counts.reset_index(), on=[*keys, "answer"], how="left").fillna(
+        {"count_n": 0, "count_w": 0.0, "count_w2": 0.0})
+    apart = full["side"] == "apart"
+    full["n"] = np.where(apart, full["all_n"], full["base_n"])
+    full["wsum"] = np.where(apart, full["all_w"], full["base_w"])
+    full["w2sum"] = np.where(apart, full["all_w2"], full["base_w2"])
+    derived = []
+    for side in ("positive", "negative"):
+        levels = sides[sides["side"] == side]
+        rows = full.merge(levels[["item", "answer"]], on=["item", "answer"])
+        summed = rows.groupby(keys, sort=False).agg(
+            count_n=("count_n", "sum"), count_w=("count_w", "sum"), n=("n", "first"),
+            wsum=("wsum", "first"), w2sum=("w2sum", "first")).reset_index()
+        derived.append(summed.assign(answer=side))
+    full = pd.concat([full, *derived], ignore_index=True)
+    full = full[full["n"].fillna(0) > 0]
+    figures = pd.DataFrame({
+        "wave": full["wave"], "item": full["item"], "answer": full["answer"],
+        "site": full["site"] if "site" in cut else "",
+        "group": full["group"] if "group" in cut else "",
+        "breakdown": breakdown or "", "value": full[breakdown] if breakdown else "",
+        "percent": 100 * full["count_w"] / full["wsum"],
+        "count": full["count_n"].astype(float), "n": full["n"].astype(float),
+        "n_eff": full["wsum"] ** 2 / full["w2sum"],
+    })
+    return figures.astype({"count": "Float64", "n": "Float64", "n_eff": "Float64"})
