@@ -44,23 +44,23 @@ lint: $(STAMP) ## Check the code with ruff
 	$(BIN)/ruff check .
 
 check-data: $(STAMP) ## Validate DATASET and print what does not add up in its published figures
-	@$(BIN)/tfs check-data --data $(DATA)
+	@$(BIN)/impact-reports check-data --data $(DATA)
 
 gallery: $(STAMP) ## Render every chart for every site into OUT/gallery/ (PNG)
-	@$(BIN)/tfs gallery --data $(DATA) --params $(PARAMS) --out $(OUT)
+	@$(BIN)/impact-reports gallery --data $(DATA) --params $(PARAMS) --out $(OUT)
 
 reports: $(STAMP) ## Render DATASET's reports to OUT/html/<dataset>/ (JOBS=n, FORCE=1)
-	@$(BIN)/tfs reports --data $(DATA) --params $(PARAMS) --out $(OUT) --jobs $(JOBS) \
+	@$(BIN)/impact-reports reports --data $(DATA) --params $(PARAMS) --out $(OUT) --jobs $(JOBS) \
 	  $(if $(FORCE),--force) $(if $(EXECUTOR),--executor $(EXECUTOR))
 
 screenshots: $(STAMP) $(CHROMIUM) ## Open every report in headless Chromium, check it, save OUT/screenshots/
-	@$(BIN)/tfs screenshots --out $(OUT)
+	@$(BIN)/python devtools/browser.py --out $(OUT)
 
 stress: $(STAMP) ## Twenty forced renders in a row at JOBS=4, then two runs at once (OUT/stress/)
-	@$(BIN)/python -m helpers.stress --out $(OUT)/stress --runs 20 --jobs 4
+	@$(BIN)/python devtools/stress.py --out $(OUT)/stress --runs 20 --jobs 4
 
 bench: $(STAMP) ## Time make reports against the plain papermill + nbconvert loop (takes minutes)
-	@$(BIN)/python -m helpers.bench
+	@$(BIN)/python devtools/bench.py
 
 lab: $(STAMP) ## Open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/

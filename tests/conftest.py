@@ -1,4 +1,4 @@
-"""Shared fixtures: the real data, a scratch copy of it, and the command line as a user runs it."""
+"""Shared fixtures: the shipped datasets, scratch copies to break, one full render, the command line."""
 
 import os
 import shutil
@@ -8,45 +8,58 @@ from pathlib import Path
 
 import pytest
 
-from helpers.load import load_all
+from helpers.load import load_dataset
 from helpers.paths import DATA, PARAMS
 from helpers.render import render_all
 
 FIXTURES = Path(__file__).parent / "fixtures"
+TFS, SYNTHETIC, TACOMA = DATA / "tfs", DATA / "synthetic", DATA / "graduate-tacoma"
+TFS_PARAMS = PARAMS / "tfs"
 SITES = ["chicago", "dayton", "lehigh-valley", "memphis"]
 REPORTS = ["network", "data-quality", *SITES]
 
 
 @pytest.fixture(scope="session")
-def tallies():
-    """The published tallies of data/."""
-    return load_all(DATA)
+def tfs():
+    """The TFS brief's published tallies."""
+    return load_dataset(TFS)
+
+
+@pytest.fixture(scope="session")
+def synthetic():
+    """The synthetic respondent-level dataset."""
+    return load_dataset(SYNTHETIC)
+
+
+def html_of(out: Path, name: str, dataset: str = "tfs") -> Path:
+    """Returns where a report's HTML lies in an output folder."""
+    return Path(out) / "html" / dataset / f"{name}.html"
 
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
-    """One full render of every report into a fresh folder, as `make reports` does:
+    """One full render of the TFS reports into a fresh folder, as `make reports` does:
     (the output folder, the results, each report's HTML bytes)."""
     out = tmp_path_factory.mktemp("out")
-    results = render_all(DATA, PARAMS, out, jobs=2, progress=False)
-    pages = {name: (out / "html" / f"{name}.html").read_bytes() for name in REPORTS}
+    results = render_all(TFS, TFS_PARAMS, out, jobs=2, progress=False)
+    pages = {name: html_of(out, name).read_bytes() for name in REPORTS}
     return out, results, pages
 
 
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
-    """A copy of data/ that a test may break."""
-    return Path(shutil.copytree(DATA, tmp_path / "data"))
+    """A copy of the TFS dataset that a test may break."""
+    return Path(shutil.copytree(TFS, tmp_path / "data"))
 
 
 @pytest.fixture
 def params_copy(tmp_path) -> Path:
-    """A copy of params/ that a test may break."""
-    return Path(shutil.copytree(PARAMS, tmp_path / "params"))
+    """A copy of the TFS params that a test may break."""
+    return Path(shutil.copytree(TFS_PARAMS, tmp_path / "params"))
 
 
-def run_tfs(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Runs the `tfs` command line as make does, and returns what it printed and its status."""
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Runs the command line as make does, and returns what it printed and its status."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore::DeprecationWarning"}
     return subprocess.run(
         [sys.executable, "-m", "helpers.cli", *map(str, args)],

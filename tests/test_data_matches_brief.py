@@ -1,13 +1,9 @@
-"""data/ against the brief's own text, cell by cell.
+"""data/tfs against the brief's own text, cell by cell.
 
-fixtures/brief_tables.txt is the "data tables" part of the TFS brief copied
-verbatim (tab-separated, as published). Every published cell must be in data/,
-printed back the way the brief prints it, and data/ must hold nothing else.
+fixtures/brief_tables.txt is the "data tables" part of the TFS brief copied verbatim
+(tab-separated, as published). Every published cell must be in data/tfs, printed
+back the way the brief prints it, and data/tfs must hold nothing else.
 """
-
-import pytest
-
-from helpers.load import ALL_SITES, GROUPS, LEVELS, TOTAL
 
 from .conftest import FIXTURES
 
@@ -24,6 +20,7 @@ def brief_tables() -> dict[str, list[list[str]]]:
 
 
 TABLES = brief_tables()
+TOTAL_ROW = "TOTAL PARTICIPANTS"
 
 
 def printed(value: float, decimals: int) -> str:
@@ -31,97 +28,103 @@ def printed(value: float, decimals: int) -> str:
     return f"{value:.{decimals}f}%"
 
 
+def figures_of(tfs, table: str) -> dict:
+    """Returns one table's figures as printed, by (site, group, item, answer, aggregate)."""
+    rows = tfs.figures[tfs.figures["table"] == table]
+    return {(r.site, r.group, r.item, r.answer, r.aggregate): printed(r.percent, r.decimals)
+            for r in rows.itertuples()}
+
+
 def test_the_fixture_holds_every_table_of_the_brief():
     assert len(TABLES) == 8
 
 
-def test_participants_by_level(tallies):
+def headcounts_of(tfs, table: str) -> dict:
+    rows = tfs.headcounts[tfs.headcounts["table"] == table]
+    return {(r.value or r.site, r.activity): str(r.count) for r in rows.itertuples()}
+
+
+def test_participants_by_level(tfs):
     header, *rows = TABLES["number of interview and focus group participants in each round by "
                            "TFS partnership level"]
-    assert header == ["stakeholder group", "R1 participants", "R2 participants",
-                      "total participants"]
-    loaded = tallies.participants_by_level.pivot(
-        index="stakeholder_group", columns="round", values="participants")
+    assert header == ["stakeholder group", "R1 participants", "R2 participants", "total participants"]
+    values = {v.label: v.id for v in tfs.codebook.characteristic("partnership-level").values}
+    loaded = headcounts_of(tfs, "participants-by-level")
     for label, *cells in rows:
-        key = TOTAL if label == "TOTAL PARTICIPANTS" else label
-        assert [str(loaded.at[key, r]) for r in ("R1", "R2", TOTAL)] == cells, label
-    assert loaded.size == 3 * len(rows)
+        key = "" if label == TOTAL_ROW else values[label]
+        assert [loaded[(key, a)] for a in ("r1", "r2", "")] == cells, label
+    assert len(loaded) == 3 * len(rows)
 
 
-def test_participants_by_site(tallies):
+def test_participants_by_site(tfs):
     header, *rows = TABLES["number of participants in each round"]
     assert header[1:] == ["R1 participants", "R2 participants", "survey participants",
                           "total participants"]
-    slugs = dict(zip(tallies.sites["name"], tallies.sites["site"], strict=True))
-    loaded = tallies.participants_by_site.pivot(index="site", columns="round",
-                                                values="participants")
+    sites = {s.name: s.id for s in tfs.codebook.sites}
+    loaded = headcounts_of(tfs, "participants-by-site")
     for label, *cells in rows:
-        key = TOTAL if label == "TOTAL PARTICIPANTS" else slugs[label]
-        assert [str(loaded.at[key, r]) for r in ("R1", "R2", "survey", TOTAL)] == cells, label
-    assert loaded.size == 4 * len(rows)
+        key = "" if label == TOTAL_ROW else sites[label]
+        assert [loaded[(key, a)] for a in ("r1", "r2", "survey", "")] == cells, label
+    assert len(loaded) == 4 * len(rows)
 
 
-def test_improvements(tallies):
+def test_improvements(tfs):
     header, *rows = TABLES["improvements from the first year of TFS implementation"]
-    slugs = dict(zip(tallies.sites["name"], tallies.sites["site"], strict=True))
-    columns = [slugs[name] for name in header[1:-1]] + [ALL_SITES]
+    sites = {s.name: s.id for s in tfs.codebook.sites}
     assert header[-1] == "average: all TFS sites"
-    table = tallies.improvements.set_index(["area", "site"])
+    columns = [(sites[name], "") for name in header[1:-1]] + [("", "mean")]
+    options = {o.label: o.id for o in tfs.codebook.item("improvements").options}
+    loaded = figures_of(tfs, "improvements")
     for area, *cells in rows:
-        got = [printed(table.at[(area, s), "percent"], table.at[(area, s), "decimals"])
-               for s in columns]
+        got = [loaded[(s, "", "improvements", options[area], aggregate)] for s, aggregate in columns]
         assert got == cells, area
-    assert len(table) == len(rows) * len(columns)
+    assert len(loaded) == len(rows) * len(columns)
 
 
-def test_involvement(tallies):
+def test_involvement(tfs):
     header, *rows = TABLES["percent of respondents who agree or strongly agree:"]
     assert header[0] == "statement"
+    assert header[1].startswith("organizational partners")
+    assert header[2].startswith("community partners")
     assert header[3] == "difference"
-    table = tallies.involvement.set_index(["statement", "group"])
+    items = {i.wording_for("organizational"): i.id for i in tfs.codebook.items if i.kind == "scale"}
+    loaded = figures_of(tfs, "involvement")
     for statement, *cells in rows:
-        got = [printed(table.at[(statement, g), "percent"], table.at[(statement, g), "decimals"])
-               for g in [*GROUPS, "difference"]]
+        item = items[statement]
+        got = [loaded[("", "organizational", item, "positive", "")],
+               loaded[("", "community", item, "positive", "")],
+               loaded[("", "community-vs-organizational", item, "positive", "difference")]]
         assert got == cells, statement
-    assert len(table) == 3 * len(rows)
+    assert len(loaded) == 3 * len(rows)
 
 
-@pytest.mark.parametrize(
-    ("title", "section", "group"),
-    [
-        ("purposeful engagement and cross-sector partnerships: organizational partners "
-         "(TFS is part of their job)",
-         "purposeful engagement and cross-sector partnerships", "organizational"),
-        ("purposeful engagement and cross-sector partnerships: community partners "
-         "(TFS is *not* part of their job)",
-         "purposeful engagement and cross-sector partnerships", "community"),
-        ("students at the center: organizational partners (TFS is part of their job)",
-         "students at the center", "organizational"),
-        ("students at the center: community partners (TFS is *not* part of their job)",
-         "students at the center", "community"),
-    ],
-)
-def test_likert(tallies, title, section, group):
-    header, *rows = TABLES[title]
-    assert header == ["total responses", *LEVELS]
-    statements = tallies.statements
-    statements = statements[(statements["section"] == section) & (statements["group"] == group)]
-    assert list(statements["statement"]) == [row[0] for row in rows]
-    likert = tallies.likert.set_index(["group", "topic", "level"])
-    for (_, statement), (statement_text, *cells) in zip(statements.iterrows(), rows, strict=True):
-        assert statement["statement"] == statement_text
-        got = [printed(likert.at[(group, statement["topic"], level), "percent"],
-                       likert.at[(group, statement["topic"], level), "decimals"])
-               for level in LEVELS]
-        assert got == cells, statement_text
+def test_full_likert_tables(tfs):
+    groups = {g.id: g.label for g in tfs.codebook.groups}
+    levels = {lv.label: lv.id for lv in tfs.codebook.scales[0].levels}
+    loaded = figures_of(tfs, "likert")
+    seen = 0
+    for title, (header, *rows) in TABLES.items():
+        if ": " not in title or not title.split(": ")[1].startswith(tuple(groups.values())):
+            continue
+        section, rest = title.split(": ", 1)
+        group = next(g for g, label in groups.items() if rest.startswith(label))
+        assert header[0] == "total responses"
+        items = {i.wording_for(group): i for i in tfs.codebook.items if i.section == section}
+        for statement, *cells in rows:
+            item = items[" ".join(statement.split())]
+            got = [loaded[("", group, item.id, levels[label], "")] for label in header[1:]]
+            assert got == cells, (title, statement)
+            seen += len(cells)
+    assert seen == len(loaded) == 84
 
 
-def test_likert_holds_only_the_published_rows(tallies):
-    assert len(tallies.likert) == 14 * len(LEVELS)
+def test_quotes_are_verbatim_from_the_brief():
+    narrative = (FIXTURES / "brief_narrative.txt").read_text(encoding="utf-8")
+    from helpers.load import load_dataset
 
+    from .conftest import TFS
 
-def test_narrative_figures_are_quoted_from_the_brief(tallies):
-    brief_text = (FIXTURES / "brief_narrative.txt").read_text(encoding="utf-8")
-    for quote in tallies.narrative.itertuples():
-        assert quote.quote in brief_text
-        assert printed(quote.percent, quote.decimals) in quote.quote
+    quotes = load_dataset(TFS).quotes
+    assert len(quotes) == 6
+    for quote in quotes["quote"]:
+        assert quote in narrative, quote

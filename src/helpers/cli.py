@@ -1,4 +1,4 @@
-"""The command line behind the Makefile: `tfs check-data`, `tfs gallery`, `tfs reports`.
+"""The command line behind the Makefile: `impact-reports check-data`, `gallery` and `reports`.
 
 Bad input ends with its message and exit status 2, never a traceback; a
 traceback is left for bugs.
@@ -59,7 +59,7 @@ def pd_counts(values: list[str]) -> str:
 
 def parser() -> argparse.ArgumentParser:
     """Returns the argument parser of every subcommand."""
-    main = argparse.ArgumentParser(prog="tfs", description=__doc__.splitlines()[0])
+    main = argparse.ArgumentParser(prog="impact-reports", description=__doc__.splitlines()[0])
     commands = main.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check-data", help="validate data/ and print the findings")
@@ -82,10 +82,6 @@ def parser() -> argparse.ArgumentParser:
     reports.add_argument("--executor", default="", help="a dask scheduler address, or empty")
     reports.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help=argparse.SUPPRESS)
     reports.set_defaults(run=lambda args: _lazy("helpers.render", "main")(args))
-    screenshots = commands.add_parser("screenshots",
-                                      help="open every report in Chromium, check it, screenshot it")
-    screenshots.add_argument("--out", type=Path, default=OUTPUTS)
-    screenshots.set_defaults(run=lambda args: _lazy("helpers.browser", "main")(args))
     return main
 
 
@@ -98,7 +94,7 @@ def _lazy(module: str, name: str):
 
 def main(argv: list[str] | None = None) -> int:
     """Runs one subcommand and returns its exit status."""
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `tfs check-data | head` ends quietly
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `impact-reports check-data | head` ends quietly
     args = parser().parse_args(argv)
     try:
         if hasattr(args, "data"):

@@ -79,8 +79,10 @@ def respondents(dataset: Dataset) -> pd.DataFrame:
     for keys, group in cells.groupby(RESPONDENT_KEYS, sort=False):
         decimals = table_decimals(dataset.figures, keys[0])
         bound = survey_count(dataset, keys[1], keys[2])
-        rows.append({**dict(zip(RESPONDENT_KEYS, keys, strict=True)), "bound": bound,
-                     **_infer(group, decimals, bound)})
+        inferred = _infer(group, decimals, bound) if decimals > 0 else {
+            # Whole percentages fit almost every n above 50: they pin down no base.
+            "n": None, "candidates": [], "status": "whole percentages: not inferred", "left_out": None}
+        rows.append({**dict(zip(RESPONDENT_KEYS, keys, strict=True)), "bound": bound, **inferred})
     table = pd.DataFrame(rows, columns=[*RESPONDENT_KEYS, "n", "candidates", "bound", "status",
                                         "left_out"])
     for column in ("n", "bound", "left_out"):

@@ -30,7 +30,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 from papermill.engines import Engine, papermill_engines
 
-ENGINE_NAME = "tfs-warm"
+ENGINE_NAME = "warm-process"
 
 
 class RecordingDisplayHook(DisplayHook):

@@ -1,20 +1,30 @@
-"""`make gallery`: every chart for every site as PNG in OUT/gallery/, with a page to view them."""
+"""`make gallery`: every chart of every report of a dataset as PNG in OUT/gallery/<dataset>/."""
 
 import html
 from pathlib import Path
 
-from helpers.analysis import network_charts, site_charts
-from helpers.load import load_all
-from helpers.params import read_all_params
+from helpers import report
+from helpers.load import load_dataset
+
+
+def report_charts(dataset, site: str | None, min_n: int) -> list[report.Chart]:
+    """Returns every chart a site's report (or, without a site, the network's) shows."""
+    sections = [report.who_took_part(dataset, site), report.sites_section(dataset, site, min_n),
+                report.contrasts_section(dataset, site, min_n), report.waves_section(dataset, site, min_n),
+                report.breakdowns_section(dataset, site, min_n),
+                report.distributions_section(dataset, site, min_n)]
+    if site is None:
+        sections.append(report.choose_any_section(dataset, min_n))
+    return [part for section in sections for part in section.parts if isinstance(part, report.Chart)]
 
 
 def main(args) -> int:
-    """Writes OUT/gallery/<site>/<chart>.png for every site and the network; returns 0."""
-    tallies = load_all(args.data)
-    sites = read_all_params(args.params, list(tallies.sites["site"]))
-    folder = Path(args.out) / "gallery"
-    groups = {"network": network_charts(tallies, min(p.min_n for p in sites))}
-    groups |= {p.site: site_charts(tallies, p.site, p.min_n) for p in sites}
+    """Writes OUT/gallery/<dataset>/<report>/<chart>.png and an index page; returns 0."""
+    dataset = load_dataset(args.data)
+    min_n = dataset.codebook.dataset.min_n
+    folder = Path(args.out) / "gallery" / dataset.id
+    groups = {"network": report_charts(dataset, None, min_n)}
+    groups |= {site: report_charts(dataset, site, min_n) for site in dataset.site_ids}
     items = []
     for group, charts in groups.items():
         (folder / group).mkdir(parents=True, exist_ok=True)
@@ -24,13 +34,12 @@ def main(args) -> int:
             items.append(
                 f'<figure><img src="{group}/{chart.name}.png" alt="{html.escape(chart.alt)}">'
                 f"<figcaption><b>{html.escape(group)}: {html.escape(chart.title)}</b><br>"
-                f"{html.escape(chart.description)}</figcaption></figure>"
-            )
-            print(f"  {path}")
+                f"{html.escape(chart.description)}</figcaption></figure>")
     (folder / "index.html").write_text(
-        "<!doctype html><meta charset='utf-8'><title>Chart gallery</title>"
+        "<!doctype html><html lang='en'><meta charset='utf-8'><title>Chart gallery</title>"
         "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
         "img{max-width:100%;border:1px solid #ddd}figure{margin:2em 0}</style>"
-        "<h1>Chart gallery</h1>" + "".join(items), encoding="utf-8")
+        f"<h1>Chart gallery: {html.escape(dataset.codebook.dataset.partnership)}</h1>"
+        + "".join(items), encoding="utf-8")
     print(f"{len(items)} charts in {folder}/ (open index.html)")
     return 0

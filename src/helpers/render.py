@@ -273,7 +273,7 @@ def _render_in_subprocess(report: Report, out: Path, facts: dict, fingerprint: s
     import pickle
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="tfs-render-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="report-render-") as scratch:
         task, answer = Path(scratch) / "task.pickle", Path(scratch) / "result.pickle"
         task.write_bytes(pickle.dumps((report, out, facts, fingerprint, engine)))
         code = ("import pickle, sys; from pathlib import Path; from helpers.render import render_one; "
@@ -434,7 +434,7 @@ def print_summary(results: list[Result], out: Path) -> None:
 
 
 def main(args) -> int:
-    """Runs `tfs reports`; returns 0, 1 if any report failed, 2 for bad input, 3 if busy."""
+    """Runs `impact-reports reports`; returns 0, 1 if any report failed, 2 for bad input, 3 if busy."""
     from filelock import FileLock, Timeout
 
     out = Path(args.out)

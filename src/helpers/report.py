@@ -825,9 +825,27 @@ def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
                 f"on {esc(share_label(dataset, top['item'], top['answer']))}, but only "
                 f"{bottom['reference']:.1f}% on {esc(share_label(dataset, bottom['item'], bottom['answer']))} "
                 f"({esc(reference_words(dataset))}).")
+    else:
+        chosen = _choose_any_finding(dataset)
+        if chosen:
+            head, items = chosen, []
     items.append(_contrast_finding(dataset, ""))
     items.append(_change_finding(dataset, ""))
     return head, [i for i in items if i]
+
+
+def _choose_any_finding(dataset: Dataset) -> str:
+    """Returns the network's first choose-any item in one sentence, options by share."""
+    data = analysis.shares(dataset)
+    for item in dataset.codebook.items:
+        rows = data[(data["item"] == item.id) & (data["site"] == "") & (data["group"] == "")
+                    & (data["breakdown"] == "")]
+        if item.kind == "choose-any" and len(rows):
+            rows = rows.sort_values("percent", ascending=False)
+            return (f"{item.label}: " + ", ".join(
+                f"{dataset.codebook.answer_label(item.id, a)} {p:.0f}%"
+                for a, p in zip(rows["answer"], rows["percent"], strict=True)) + ".")
+    return ""
 
 
 # --- data notes, quality, methods ----------------------------------------------------------------

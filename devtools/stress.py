@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers.paths import DATA, PARAMS
+from helpers.paths import PARAMS, default_dataset
 from helpers.render import render_all
 
 
@@ -21,10 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     failures, pages, seconds = 0, None, []
     for run in range(1, args.runs + 1):
         started = time.perf_counter()
-        results = render_all(DATA, PARAMS, args.out, args.jobs, force=True, progress=False)
+        results = render_all(default_dataset(), PARAMS / default_dataset().name, args.out, args.jobs, force=True, progress=False)
         seconds.append(time.perf_counter() - started)
         bad = [f"{r.name}: {r.error}" for r in results if r.status != "ok"]
-        now = {p.name: p.read_bytes() for p in sorted((args.out / "html").glob("*.html"))}
+        now = {p.name: p.read_bytes() for p in sorted((args.out / "html").rglob("*.html"))}
         changed = pages is not None and now != pages
         pages = now
         failures += bool(bad) or changed

@@ -15,7 +15,6 @@ The last line printed is the ratio plain loop / make reports.
 
 import argparse
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -24,7 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from helpers.paths import DATA, NOTEBOOKS, PARAMS, ROOT
+from helpers.paths import NOTEBOOKS, PARAMS, ROOT, default_dataset
+
+sys.path.insert(0, str(Path(__file__).parent))  # devtools/ is a folder of scripts
+DATA = default_dataset()
+PARAMS = PARAMS / DATA.name
 
 BIN = Path(sys.executable).parent
 
@@ -65,42 +68,13 @@ def make_reports(out: Path, force: bool, data: Path = DATA, params: Path = PARAM
 
 
 def synthetic_sites(count: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
-    """Writes a DATA and a PARAMS folder with `count` made-up sites (network-wide tables copied
-    from data/), each site's percentages whole numbers of its respondents; returns both."""
-    rng = random.Random(seed + count)
+    """Writes a synthetic respondent-level dataset of `count` sites (devtools/make_synthetic.py)
+    and an empty params folder; returns both."""
+    from make_synthetic import write
+
     data, params = folder / "data", folder / "params"
-    shutil.copytree(DATA, data)
-    params.mkdir()
-    areas = list(dict.fromkeys(
-        line.rsplit(",", 2)[0] for line in (DATA / "improvements.csv").read_text().splitlines()[1:]))
-    sites = [f"site-{i:03d}" for i in range(1, count + 1)]
-    site_rows, participant_rows, improvement_rows = [], [], []
-    totals = {"R1": 0, "R2": 0, "survey": 0}
-    means = {area: [] for area in areas}
-    for slug in sites:
-        site_rows.append(f"{slug},Site {slug[-3:]}")
-        counts = {"R1": rng.randint(1, 3), "R2": rng.randint(3, 8), "survey": rng.randint(8, 40)}
-        for key, value in counts.items():
-            totals[key] += value
-            participant_rows.append(f"{slug},{key},{value}")
-        participant_rows.append(f"{slug},TOTAL,{sum(counts.values())}")
-        n = counts["survey"]
-        for area in areas:
-            percent = round(100 * rng.randint(0, n) / n, 1)
-            means[area].append(percent)
-            improvement_rows.append(f"{area},{slug},{percent:g}")
-        (params / f"{slug}.yaml").write_text(
-            f"site: {slug}\nname: Site {slug[-3:]}\nplace: Somewhere\nfocus: synthetic\nmin_n: 10\n")
-    participant_rows += [f"TOTAL,{k},{v}" for k, v in totals.items()]
-    participant_rows.append(f"TOTAL,TOTAL,{sum(totals.values())}")
-    improvement_rows += [f"{a},all,{statistics.fmean(v):.1f}" for a, v in means.items()]
-    (data / "sites.csv").write_text("site,name\n" + "\n".join(site_rows) + "\n")
-    (data / "participants_by_site.csv").write_text(
-        "site,round,participants\n" + "\n".join(participant_rows) + "\n")
-    (data / "improvements.csv").write_text("area,site,percent\n" + "\n".join(improvement_rows) + "\n")
-    narrative = (data / "narrative.csv").read_text().splitlines()
-    (data / "narrative.csv").write_text(
-        "\n".join(line for line in narrative if not line.startswith("improvements,")) + "\n")
+    write(data, count, seed, dataset_id=f"bench-{count}")
+    params.mkdir(parents=True, exist_ok=True)
     return data, params
 
 
@@ -124,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"run {run + 1}: plain loop {plain[-1]:.1f} s, make reports FORCE=1 "
                   f"{ours[-1]:.1f} s", file=sys.stderr)
         noop = [make_reports(scratch / "ours", force=False) for _ in range(max(5, args.runs))]
-        sizes = {p.name: p.stat().st_size for p in sorted((scratch / "ours" / "html").glob("*.html"))}
+        sizes = {p.name: p.stat().st_size for p in sorted((scratch / "ours" / "html").rglob("*.html"))}
         scaling = {}
         for count in [int(c) for c in args.scale.split(",") if c]:
             folder = scratch / f"sites-{count}"

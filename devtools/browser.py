@@ -77,12 +77,13 @@ def chromium_path() -> str:
 
 
 def check_reports(out: Path, names: list[str] | None = None, width: int = 1280) -> list[PageCheck]:
-    """Opens OUT/html/<name>.html for each report (all when names is None) and returns the checks;
-    saves a full-page screenshot of each under OUT/screenshots/."""
+    """Opens OUT/html/<dataset>/<name>.html for each report (every page of OUT/html/ when names is
+    None; a name is "<dataset>/<report>" or "index") and returns the checks; saves a full-page
+    screenshot of each under OUT/screenshots/."""
     from playwright.sync_api import sync_playwright
 
     html = Path(out) / "html"
-    pages = [html / f"{n}.html" for n in names] if names else sorted(html.glob("*.html"))
+    pages = [html / f"{n}.html" for n in names] if names else sorted(html.rglob("*.html"))
     shots = Path(out) / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     results = []
@@ -97,7 +98,8 @@ def check_reports(out: Path, names: list[str] | None = None, width: int = 1280) 
 
 
 def _check_page(browser, path: Path, shots: Path, width: int) -> PageCheck:
-    check = PageCheck(path.stem)
+    name = path.relative_to(path.parents[1]).with_suffix("") if path.stem != "index" else Path("index")
+    check = PageCheck(str(name))
     context = browser.new_context(viewport={"width": width, "height": 900}, offline=True)
 
     def route(request_route):
@@ -118,7 +120,7 @@ def _check_page(browser, path: Path, shots: Path, width: int) -> PageCheck:
     check.unlabelled_images = seen["unlabelled"]
     check.broken_links = seen["broken"]
     check.contents_links = seen["links"]
-    check.screenshot = shots / f"{path.stem}.png"
+    check.screenshot = shots / f"{str(name).replace('/', '--')}-{width}.png"
     page.screenshot(path=str(check.screenshot), full_page=True)
     page.emulate_media(media="print")
     check.pdf_bytes = len(page.pdf(format="Letter"))
@@ -126,9 +128,15 @@ def _check_page(browser, path: Path, shots: Path, width: int) -> PageCheck:
     return check
 
 
-def main(args) -> int:
-    """Runs `tfs screenshots`: checks every report of OUT and saves screenshots; returns 0 or 1."""
-    checks = check_reports(Path(args.out))
+def main(argv: list[str] | None = None) -> int:
+    """Runs `make screenshots`: checks every report of OUT at a desktop and a phone width and
+    saves screenshots; returns 0 or 1."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    checks = check_reports(args.out) + check_reports(args.out, width=390)
     if not checks:
         print(f"No reports in {Path(args.out) / 'html'}: run `make reports` first.", file=sys.stderr)
         return 1
@@ -137,8 +145,12 @@ def main(args) -> int:
         problems = check.problems
         failed |= bool(problems)
         status = "ok" if not problems else f"{len(problems)} problems"
-        print(f"{check.name:<15} {status:<12} PDF {check.pdf_bytes // 1024} KB, screenshot "
+        print(f"{check.name:<40} {status:<12} PDF {check.pdf_bytes // 1024} KB, screenshot "
               f"{check.screenshot}")
         for problem in problems:
             print(f"    {problem}")
     return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
