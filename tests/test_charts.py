@@ -1,180 +1,141 @@
-"""Every chart with the real data and with awkward data; alt text and descriptions carry the
-numbers; the same input renders to the same bytes."""
+"""Charts draw what they are given: a dot sits at its percentage, a bar's extent is its figure,
+the highlighted site is the one asked for; every chart of every report renders, with words
+that carry the numbers; the same input gives the same bytes."""
 
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 
-from helpers import analysis, charts
-from helpers.load import ALL_SITES, LEVELS
+from helpers import analysis, charts, report
+from helpers.gallery import report_charts
 
-
-@pytest.fixture(scope="module")
-def names(tallies):
-    return analysis.site_names(tallies)
+from .conftest import SITES, TFS, run_cli
 
 
-@pytest.fixture(scope="module")
-def site_n(tallies):
-    return analysis.respondent_counts(tallies, "improvements")
+def artists(figure, prefix: str) -> dict:
+    """Returns the figure's marks whose gid starts with prefix, by gid."""
+    found = {}
+    for axis in figure.axes:
+        for artist in [*axis.lines, *axis.patches]:
+            gid = artist.get_gid() or ""
+            if gid.startswith(prefix):
+                found[gid] = artist
+    return found
 
 
-def rendered(chart: charts.Chart) -> charts.Chart:
-    """Draws the chart both ways, as the reports and the gallery do."""
-    assert chart.svg().startswith(b"<?xml")
-    assert chart.png().startswith(b"\x89PNG")
-    return chart
+def test_each_dot_sits_at_its_percentage_and_the_focus_is_the_site_asked_for(tfs):
+    data = analysis.site_shares(tfs)
+    chart = report.site_comparison_chart(tfs, "dayton", 10)
+    dots = artists(chart.figure, "dot:")
+    assert len(dots) == len(data) == 20
+    for row in data.itertuples():
+        dot = dots[f"dot:{row.item}:{row.answer}:{row.site}"]
+        assert dot.get_xdata()[0] == pytest.approx(row.percent)
+        colour = to_hex(dot.get_color())
+        assert (colour == charts.FOCUS.lower()) == (row.site == "dayton"), row.site
 
 
-def test_every_network_and_site_chart_renders(tallies):
-    made = analysis.network_charts(tallies, 10)
-    assert [c.name for c in made] == [
-        "participation-levels", "participation", "site-comparison", "gaps", "gap-grid",
-        "involvement", "likert-gaps", "likert-purposeful-engagement", "likert-students-at"]
-    for site in tallies.sites["site"]:
-        made += analysis.site_charts(tallies, site, 10)
-    for chart in made:
-        rendered(chart)
-        assert chart.title
-        assert chart.alt
-        assert chart.description
-        assert len(chart.alt) < 250, "alt text is short; the description carries the detail"
-        assert not chart.table.empty
+def test_a_bar_extends_to_its_figure(tfs):
+    chart = report.participation_charts(tfs, "memphis")[0]
+    bars = artists(chart.figure, "bar:")
+    counts = tfs.headcounts[(tfs.headcounts["table"] == "participants-by-site")
+                            & (tfs.headcounts["site"] != "") & (tfs.headcounts["activity"] != "")]
+    assert len(bars) == len(counts) == 12
+    for row in counts.itertuples():
+        bar = bars[f"bar:{row.site}:{row.activity}"]
+        assert bar.get_width() == row.count
+        assert (to_hex(bar.get_facecolor()) == charts.FOCUS.lower()) == (row.site == "memphis")
 
 
-def test_site_comparison_states_the_focal_sites_gaps(tallies, names, site_n):
-    chart = rendered(charts.site_comparison(tallies.improvements, site_n, names, "dayton", 10))
-    assert chart.title == ("Dayton is above the all-sites figure in 1 of 5 areas; its largest "
-                           "gap is −23.0 points on groups joining the work")
+def test_gap_bars_extend_to_the_gap_and_change_colour_with_its_sign(tfs):
+    chart = report.gap_chart(tfs, "memphis")
+    bars = artists(chart.figure, "bar:")
+    gaps = analysis.gaps_for_site(tfs, "memphis")
+    assert len(bars) == len(gaps) == 5
+    for row in gaps.itertuples():
+        bar = bars[f"bar:improvements:{row.answer}:memphis"]
+        assert bar.get_width() == pytest.approx(row.gap)
+        expected = charts.POSITIVE_STRONG if row.gap >= 0 else charts.NEGATIVE_STRONG
+        assert to_hex(bar.get_facecolor()) == expected.lower()
+
+
+def test_dumbbell_dots_sit_at_both_groups_figures(tfs):
+    rows = analysis.contrasts(tfs, "", "involvement")
+    figure = charts.dumbbell(rows, list(rows["item"]), "first %", "second %", ("a", "b"))
+    dots = artists(figure, "dot:")
+    for y, row in enumerate(rows.itertuples()):
+        assert dots[f"dot:{y}:first %"].get_xdata()[0] == row._7
+        assert dots[f"dot:{y}:second %"].get_xdata()[0] == row._8
+
+
+def test_likert_bars_stack_to_the_published_cells():
+    data = pd.DataFrame({"item": ["a"] * 5, "group": [""] * 5,
+                         "level": ["sd", "d", "n", "ag", "sa"],
+                         "percent": [10.0, 20.0, 30.0, 25.0, 15.0]})
+    figure = charts.likert(data, "item", "group", ["sd", "d", "n", "ag", "sa"],
+                           ["negative", "negative", "neutral", "positive", "positive"], ["a"], [""],
+                           {"a": "A"}, {"": "all"}, {})
+    widths = [round(p.get_width(), 6) for p in figure.axes[0].patches]
+    assert widths == [10.0, 20.0, 30.0, 25.0, 15.0]
+    left = figure.axes[0].patches[0].get_x()
+    assert left == pytest.approx(-(10 + 20 + 30 / 2))  # neutral split across zero
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    assert texts == ["30.0%", "40.0%"]
+
+
+def test_site_comparison_states_the_focal_sites_gaps(tfs):
+    chart = report.site_comparison_chart(tfs, "dayton", 10)
+    assert chart.title == ("Dayton is above the published all-sites figure on 1 of 5 figures; its "
+                           "largest gap is −23.0 points on groups joining the work")
     assert "groups joining the work 20.0% vs 43.0% (−23.0)" in chart.description
     assert "Dayton highlighted" in chart.alt
-    # Memphis rests on 4 inferred respondents: flagged under min_n = 10.
-    assert chart.flagged
-    assert "Fewer than 10 respondents (n inferred from rounding): Memphis." in chart.description
-    dayton = chart.table[chart.table["site"] == "Dayton"].set_index("area")
+    assert chart.flagged  # Memphis rests on 4 inferred respondents
+    assert "Fewer than 10 respondents (n inferred): Memphis." in chart.description
+    dayton = chart.table[chart.table["site"] == "Dayton"].set_index("figure")
     assert dayton.loc["groups joining the work", "95% low"] == 7.0  # Wilson, 3 of 15
     assert dayton.loc["groups joining the work", "95% high"] == 45.2
 
 
-def test_likert_chart_reports_agreement_with_its_base(tallies):
-    chart = rendered(analysis.likert_chart(
-        tallies, "purposeful engagement and cross-sector partnerships", 10))
-    assert "Community partners agree more often on 5 of 5 statements" in chart.title
-    assert "from 45.5% (“Parents involved”) to 75.7% (“Community members involved”)" in \
-        chart.description
-    assert "organizational partners n = 66, inferred; community partners n = 38, inferred" in \
-        chart.description
-    assert list(chart.table.columns) == ["statement", "group", *LEVELS, "agree or strongly agree"]
+def test_every_chart_of_every_report_renders_with_words_and_numbers(tfs, synthetic):
+    for dataset in (tfs, synthetic):
+        made = report_charts(dataset, None, 10)
+        for site in dataset.site_ids[:3]:
+            made += report_charts(dataset, site, 10)
+        for chart in made:
+            assert chart.svg().startswith(b"<?xml")
+            assert chart.title and chart.alt and chart.description
+            assert len(chart.alt) < 250, "alt text is short; the description carries the detail"
+            assert not chart.table.empty
 
 
-def test_dumbbell_labels_gaps_with_newcombe_intervals(tallies):
-    chart = rendered(charts.dumbbell(analysis.involvement_agree(tallies),
-                                     analysis.respondent_counts(tallies, "likert")))
-    assert "Parents are involved +25.9 (95% CI 5.8 to 42.1)" in chart.description
-    parents = chart.table.set_index("statement").loc["Parents are involved"]
-    assert parents["organizational %"] == 45.2
-    assert parents["community %"] == 71.1
-    assert parents["95% low"] < 25.9 < parents["95% high"]
+def test_the_same_input_gives_the_same_bytes(tfs):
+    first = report.site_comparison_chart(tfs, "memphis", 10)
+    second = report.site_comparison_chart(tfs, "memphis", 10)
+    assert first.svg() == second.svg()
+    assert first.png() == second.png()
 
 
-def test_participation_names_the_focal_sites_counts(tallies, names):
-    chart = rendered(charts.participation_chart(tallies.participants_by_site, "site", names,
-                                                "lehigh-valley"))
-    assert chart.title == "Lehigh Valley: 2 in interviews, 6 in focus groups, 40 in survey"
-    assert chart.table.iloc[-1].tolist() == ["TOTAL", 6, 22, 104, 132]
+def test_html_keeps_text_as_text_and_escapes_labels(tfs):
+    chart = report.site_comparison_chart(tfs, None, 10)
+    chart.title = "<b>bold</b> & more"
+    html = chart._repr_html_()
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in html
+    assert "<text" in html  # text stays text in the SVG (searchable, sharp)
+    assert 'role="img"' in html
 
 
-@pytest.mark.parametrize("render", ["svg", "png"])
-def test_the_same_input_gives_the_same_bytes(tallies, names, site_n, render):
-    def draw():
-        chart = charts.site_comparison(tallies.improvements, site_n, names, "memphis", 10)
-        return getattr(chart, render)()
-
-    assert draw() == draw()
-
-
-def test_html_keeps_text_as_text_and_escapes_labels(tallies, names):
-    data = tallies.participants_by_site.copy()
-    names = {**names, "memphis": "<script>alert(1)</script>"}
-    chart = charts.participation_chart(data, "site", names, "memphis")
-    page = chart._repr_html_()
-    assert "<script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert 'role="img" aria-label="' in page
-    assert "<text" in page or "font-family" in page  # SVG text, not outlined glyphs
-
-
-# --- awkward data ---------------------------------------------------------------------------------
-
-
-def test_one_site(tallies, names):
-    one = tallies.improvements[tallies.improvements["site"].isin(["memphis", ALL_SITES])]
-    for chart in (charts.site_comparison(one, {"memphis": 4}, names, "memphis", 10),
-                  charts.site_comparison(one, {"memphis": 4}, names, None, 10),
-                  charts.gap_chart(one, names), charts.gap_heatmap(one, names)):
-        rendered(chart)
-        assert "Memphis" in chart.title + chart.alt + chart.description
-
-
-def test_zero_and_hundred_percent(tallies, names):
-    extreme = tallies.improvements.copy()
-    extreme.loc[extreme["site"] == "dayton", "percent"] = 0.0
-    extreme.loc[extreme["site"] == "memphis", "percent"] = 100.0
-    chart = rendered(charts.site_comparison(extreme, {"dayton": 15, "memphis": 4}, names,
-                                            "dayton", 10))
-    assert "groups joining the work 0.0% vs 43.0% (−43.0)" in chart.description
-    table = chart.table.set_index(["site", "area"])
-    assert table.loc[("Dayton", "groups joining the work"), "95% low"] == 0.0
-    assert table.loc[("Memphis", "groups joining the work"), "95% high"] == 100.0
-    rendered(charts.gap_chart(extreme, names))
-    measures = analysis.disparity(extreme[extreme["site"] != ALL_SITES]
-                                  .query("area == 'groups joining the work'")
-                                  .set_index("site")["percent"], reference=43.0)
-    assert measures.range_ratio == float("inf")
-
-
-def test_likert_without_na_and_with_a_long_label(tallies):
-    likert = tallies.likert[tallies.likert["level"] != "n/a or not sure"]
-    likert = likert[likert["section"] == "students at the center"]
-    statements = tallies.statements.copy()
-    statements["label"] = statements["label"].astype(object)
-    statements.loc[statements["topic"] == "whole-student", "label"] = (
-        "This project supports the needs of the whole student: health, well-being, housing, "
-        "safety and academic — and more words than any label should carry")
-    chart = rendered(charts.likert_chart(likert, statements, {"organizational": 66,
-                                                              "community": None}, "test"))
-    assert "n/a" not in " ".join(a.get_title() for a in chart.figure.axes)
-    assert "community partners n unknown" in chart.description
-    assert chart.flagged is False or "n unknown" in chart.description
-
-
-def test_likert_of_one_group(tallies):
-    likert = tallies.likert[tallies.likert["group"] == "organizational"]
-    chart = rendered(charts.likert_chart(likert, tallies.statements, {"organizational": 6},
-                                         "one group", min_n=10))
-    assert chart.title.startswith("Agreement among organizational partners runs from 45.5%")
-    assert chart.flagged
-    assert "† Fewer than 10 respondents" in chart.description
-
-
-def test_dumbbell_with_unknown_n_has_no_intervals():
-    agree = pd.DataFrame({"label": ["A statement"], "organizational": [50.0],
-                          "community": [100.0]})
-    chart = rendered(charts.dumbbell(agree, {"organizational": None, "community": None}))
-    assert chart.table["95% low"].isna().all()
-    assert chart.flagged
-    assert "A statement +50.0" in chart.description
+def test_many_sites_become_context_dots_without_a_legend_entry_each(synthetic):
+    data = analysis.site_shares(synthetic)
+    chart = report.site_comparison_chart(synthetic, None, 10)
+    labels = [t.get_text() for t in chart.figure.axes[0].get_legend().get_texts()]
+    assert labels == [f"each of {data['site'].nunique()}", "the figure for all sites"]
 
 
 def test_make_gallery_renders_every_chart_for_every_site(tmp_path):
-    from .conftest import SITES, run_tfs
-
-    result = run_tfs("gallery", "--out", tmp_path)
+    result = run_cli("gallery", "--data", TFS, "--out", tmp_path)
     assert result.returncode == 0, result.stderr
-    gallery = tmp_path / "gallery"
-    assert len(list((gallery / "network").glob("*.png"))) == 9
+    folder = tmp_path / "gallery" / "tfs"
     for site in SITES:
-        assert sorted(p.stem for p in (gallery / site).glob("*.png")) == [
-            "involvement", "participation", "site-comparison", "site-gaps"]
-    page = (gallery / "index.html").read_text()
-    assert page.count("<img ") == 25
-    assert "25 charts in" in result.stdout
+        assert sorted(p.name for p in (folder / site).glob("*.png"))
+    assert (folder / "network" / "site-comparison.png").read_bytes().startswith(b"\x89PNG")
+    assert "charts in" in result.stdout

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers.paths import DATA, PARAMS
 from helpers.render import render_all
 
-from .conftest import run_tfs
+from .conftest import TFS, TFS_PARAMS, html_of, run_cli
 
 
 def snapshot(out: Path) -> dict:
@@ -30,14 +29,14 @@ def earlier(rendered, tmp_path) -> Path:
 
 PARAMS_CASES = {
     # case: (file name, its text, words the message must contain)
-    "unknown key": ("memphis.yaml", "colour: blue\n", "key 'colour'", "only the keys site, name"),
-    "missing key": ("memphis.yaml", None, "key 'focus'", "this key to be given"),
+    "unknown key": ("memphis.yaml", "colour: blue\n", "key 'colour'", "only the keys site, min_n"),
+    "missing key": ("memphis.yaml", None, "key 'min_n'", "this key to be given"),
     "wrong type": ("memphis.yaml", "min_n: ten\n", "key 'min_n'", "valid integer"),
     "out of range": ("memphis.yaml", "min_n: 0\n", "key 'min_n'", "greater than or equal to 1"),
     "slug not the file's name": ("memphis.yaml", "site: dayton\n", "key 'site'",
                                  "site: memphis, the same as the file's name"),
     "site not in the data": ("boston.yaml", "site: boston\n", "boston.yaml, key 'site'",
-                             "a site of data/sites.csv"),
+                             "a site of the dataset's codebook: chicago"),
     "not a slug": ("Memphis City.yaml", "site: Memphis City\n", "key 'site'", "a slug of lower-case"),
     "invalid YAML": ("memphis.yaml", "site: [memphis\n", "memphis.yaml", "valid YAML"),
     "empty file": ("memphis.yaml", "", "found 'an empty file'", "key: value lines"),
@@ -45,9 +44,9 @@ PARAMS_CASES = {
 
 
 def write_params(params: Path, name: str, text: str | None) -> None:
-    base = (PARAMS / "memphis.yaml").read_text()
-    if text is None:  # drop the focus line
-        body = "".join(line for line in base.splitlines(True) if not line.startswith("focus"))
+    base = (TFS_PARAMS / "memphis.yaml").read_text()
+    if text is None:  # drop the min_n line
+        body = "".join(line for line in base.splitlines(True) if not line.startswith("min_n"))
     elif text in ("", "site: [memphis\n"):
         body = text
     else:
@@ -62,7 +61,7 @@ def test_bad_params_stop_the_run_before_any_report(earlier, params_copy, case):
     name, text, where, expected = PARAMS_CASES[case]
     write_params(params_copy, name, text)
     before = snapshot(earlier)
-    result = run_tfs("reports", "--out", earlier, "--params", params_copy, "--force")
+    result = run_cli("reports", "--out", earlier, "--params", params_copy, "--force")
     assert result.returncode == 2, result.stdout + result.stderr
     assert result.stderr.startswith("error: ")
     assert "Traceback" not in result.stderr
@@ -73,11 +72,12 @@ def test_bad_params_stop_the_run_before_any_report(earlier, params_copy, case):
 
 
 DATA_CASES = {
-    "bad percentage": ("improvements.csv", "groups joining the work,dayton,20\n",
-                       "groups joining the work,dayton,2O\n", "row 8, column 'percent'"),
-    "unknown site": ("participants_by_site.csv", "dayton,R1,2\n", "daytona,R1,2\n",
-                     "row 6, column 'site'"),
-    "missing file": ("likert.csv", None, None, "likert.csv: expected a CSV file"),
+    "bad percentage": ("figures.csv", "improvements,year-2,dayton,,improvements,groups-joining,20,",
+                       "improvements,year-2,dayton,,improvements,groups-joining,2O,",
+                       "row 8, column 'percent'"),
+    "unknown site": ("headcounts.csv", "participants-by-site,year-2,dayton,,,r1,2,",
+                     "participants-by-site,year-2,daytona,,,r1,2,", "row 18, column 'site'"),
+    "missing file": ("figures.csv", None, None, "figures.csv: expected a CSV file"),
 }
 
 
@@ -89,50 +89,41 @@ def test_bad_data_stop_the_run_before_any_report(earlier, data_copy, case):
     else:
         (data_copy / name).write_text((data_copy / name).read_text().replace(old, new, 1))
     before = snapshot(earlier)
-    result = run_tfs("reports", "--out", earlier, "--data", data_copy, "--force")
+    result = run_cli("reports", "--out", earlier, "--data", data_copy, "--force")
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert expected in result.stderr
     assert snapshot(earlier) == before
 
 
-@pytest.mark.parametrize(("option", "words"), [("--data", "a folder of data files"),
-                                               ("--params", "a folder of params files")])
-def test_a_missing_folder_is_named(earlier, tmp_path, option, words):
-    result = run_tfs("reports", "--out", earlier, option, tmp_path / "nowhere")
+def test_a_missing_dataset_folder_is_named(earlier, tmp_path):
+    result = run_cli("reports", "--out", earlier, "--data", tmp_path / "nowhere")
     assert result.returncode == 2
-    assert f"nowhere: found 'no such folder'; expected {words}" in result.stderr
+    assert "nowhere: found 'no such folder'; expected a dataset folder with a codebook.yaml" in result.stderr
 
 
-def test_an_empty_params_folder_is_named(earlier, tmp_path):
-    (tmp_path / "params").mkdir()
-    result = run_tfs("reports", "--out", earlier, "--params", tmp_path / "params")
-    assert result.returncode == 2
-    assert "found 'no .yaml files'; expected one <site>.yaml file per site" in result.stderr
+def test_without_params_every_site_gets_the_datasets_defaults(tmp_path):
+    results = render_all(TFS, tmp_path / "no-params", tmp_path / "fresh", jobs=2, progress=False)
+    assert {r.status for r in results} == {"ok"}
+    assert "min_n</th><td>10</td>" in html_of(tmp_path / "fresh", "memphis").read_text()
 
 
-def test_labels_from_data_and_params_are_shown_as_text(data_copy, params_copy, tmp_path):
-    statements = data_copy / "statements.csv"
-    statements.write_text(statements.read_text().replace(
-        "Parents involved", '<script>alert("parents")</script>'))
-    sites = data_copy / "sites.csv"
-    sites.write_text(sites.read_text().replace("Memphis,", "Memphis <b>bold</b>,").replace(
-        "memphis,Memphis", "memphis,Memphis <img src=x onerror=alert(1)>"))
-    for other in ("chicago", "dayton", "lehigh-valley"):
-        (params_copy / f"{other}.yaml").unlink()
-    memphis = params_copy / "memphis.yaml"
-    memphis.write_text(memphis.read_text().replace("focus: community schooling models",
-                                                   'focus: "<script>x()</script> schools"'))
-    results = render_all(data_copy, params_copy, tmp_path / "out", jobs=2, progress=False)
+def test_labels_from_the_codebook_are_shown_as_text(data_copy, tmp_path):
+    codebook = data_copy / "codebook.yaml"
+    text = codebook.read_text()
+    text = text.replace("label: Parents involved", "label: '<script>alert(\"parents\")</script>'")
+    text = text.replace("{id: memphis, name: Memphis,", "{id: memphis, name: 'Memphis <img src=x onerror=alert(1)>',")
+    text = text.replace("focus: community schooling models}", "focus: '<script>x()</script> schools'}")
+    codebook.write_text(text)
+    results = render_all(data_copy, tmp_path / "no-params", tmp_path / "out", jobs=2, progress=False)
     assert {r.status for r in results} == {"ok"}, [r.error for r in results]
     for name in ("network", "memphis"):
-        html = (tmp_path / "out" / "html" / f"{name}.html").read_text()
+        html = html_of(tmp_path / "out", name).read_text()
         assert "<script" not in html
-        assert "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
         assert "<img src=x" not in html
-    network = (tmp_path / "out" / "html" / "network.html").read_text()
-    assert '&lt;script&gt;alert("parents")&lt;/script&gt;' in network
-    memphis_html = (tmp_path / "out" / "html" / "memphis.html").read_text()
+    network = html_of(tmp_path / "out", "network").read_text()
+    assert '<td>&lt;script&gt;alert("parents")&lt;/script&gt;</td>' in network  # a chart's table
+    memphis_html = html_of(tmp_path / "out", "memphis").read_text()
     assert "&lt;script&gt;x()&lt;/script&gt; schools" in memphis_html
 
 
@@ -148,7 +139,7 @@ def test_two_runs_at_once_neither_crash_nor_corrupt(rendered, tmp_path):
         busy = next(err for code, _, err in finished if code == 3)
         assert "another `make reports` is rendering into" in busy
     for name, page in rendered[2].items():
-        assert (out / "html" / f"{name}.html").read_bytes() == page
+        assert html_of(out, name).read_bytes() == page
     assert not list(out.rglob("*.tmp"))
 
 
@@ -156,7 +147,7 @@ def test_forced_renders_in_a_row_at_four_jobs_never_fail(rendered, tmp_path):
     """The short form of `make stress` (twenty in a row)."""
     out = tmp_path / "out"
     for _ in range(2):
-        results = render_all(DATA, PARAMS, out, jobs=4, force=True, progress=False)
+        results = render_all(TFS, TFS_PARAMS, out, jobs=4, force=True, progress=False)
         assert {r.status for r in results} == {"ok"}, [r.error for r in results]
     for name, page in rendered[2].items():
-        assert (out / "html" / f"{name}.html").read_bytes() == page
+        assert html_of(out, name).read_bytes() == page
