@@ -62,7 +62,7 @@ class Site(Strict):
 
 
 class Group(Named):
-    """A respondent group (organizational partners, students, families...)."""
+    """A respondent group (partners, students, families, staff...)."""
 
     description: str = ""
 
