@@ -70,6 +70,9 @@ clean: ## Remove everything generated (OUT)
 
 requirements: ## Re-pin requirements.txt from pyproject.toml (needs network)
 	@$(BIN)/pip install --quiet uv
+	@grep -v '^-e' requirements.txt > requirements.txt.pins  # keep today's pins where they still fit
+	@$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet --no-header \
+	  -o requirements.txt.pins
 	@{ echo "# Pinned by 'make requirements' (uv pip compile pyproject.toml --extra dev); do not edit by hand."; \
-	  $(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet --no-header | sed '/^$$/d'; \
-	  echo "-e ."; } > requirements.txt.new && mv requirements.txt.new requirements.txt
+	  grep -v '^#' requirements.txt.pins | sed '/^$$/d'; echo "-e ."; } > requirements.txt.new \
+	  && mv requirements.txt.new requirements.txt && rm requirements.txt.pins

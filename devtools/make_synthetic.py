@@ -141,8 +141,10 @@ characteristics:
     values:
 {languages}
 exports:
-  - {{file: responses-2024.csv, wave: "2024", id_column: ResponseId, site_column: School, group_column: Role, weight_column: Weight}}
-  - {{file: responses-2025.xlsx, wave: "2025", id_column: ResponseId, site_column: School, group_column: Role, weight_column: Weight}}
+  - {{file: responses-2024.csv, wave: "2024", id_column: ResponseId, site_column: School,
+     group_column: Role, weight_column: Weight}}
+  - {{file: responses-2025.xlsx, wave: "2025", id_column: ResponseId, site_column: School,
+     group_column: Role, weight_column: Weight}}
 """
 
 

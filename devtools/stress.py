@@ -21,7 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     failures, pages, seconds = 0, None, []
     for run in range(1, args.runs + 1):
         started = time.perf_counter()
-        results = render_all(default_dataset(), PARAMS / default_dataset().name, args.out, args.jobs, force=True, progress=False)
+        results = render_all(default_dataset(), PARAMS / default_dataset().name, args.out, args.jobs,
+                             force=True, progress=False)
         seconds.append(time.perf_counter() - started)
         bad = [f"{r.name}: {r.error}" for r in results if r.status != "ok"]
         now = {p.name: p.read_bytes() for p in sorted((args.out / "html").rglob("*.html"))}

@@ -103,7 +103,9 @@ def test_every_chart_of_every_report_renders_with_words_and_numbers(tfs, synthet
             made += report_charts(dataset, site, 10)
         for chart in made:
             assert chart.svg().startswith(b"<?xml")
-            assert chart.title and chart.alt and chart.description
+            assert chart.title
+            assert chart.alt
+            assert chart.description
             assert len(chart.alt) < 250, "alt text is short; the description carries the detail"
             assert not chart.table.empty
 

@@ -89,7 +89,8 @@ def test_consistent_tables_give_no_findings(data_copy):
     (data_copy / "figures.csv").write_text("\n".join(text) + "\n")
     quotes = (data_copy / "quotes.csv").read_text()
     for option, published in (("groups-joining", "43.0"), ("input-diverse", "25.9")):
-        quotes = quotes.replace(f"improvements,{option},{published}", f"improvements,{option},{means[option]}")
+        quotes = quotes.replace(f"improvements,{option},{published}",
+                                f"improvements,{option},{means[option]}")
     (data_copy / "quotes.csv").write_text(quotes)
     assert run_checks(load_dataset(data_copy)) == []
 
@@ -125,7 +126,8 @@ def test_check_data_prints_the_findings_and_exits_0():
     result = run_cli("check-data")
     assert result.returncode == 0, result.stderr
     assert "13 findings about the published figures (8 inconsistent, 5 unexplained)" in result.stdout
-    assert "[inconsistent] headcounts.csv row 17 (participants-by-site): Chicago row total" in result.stdout
+    assert ("[inconsistent] headcounts.csv row 17 (participants-by-site): Chicago row total"
+            in result.stdout)
     assert "likert        community        n = 38" in result.stdout
 
 

@@ -115,8 +115,10 @@ def other_datasets(tmp_path_factory):
 
 def test_the_synthetic_and_tacoma_datasets_render(other_datasets):
     out, synthetic, tacoma = other_datasets
-    assert len(synthetic) == 14 and {r.status for r in synthetic} == {"ok"}
-    assert len(tacoma) == 2 and {r.status for r in tacoma} == {"ok"}
+    assert len(synthetic) == 14
+    assert {r.status for r in synthetic} == {"ok"}
+    assert len(tacoma) == 2
+    assert {r.status for r in tacoma} == {"ok"}
     index = (out / "html" / "index.html").read_text()
     assert 'href="synthetic/network.html"' in index
     assert 'href="graduate-tacoma/network.html"' in index
@@ -141,7 +143,8 @@ def test_synthetic_pages_show_exact_n_bases_waves_and_breakdowns(other_datasets)
         assert words in site, words
     assert "inferred" not in site.split("Methods and sources")[0]
     network = html_of(out, "network", "synthetic").read_text()
-    assert "families (n = " in network and "staff (n = " in network
+    assert "families (n = " in network
+    assert "staff (n = " in network
     quality = html_of(out, "data-quality", "synthetic").read_text()
     assert "Respondents counted in the exports (exact)" in quality
 

@@ -36,7 +36,8 @@ def test_site_reports_show_the_site_and_its_published_figures(rendered, tfs, sit
     html = page(rendered, site)
     facts = tfs.codebook.site(site)
     assert f"<h1>Together for Students: {facts.name}</h1>" in html
-    assert facts.place in html and facts.focus in html
+    assert facts.place in html
+    assert facts.focus in html
     figures = tfs.figures[tfs.figures["site"] == site]
     for figure in figures.itertuples():
         assert f"{figure.percent:.1f}%" in html, figure.answer

@@ -112,7 +112,8 @@ def test_labels_from_the_codebook_are_shown_as_text(data_copy, tmp_path):
     codebook = data_copy / "codebook.yaml"
     text = codebook.read_text()
     text = text.replace("label: Parents involved", "label: '<script>alert(\"parents\")</script>'")
-    text = text.replace("{id: memphis, name: Memphis,", "{id: memphis, name: 'Memphis <img src=x onerror=alert(1)>',")
+    text = text.replace("{id: memphis, name: Memphis,",
+                        "{id: memphis, name: 'Memphis <img src=x onerror=alert(1)>',")
     text = text.replace("focus: community schooling models}", "focus: '<script>x()</script> schools'}")
     codebook.write_text(text)
     results = render_all(data_copy, tmp_path / "no-params", tmp_path / "out", jobs=2, progress=False)

@@ -108,8 +108,8 @@ def site_shares(dataset: Dataset, table: pd.DataFrame | None = None) -> pd.DataF
     sites["gap"] = sites["percent"] - sites["reference"]
     order = {pair: i for i, pair in enumerate(indicators(dataset.codebook))}
     site_order = {s: i for i, s in enumerate(dataset.site_ids)}
-    sites = sites.assign(_o=[order.get((i, a), 0) for i, a in zip(sites["item"], sites["answer"], strict=True)],
-                         _s=sites["site"].map(site_order))
+    pairs = zip(sites["item"], sites["answer"], strict=True)
+    sites = sites.assign(_o=[order.get(pair, 0) for pair in pairs], _s=sites["site"].map(site_order))
     return sites.sort_values(["_o", "_s"]).drop(columns=["_o", "_s"]).reset_index(drop=True)
 
 

@@ -241,7 +241,7 @@ def dot_plot(
     no whiskers and no legend entry each. Hues in `hollow` get hollow markers (flagged).
     """
     many = len(hue_order) > 8
-    offsets = (np.linspace(-0.22, 0.22, len(hue_order)) if 1 < len(hue_order) and not many
+    offsets = (np.linspace(-0.22, 0.22, len(hue_order)) if len(hue_order) > 1 and not many
                else np.zeros(len(hue_order)))
     with house_style():
         figure, axes = _figure(9.2, 0.95 * len(y_order) + 1.6)

@@ -116,7 +116,7 @@ def read_export(path: Path, columns: list[str], sheet: str | int = 0) -> pd.Data
         else:
             import pyreadstat
 
-            raw, meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
+            raw, _ = pyreadstat.read_sav(str(path), apply_value_formats=True)
             raw = pd.concat([pd.DataFrame([raw.columns], columns=raw.columns), raw.astype(object)])
             first_row = 0
     except Exception as error:  # a damaged or mislabelled file: say so, do not crash

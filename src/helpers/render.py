@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from helpers.errors import InputError, Problem
+from helpers.errors import InputError
 from helpers.paths import NOTEBOOKS, PACKAGE, ROOT
 
 LOCK = ".render.lock"

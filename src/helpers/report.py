@@ -188,7 +188,7 @@ def _above_below(value: float) -> str:
 def n_words(n, inferred: bool) -> str:
     if n is None or pd.isna(n):
         return "n unknown"
-    return f"n = {int(round(float(n)))}" + (", inferred" if inferred else "")
+    return f"n = {round(float(n))}" + (", inferred" if inferred else "")
 
 
 # --- who took part -----------------------------------------------------------------------------------
@@ -429,7 +429,8 @@ def disparity_table(dataset: Dataset, appendix: bool = True, data: pd.DataFrame 
     names = dataset.codebook.site_name
     shown = pd.DataFrame({
         "figure": share_labels(dataset, table_), "reference %": table_["reference"],
-        "highest": [f"{names(s)} {v:.1f}%" for s, v in zip(table_["highest"], table_["highest %"], strict=True)],
+        "highest": [f"{names(s)} {v:.1f}%"
+                    for s, v in zip(table_["highest"], table_["highest %"], strict=True)],
         "lowest": [f"{names(s)} {v:.1f}%" for s, v in zip(table_["lowest"], table_["lowest %"], strict=True)],
         "range (points)": table_["range"], "range ratio": table_["range ratio"],
         "index of disparity (%)": table_["index of disparity"],
@@ -510,9 +511,10 @@ def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, 
     legend = tuple(f"{codebook.group_label(g)} ({n_words(rows[c].max(), inferred)})"
                    + (f" {FLAG}" if g in small else "")
                    for g, c in ((first, "first n"), (second, "second n")))
-    figure = charts.dumbbell(rows, labels, "first %", "second %", legend,
-                             xlabel=f"% who {measure_words(dataset, rows['item'].iloc[0], rows['answer'].iloc[0]).removeprefix('answer ')}"
-                             if rows["item"].nunique() == 1 else "% (see each row)",
+    measures = {measure_words(dataset, i, a) for i, a in zip(rows["item"], rows["answer"], strict=True)}
+    xlabel = (f"% who {measures.pop().removeprefix('answer ')}" if len(measures) == 1
+              else f"% of {codebook.dataset.respondents_word} (each row's answer)")
+    figure = charts.dumbbell(rows, labels, "first %", "second %", legend, xlabel=xlabel,
                              gap_label=f"gap, {first_label} − {second_label}")
     widest = rows.loc[rows["gap"].abs().idxmax()]
     widest_label = labels[list(rows.index).index(widest.name)]
@@ -594,7 +596,8 @@ def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     heading = (f"The largest change from {before} to {after} is on {widest_label}: "
                f"{widest['before %']:.1f}% to {widest['after %']:.1f}% ({points(widest['change'])} points)")
     description = (f"Changes ({where}, {after} minus {before}, percentage points): " + "; ".join(
-        f"{label} {points(r.change)}" + ("" if math.isnan(r.low) else f" (95% CI {r.low:.1f} to {r.high:.1f})")
+        f"{label} {points(r.change)}"
+        + ("" if math.isnan(r.low) else f" (95% CI {r.low:.1f} to {r.high:.1f})")
         for label, r in zip(labels, rows.itertuples(), strict=True))
         + ". Newcombe's hybrid score intervals; the two waves are treated as independent samples, "
         "since respondents are not linked between them.")
@@ -678,8 +681,9 @@ def distribution_charts(dataset: Dataset, site: str | None, min_n: int) -> list[
                       for g in groups}
             positive = cells[cells["level"].isin(scale.side("positive"))].groupby(
                 ["group", "item"])["percent"].sum()
-            first = positive.loc[groups[0]] if groups[0] in positive.index.get_level_values(0) else pd.Series()
-            order = list(first.sort_values(ascending=False).index) + [m for m in members if m not in first.index]
+            has_first = groups[0] in positive.index.get_level_values(0)
+            first = positive.loc[groups[0]] if has_first else pd.Series()
+            order = [*first.sort_values(ascending=False).index, *(m for m in members if m not in first.index)]
             order = [m for m in order if m in set(cells["item"])]
             labels = {i.id: i.label for i in items}
             figure = charts.likert(cells, "item", "group", [lv.id for lv in scale.levels],
@@ -819,11 +823,14 @@ def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
         head = widest_spread(dataset, data) + "."
         reference = data.drop_duplicates(["item", "answer"]).dropna(subset=["reference"])
         if len(reference) > 1:
-            top, bottom = reference.loc[reference["reference"].idxmax()], reference.loc[reference["reference"].idxmin()]
+            top = reference.loc[reference["reference"].idxmax()]
+            bottom = reference.loc[reference["reference"].idxmin()]
             items.append(
-                f"Across all sites, {top['reference']:.1f}% {esc(measure_words(dataset, top['item'], top['answer']))} "
+                f"Across all sites, {top['reference']:.1f}% "
+                f"{esc(measure_words(dataset, top['item'], top['answer']))} "
                 f"on {esc(share_label(dataset, top['item'], top['answer']))}, but only "
-                f"{bottom['reference']:.1f}% on {esc(share_label(dataset, bottom['item'], bottom['answer']))} "
+                f"{bottom['reference']:.1f}% on "
+                f"{esc(share_label(dataset, bottom['item'], bottom['answer']))} "
                 f"({esc(reference_words(dataset))}).")
     else:
         chosen = _choose_any_finding(dataset)
@@ -960,9 +967,9 @@ def respondents_table(dataset: Dataset) -> HTML:
 def missing_note(dataset: Dataset, site: str) -> HTML:
     """Returns a note naming the sections a site's report leaves out for lack of data."""
     missing = []
-    if dataset.headcounts.empty or not (dataset.headcounts["site"] == site).any():
-        if analysis.respondent_counts(dataset, site).empty:
-            missing.append("who took part (no counts for this site)")
+    counted = not dataset.headcounts.empty and (dataset.headcounts["site"] == site).any()
+    if not counted and analysis.respondent_counts(dataset, site).empty:
+        missing.append("who took part (no counts for this site)")
     if not (dataset.figures["site"] == site).any():
         missing.append("the comparison with other sites (no figures for this site)")
     if not missing:
