@@ -35,8 +35,10 @@ def test_newcombe_matches_the_paper_and_statsmodels(a, n_a, b, n_b, low, high):
     assert (got_low, got_high) == pytest.approx(reference)
 
 
-def test_denominators_of_one_group_fit_only_66_and_its_multiples(tallies):
-    organizational = tallies.likert[tallies.likert["group"] == "organizational"]["percent"]
+def test_denominators_of_one_group_fit_only_66_and_its_multiples(tfs):
+    figures = tfs.figures
+    organizational = figures[(figures["table"] == "likert")
+                             & (figures["group"] == "organizational")]["percent"]
     assert candidate_denominators(organizational, 1, 300) == [66, 132, 198, 264]
 
 
