@@ -162,7 +162,10 @@ def contrasts(dataset: Dataset, site: str = "", table: str | None = None) -> pd.
     for contrast in dataset.codebook.contrasts:
         first = data[data["group"] == contrast.first].set_index(["table", "item", "answer"])
         second = data[data["group"] == contrast.second].set_index(["table", "item", "answer"])
-        for key in [k for k in first.index if k in second.index]:
+        order = {pair: i for i, pair in enumerate(indicators(dataset.codebook))}
+        shared = sorted((k for k in first.index if k in second.index),
+                        key=lambda k: (k[0], order.get((k[1], k[2]), 0)))
+        for key in shared:
             a, b = first.loc[key], second.loc[key]
             low = high = math.nan
             if pd.notna(a["n_eff"]) and pd.notna(b["n_eff"]):

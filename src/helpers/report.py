@@ -748,10 +748,12 @@ def choose_any_section(dataset: Dataset, min_n: int) -> Section:
                           "The publication gives no number of respondents, so no interval can be given."))
         shown = pd.DataFrame({"option": rows["answer"].map(labels), "%": rows["percent"],
                               "n": rows["n"].astype(float)})
-        made.append(Chart(f"choose-any-{item.id}", f"{labels[top['answer']].capitalize()} leads, with "
-                          f"{top['percent']:.0f}%", f"Bar chart of {len(options)} options of "
+        heading = (f"{labels[top['answer']].capitalize()} leads, with {top['percent']:.0f}%" if len(n)
+                   else f"Each option was chosen by {rows['percent'].min():.0f}% to "
+                        f"{rows['percent'].max():.0f}% of {dataset.codebook.dataset.respondents_word}")
+        made.append(Chart(f"choose-any-{item.id}", heading, f"Bar chart of {len(options)} options of "
                           f"“{item.label}”.", description, shown, figure))
-    return Section("What respondents chose", "", made)
+    return Section(f"What {dataset.codebook.dataset.respondents_word} chose", "", made)
 
 
 # --- key findings ----------------------------------------------------------------------------------
@@ -980,19 +982,28 @@ def missing_note(dataset: Dataset, site: str) -> HTML:
 
 def methods(dataset: Dataset, min_n: int) -> HTML:
     """Returns the methods and sources, as they apply to this dataset."""
+    from helpers.denominators import respondents
+
     about = dataset.codebook.dataset
-    inferred = not analysis.respondent_counts(dataset).empty
+    counted = not analysis.respondent_counts(dataset).empty
+    guessed = respondents(dataset)
     paragraphs = [f"<strong>Source.</strong> {esc(about.source)}"]
     if about.published:
         paragraphs.append(
             "<strong>As published.</strong> Every figure is transcribed exactly as published, slips "
             "included; the checks say where figures do not add up, and no figure is corrected.")
+    if guessed["n"].notna().any():
         paragraphs.append(
             "<strong>How many people a figure rests on.</strong> Where the publication gives "
             "percentages without their base, we infer it from the rounding: the smallest whole number "
             "of respondents for which every percentage of a group is a whole number of people (the "
             "GRIM idea). These numbers are inferences, marked “inferred” wherever they appear.")
-    if inferred:
+    elif len(guessed):
+        paragraphs.append(
+            "<strong>How many people a figure rests on.</strong> The publication gives no number of "
+            "respondents, and its whole percentages fit almost any number, so none is inferred and "
+            "no interval is drawn.")
+    if counted:
         paragraphs.append(
             "<strong>Counting.</strong> Figures are counted from the survey exports, one row per "
             "respondent. The base of a percentage is those who gave an answer on the scale: skipped "
@@ -1004,14 +1015,15 @@ def methods(dataset: Dataset, min_n: int) -> HTML:
         "and Newcombe's hybrid score intervals for a difference between two groups or two waves "
         "(Brown, Cai &amp; DasGupta 2001; Newcombe 1998), computed with statsmodels. Waves are "
         "treated as independent samples.")
-    paragraphs.append(
-        f"<strong>Comparisons.</strong> A site is compared with {esc(reference_words(dataset))}"
-        + (" as the publication gives it; the publication gives no site counts from which to form "
-           "the rest of the network, so the site is part of its own reference."
-           if about.reference == "published mean" else
-           " (all respondents, the site included).")
-        + " The range ratio is the highest site over the lowest; the index of disparity is the mean "
-        "absolute gap as a percentage of the reference (NCI HD*Calc).")
+    if dataset.site_ids:
+        paragraphs.append(
+            f"<strong>Comparisons.</strong> A site is compared with {esc(reference_words(dataset))}"
+            + (" as the publication gives it; the publication gives no site counts from which to "
+               "form the rest of the network, so the site is part of its own reference."
+               if about.reference == "published mean" else
+               " (all respondents, the site included).")
+            + " The range ratio is the highest site over the lowest; the index of disparity is the "
+            "mean absolute gap as a percentage of the reference (NCI HD*Calc).")
     paragraphs.append(
         f"<strong>Small numbers.</strong> A figure resting on fewer than {min_n} respondents is marked "
         f"{FLAG}: one person more or less moves it by many points.")
