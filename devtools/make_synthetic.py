@@ -123,6 +123,7 @@ items:
   - id: supports
     kind: choose-any
     label: Supports used
+    measure: used it
     column: Q6_supports
     separator: ";"
     section: taking part

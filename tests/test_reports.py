@@ -42,7 +42,7 @@ def test_site_reports_show_the_site_and_its_published_figures(rendered, tfs, sit
     for figure in figures.itertuples():
         assert f"{figure.percent:.1f}%" in html, figure.answer
     counts = tfs.headcounts[(tfs.headcounts["site"] == site) & (tfs.headcounts["activity"] == "survey")]
-    assert f"{int(counts['count'].iloc[0])} people took part in survey" in html
+    assert f"{int(counts['count'].iloc[0])} people took part in the survey" in html
     assert ("Parents involved: 71.1% of community partners and 45.2% of organizational partners "
             "answer agree or strongly agree (network-wide; the data hold no such figures by site)") in html
 
@@ -208,7 +208,7 @@ def test_a_new_site_with_only_some_figures_gets_the_sections_its_data_support(da
     html = html_of(tmp_path / "out", "tacoma").read_text()
     assert ("This report leaves out: the comparison with other sites (no figures for this site)"
             in html)
-    assert "At Tacoma, 2 people took part in interviews" in html
+    assert "At Tacoma, 2 people took part in the interviews" in html
     assert 'id="chart-site-comparison"' not in html
     assert "Tacoma: the data hold no figures by site for Tacoma." in html
 

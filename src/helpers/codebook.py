@@ -115,6 +115,8 @@ class Item(Strict):
     options: tuple[Option, ...] = ()
     wording: str | dict[str, str] = ""
     section: str = ""
+    measure: str = Field(default="", description="choose-any: what choosing an option says, "
+                                                 "e.g. 'see an improvement' or 'used it'")
     column: str = Field(default="", description="the export's column holding the answers")
     separator: str = Field(default=";", description="between the chosen options in one cell")
 

@@ -172,7 +172,7 @@ def measure_words(dataset: Dataset, item: str, answer: str) -> str:
     """Returns what a share counts, e.g. "agree or strongly agree" or "chose it"."""
     found = dataset.codebook.item(item)
     if found.kind == "choose-any":
-        return "chose it"
+        return found.measure or "chose it"
     return f"answer {dataset.codebook.answer_label(item, answer)}"
 
 
@@ -285,7 +285,7 @@ def participants_sentence(dataset: Dataset, site: str) -> HTML:
         return paragraph(f"The publication gives no participant counts for {name}.")
     parts = rows[rows["activity"] != ""]
     text = f"At {name}, " + ", ".join(
-        f"{int(c)} {'person' if int(c) == 1 else 'people'} took part in "
+        f"{int(c)} {'person' if int(c) == 1 else 'people'} took part in the "
         f"{dataset.codebook.activity_label(a).split(' (')[0].lower()}"
         for a, c in zip(parts["activity"], parts["count"], strict=True))
     total = rows[rows["activity"] == ""]["count"]
@@ -459,7 +459,7 @@ def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     parts.append(disparity_table(dataset, appendix=site is None, data=data))
     wave = dataset.codebook.wave_label(analysis.latest_wave(dataset))
     intro = (f"Each figure is the share of {dataset.codebook.dataset.respondents_word} giving that "
-             f"answer ({wave}), with a 95% interval, against {reference_words(dataset)}.")
+             f"answer in {wave}, with a 95% interval, against {reference_words(dataset)}.")
     heading = (f"{dataset.codebook.site_name(site)} against the other sites" if site
                else "How the sites compare")
     return Section(heading, intro, [p for p in parts if p is not None])
