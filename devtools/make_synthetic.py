@@ -169,15 +169,24 @@ def answer(rng: random.Random, chance: float) -> str:
     return text
 
 
-def respondents(rng: random.Random, sites: list[str], wave: int) -> list[dict]:
-    """Returns the made-up answers of one wave."""
+def respondents(rng: random.Random, sites: list[str], wave: int, spread: float = 0.12,
+                family_gap: float = -0.3, plant: dict | None = None) -> list[dict]:
+    """Returns the made-up answers of one wave.
+
+    Args:
+        spread: sites differ from each other by up to this much in their chance of agreeing.
+        family_gap: at the second site, families agree that staff listen this much less.
+        plant: {site index: (column, shift)}: a real gap planted at a site, for tests.
+    """
     rows = []
+    plant = plant or {}
     for index, site in enumerate(sites):
         size = 7 if index == len(sites) - 1 else rng.randint(25, 70)  # the last site is tiny
-        climate = rng.uniform(-0.12, 0.12)
+        climate = rng.uniform(-spread, spread)
+        shift = plant.get(index, ("", 0.0))
         for number in range(size):
             group = pick(rng, GROUPS)
-            listen = 0.72 + climate + (-0.3 if index == 1 and group == "families" else 0)
+            listen = 0.72 + climate + (family_gap if index == 1 and group == "families" else 0)
             row = {
                 "ResponseId": f"R{wave}-{index + 1:03d}-{number + 1:03d}",
                 "School": site if rng.random() > 0.05 else f" {site.upper()} ",
@@ -193,6 +202,9 @@ def respondents(rng: random.Random, sites: list[str], wave: int) -> list[dict]:
                 "Q6_supports": ";".join(s for s in SUPPORTS if rng.random() < 0.22),
                 "Weight": f"{rng.uniform(0.6, 1.6):.3f}",
             }
+            if shift[0]:
+                chance = {"Q1_belong": 0.66, "Q2_listen": 0.72, "Q3_informed": 0.6, "Q4_safe": 0.78}
+                row[shift[0]] = answer(rng, chance[shift[0]] + climate + shift[1])
             for item in ITEMS:
                 if rng.random() < 0.06:
                     row[item] = ""  # skipped
@@ -200,8 +212,8 @@ def respondents(rng: random.Random, sites: list[str], wave: int) -> list[dict]:
     return rows
 
 
-def write(out: Path, count: int, seed: int, dataset_id: str = "synthetic") -> None:
-    """Writes the codebook and the two exports into `out`."""
+def write(out: Path, count: int, seed: int, dataset_id: str = "synthetic", **world) -> None:
+    """Writes the codebook and the two exports into `out`; `world` goes to :func:`respondents`."""
     rng = random.Random(seed)
     names = [f"{PLACES[i % len(PLACES)]}{'' if i < len(PLACES) else f' {i // len(PLACES) + 1}'} "
              "Community School" for i in range(count)]
@@ -214,13 +226,13 @@ def write(out: Path, count: int, seed: int, dataset_id: str = "synthetic") -> No
         seed=seed, dataset_id=dataset_id, sites=sites, options=options, races=values(RACE),
         languages=values(LANGUAGE)), encoding="utf-8")
     header = ["ResponseId", "School", "Role", "Race_ethnicity", "Home_language", *ITEMS, "Weight"]
-    first = respondents(rng, names, 2024)
+    first = respondents(rng, names, 2024, **world)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, header, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(first)
     (out / "responses-2024.csv").write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
-    second = respondents(rng, names, 2025)
+    second = respondents(rng, names, 2025, **world)
     write_xlsx(out / "responses-2025.xlsx", header, second)
 
 

@@ -130,7 +130,7 @@ def test_many_sites_become_context_dots_without_a_legend_entry_each(synthetic):
     data = analysis.site_shares(synthetic)
     chart = report.site_comparison_chart(synthetic, None, 10)
     labels = [t.get_text() for t in chart.figure.axes[0].get_legend().get_texts()]
-    assert labels == [f"each of {data['site'].nunique()}", "the figure for all sites"]
+    assert labels == [f"each of {data['site'].nunique()}", "all respondents"]
 
 
 def test_make_gallery_renders_every_chart_for_every_site(tmp_path):

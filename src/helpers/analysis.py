@@ -18,10 +18,12 @@ import pandas as pd
 from helpers.codebook import Codebook
 from helpers.denominators import with_bases
 from helpers.load import Dataset
-from helpers.stats import disparity, newcombe, wilson
+from helpers.stats import difference_p_value, disparity, newcombe, wilson
 
 KEYS = ["table", "wave", "site", "group", "breakdown", "value", "item", "answer"]
-SHARE_COLUMNS = [*KEYS, "percent", "n", "n_eff", "inferred", "exact", "aggregate", "low", "high"]
+SHARE_COLUMNS = [*KEYS, "percent", "n", "n_eff", "weight", "weight2", "chosen", "inferred", "exact",
+                 "aggregate", "low", "high"]
+FDR = 0.05  # Benjamini–Hochberg false discovery rate across the comparisons of one report
 
 
 def indicators(codebook: Codebook) -> list[tuple[str, str]]:
@@ -67,6 +69,7 @@ def shares(dataset: Dataset) -> pd.DataFrame:
         summed = cells.groupby(KEYS[:-1], sort=False).agg(
             percent=("percent", "sum"), n=("n", "first"), n_eff=("n_eff", "first"),
             inferred=("inferred", "first"), exact=("exact", "first")).reset_index()
+        summed[["weight", "weight2", "chosen"]] = math.nan
         keep = [tuple(k) not in published_positive for k in summed[KEYS[:-1]].to_numpy().tolist()]
         derived.append(summed[keep].assign(answer="positive", aggregate=""))
     table = pd.concat([direct, *derived], ignore_index=True) if derived else direct
@@ -106,11 +109,94 @@ def site_shares(dataset: Dataset, table: pd.DataFrame | None = None) -> pd.DataF
     keys = pd.MultiIndex.from_frame(sites[["item", "answer"]])
     sites = sites.assign(reference=reference.reindex(keys).to_numpy())
     sites["gap"] = sites["percent"] - sites["reference"]
+    sites["network"] = sites["reference"]
+    sites[["reference n", "gap low", "gap high", "p"]] = math.nan
+    if dataset.codebook.dataset.reference == "network":
+        sites = _against_complement(sites, table[(table["site"] == "") & (table["aggregate"] == "")])
     order = {pair: i for i, pair in enumerate(indicators(dataset.codebook))}
     site_order = {s: i for i, s in enumerate(dataset.site_ids)}
     pairs = zip(sites["item"], sites["answer"], strict=True)
     sites = sites.assign(_o=[order.get(pair, 0) for pair in pairs], _s=sites["site"].map(site_order))
     return sites.sort_values(["_o", "_s"]).drop(columns=["_o", "_s"]).reset_index(drop=True)
+
+
+def _against_complement(sites: pd.DataFrame, network: pd.DataFrame) -> pd.DataFrame:
+    """Returns the sites' rows with the rest of the network (all respondents but the site's) as
+    the reference: its share and n, the gap, its Newcombe interval and a score-test p-value.
+
+    The complement comes from subtracting the site's sums of weights from the network's, so it
+    is exact, weights included; a site compared with a whole that contains it would count its
+    own respondents twice (../methods.md, "Comparisons that do not mislead").
+    """
+    whole = network.drop_duplicates(["item", "answer"]).set_index(["item", "answer"])
+    keys = pd.MultiIndex.from_frame(sites[["item", "answer"]])
+    for column in ("n", "weight", "weight2", "chosen"):
+        sites[f"rest {column}"] = whole[column].astype(float).reindex(keys).to_numpy() \
+            - sites[column].astype(float).to_numpy()
+    rest_n_eff = sites["rest weight"] ** 2 / sites["rest weight2"]
+    sites["network"] = whole["percent"].reindex(keys).to_numpy()
+    sites["reference"] = 100 * sites["rest chosen"] / sites["rest weight"]
+    sites["reference n"] = sites["rest n"]
+    sites["gap"] = sites["percent"] - sites["reference"]
+    lows, highs, ps = [], [], []
+    for percent, n_eff, other, other_n in zip(sites["percent"], sites["n_eff"], sites["reference"],
+                                              rest_n_eff, strict=True):
+        if pd.isna(other) or not other_n or other_n <= 0 or pd.isna(n_eff) or n_eff <= 0:
+            lows.append(math.nan)
+            highs.append(math.nan)
+            ps.append(math.nan)
+            continue
+        a, b = percent * float(n_eff) / 100, other * other_n / 100
+        _, low, high = newcombe(a, float(n_eff), b, other_n)
+        lows.append(100 * low)
+        highs.append(100 * high)
+        ps.append(difference_p_value(a, float(n_eff), b, other_n))
+    sites["gap low"], sites["gap high"], sites["p"] = lows, highs, ps
+    return sites.drop(columns=[c for c in sites.columns if c.startswith("rest ")])
+
+
+def clear(p_values: pd.Series, rate: float = FDR) -> pd.Series:
+    """Returns which comparisons survive Benjamini–Hochberg control of the false discovery rate
+    (statsmodels' multipletests); a comparison without a p-value is never clear."""
+    from statsmodels.stats.multitest import multipletests
+
+    survives = pd.Series(False, index=p_values.index)
+    known = p_values.notna()
+    if known.any():
+        survives[known] = multipletests(p_values[known].astype(float), alpha=rate, method="fdr_bh")[0]
+    return survives
+
+
+def comparisons(dataset: Dataset, site: str | None) -> pd.DataFrame:
+    """Returns every comparison a report makes, with which are clear after the false discovery
+    rate is controlled across all of them: a site's figures against the rest of the network
+    (every site's, for the network report), the group contrasts and the changes between waves.
+
+    Columns: kind ("site", "contrast", "change"), site, item, answer, label keys (contrast,
+    first, second), gap, low, high, p, clear.
+    """
+    frames = []
+    sites = site_shares(dataset)
+    if site is not None:
+        sites = sites[sites["site"] == site]
+    frames.append(pd.DataFrame({"kind": "site", "site": sites["site"], "item": sites["item"],
+                                "answer": sites["answer"], "contrast": "", "gap": sites["gap"],
+                                "low": sites["gap low"], "high": sites["gap high"], "p": sites["p"]}))
+    rows, _ = shown_contrasts(dataset, site or "")
+    frames.append(pd.DataFrame({"kind": "contrast", "site": site or "", "item": rows["item"],
+                                "answer": rows["answer"], "contrast": rows["contrast"],
+                                "gap": rows["gap"], "low": rows["low"], "high": rows["high"],
+                                "p": rows["p"]}))
+    rows = wave_changes(dataset, site or "")
+    frames.append(pd.DataFrame({"kind": "change", "site": site or "", "item": rows["item"],
+                                "answer": rows["answer"], "contrast": "", "gap": rows["change"],
+                                "low": rows["low"], "high": rows["high"], "p": rows["p"]}))
+    frames = [f for f in frames if len(f)]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["kind", "site", "item", "answer", "contrast", "gap", "low", "high", "p"])
+    table["p"] = table["p"].astype(float)
+    table["clear"] = clear(table["p"])
+    return table
 
 
 def gaps_for_site(dataset: Dataset, site: str, table: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -167,21 +253,32 @@ def contrasts(dataset: Dataset, site: str = "", table: str | None = None) -> pd.
                         key=lambda k: (k[0], order.get((k[1], k[2]), 0)))
         for key in shared:
             a, b = first.loc[key], second.loc[key]
-            low = high = math.nan
+            low = high = p = math.nan
             if pd.notna(a["n_eff"]) and pd.notna(b["n_eff"]):
-                _, low, high = newcombe(_count(a["percent"], float(a["n_eff"]), bool(a["inferred"])),
-                                        float(a["n_eff"]),
-                                        _count(b["percent"], float(b["n_eff"]), bool(b["inferred"])),
-                                        float(b["n_eff"]))
+                counts = (_count(a["percent"], float(a["n_eff"]), bool(a["inferred"])), float(a["n_eff"]),
+                          _count(b["percent"], float(b["n_eff"]), bool(b["inferred"])), float(b["n_eff"]))
+                _, low, high = newcombe(*counts)
+                p = difference_p_value(*counts)
             rows.append({"contrast": contrast.id, "first": contrast.first, "second": contrast.second,
                          "table": key[0], "item": key[1], "answer": key[2],
                          "first %": a["percent"], "second %": b["percent"],
                          "gap": a["percent"] - b["percent"], "low": 100 * low, "high": 100 * high,
                          "first n": a["n"], "second n": b["n"],
-                         "inferred": bool(a["inferred"] or b["inferred"])})
+                         "inferred": bool(a["inferred"] or b["inferred"]), "p": p})
     return pd.DataFrame(rows, columns=["contrast", "first", "second", "table", "item", "answer",
                                        "first %", "second %", "gap", "low", "high", "first n",
-                                       "second n", "inferred"])
+                                       "second n", "inferred", "p"])
+
+
+def shown_contrasts(dataset: Dataset, site: str) -> tuple[pd.DataFrame, bool]:
+    """Returns the contrasts a report shows: the site's, or where the data have none by site,
+    the network's from the first table that has them; and whether they are network-wide."""
+    rows = contrasts(dataset, site)
+    if rows.empty and site:
+        rows = contrasts(dataset, "")
+        if len(rows):
+            return rows[rows["table"] == rows["table"].iloc[0]], True
+    return rows, False
 
 
 def wave_changes(dataset: Dataset, site: str = "") -> pd.DataFrame:
@@ -192,7 +289,7 @@ def wave_changes(dataset: Dataset, site: str = "") -> pd.DataFrame:
     """
     present = [w.id for w in dataset.codebook.waves if w.id in set(dataset.figures["wave"])]
     columns = ["item", "answer", "before", "after", "before %", "after %", "change", "low", "high",
-               "before n", "after n"]
+               "before n", "after n", "p"]
     if len(present) < 2:
         return pd.DataFrame(columns=columns)
     before, after = present[-2:]
@@ -204,14 +301,16 @@ def wave_changes(dataset: Dataset, site: str = "") -> pd.DataFrame:
     rows = []
     for key in [k for k in indicators(dataset.codebook) if k in first.index and k in second.index]:
         a, b = first.loc[key], second.loc[key]
-        low = high = math.nan
+        low = high = p = math.nan
         if pd.notna(a["n_eff"]) and pd.notna(b["n_eff"]):
-            _, low, high = newcombe(b["percent"] * float(b["n_eff"]) / 100, float(b["n_eff"]),
-                                    a["percent"] * float(a["n_eff"]) / 100, float(a["n_eff"]))
+            counts = (b["percent"] * float(b["n_eff"]) / 100, float(b["n_eff"]),
+                      a["percent"] * float(a["n_eff"]) / 100, float(a["n_eff"]))
+            _, low, high = newcombe(*counts)
+            p = difference_p_value(*counts)
         rows.append({"item": key[0], "answer": key[1], "before": before, "after": after,
                      "before %": a["percent"], "after %": b["percent"],
                      "change": b["percent"] - a["percent"], "low": 100 * low, "high": 100 * high,
-                     "before n": a["n"], "after n": b["n"]})
+                     "before n": a["n"], "after n": b["n"], "p": p})
     return pd.DataFrame(rows, columns=columns)
 
 

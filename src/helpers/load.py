@@ -30,8 +30,12 @@ FIGURES, HEADCOUNTS, QUOTES = "figures.csv", "headcounts.csv", "quotes.csv"
 AGGREGATES = ("total", "mean", "difference")
 # One row per figure. Blank site: not broken down by site; blank group: all groups;
 # breakdown and value: a respondent characteristic and its value, or blank.
+# weight and weight2: the sums of weights and squared weights over the base; chosen: the sum of
+# weights of those giving the answer (all three known only for counted figures, so that a
+# site's complement, the rest of the network, can be formed by subtraction).
 FIGURE_COLUMNS = ["table", "wave", "site", "group", "breakdown", "value", "item", "answer",
-                  "percent", "count", "n", "n_eff", "decimals", "aggregate", "exact", "file", "row"]
+                  "percent", "count", "n", "n_eff", "weight", "weight2", "chosen", "decimals",
+                  "aggregate", "exact", "file", "row"]
 KINDS = {
     FIGURES: {"table": "text", "wave": "text", "site": "text", "group": "text", "item": "text",
               "answer": "text", "percent": "percent", "count": "count", "n": "count",
@@ -182,6 +186,8 @@ def load_figures(folder: Path, codebook: Codebook) -> pd.DataFrame:
         "breakdown": "", "value": "",
         "percent": table["percent"], "count": table["count"].astype("Float64"),
         "n": table["n"].astype("Float64"), "n_eff": table["n"].astype("Float64"),
+        "weight": table["n"].astype("Float64"), "weight2": table["n"].astype("Float64"),
+        "chosen": table["count"].astype("Float64"),
         "decimals": decimals.astype("int64"), "exact": table["n"].notna(),
         "file": FIGURES, "row": table.index,
     })[FIGURE_COLUMNS].reset_index(drop=True)

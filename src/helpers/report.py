@@ -178,7 +178,7 @@ def measure_words(dataset: Dataset, item: str, answer: str) -> str:
 
 def reference_words(dataset: Dataset) -> str:
     return ("the published all-sites figure" if dataset.codebook.dataset.reference == "published mean"
-            else "the figure for all sites")
+            else "the rest of the network")
 
 
 def _above_below(value: float) -> str:
@@ -317,10 +317,19 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
     small = sorted({s for s, n in zip(data["site"], data["n"], strict=True) if pd.isna(n) or n < min_n},
                    key=sites.index)
     inferred = bool(data["inferred"].any())
+    # The dashed mark: the focal site's reference (the rest of the network, or the published
+    # mean); without a focal site, the figure for all respondents (or the published mean).
+    if site is not None:
+        marks = data[data["site"] == site].set_index("key")["reference"]
+        mark_label = reference_words(dataset)
+    else:
+        marks = data.drop_duplicates("key").set_index("key")["network"]
+        mark_label = ("all respondents" if codebook.dataset.reference == "network"
+                      else reference_words(dataset))
+    data = data.assign(mark=data["key"].map(marks))
     figure = charts.dot_plot(data, "key", "site", keys, sites, labels, codebook.site_names(),
                              xlabel=f"% of {codebook.dataset.respondents_word} (95% Wilson interval)",
-                             reference="reference", reference_label=reference_words(dataset),
-                             focus=site, hollow=small)
+                             reference="mark", reference_label=mark_label, focus=site, hollow=small)
     name = codebook.site_name(site) if site else ""
     if site:
         rows = data[data["site"] == site].dropna(subset=["gap"])
@@ -338,7 +347,7 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
             f"{labels[k]} {r['min']:.1f}–{r['max']:.1f}%" for k, r in spread.iterrows()) + "."
     description += (" Whiskers are 95% Wilson intervals"
                     + (" from the number of respondents inferred from each site's rounding" if inferred
-                       else "") + f"; the dashed line is {reference_words(dataset)}.")
+                       else "") + f"; the dashed line is {mark_label}.")
     if small:
         description += (f" {FLAG} Fewer than {min_n} respondents" + (" (n inferred)" if inferred else "")
                         + ": " + ", ".join(codebook.site_name(s) for s in small[:8])
@@ -537,19 +546,12 @@ def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, 
     return Chart(name, heading, alt, description, shown, figure, bool(small))
 
 
-def contrast_tables(dataset: Dataset, site: str) -> tuple[list[Chart], str]:
-    """Returns the contrast charts at a site, or, where the data have none by site, the
-    network's (and says so): one per contrast and table."""
-    rows = analysis.contrasts(dataset, site)
-    where = dataset.codebook.site_name(site) if site else "all sites"
-    if rows.empty and site:
-        rows = analysis.contrasts(dataset, "")
-        if rows.empty:
-            return [], ""
-        first_table = next(t for t in dict.fromkeys(rows["table"]))
-        rows = rows[rows["table"] == first_table]
-        where = "network-wide; the data hold no such figures by site"
-    return rows, where
+def contrast_tables(dataset: Dataset, site: str) -> tuple[pd.DataFrame, str]:
+    """Returns the contrasts a report shows and, in words, where they come from."""
+    rows, network_wide = analysis.shown_contrasts(dataset, site)
+    if network_wide:
+        return rows, "network-wide; the data hold no such figures by site"
+    return rows, dataset.codebook.site_name(site) if site else "all sites"
 
 
 def contrasts_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
@@ -759,13 +761,52 @@ def choose_any_section(dataset: Dataset, min_n: int) -> Section:
 # --- key findings ----------------------------------------------------------------------------------
 
 
+def _clear_set(compared: pd.DataFrame) -> set:
+    return {(k, st, i, a, c) for k, st, i, a, c, ok in zip(
+        compared["kind"], compared["site"], compared["item"], compared["answer"], compared["contrast"],
+        compared["clear"], strict=True) if ok}
+
+
+def _interval(low: float, high: float) -> str:
+    return f"95% CI {low:.1f} to {high:.1f}".replace("-", "−")
+
+
 def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, list[str]]:
-    """Returns a site's headline and its key findings (escaped HTML), each with its numbers."""
+    """Returns a site's headline and its key findings (escaped HTML), each with its numbers.
+
+    Where the comparisons can be tested (n known), a gap is a finding only when it stays clear
+    after the false discovery rate is controlled across all the report's comparisons; the
+    others are left to the charts, with their intervals.
+    """
     name = dataset.codebook.site_name(site)
     gaps = analysis.gaps_for_site(dataset, site)
+    compared = analysis.comparisons(dataset, site)
+    clear = _clear_set(compared)
     items = []
     head = f"{name}: the data hold no figures by site for {name}."
-    if not gaps.empty:
+    words = dataset.codebook.dataset.respondents_word
+    if not gaps.empty and gaps["p"].notna().any():
+        found = gaps[[("site", site, i, a, "") in clear
+                      for i, a in zip(gaps["item"], gaps["answer"], strict=True)]]
+        if found.empty:
+            top = gaps.iloc[0]
+            head = (f"No figure at {name} differs clearly from {reference_words(dataset)}: the largest "
+                    f"gap, on {share_label(dataset, top['item'], top['answer'])}, is "
+                    f"{points(top['gap'])} points ({_interval(top['gap low'], top['gap high'])}), "
+                    f"within what chance could give across the report's {len(compared)} comparisons.")
+        else:
+            top = found.iloc[0]
+            head = (f"{name} is {_above_below(top['gap'])} {reference_words(dataset)} on "
+                    f"{share_label(dataset, top['item'], top['answer'])} "
+                    f"({top['percent']:.1f}% vs {top['reference']:.1f}%).")
+        for _, row in found.head(3).iterrows():
+            label = share_label(dataset, row["item"], row["answer"])
+            items.append(
+                f"<strong>{esc(label[0].upper() + label[1:])}</strong>: {row['percent']:.1f}% of "
+                f"{esc(name)}'s {esc(words)} {esc(measure_words(dataset, row['item'], row['answer']))}, "
+                f"{_above_below(row['gap'])} {esc(reference_words(dataset))} "
+                f"({row['reference']:.1f}%); a clear gap ({_interval(row['gap low'], row['gap high'])}).")
+    elif not gaps.empty:
         top = gaps.iloc[0]
         head = (f"{name} is {_above_below(top['gap'])} {reference_words(dataset)} on "
                 f"{share_label(dataset, top['item'], top['answer'])} "
@@ -774,9 +815,9 @@ def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, lis
             label = share_label(dataset, row.item, row.answer)
             items.append(
                 f"<strong>{esc(label[0].upper() + label[1:])}</strong>: {row.percent:.1f}% of "
-                f"{esc(name)}'s {esc(dataset.codebook.dataset.respondents_word)} "
-                f"{esc(measure_words(dataset, row.item, row.answer))}, {_above_below(row.gap)} "
-                f"{esc(reference_words(dataset))} of {row.reference:.1f}%.")
+                f"{esc(name)}'s {esc(words)} {esc(measure_words(dataset, row.item, row.answer))}, "
+                f"{_above_below(row.gap)} {esc(reference_words(dataset))} of {row.reference:.1f}%.")
+    if not gaps.empty:
         n = gaps["n"].min()
         if pd.notna(n) and n < min_n:
             inferred = bool(gaps["inferred"].any())
@@ -784,35 +825,46 @@ def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, lis
                 f"<strong>Read with care</strong>: {esc(name)}'s percentages rest on about {int(n)} "
                 f"respondents{' (inferred from their rounding)' if inferred else ''}; one person moves "
                 f"a figure by {100 / n:.0f} points.")
-    items.append(_contrast_finding(dataset, site))
-    items.append(_change_finding(dataset, site))
+    items.append(_contrast_finding(dataset, site, clear))
+    items.append(_change_finding(dataset, site, clear))
     return head, [i for i in items if i]
 
 
-def _contrast_finding(dataset: Dataset, site: str) -> str:
+def _verdict(clear: bool, gap: float, low: float, high: float, noun: str = "gap") -> str:
+    """Returns whether a tested gap (or change) is clear, in words, with its interval."""
+    if math.isnan(low):
+        return ""
+    if clear:
+        return f"; a clear {noun} of {points(gap)} points ({_interval(low, high)})"
+    return (f"; the {noun} of {points(gap)} points ({_interval(low, high)}) is not clear once "
+            "chance across the report's comparisons is allowed for")
+
+
+def _contrast_finding(dataset: Dataset, site: str, clear: set) -> str:
     rows, where = contrast_tables(dataset, site)
     if len(rows) == 0:
         return ""
     widest = rows.loc[rows["gap"].abs().idxmax()]
     codebook = dataset.codebook
     label = share_label(dataset, widest["item"], widest["answer"])
+    is_clear = ("contrast", site, widest["item"], widest["answer"], widest["contrast"]) in clear
     return (f"{esc(label)}: {widest['first %']:.1f}% of {esc(codebook.group_label(widest['first']))} "
             f"and {widest['second %']:.1f}% of {esc(codebook.group_label(widest['second']))} "
-            f"{esc(measure_words(dataset, widest['item'], widest['answer']))} ({esc(where)}).")
+            f"{esc(measure_words(dataset, widest['item'], widest['answer']))} ({esc(where)})"
+            + _verdict(is_clear, widest["gap"], widest["low"], widest["high"]) + ".")
 
 
-def _change_finding(dataset: Dataset, site: str) -> str:
+def _change_finding(dataset: Dataset, site: str, clear: set) -> str:
     rows = analysis.wave_changes(dataset, site)
     if rows.empty:
         return ""
     widest = rows.loc[rows["change"].abs().idxmax()]
     codebook = dataset.codebook
-    clear = not (widest["low"] <= 0 <= widest["high"])
+    is_clear = ("change", site, widest["item"], widest["answer"], "") in clear
     return (f"{esc(share_label(dataset, widest['item'], widest['answer']))}: from "
             f"{widest['before %']:.1f}% in {esc(codebook.wave_label(widest['before']))} to "
-            f"{widest['after %']:.1f}% in {esc(codebook.wave_label(widest['after']))} "
-            f"({points(widest['change'])} points; 95% interval {widest['low']:.1f} to "
-            f"{widest['high']:.1f}{'' if clear else ', which includes no change'}).")
+            f"{widest['after %']:.1f}% in {esc(codebook.wave_label(widest['after']))}"
+            + _verdict(is_clear, widest["change"], widest["low"], widest["high"], "change") + ".")
 
 
 def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
@@ -823,23 +875,38 @@ def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
     head = f"{about.partnership}: what {about.respondents_word} report."
     if not data.empty:
         head = widest_spread(dataset, data) + "."
-        reference = data.drop_duplicates(["item", "answer"]).dropna(subset=["reference"])
+        reference = data.drop_duplicates(["item", "answer"]).dropna(subset=["network"])
+        whose = ("all respondents" if about.reference == "network" else reference_words(dataset))
         if len(reference) > 1:
-            top = reference.loc[reference["reference"].idxmax()]
-            bottom = reference.loc[reference["reference"].idxmin()]
+            top = reference.loc[reference["network"].idxmax()]
+            bottom = reference.loc[reference["network"].idxmin()]
             items.append(
-                f"Across all sites, {top['reference']:.1f}% "
+                f"Across all sites, {top['network']:.1f}% "
                 f"{esc(measure_words(dataset, top['item'], top['answer']))} "
                 f"on {esc(share_label(dataset, top['item'], top['answer']))}, but only "
-                f"{bottom['reference']:.1f}% on "
+                f"{bottom['network']:.1f}% on "
                 f"{esc(share_label(dataset, bottom['item'], bottom['answer']))} "
-                f"({esc(reference_words(dataset))}).")
+                f"({esc(whose)}).")
     else:
         chosen = _choose_any_finding(dataset)
         if chosen:
             head, items = chosen, []
-    items.append(_contrast_finding(dataset, ""))
-    items.append(_change_finding(dataset, ""))
+    compared = analysis.comparisons(dataset, None)
+    clear = _clear_set(compared)
+    tested = compared[(compared["kind"] == "site") & compared["p"].notna()]
+    if len(tested):
+        found = tested[tested["clear"]].reindex(tested[tested["clear"]]["gap"].abs()
+                                                .sort_values(ascending=False).index)
+        names = dataset.codebook.site_name
+        items.append(
+            f"{len(found)} of {len(tested)} site figures differ clearly from the rest of the network "
+            "once chance is allowed for (Benjamini–Hochberg, false discovery rate 5%)"
+            + (": " + "; ".join(
+                f"{esc(names(r.site))}, {esc(share_label(dataset, r.item, r.answer))} {points(r.gap)} "
+                f"points ({_interval(r.low, r.high)})" for r in found.head(3).itertuples()) + "."
+               if len(found) else "."))
+    items.append(_contrast_finding(dataset, "", clear))
+    items.append(_change_finding(dataset, "", clear))
     return head, [i for i in items if i]
 
 
@@ -1021,9 +1088,17 @@ def methods(dataset: Dataset, min_n: int) -> HTML:
             + (" as the publication gives it; the publication gives no site counts from which to "
                "form the rest of the network, so the site is part of its own reference."
                if about.reference == "published mean" else
-               " (all respondents, the site included).")
+               " (all respondents but the site's, so that no one is counted on both sides), with "
+               "Newcombe intervals.")
             + " The range ratio is the highest site over the lowest; the index of disparity is the "
             "mean absolute gap as a percentage of the reference (NCI HD*Calc).")
+    paragraphs.append(
+        "<strong>Many comparisons.</strong> A report compares many figures (sites, groups, waves), "
+        "and some gaps look large by chance alone. A gap is called clear only when it survives "
+        "Benjamini–Hochberg control of the false discovery rate at 5% across all the comparisons "
+        "in the report (statsmodels' multipletests, with score-test p-values); the others are "
+        "shown with their intervals, not as findings. Figures whose n was inferred from rounding "
+        "are not tested against the published mean, which includes the site.")
     paragraphs.append(
         f"<strong>Small numbers.</strong> A figure resting on fewer than {min_n} respondents is marked "
         f"{FLAG}: one person more or less moves it by many points.")

@@ -12,7 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportion_confint,
+    test_proportions_2indep,
+)
 
 CONFIDENCE = 0.95
 
@@ -39,6 +43,14 @@ def newcombe(
         count_a, n_a, count_b, n_b, method="newcomb", compare="diff", alpha=1 - confidence
     )
     return count_a / n_a - count_b / n_b, float(low), float(high)
+
+
+def difference_p_value(count_a: float, n_a: float, count_b: float, n_b: float) -> float:
+    """Returns the two-sided p-value of p_a = p_b by the score test (statsmodels'
+    test_proportions_2indep), the test that matches the score intervals used here."""
+    with np.errstate(divide="ignore", invalid="ignore"):  # its ratio and odds ratio at p = 0
+        result = test_proportions_2indep(count_a, n_a, count_b, n_b, method="score")
+    return float(result.pvalue)
 
 
 def half_unit(decimals: int) -> float:

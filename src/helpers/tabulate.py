@@ -218,5 +218,7 @@ def _cut(answers, answered, substantive, cut, codebook, sides) -> pd.DataFrame:
         "percent": 100 * full["count_w"] / full["wsum"],
         "count": full["count_n"].astype(float), "n": full["n"].astype(float),
         "n_eff": full["wsum"] ** 2 / full["w2sum"],
+        "weight": full["wsum"], "weight2": full["w2sum"], "chosen": full["count_w"],
     })
-    return figures.astype({"count": "Float64", "n": "Float64", "n_eff": "Float64"})
+    return figures.astype({column: "Float64" for column in ("count", "n", "n_eff", "weight",
+                                                            "weight2", "chosen")})

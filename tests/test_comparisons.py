@@ -1,0 +1,63 @@
+"""Comparisons that do not mislead: a site against the rest of the network, and a gap called
+clear only when it survives the false discovery rate across the report's comparisons."""
+
+import pytest
+
+from devtools.make_synthetic import write
+from helpers import analysis, report
+from helpers.load import load_dataset
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    """Ten schools alike but for one real gap: at the fifth, far fewer feel kept informed."""
+    folder = tmp_path_factory.mktemp("planted")
+    write(folder, 10, 3, dataset_id="planted", spread=0.0, family_gap=0.0,
+          plant={4: ("Q3_informed", -0.4)})
+    return load_dataset(folder)
+
+
+def test_the_planted_gap_is_found_and_the_noise_is_not(planted):
+    compared = analysis.comparisons(planted, None)
+    found = compared[compared["clear"]]
+    fifth = planted.site_ids[4]
+    assert [(r.kind, r.site, r.item, r.answer) for r in found.itertuples()] == [
+        ("site", fifth, "informed", "positive")]
+    assert found["gap"].iloc[0] < -30
+    assert len(compared) > 100  # every site's figures, the contrasts and the changes
+    # Without the control, noise would pass for findings too.
+    assert (compared["p"] < 0.05).sum() > 1
+
+
+def test_key_findings_name_only_clear_gaps(planted):
+    fifth, other = planted.site_ids[4], planted.site_ids[2]
+    head, _ = report.site_key_findings(planted, fifth, 10)
+    assert "below the rest of the network on Kept informed" in head
+    head, items = report.site_key_findings(planted, other, 10)
+    assert head.startswith(f"No figure at {planted.codebook.site_name(other)} differs clearly")
+    assert not any("a clear gap" in item for item in items)
+    _, items = report.network_key_findings(planted)
+    assert any(item.startswith("1 of ") and "Kept informed" in item for item in items)
+
+
+def test_a_site_is_compared_with_the_rest_of_the_network(synthetic):
+    shares = analysis.site_shares(synthetic)
+    site = synthetic.site_ids[0]
+    row = shares[(shares["site"] == site) & (shares["item"] == "belong")].iloc[0]
+    figures = synthetic.figures
+    cut = figures[(figures["wave"] == "2025") & (figures["group"] == "") & (figures["breakdown"] == "")
+                  & (figures["item"] == "belong") & (figures["answer"] == "positive")]
+    network, own = cut[cut["site"] == ""].iloc[0], cut[cut["site"] == site].iloc[0]
+    rest = 100 * (network["chosen"] - own["chosen"]) / (network["weight"] - own["weight"])
+    assert row["reference"] == pytest.approx(rest)
+    assert row["reference n"] == network["n"] - own["n"]
+    assert row["gap"] == pytest.approx(own["percent"] - rest)
+    assert row["gap low"] < row["gap"] < row["gap high"]
+
+
+def test_published_tallies_keep_the_published_mean_and_say_why(tfs):
+    shares = analysis.site_shares(tfs)
+    assert set(shares["reference"]) == {58.3, 43.0, 25.9, 20.3, 25.1}
+    assert shares["p"].isna().all()  # no site counts to test against
+    methods = report.methods(tfs, 10).data
+    assert "gives no site counts from which to form the rest of the network" in methods
