@@ -61,3 +61,22 @@ def test_published_tallies_keep_the_published_mean_and_say_why(tfs):
     assert shares["p"].isna().all()  # no site counts to test against
     methods = report.methods(tfs, 10).data
     assert "gives no site counts from which to form the rest of the network" in methods
+
+
+def test_precision_flags_follow_the_nchs_rules():
+    from helpers.stats import imprecise
+
+    assert imprecise(50.0, 40.0, 60.0, 29.0)          # effective n under 30
+    assert imprecise(50.0, 35.0, 65.0, 100.0)         # an interval 30 points wide
+    assert imprecise(10.0, 2.0, 16.0, 100.0)          # 14 points wide, 140% of 10
+    assert not imprecise(50.0, 40.0, 60.0, 100.0)     # 20 points wide, 40% of 50
+    assert not imprecise(10.0, 6.0, 16.0, 100.0)      # 10 points, 100% of 10
+
+
+def test_imprecise_figures_are_marked_in_the_tables_and_explained(synthetic):
+    chart = report.site_comparison_chart(synthetic, synthetic.site_ids[-1], 10)  # the tiny school
+    marked = chart.table[chart.table["precision"] == "‡"]
+    shares = analysis.site_shares(synthetic)
+    assert len(marked) == int(shares["imprecise"].sum()) > 0
+    assert f"‡ {len(marked)} of {len(shares)} figures are too imprecise" in chart.description
+    assert "Parker et al. 2017" in report.methods(synthetic, 10).data

@@ -18,11 +18,11 @@ import pandas as pd
 from helpers.codebook import Codebook
 from helpers.denominators import with_bases
 from helpers.load import Dataset
-from helpers.stats import difference_p_value, disparity, newcombe, wilson
+from helpers.stats import difference_p_value, disparity, imprecise, newcombe, wilson
 
 KEYS = ["table", "wave", "site", "group", "breakdown", "value", "item", "answer"]
 SHARE_COLUMNS = [*KEYS, "percent", "n", "n_eff", "weight", "weight2", "chosen", "inferred", "exact",
-                 "aggregate", "low", "high"]
+                 "aggregate", "low", "high", "imprecise"]
 FDR = 0.05  # Benjamini–Hochberg false discovery rate across the comparisons of one report
 
 
@@ -83,6 +83,9 @@ def shares(dataset: Dataset) -> pd.DataFrame:
         lows.append(100 * low)
         highs.append(100 * high)
     table["low"], table["high"] = lows, highs
+    table["imprecise"] = [imprecise(p, lo, hi, float(n) if pd.notna(n) else math.nan)
+                          for p, lo, hi, n in zip(table["percent"], lows, highs, table["n_eff"],
+                                                  strict=True)]
     dataset.cache["shares"] = table[SHARE_COLUMNS].reset_index(drop=True)
     return dataset.cache["shares"]
 

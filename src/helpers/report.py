@@ -24,6 +24,7 @@ from helpers.load import Dataset
 from helpers.words import CHECK_EXPLANATIONS, SEVERITY_WORDS, describe, percent
 
 HEADLINE_KEY = "report-headline"
+PRECISION = "‡"  # too imprecise to read much into (NCHS), apart from privacy
 MANY_SITES = 12  # beyond this, a site's charts show the network as a summary, not site by site
 
 
@@ -352,14 +353,25 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
         description += (f" {FLAG} Fewer than {min_n} respondents" + (" (n inferred)" if inferred else "")
                         + ": " + ", ".join(codebook.site_name(s) for s in small[:8])
                         + (f" and {len(small) - 8} more" if len(small) > 8 else "") + ".")
+    description += _precision_note(data)
     shown = pd.DataFrame({
         "site": data["site"].map(codebook.site_name), "figure": [labels[k] for k in data["key"]],
         "%": data["percent"], "95% low": data["low"], "95% high": data["high"],
         "n (inferred)" if inferred else "n": data["n"].astype(float),
-        "reference %": data["reference"], "gap (points)": data["gap"]}).round(1)
+        "reference %": data["reference"], "gap (points)": data["gap"],
+        "precision": data["imprecise"].map({True: PRECISION, False: ""})}).round(1)
     alt = (f"Dot plot of {len(keys)} figures at {len(sites)} sites with 95% intervals and "
            f"{reference_words(dataset)}" + (f"; {name} highlighted." if site else "."))
     return Chart("site-comparison", heading, alt, description, shown, figure, bool(small))
+
+
+def _precision_note(rows: pd.DataFrame) -> str:
+    """Returns how many of the figures are too imprecise to read much into, or nothing."""
+    count = int(rows["imprecise"].sum())
+    if not count:
+        return ""
+    return (f" {PRECISION} {count} of {len(rows)} figures are too imprecise to read much into "
+            "(marked in the table; see Methods).")
 
 
 def widest_spread(dataset: Dataset, data: pd.DataFrame) -> str:
@@ -641,11 +653,13 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
         if small:
             description += (f" {FLAG} Fewer than {min_n} respondents: "
                             + ", ".join(value_labels[v] for v in small) + ".")
+        description += _precision_note(rows)
         shown = pd.DataFrame({"figure": [labels[k] for k in rows["key"]],
                               characteristic.label: rows["value"].map(value_labels),
                               "%": rows["percent"], "95% low": rows["low"], "95% high": rows["high"],
                               "n": rows["n"].astype(float), "all respondents %": rows["overall"],
-                              "gap (points)": rows["gap"]}).round(1)
+                              "gap (points)": rows["gap"],
+                              "precision": rows["imprecise"].map({True: PRECISION, False: ""})}).round(1)
         made.append(Chart(f"breakdown-{characteristic.id}", heading,
                           f"Dot plot of {len(labels)} figures by {characteristic.label}, {where}.",
                           description, shown, figure, bool(small)))
@@ -1102,4 +1116,10 @@ def methods(dataset: Dataset, min_n: int) -> HTML:
     paragraphs.append(
         f"<strong>Small numbers.</strong> A figure resting on fewer than {min_n} respondents is marked "
         f"{FLAG}: one person more or less moves it by many points.")
+    paragraphs.append(
+        f"<strong>Precision.</strong> Apart from privacy, a figure is marked {PRECISION} when it is too "
+        "imprecise to read much into, after the NCHS data presentation standards for proportions "
+        "(Parker et al. 2017): an effective sample size under 30, a 95% interval 30 points wide "
+        "or more, or an interval wider than 130% of the figure. The mark informs; it hides "
+        "nothing.")
     return HTML("".join(f"<p>{p}</p>" for p in paragraphs))

@@ -53,6 +53,17 @@ def difference_p_value(count_a: float, n_a: float, count_b: float, n_b: float) -
     return float(result.pvalue)
 
 
+def imprecise(percent: float, low: float, high: float, n_eff: float) -> bool:
+    """Returns whether a percentage is too imprecise to read much into (NCHS data presentation
+    standards for proportions, Parker et al. 2017, as ../methods.md gives them): an effective n
+    under 30, a 95% interval 30 points wide or more, or an interval wider than 130% of the
+    figure. Unknown n or interval: not flagged here (the report says n is unknown)."""
+    if any(math.isnan(float(v)) for v in (low, high, n_eff)):
+        return False
+    width = high - low
+    return bool(n_eff < 30 or width >= 30 or (width > 1.3 * percent if percent > 0 else width > 0))
+
+
 def half_unit(decimals: int) -> float:
     """Returns the largest rounding error of a figure printed with this many decimals."""
     return 0.5 * 10.0**-decimals
