@@ -52,7 +52,7 @@ def shares(dataset: Dataset) -> pd.DataFrame:
     """
     if "shares" in dataset.cache:
         return dataset.cache["shares"]
-    figures = with_bases(dataset)
+    figures = published(with_bases(dataset))
     wanted = pd.DataFrame(indicators(dataset.codebook), columns=["item", "answer"])
     direct = figures.merge(wanted, on=["item", "answer"])
     direct = direct[direct["aggregate"].isin(["", "mean"])]
@@ -88,6 +88,23 @@ def shares(dataset: Dataset) -> pd.DataFrame:
                                                   strict=True)]
     dataset.cache["shares"] = table[SHARE_COLUMNS].reset_index(drop=True)
     return dataset.cache["shares"]
+
+
+def published(figures: pd.DataFrame) -> pd.DataFrame:
+    """Returns the figures that disclosure control lets a report show."""
+    if "suppressed" not in figures:
+        return figures
+    return figures[figures["suppressed"] == ""]
+
+
+def suppressed_shares(dataset: Dataset) -> pd.DataFrame:
+    """Returns the keys of the shares disclosure control hides (none for published tallies)."""
+    figures = dataset.figures
+    if "suppressed" not in figures:
+        return pd.DataFrame(columns=[*KEYS, "suppressed"])
+    hidden = figures[figures["suppressed"] != ""]
+    wanted = pd.DataFrame(indicators(dataset.codebook), columns=["item", "answer"])
+    return hidden.merge(wanted, on=["item", "answer"])[[*KEYS, "suppressed"]]
 
 
 def latest_wave(dataset: Dataset) -> str:
@@ -340,7 +357,7 @@ def breakdown(dataset: Dataset, characteristic: str, site: str = "") -> pd.DataF
 def distributions(dataset: Dataset, site: str = "") -> pd.DataFrame:
     """Returns the full answer distributions of the scale items at a site (blank: the network),
     latest wave, per group: one row per table, group, item and level."""
-    figures = with_bases(dataset)
+    figures = published(with_bases(dataset))
     wave = latest_wave(dataset)
     levels = {(item.id, level.id) for item in dataset.codebook.items
               if (scale := dataset.codebook.scale_of(item)) for level in scale.levels}
@@ -360,7 +377,7 @@ def headcounts(dataset: Dataset, table: str) -> pd.DataFrame:
 def respondent_counts(dataset: Dataset, site: str = "") -> pd.DataFrame:
     """Returns, for exports, how many people answered per wave and group at a site (blank: all):
     the largest base of any item, which is everyone who answered anything."""
-    figures = dataset.figures
+    figures = published(dataset.figures)
     rows = figures[(figures["exact"].astype(bool)) & (figures["site"] == site)
                    & (figures["breakdown"] == "") & (figures["file"] != "figures.csv")]
     if rows.empty:

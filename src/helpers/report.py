@@ -85,7 +85,7 @@ def html_table(frame: pd.DataFrame, caption: str = "", digits: int = 1) -> str:
 
     def cell(value, is_number: bool) -> str:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
-            return "–"
+            return "—"
         if is_number and isinstance(value, float):
             return "not defined" if math.isinf(value) else f"{value:,.{digits}f}"
         return esc(value)
@@ -642,11 +642,17 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
                                  labels, value_labels,
                                  xlabel=f"% of {dataset.codebook.dataset.respondents_word} (95% interval)",
                                  reference="overall", reference_label="all respondents", hollow=small)
-        widest = rows.loc[rows["gap"].abs().idxmax()]
         where = dataset.codebook.site_name(site) if site else "all sites"
-        heading = (f"By {characteristic.label}, the widest gap is on {labels[widest['key']]}: "
-                   f"{value_labels[widest['value']]} {widest['percent']:.1f}% against "
-                   f"{widest['overall']:.1f}% of all respondents")
+        known = rows.dropna(subset=["gap"])
+        if len(known):
+            widest = known.loc[known["gap"].abs().idxmax()]
+            heading = (f"By {characteristic.label}, the widest gap is on {labels[widest['key']]}: "
+                       f"{value_labels[widest['value']]} {widest['percent']:.1f}% against "
+                       f"{widest['overall']:.1f}% of all respondents")
+        else:  # the all-respondents figures are suppressed: no gap to state
+            top = rows.loc[rows["percent"].idxmax()]
+            heading = (f"By {characteristic.label}, the highest figure is {labels[top['key']]} among "
+                       f"{value_labels[top['value']]}: {top['percent']:.1f}%")
         description = (f"Each figure by {characteristic.label} ({where}), with 95% Wilson intervals; "
                        "the dashed mark is all respondents. Respondents who did not state their "
                        f"{characteristic.label} are left out of this breakdown.")
