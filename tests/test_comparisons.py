@@ -80,3 +80,16 @@ def test_imprecise_figures_are_marked_in_the_tables_and_explained(synthetic):
     assert len(marked) == int(shares["imprecise"].sum()) > 0
     assert f"‡ {len(marked)} of {len(shares)} figures are too imprecise" in chart.description
     assert "Parker et al. 2017" in report.methods(synthetic, 10).data
+
+
+def test_breakdowns_carry_disparity_measures_across_groups(synthetic):
+    rows = analysis.breakdown_disparity(synthetic, "home-language")
+    cells = analysis.breakdown(synthetic, "home-language")
+    belong = cells[(cells["item"] == "belong") & (cells["answer"] == "positive")]
+    first = rows[(rows["item"] == "belong") & (rows["answer"] == "positive")].iloc[0]
+    assert first["range"] == pytest.approx(belong["percent"].max() - belong["percent"].min())
+    assert first["reference"] == pytest.approx(belong["overall"].iloc[0])
+    section = report.breakdowns_section(synthetic, None, 10)
+    html = section._repr_html_()
+    assert "Disparity across home language groups, by figure" in html
+    assert "Disparity across race/ethnicity groups, by figure" in html

@@ -354,6 +354,28 @@ def breakdown(dataset: Dataset, characteristic: str, site: str = "") -> pd.DataF
     return rows.sort_values(["_o", "_v"]).drop(columns=["_o", "_v"]).reset_index(drop=True)
 
 
+def breakdown_disparity(dataset: Dataset, characteristic: str, site: str = "") -> pd.DataFrame:
+    """Returns, per share, the disparity across a characteristic's groups against all
+    respondents: highest and lowest group, range, range ratio and index of disparity, the
+    between-group variance weighted by each group's n."""
+    rows = []
+    for (item, answer), cells in breakdown(dataset, characteristic, site).groupby(["item", "answer"],
+                                                                                 sort=False):
+        values = cells.set_index("value")["percent"]
+        reference = cells["overall"].iloc[0]
+        if len(values) < 2 or pd.isna(reference):
+            continue
+        measures = disparity(values, reference=float(reference),
+                             weights=cells.set_index("value")["n"].astype(float))
+        rows.append({"item": item, "answer": answer, "reference": measures.reference,
+                     "highest": measures.highest, "highest %": float(values.max()),
+                     "lowest": measures.lowest, "lowest %": float(values.min()),
+                     "range": measures.range_difference, "range ratio": measures.range_ratio,
+                     "index of disparity": measures.index_of_disparity,
+                     "between-group variance": measures.between_group_variance})
+    return pd.DataFrame(rows)
+
+
 def distributions(dataset: Dataset, site: str = "") -> pd.DataFrame:
     """Returns the full answer distributions of the scale items at a site (blank: the network),
     latest wave, per group: one row per table, group, item and level."""

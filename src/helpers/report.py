@@ -672,10 +672,36 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
     return made
 
 
+def breakdown_disparity_table(dataset: Dataset, characteristic, site: str | None) -> HTML | None:
+    """Returns the disparity across a characteristic's groups, per figure, as a table."""
+    rows = analysis.breakdown_disparity(dataset, characteristic.id, site or "")
+    if rows.empty:
+        return None
+    label = {v.id: v.label for v in characteristic.values}
+    shown = pd.DataFrame({
+        "figure": share_labels(dataset, rows), "all respondents %": rows["reference"],
+        "highest": [f"{label.get(v, v)} {p:.1f}%" for v, p in zip(rows["highest"], rows["highest %"],
+                                                                 strict=True)],
+        "lowest": [f"{label.get(v, v)} {p:.1f}%" for v, p in zip(rows["lowest"], rows["lowest %"],
+                                                                strict=True)],
+        "range (points)": rows["range"], "range ratio": rows["range ratio"],
+        "index of disparity (%)": rows["index of disparity"],
+        "between-group variance": rows["between-group variance"]}).round(2)
+    return table(shown, f"Disparity across {characteristic.label} groups, by figure", digits=2)
+
+
 def breakdowns_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     names = ", ".join(c.label for c in dataset.codebook.characteristics)
-    return Section("Who answered what", f"Results broken down by {names}, in the codebook's order.",
-                   breakdown_charts(dataset, site, min_n))
+    parts: list = []
+    for chart in breakdown_charts(dataset, site, min_n):
+        parts.append(chart)
+        characteristic = dataset.codebook.characteristic(chart.name.removeprefix("breakdown-"))
+        disparity_rows = breakdown_disparity_table(dataset, characteristic, site)
+        if disparity_rows is not None:
+            parts.append(disparity_rows)
+    return Section("Who answered what", f"Results broken down by {names}, in the codebook's order; "
+                   "the tables give the gap between the highest and lowest group and the index of "
+                   "disparity against all respondents.", parts)
 
 
 def distribution_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Chart]:
