@@ -84,3 +84,13 @@ def test_disparity_with_a_zero_group_leaves_ratio_measures_undefined():
     assert math.isinf(measures.range_ratio)
     assert math.isnan(measures.mean_log_deviation)
     assert math.isfinite(measures.theil)
+
+
+def test_the_index_of_disparity_against_a_reference_of_zero_is_not_defined():
+    import math
+
+    import pandas as pd
+
+    measures = disparity(pd.Series({"a": 0.0, "b": 0.0}), reference=0.0)
+    assert math.isnan(measures.index_of_disparity)
+    assert measures.range_difference == 0

@@ -155,7 +155,8 @@ def disparity(
         range_ratio=float(values.max() / lowest) if lowest > 0 else math.inf,
         highest=str(values.idxmax()),
         lowest=str(values.idxmin()),
-        index_of_disparity=100 / len(values) * float((values - reference).abs().sum()) / reference,
+        index_of_disparity=(100 / len(values) * float((values - reference).abs().sum()) / reference
+                            if reference else math.nan),  # not defined against a reference of 0
         between_group_variance=float((shares * (values - mean) ** 2).sum()),
         theil=theil,
         mean_log_deviation=mld if math.isfinite(mld) else math.nan,
