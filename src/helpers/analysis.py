@@ -408,16 +408,6 @@ def respondent_counts(dataset: Dataset, site: str = "") -> pd.DataFrame:
     return counts.reset_index()
 
 
-def precision_counts(shares_table: pd.DataFrame, min_n: int) -> int:
-    """Returns how many shares rest on fewer than min_n respondents."""
-    return int((shares_table["n"].astype(float) < min_n).sum())
-
-
-def nearest(values: pd.Series, target: float, count: int = 2) -> list:
-    """Returns the labels of the values nearest a target."""
-    return list((values - target).abs().sort_values(kind="stable").index[:count])
-
-
 def quartiles(values: pd.Series) -> tuple[float, float, float]:
     """Returns the lower quartile, median and upper quartile."""
     return tuple(float(v) for v in np.nanpercentile(values.astype(float), [25, 50, 75]))

@@ -13,7 +13,7 @@ and the reports show these findings instead of silently correcting.
 """
 
 import itertools
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -355,10 +355,6 @@ def run_checks(dataset: Dataset) -> list[Finding]:
         *whole_numbers(dataset),
     ]
 
-
-def findings_table(findings: list[Finding]) -> pd.DataFrame:
-    """Returns the findings as a DataFrame, one row each."""
-    return pd.DataFrame([asdict(f) for f in findings], columns=list(Finding.__dataclass_fields__))
 
 
 def findings_for_site(findings: list[Finding], site: str, tables: set[str]) -> tuple[list, list]:

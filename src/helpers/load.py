@@ -277,10 +277,6 @@ def quoted_figures(figures: pd.DataFrame, quote, codebook: Codebook) -> pd.DataF
     return same[same["answer"].isin(scale.side(quote["answer"]))] if scale else exact
 
 
-def empty_figures() -> pd.DataFrame:
-    """Returns a figures table with no rows and the right columns."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in FIGURE_COLUMNS})
-
 
 def load_dataset(folder: Path) -> Dataset:
     """Returns the dataset of a folder, or raises one InputError listing the problems of all files.
