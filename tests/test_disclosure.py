@@ -46,7 +46,7 @@ def test_primary_suppression_alone_leaks_through_the_total_and_the_audit_says_so
     protected, audit = protect(figures(), CODEBOOK, min_base=10, complementary=False)
     assert hidden(protected) == {"c"}
     assert not audit.safe
-    assert {key[1] for key, _ in audit.recoverable} == {"c"}  # network minus a minus b
+    assert {key[1] for key in audit.recoverable} == {"c"}  # network minus a minus b
 
 
 def test_complementary_suppression_hides_the_next_smallest_and_the_audit_passes():

@@ -1,194 +1,245 @@
-"""Disclosure control for counted figures: primary and complementary suppression, with a proof.
+"""Disclosure control for counted figures: primary and complementary suppression, top/bottom
+coding, and an audit that proves nothing withheld can be worked out.
 
 Respondent-level data can identify people once broken down by site, group and
-characteristic (../methods.md, "Disclosure control"). Before anything is published:
+characteristic (../methods.md, "Disclosure control"). Before anything is published, per
+*cell* (one wave, item, site, group and characteristic value: its base and every answer):
 
-1. **Primary suppression.** Every cell (one wave, item, site, group and characteristic
-   value: its base and all its answers together) whose base is under the minimum is
-   suppressed: its numbers become missing and the reports show "—" with a footnote.
-2. **Complementary suppression.** The published figures are tied by linear relations: a
-   network figure is the sum of its sites, an all-groups figure the sum of its groups, an
-   all-respondents figure the sum of the characteristic's values and the respondents who
-   did not state it, a base the sum of its answers. While a suppressed count can be worked
-   out from those relations, the smallest published cell that shares a relation with it is
-   suppressed too, and the check runs again.
-3. **Audit.** For each wave and item, the relations are written as a matrix; the suppressed
-   (and never-published) counts are the unknowns. A count is recoverable exactly when the
-   null space of the unknowns' columns is zero at it (scipy's null_space). The audit lists
-   every recoverable count; none must remain.
+1. **Primary suppression.** A cell whose base is under the minimum is withheld: its numbers
+   become missing and the reports show "—" with a footnote.
+2. **Top/bottom coding.** In a small group (fewer than :data:`SMALL_GROUP`), a share above
+   95% or below 5% would tell a reader how (nearly) everyone answered; the cell is withheld
+   and the share is shown only as "> 95%" or "< 5%".
+3. **Complementary suppression.** Published cells are tied by linear relations: a network
+   figure is the sum of its sites' (for each group and characteristic value), an all-groups
+   figure the sum of its groups'. A withheld cell that these relations determine is
+   protected by withholding the smallest published cell that puts it on a cycle of withheld
+   cells; repeated until none is determined.
+4. **Audit.** Proves it for everything the run publishes (site and network reports draw on
+   the same protected table). Each relation is a vertex and each cell an edge between the
+   two relations it takes part in (along sites, along groups; a relation whose whole is not
+   published, and a breakdown's all-respondents relation, which holds the unpublished count
+   of those who did not state the characteristic, constrain nothing and join a free vertex).
+   Shown cells are constants; the withheld cells' possible values differ by exactly the
+   flows on the graph of withheld edges, so a withheld cell is determined exactly when its
+   edge is a bridge of that graph. The same holds for every answer and the base at once,
+   because a cell is withheld whole. Bridges are found in linear time, so the audit costs
+   the same per cell for four sites or thousands.
 
-Counts are the unweighted ones: a published percentage with its base gives the count, so
-the audit treats a shown percentage as a shown count. Published tallies that are already
-public (the TFS brief) are not suppressed, only flagged.
+Counts are the unweighted ones: a shown percentage with its base gives the count. Tallies
+already public (the TFS brief) are flagged, never suppressed.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from helpers.codebook import DERIVED_ANSWERS, Codebook
+from helpers.codebook import Codebook
 
 CELL = ["wave", "site", "group", "breakdown", "value", "item"]
-TOLERANCE = 1e-9
+SMALL_GROUP = 30  # top/bottom coding applies below this many respondents
+TOP, BOTTOM = 95.0, 5.0
+FREE = 0  # the vertex of every relation that constrains nothing
 
 
 @dataclass
 class Audit:
-    """What disclosure control did, and whether anything suppressed can be worked out."""
+    """What disclosure control did, and whether anything withheld can be worked out."""
 
     min_base: int
-    primary: int = 0
-    complementary: int = 0
+    coding: bool = True
+    complementary_on: bool = True
     cells: int = 0
+    shown: int = 0
+    primary: int = 0
+    coded: int = 0
+    complementary: int = 0
     relations: int = 0
-    recoverable: list = field(default_factory=list)  # (cell key, what) of every recoverable count
+    recoverable: list = field(default_factory=list)  # cell keys the published figures determine
+
+    @property
+    def withheld(self) -> int:
+        return self.primary + self.coded + self.complementary
 
     @property
     def safe(self) -> bool:
         return not self.recoverable
 
 
-def _variables(block: pd.DataFrame, codebook: Codebook) -> tuple[list, list]:
-    """Returns the block's cells (keys) and, per cell, its variables: the base "n" and one
-    count per answer (levels or options; sums such as "positive" are implied by them)."""
-    item = codebook.item(block["item"].iloc[0])
-    answers = ([o.id for o in item.options] if item.kind == "choose-any"
-               else [level.id for level in codebook.scale_of(item).levels])
-    keys = list(dict.fromkeys(map(tuple, block[CELL].to_numpy().tolist())))
-    return keys, ["n", *answers]
+def _bridges(edges: list[tuple[int, int]], active: list[int]) -> set[int]:
+    """Returns the active edges that are bridges (on no cycle) of the multigraph they form."""
+    adjacency = defaultdict(list)
+    for e in active:
+        u, v = edges[e]
+        if u == v:
+            continue  # a loop is its own cycle
+        adjacency[u].append((v, e))
+        adjacency[v].append((u, e))
+    order, low, found, counter = {}, {}, set(), 0
+    for root in adjacency:
+        if root in order:
+            continue
+        order[root] = low[root] = counter
+        counter += 1
+        stack = [(root, -1, iter(adjacency[root]))]
+        while stack:
+            vertex, via, neighbours = stack[-1]
+            for other, e in neighbours:
+                if e == via:
+                    continue
+                if other in order:
+                    low[vertex] = min(low[vertex], order[other])
+                else:
+                    order[other] = low[other] = counter
+                    counter += 1
+                    stack.append((other, e, iter(adjacency[other])))
+                    break
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[vertex])
+                    if low[vertex] > order[parent]:
+                        found.add(via)
+    return found
 
 
-def _relations(keys: list, names: list, item, codebook: Codebook) -> tuple[np.ndarray, list]:
-    """Returns the relations among a block's variables as rows of a matrix (each row sums to 0),
-    and the variables' labels; hidden variables (respondents who did not state a
-    characteristic) are added as columns of their own."""
-    index, labels = {}, []
+def _components(edges: list[tuple[int, int]], active, skip: int) -> dict[int, int]:
+    """Returns each vertex's component (a representative) over the active edges but one."""
+    parent: dict[int, int] = {}
 
-    def column(key, name) -> int:
-        if (key, name) not in index:
-            index[(key, name)] = len(labels)
-            labels.append((key, name))
-        return index[(key, name)]
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
 
-    for key in keys:
-        for name in names:
-            column(key, name)
-    rows = []
-    present = set(keys)
-    scale = codebook.scale_of(item)
-    substantive = [lv.id for lv in scale.levels if lv.side != "apart"] if scale else []
-    for key in keys:  # a scale's base is the sum of its substantive answers
-        if scale:
-            rows.append({column(key, "n"): 1.0, **{column(key, a): -1.0 for a in substantive}})
-    by_rest: dict = {}
-    for key in keys:
-        wave, site, group, breakdown, value, _ = key
-        if site:  # the network is the sum of its sites
-            by_rest.setdefault(("site", wave, group, breakdown, value), []).append(key)
-        if group and not breakdown:  # all groups are the sum of the groups
-            by_rest.setdefault(("group", wave, site, breakdown, value), []).append(key)
-        if breakdown:  # all respondents: the values and those who did not say
-            by_rest.setdefault(("breakdown", wave, site, group, breakdown), []).append(key)
-    for (kind, wave, a, b, c), parts in by_rest.items():
-        if kind == "site":
-            whole = (wave, "", a, b, c, item.id)
-        elif kind == "group":
-            whole = (wave, a, "", b, c, item.id)
+    for e in active:
+        if e != skip:
+            u, v = edges[e]
+            parent[root(u)] = root(v)
+    return {x: root(x) for x in list(parent)}
+
+
+class Block:
+    """The cells of one wave and item as a graph: relations are vertices, cells are edges."""
+
+    def __init__(self, keys: list[tuple], sizes: np.ndarray):
+        self.keys, self.sizes = keys, sizes
+        present = set(keys)
+        with_parts = {("sites", g, b, v) for _, s, g, b, v, _ in keys if s}
+        with_parts |= {("groups", s, b, v) for _, s, g, b, v, _ in keys if g}
+        vertices: dict = {}
+
+        def vertex(name: tuple, whole: tuple) -> int:
+            if whole not in present or name not in with_parts:
+                return FREE
+            return vertices.setdefault(name, len(vertices) + 1)
+
+        self.edges = []
+        for wave, site, group, breakdown, value, item in keys:
+            along_sites = vertex(("sites", group, breakdown, value),
+                                 (wave, "", group, breakdown, value, item))
+            along_groups = vertex(("groups", site, breakdown, value),
+                                  (wave, site, "", breakdown, value, item))
+            self.edges.append((along_sites, along_groups))
+        self.relations = len(vertices)
+        self.touching = defaultdict(list)
+        for e, (u, v) in enumerate(self.edges):
+            self.touching[u].append(e)
+            self.touching[v].append(e)
+
+    def determined(self, hidden: set[int]) -> set[int]:
+        return _bridges(self.edges, sorted(hidden))
+
+    def protect(self, hidden: set[int], bridge: int) -> int | None:
+        """Returns the smallest shown cell whose withholding puts the bridge on a cycle (or, if
+        none does at once, the smallest shown cell next to the bridge's side); None if none."""
+        component = _components(self.edges, hidden, skip=bridge)
+        u, v = self.edges[bridge]
+        side_u, side_v = component.get(u, u), component.get(v, v)
+        near = [e for x in (u, v) for e in self.touching[x]]
+        members = {x for x, c in component.items() if c in (side_u, side_v)} | {u, v}
+        candidates = {e for x in members for e in self.touching[x]} - hidden
+        crossing = [e for e in candidates
+                    if {component.get(a, a) for a in self.edges[e]} == {side_u, side_v}]
+        pool = crossing or [e for e in near if e not in hidden] or sorted(candidates)
+        if not pool:
+            return None
+        return min(pool, key=lambda e: (self.sizes[e], self.keys[e]))
+
+
+def _coded(figures: pd.DataFrame, codebook: Codebook) -> dict[tuple, str]:
+    """Returns, for each cell of a small group where (nearly) everyone or no one gave a compared
+    answer, what may be shown of that answer: its answer id and "> 95%" or "< 5%"."""
+    compared = set()
+    for item in codebook.items:
+        if item.kind == "choose-any":
+            compared |= {(item.id, o.id) for o in item.options}
         else:
-            whole = (wave, a, b, "", "", item.id)
-        if whole not in present:
-            continue
-        for name in names:
-            row = {column(whole, name): 1.0}
-            for part in parts:
-                row[column(part, name)] = -1.0
-            if kind == "breakdown":
-                row[column(("unstated", wave, a, b, c, item.id), name)] = -1.0
-            rows.append(row)
-    matrix = np.zeros((len(rows), len(labels)))
-    for number, row in enumerate(rows):
-        for position, value in row.items():
-            matrix[number, position] = value
-    return matrix, labels
+            compared.add((item.id, "positive"))
+    rows = figures[[(i, a) in compared for i, a in zip(figures["item"], figures["answer"], strict=True)]]
+    rows = rows[(rows["n"].astype(float) < SMALL_GROUP)
+                & ((rows["percent"] > TOP) | (rows["percent"] < BOTTOM))]
+    coded = {}
+    for key, answer, percent in zip(map(tuple, rows[CELL].to_numpy().tolist()), rows["answer"],
+                                    rows["percent"], strict=True):
+        coded.setdefault(key, {})[answer] = f"> {TOP:.0f}%" if percent > TOP else f"< {BOTTOM:.0f}%"
+    return coded
 
 
-def _recoverable(matrix: np.ndarray, labels: list, hidden: set) -> list:
-    """Returns the hidden variables whose value the relations determine from the shown ones."""
-    from scipy.linalg import null_space
-
-    unknown = [i for i, (key, _) in enumerate(labels) if key in hidden or key[0] == "unstated"]
-    if not unknown or not len(matrix):
-        return []
-    columns = matrix[:, unknown]
-    used = np.abs(columns).sum(axis=0) > 0
-    basis = null_space(columns) if columns.size else np.zeros((len(unknown), 0))
-    found = []
-    for position, variable in enumerate(unknown):
-        key, name = labels[variable]
-        if key[0] == "unstated" or not used[position]:
-            continue
-        if basis.shape[1] == 0 or np.abs(basis[position]).max() < 1e-8:
-            found.append((key, name))
-    return found
-
-
-def _partners(matrix: np.ndarray, labels: list, variable: tuple, hidden: set) -> list:
-    """Returns the shown cells tied to a recoverable variable, nearest first: those sharing a
-    relation with it, then those sharing one with the hidden cells it is tied to, and so on."""
-    keys = [key for key, _ in labels]
-    seen, frontier, found = {variable[0]}, {variable[0]}, []
-    while frontier:
-        columns = [i for i, key in enumerate(keys) if key in frontier]
-        rows = matrix[np.abs(matrix[:, columns]).sum(axis=1) > 0]
-        touched = {keys[i] for i in np.nonzero(np.abs(rows).sum(axis=0) > 0)[0]} - seen
-        seen |= touched
-        found += sorted(k for k in touched if k[0] != "unstated" and k not in hidden)
-        frontier = {k for k in touched if k in hidden or k[0] == "unstated"}
-    return found
-
-
-def protect(figures: pd.DataFrame, codebook: Codebook, min_base: int,
+def protect(figures: pd.DataFrame, codebook: Codebook, min_base: int, coding: bool = True,
             complementary: bool = True) -> tuple[pd.DataFrame, Audit]:
-    """Returns the figures with every suppressed cell's numbers missing (column "suppressed":
-    "primary", "complementary" or ""), and the audit of what remains published."""
+    """Returns the figures with every withheld cell's numbers missing, column "suppressed"
+    ("primary", "coded", "complementary" or "") and column "shown" (what a report shows in
+    place of a withheld figure: "—", or "> 95%" / "< 5%" for a coded share), and the audit."""
     figures = figures.copy()
-    figures["suppressed"] = ""
-    audit = Audit(min_base=min_base)
-    counted = figures["exact"].astype(bool) & (figures["file"] != "figures.csv")
+    figures["suppressed"], figures["shown"] = "", ""
+    audit = Audit(min_base=min_base, coding=coding, complementary_on=complementary)
+    counted = (figures["exact"].astype(bool) & (figures["file"] != "figures.csv")).to_numpy()
     if not counted.any():
         return figures, audit
-    bases = figures[counted & ~figures["answer"].isin(DERIVED_ANSWERS)]
-    for _, block in bases.groupby(["wave", "item"], sort=False):
-        item = codebook.item(block["item"].iloc[0])
-        keys, names = _variables(block, codebook)
-        size = block.groupby(CELL, sort=False)["n"].min()
-        hidden = {k for k in keys if pd.isna(size.get(k)) or size.get(k) < min_base}
-        audit.primary += len(hidden)
-        matrix, labels = _relations(keys, names, item, codebook)
+    rows = figures[counted]
+    cells = rows.groupby(CELL, sort=False)["n"].max().astype(float)
+    coded = _coded(rows[rows["n"].astype(float) >= min_base], codebook) if coding else {}
+    kinds: dict[tuple, str] = {}
+    for (_, _), block_cells in cells.groupby(level=["wave", "item"], sort=False):
+        keys = list(block_cells.index)
+        sizes = block_cells.fillna(0).to_numpy()
+        block = Block(keys, sizes)
+        hidden = {e for e, key in enumerate(keys) if sizes[e] < min_base}
+        hidden |= {e for e, key in enumerate(keys) if key in coded}
         audit.cells += len(keys)
-        audit.relations += len(matrix)
-        found = _recoverable(matrix, labels, hidden)
+        audit.relations += block.relations
+        found = block.determined(hidden)
+        added = set()
         while complementary and found:
-            # One cell at a time: for the smallest recoverable cell, hide the smallest nearby
-            # shown cell that protects it (the smallest nearby one if none does alone); check again.
-            smallest = min(found, key=lambda v: (float(size.get(v[0], np.inf)), v[0]))
-            partners = _partners(matrix, labels, smallest, hidden)
-            if not partners:
+            bridge = min(found, key=lambda e: (sizes[e], keys[e]))
+            chosen = block.protect(hidden, bridge)
+            if chosen is None:
                 break
-            ranked = sorted(partners[:40], key=lambda k: (float(size.get(k, np.inf)), k))
-            chosen = next((k for k in ranked[:8]
-                           if smallest not in _recoverable(matrix, labels, hidden | {k})), ranked[0])
             hidden.add(chosen)
-            audit.complementary += 1
-            found = _recoverable(matrix, labels, hidden)
-        audit.recoverable += found
-        kinds = {k: "primary" if pd.isna(size.get(k)) or size.get(k) < min_base else "complementary"
-                 for k in hidden}
-        marks = pd.Series([kinds.get(k, "") for k in map(tuple, figures[CELL].to_numpy().tolist())],
-                          index=figures.index)
-        figures.loc[counted & (marks != ""), "suppressed"] = marks[counted & (marks != "")]
-    hide = figures["suppressed"] != ""
+            added.add(chosen)
+            found = block.determined(hidden)
+        audit.recoverable += sorted(keys[e] for e in found)
+        for e in hidden:
+            kinds[keys[e]] = ("complementary" if e in added else "primary" if sizes[e] < min_base
+                              else "coded")
+    audit.primary = sum(kind == "primary" for kind in kinds.values())
+    audit.coded = sum(kind == "coded" for kind in kinds.values())
+    audit.complementary = sum(kind == "complementary" for kind in kinds.values())
+    audit.shown = audit.cells - len(kinds)
+    keys = pd.Series(list(map(tuple, figures[CELL].to_numpy().tolist())), index=figures.index)
+    marks = keys.map(kinds).fillna("").where(counted, "")
+    figures["suppressed"] = marks
+    hide = marks != ""
+    figures.loc[hide, "shown"] = "—"
+    for position in figures.index[hide & keys.isin(list(coded)).to_numpy()]:
+        if marks[position] == "coded":
+            figures.at[position, "shown"] = coded[keys[position]].get(figures.at[position, "answer"], "—")
     figures.loc[hide, "percent"] = np.nan
     for column in ("count", "n", "n_eff", "weight", "weight2", "chosen"):
         figures.loc[hide, column] = pd.NA
