@@ -13,6 +13,7 @@ OUT ?= outputs
 JOBS ?= $(shell nproc)
 FORCE ?=
 EXECUTOR ?=
+UNSAFE ?=
 CHROMIUM := /usr/bin/chromium
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
@@ -51,7 +52,7 @@ gallery: $(STAMP) ## Render every chart for every site into OUT/gallery/ (PNG)
 
 reports: $(STAMP) ## Render DATASET's reports to OUT/html/<dataset>/ (JOBS=n, FORCE=1)
 	@$(BIN)/impact-reports reports --data $(DATA) --params $(PARAMS) --out $(OUT) --jobs $(JOBS) \
-	  $(if $(FORCE),--force) $(if $(EXECUTOR),--executor $(EXECUTOR))
+	  $(if $(FORCE),--force) $(if $(EXECUTOR),--executor $(EXECUTOR)) $(if $(UNSAFE),--allow-unsafe)
 
 screenshots: $(STAMP) $(CHROMIUM) ## Open every report in headless Chromium, check it, save OUT/screenshots/
 	@$(BIN)/python devtools/browser.py --out $(OUT)

@@ -101,10 +101,10 @@ def suppressed_shares(dataset: Dataset) -> pd.DataFrame:
     """Returns the keys of the shares disclosure control hides (none for published tallies)."""
     figures = dataset.figures
     if "suppressed" not in figures:
-        return pd.DataFrame(columns=[*KEYS, "suppressed"])
+        return pd.DataFrame(columns=[*KEYS, "suppressed", "shown"])
     hidden = figures[figures["suppressed"] != ""]
     wanted = pd.DataFrame(indicators(dataset.codebook), columns=["item", "answer"])
-    return hidden.merge(wanted, on=["item", "answer"])[[*KEYS, "suppressed"]]
+    return hidden.merge(wanted, on=["item", "answer"])[[*KEYS, "suppressed", "shown"]]
 
 
 def latest_wave(dataset: Dataset) -> str:

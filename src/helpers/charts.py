@@ -121,6 +121,13 @@ def points(value: float) -> str:
     return f"{value:+.1f}".replace("-", "−")
 
 
+def withheld_mark(record, column: str = "") -> str:
+    """Returns what stands in for a withheld figure: "> 95%" or "< 5%" where top/bottom coding
+    lets that much show, else "—"."""
+    shown = record.get(f"{column} shown" if column else "shown", "")
+    return shown if isinstance(shown, str) and shown else "—"
+
+
 def _whole(value: float) -> str:
     return "0" if round(value) == 0 else f"{value:+.0f}".replace("-", "−")
 
@@ -256,6 +263,11 @@ def dot_plot(
                     continue
                 record = indexed.loc[(row_key, key)]
                 position = row_number + offsets[index] + (0.25 if many and focal else 0)
+                if pd.isna(record[x]):  # withheld by disclosure control: say so where the dot would be
+                    if not many or focal:
+                        axis.text(1, position, withheld_mark(record), va="center", fontsize=9.5,
+                                  color=colour, gid=f"withheld:{row_key}:{key}")
+                    continue
                 whiskers = low and high and pd.notna(record[low]) and (not many or focal)
                 if whiskers:
                     axis.plot([record[low], record[high]], [position, position], color=colour,
@@ -324,6 +336,16 @@ def dumbbell(
         figure, axes = _figure(9.2, 0.7 * len(data) + 1.5)
         axis = axes[0, 0]
         for y, (_, values) in enumerate(data.iterrows()):
+            if pd.isna(values[first]) or pd.isna(values[second]):  # withheld: "—" and no gap
+                for column, colour, shift in zip((first, second), colours, (0, 12), strict=True):
+                    if pd.isna(values[column]):
+                        axis.text(1 + shift, y, withheld_mark(values, column), va="center",
+                                  fontsize=9.5, color=colour, gid=f"withheld:{y}:{column}")
+                    else:
+                        axis.plot(values[column], y, marker=markers[(first, second).index(column)],
+                                  markersize=10, color=colour, linestyle="", gid=f"dot:{y}:{column}")
+                axis.text(103, y, "— (withheld)", va="center", fontsize=9.5, color=TEXT)
+                continue
             axis.plot([values[second], values[first]], [y, y], color="#BBBBBB", linewidth=3, zorder=1)
             for column, colour, marker in zip((first, second), colours, markers, strict=True):
                 axis.plot(values[column], y, marker=marker, markersize=10, color=colour, zorder=2,
@@ -363,7 +385,7 @@ def bars(
     with `focus`, that row is blue and the others grey."""
     panel_titles = panel_titles or {}
     row_height = 0.5 if len(y_order) <= 12 else 0.22
-    largest = xmax or max(1.0, float(data[x].max()))
+    largest = xmax or max(1.0, float(np.nan_to_num(data[x].astype(float).max())))
     with house_style():
         figure, axes = _figure(2.9 * len(panel_order) + 2.2 + (2 if panel is None else 0),
                                row_height * len(y_order) + 1.5, ncols=len(panel_order), sharey=True,
@@ -372,7 +394,12 @@ def bars(
             rows = data if panel is None else data[data[panel] == key]
             values = rows.set_index(y)[x]
             for position, row_key in enumerate(y_order):
-                value = float(values.get(row_key, 0))
+                value = values.get(row_key, 0)
+                if pd.isna(value):  # withheld by disclosure control
+                    axis.text(largest * 0.02, position, "— withheld", va="center", fontsize=9.5,
+                              color=TEXT, gid=f"withheld:{row_key}:{key}")
+                    continue
+                value = float(value)
                 colour = FOCUS if focus is None or row_key == focus else CONTEXT
                 axis.barh(position, value, height=0.62, color=colour, gid=f"bar:{row_key}:{key}")
                 axis.text(value + largest * 0.03, position, value_format.format(value), va="center",

@@ -185,6 +185,19 @@ class Export(Strict):
     sheet: str | int = 0
 
 
+class Disclosure(Strict):
+    """Disclosure control for respondent-level data (../methods.md, "Disclosure control")."""
+
+    minimum_base: Literal[5, 10, 11, 16, 30] = Field(
+        default=10, description="withhold every figure resting on fewer respondents (presets "
+        "from education agencies' practice: 5, 10, 11, 16, 30)")
+    top_bottom_coding: bool = Field(
+        default=True, description="show a small group's share above 95% or below 5% only as such")
+    complementary_suppression: bool = Field(
+        default=True, description="withhold more figures until no withheld one can be worked out; "
+        "off only to see what the audit catches: such reports are not published without --allow-unsafe")
+
+
 class About(Strict):
     """What the dataset is and where it comes from."""
 
@@ -198,6 +211,7 @@ class About(Strict):
     reference: Literal["published mean", "network"] = Field(
         default="network", description="what a site is compared with")
     min_n: int = Field(default=10, ge=1, le=1000)
+    disclosure: Disclosure = Disclosure()
 
 
 class Codebook(Strict):

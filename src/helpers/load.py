@@ -23,6 +23,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from helpers.codebook import Codebook, read_codebook
+from helpers.disclosure import Audit, protect
 from helpers.errors import InputError, Problem
 from helpers.files import read_csv_text, shown
 
@@ -62,6 +63,7 @@ class Dataset:
     headcounts: pd.DataFrame
     quotes: pd.DataFrame
     folder: Path
+    audit: Audit | None = None  # disclosure control of counted figures; None for published tallies
     cache: dict = field(default_factory=dict, compare=False, repr=False)  # computed once per load
 
     @property
@@ -311,8 +313,13 @@ def load_dataset(folder: Path) -> Dataset:
     if problems:
         raise InputError(problems)
     figures = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    audit = None
+    if codebook.exports and not codebook.dataset.published:
+        rules = codebook.dataset.disclosure
+        figures, audit = protect(figures, codebook, rules.minimum_base, rules.top_bottom_coding,
+                                 rules.complementary_suppression)
     quotes = pd.DataFrame(columns=[*KINDS[QUOTES], "decimals", "row"])
     if (folder / QUOTES).exists():
         quotes = load_quotes(folder, codebook, figures)
     return Dataset(codebook=codebook, figures=figures, headcounts=headcounts, quotes=quotes,
-                   folder=folder)
+                   folder=folder, audit=audit)

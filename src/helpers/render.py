@@ -24,7 +24,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from helpers.errors import InputError
+from helpers.errors import InputError, Problem
+from helpers.files import shown
 from helpers.paths import NOTEBOOKS, PACKAGE, ROOT
 
 LOCK = ".render.lock"
@@ -110,16 +111,28 @@ def plan(data: Path, params: Path, notebooks: Path = NOTEBOOKS) -> list[Report]:
     return reports
 
 
-def validate(reports: list[Report], data: Path, params: Path) -> list[Report]:
+def validate(reports: list[Report], data: Path, params: Path, allow_unsafe: bool = False) -> list[Report]:
     """Returns the reports with their parameters checked, or raises InputError.
 
     Loads and validates the dataset, then every params file against its sites, before
-    any report starts.
+    any report starts. A dataset whose disclosure audit finds a withheld figure that the
+    published ones determine is refused unless allow_unsafe.
     """
     from helpers.load import load_dataset
     from helpers.params import read_all_params
 
     dataset = load_dataset(data)
+    if dataset.audit is not None and not dataset.audit.safe and not allow_unsafe:
+        first = dataset.audit.recoverable[0]
+        raise InputError(Problem(
+            shown(Path(data) / "codebook.yaml"),
+            "disclosure control under which no withheld figure can be worked out from the published "
+            "ones (dataset: disclosure: complementary_suppression: true)", column="dataset.disclosure",
+            column_word="key",
+            found=f"{len(dataset.audit.recoverable)} withheld figures can be worked out, the first: "
+                  + " / ".join(part for part in first if part)),
+            hint="Nothing was rendered. To publish anyway (only to see the leak), run with UNSAFE=1 "
+                 "(--allow-unsafe).")
     default = dataset.codebook.dataset.min_n
     sites = {p.site: p for p in read_all_params(params, dataset.site_ids)}
     checked = []
@@ -308,6 +321,7 @@ def render_all(
     notebooks: Path = NOTEBOOKS,
     progress: bool = True,
     engine: str = "warm",
+    allow_unsafe: bool = False,
 ) -> list[Result]:
     """Renders every report that changed (every report with force) and writes the index.
 
@@ -332,7 +346,7 @@ def render_all(
             executor = local_executor(jobs or os.cpu_count() or 1)
             executor.submit(os.getpid)
         try:
-            stale = {r.name: r for r in validate(stale, data, params)}
+            stale = {r.name: r for r in validate(stale, data, params, allow_unsafe)}
         except InputError:
             if owned:
                 executor.shutdown(cancel_futures=True)
@@ -450,7 +464,8 @@ def main(args) -> int:
         started = time.perf_counter()
         executor = executor_for(args.executor, args.jobs) if args.executor else None
         results = render_all(Path(args.data), Path(args.params), out, args.jobs, args.force,
-                             executor, notebooks=Path(args.notebooks), progress=sys.stderr.isatty())
+                             executor, notebooks=Path(args.notebooks), progress=sys.stderr.isatty(),
+                             allow_unsafe=args.allow_unsafe)
         rendered = [r for r in results if r.status != "unchanged"]
         if not rendered:
             print(f"Nothing to render: all {len(results)} reports are up to date "

@@ -20,11 +20,13 @@ from matplotlib.figure import Figure
 from helpers import analysis, charts
 from helpers.charts import FLAG, points
 from helpers.checks import Finding, findings_for_site
+from helpers.disclosure import SMALL_GROUP
 from helpers.load import Dataset
 from helpers.words import CHECK_EXPLANATIONS, SEVERITY_WORDS, describe, percent
 
 HEADLINE_KEY = "report-headline"
 PRECISION = "‡"  # too imprecise to read much into (NCHS), apart from privacy
+WITHHELD = "—"  # withheld by disclosure control, never 0 or blank
 MANY_SITES = 12  # beyond this, a site's charts show the network as a summary, not site by site
 
 
@@ -247,8 +249,13 @@ def respondents_chart(dataset: Dataset, site: str = "") -> Chart | None:
     """Returns, for exports, how many people answered in each wave and group at a site."""
     counts = analysis.respondent_counts(dataset, site)
     counts = counts[counts["group"] != ""]
-    if counts.empty:
+    figures = dataset.figures
+    present = figures[(figures["site"] == site) & (figures["breakdown"] == "") & (figures["group"] != "")
+                      & (figures["file"] != "figures.csv")].drop_duplicates(["wave", "group"])
+    if present.empty:
         return None
+    counts = present[["wave", "group"]].merge(counts, how="left", on=["wave", "group"])
+    counts["respondents"] = counts["respondents"].astype(float)
     codebook = dataset.codebook
     groups = [g.id for g in codebook.groups if g.id in set(counts["group"])]
     waves = [w.id for w in codebook.waves if w.id in set(counts["wave"])]
@@ -257,13 +264,24 @@ def respondents_chart(dataset: Dataset, site: str = "") -> Chart | None:
                          panel_titles={w: codebook.wave_label(w) for w in waves})
     where = codebook.site_name(site) if site else "all sites"
     latest = counts[counts["wave"] == waves[-1]].set_index("group")["respondents"]
-    heading = (f"{where}: " + ", ".join(f"{int(latest.get(g, 0))} {codebook.group_label(g)}"
-                                        for g in groups) + f" answered in {codebook.wave_label(waves[-1])}")
+    heading = (f"{where}: " + ", ".join(
+        (f"{int(latest.get(g, 0))}" if pd.notna(latest.get(g, 0)) else WITHHELD)
+        + f" {codebook.group_label(g)}"
+        for g in groups) + f" answered in {codebook.wave_label(waves[-1])}")
+    hidden = counts[counts["respondents"].isna()]
     shown = counts.assign(wave=counts["wave"].map(codebook.wave_label),
-                          group=counts["group"].map(codebook.group_label))
+                          group=counts["group"].map(codebook.group_label),
+                          note=["withheld" if pd.isna(n) else "" for n in counts["respondents"]])
+    description = "Respondents who answered at least one question, counted from the survey exports."
+    if len(hidden):
+        description += (f" {WITHHELD} Withheld to protect the people behind small numbers: "
+                        + _names([f"{codebook.group_label(g)} in {codebook.wave_label(w)}"
+                                  for w, g in zip(hidden["wave"], hidden["group"], strict=True)])
+                        + f" (fewer than {codebook.dataset.disclosure.minimum_base} respondents "
+                        "answered any question, or so that another withheld figure cannot be worked out).")
     return Chart("respondents", heading, f"Bar charts of respondents by group in {len(waves)} waves, "
-                 f"{where}.", "Respondents who answered at least one question, counted from the "
-                 "survey exports.", shown, figure)
+                 f"{where}" + (f"; {len(hidden)} withheld ({WITHHELD})." if len(hidden) else "."),
+                 description, shown, figure)
 
 
 def who_took_part(dataset: Dataset, site: str | None = None) -> Section:
@@ -308,16 +326,20 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
     """Returns the equiplot of the sites' shares with Wilson whiskers and the reference marked;
     the site, when given, highlighted and labelled. None when there are no site figures."""
     data = analysis.site_shares(dataset) if data is None else data
+    hidden = withheld(dataset, **({"site": site} if site else {}), group="", breakdown="")
+    hidden = hidden[hidden["site"] != ""]
+    small = {s for s, n in zip(data["site"], data["n"], strict=True) if pd.isna(n) or n < min_n}
+    data = pd.concat([data, hidden[["site", "item", "answer", "shown"]]], ignore_index=True)
     if data.empty or (site is not None and not (data["site"] == site).any()):
         return None
     codebook = dataset.codebook
     data = data.assign(key=data["item"] + ":" + data["answer"])
-    keys = list(dict.fromkeys(data["key"]))
+    hidden = hidden.assign(key=hidden["item"] + ":" + hidden["answer"])
+    keys = [f"{i}:{a}" for i, a in analysis.indicators(codebook) if f"{i}:{a}" in set(data["key"])]
     labels = dict(zip(data["key"], share_labels(dataset, data), strict=True))
     sites = [s for s in dataset.site_ids if s in set(data["site"])]
-    small = sorted({s for s, n in zip(data["site"], data["n"], strict=True) if pd.isna(n) or n < min_n},
-                   key=sites.index)
-    inferred = bool(data["inferred"].any())
+    small = sorted(small, key=sites.index)
+    inferred = bool(data["inferred"].fillna(False).astype(bool).any())
     # The dashed mark: the focal site's reference (the rest of the network, or the published
     # mean); without a focal site, the figure for all respondents (or the published mean).
     if site is not None:
@@ -332,7 +354,10 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
                              xlabel=f"% of {codebook.dataset.respondents_word} (95% Wilson interval)",
                              reference="mark", reference_label=mark_label, focus=site, hollow=small)
     name = codebook.site_name(site) if site else ""
-    if site:
+    if site and data[data["site"] == site]["gap"].isna().all():
+        heading = f"{name}: no figure can be compared with {reference_words(dataset)}"
+        description = f"{name}: no figure has both its own value and {reference_words(dataset)}."
+    elif site:
         rows = data[data["site"] == site].dropna(subset=["gap"])
         above = int((rows["gap"] > 0).sum())
         widest = rows.loc[rows["gap"].abs().idxmax()]
@@ -353,16 +378,71 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
         description += (f" {FLAG} Fewer than {min_n} respondents" + (" (n inferred)" if inferred else "")
                         + ": " + ", ".join(codebook.site_name(s) for s in small[:8])
                         + (f" and {len(small) - 8} more" if len(small) > 8 else "") + ".")
-    description += _precision_note(data)
+    description += _precision_note(data.dropna(subset=["percent"]))
+    description += withheld_sentence(dataset, hidden, [
+        labels[k] + ("" if site else f" at {codebook.site_name(st)}")
+        for k, st in zip(hidden.get("key", []), hidden["site"], strict=True)])
     shown = pd.DataFrame({
         "site": data["site"].map(codebook.site_name), "figure": [labels[k] for k in data["key"]],
         "%": data["percent"], "95% low": data["low"], "95% high": data["high"],
         "n (inferred)" if inferred else "n": data["n"].astype(float),
         "reference %": data["reference"], "gap (points)": data["gap"],
-        "precision": data["imprecise"].map({True: PRECISION, False: ""})}).round(1)
+        "note": notes(data)}).round(1)
     alt = (f"Dot plot of {len(keys)} figures at {len(sites)} sites with 95% intervals and "
-           f"{reference_words(dataset)}" + (f"; {name} highlighted." if site else "."))
+           f"{reference_words(dataset)}" + (f"; {name} highlighted" if site else "")
+           + (f"; {len(hidden)} withheld ({WITHHELD})." if len(hidden) else "."))
     return Chart("site-comparison", heading, alt, description, shown, figure, bool(small))
+
+
+def withheld(dataset: Dataset, **where) -> pd.DataFrame:
+    """Returns the compared shares disclosure control withholds (latest wave unless a wave is
+    given) matching every given column, e.g. site="x", group=""; none for published tallies."""
+    rows = analysis.suppressed_shares(dataset)
+    where.setdefault("wave", analysis.latest_wave(dataset))
+    for column, value in where.items():
+        rows = rows[rows[column] == value]
+    return rows.reset_index(drop=True)
+
+
+def _names(names: list[str], most: int = 6) -> str:
+    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def withheld_sentence(dataset: Dataset, rows: pd.DataFrame, names: list[str]) -> str:
+    """Returns, for a chart's withheld figures (rows, each with a name), why each is withheld."""
+    if rows.empty:
+        return ""
+    base = dataset.codebook.dataset.disclosure.minimum_base
+    reasons = {"primary": f"fewer than {base} respondents",
+               "complementary": "so that another withheld figure cannot be worked out from it",
+               "coded": "nearly all of a small group gave one answer, so only the bound is shown"}
+    parts = []
+    for kind, why in reasons.items():
+        chosen = [name + (f" {shown}" if kind == "coded" and shown != "—" else "")
+                  for name, k, shown in zip(names, rows["suppressed"], rows["shown"], strict=True)
+                  if k == kind]
+        if chosen:
+            parts.append(f"{_names(chosen)} ({why})")
+    return f" {WITHHELD} Withheld to protect the people behind small numbers: " + "; ".join(parts) + "."
+
+
+def notes(rows: pd.DataFrame) -> list[str]:
+    """Returns each row's note for a table: withheld (or its coded bound), or the precision flag."""
+    shown = rows["shown"] if "shown" in rows else pd.Series("", index=rows.index)
+    flags = rows["imprecise"] if "imprecise" in rows else pd.Series(False, index=rows.index)
+    return [("withheld" if text == WITHHELD else f"{text} (withheld)")
+            if isinstance(text, str) and text else PRECISION if flag is True else ""
+            for text, flag in zip(shown, flags, strict=True)]
+
+
+def _all_withheld(dataset: Dataset, name: str, what: str, hidden: pd.DataFrame,
+                  site: str | None) -> HTML:
+    """Returns, where every figure of an exhibit is withheld, a paragraph saying so."""
+    where = dataset.codebook.site_name(site) if site else "all sites"
+    labels = share_labels(dataset, hidden)
+    return HTML(f'<p class="note" id="{esc(name)}">{esc(what)} ({esc(where)}): every figure is '
+                f"withheld ({WITHHELD}) to protect the people behind small numbers: "
+                f"{esc(_names(list(dict.fromkeys(labels))))}.</p>")
 
 
 def _precision_note(rows: pd.DataFrame) -> str:
@@ -466,7 +546,12 @@ def disparity_table(dataset: Dataset, appendix: bool = True, data: pd.DataFrame 
 def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     """Returns the section comparing sites (the site, when given, against the reference)."""
     data = analysis.site_shares(dataset)
-    if data.empty or (site is not None and not (data["site"] == site).any()):
+    if site is not None and not (data["site"] == site).any():
+        hidden = withheld(dataset, site=site, group="", breakdown="")
+        return Section(f"{dataset.codebook.site_name(site)} against the other sites", "",
+                       [_all_withheld(dataset, "site-comparison", "Figures", hidden, site)]
+                       if len(hidden) else [])
+    if data.empty:
         return Section("How the sites compare")
     many = len(set(data["site"])) > MANY_SITES
     parts: list = []
@@ -500,7 +585,12 @@ def site_summary_chart(dataset: Dataset, site: str, data: pd.DataFrame) -> Chart
         if len(own):
             rows.append({"key": key, "who": site, "percent": own["percent"].iloc[0],
                          "low": own["low"].iloc[0], "high": own["high"].iloc[0]})
-    frame = pd.DataFrame(rows).astype({"low": float, "high": float})
+    hidden = withheld(dataset, site=site, group="", breakdown="")
+    for key, mark in zip(hidden["item"] + ":" + hidden["answer"], hidden["shown"], strict=True):
+        if key in set(data["key"]):
+            rows.append({"key": key, "who": site, "percent": None, "low": None, "high": None,
+                         "shown": mark})
+    frame = pd.DataFrame(rows).astype({"percent": float, "low": float, "high": float})
     keys = list(dict.fromkeys(frame["key"]))
     labels = dict(zip(data["key"], share_labels(dataset, data), strict=True))
     name = dataset.codebook.site_name(site)
@@ -514,16 +604,48 @@ def site_summary_chart(dataset: Dataset, site: str, data: pd.DataFrame) -> Chart
     return Chart("site-summary", f"{name} against the spread of {sites} sites",
                  f"Dot plot of {name}'s figures with the quartiles of {sites} sites.",
                  f"For each figure, {name}'s share with its 95% interval, and the lower quartile, "
-                 f"median and upper quartile of the {sites} sites' shares.", shown.round(1), figure)
+                 f"median and upper quartile of the {sites} sites' shares."
+                 + withheld_sentence(dataset, hidden, share_labels(dataset, hidden)),
+                 shown.assign(note=notes(frame)).round(1), figure)
 
 
 # --- groups, waves, breakdowns, distributions ------------------------------------------------------
 
 
-def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, min_n: int) -> Chart:
+def _withheld_pairs(dataset: Dataset, site: str,
+                    pairs: list[tuple[str, dict]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Returns, for figures compared in pairs (two groups, or two waves) where one side or both
+    are withheld, a row per figure with each side's share (missing where withheld) and mark;
+    and the withheld shares themselves. pairs: (column prefix, filter) for each side."""
+    shares = analysis.shares(dataset)
+    sides, hidden = [], []
+    for prefix, where in pairs:
+        chosen = shares[(shares["site"] == site) & (shares["breakdown"] == "")
+                        & (shares["aggregate"] == "")]
+        for column, value in where.items():
+            chosen = chosen[chosen[column] == value]
+        cut = withheld(dataset, site=site, breakdown="", **where)
+        hidden.append(cut)
+        sides.append((prefix, chosen.set_index(["item", "answer"])["percent"],
+                      cut.set_index(["item", "answer"])["shown"]))
+    keys = [k for k in analysis.indicators(dataset.codebook)
+            if any(k in marks.index for _, _, marks in sides)
+            and all(k in values.index or k in marks.index for _, values, marks in sides)]
+    rows = pd.DataFrame({"item": [k[0] for k in keys], "answer": [k[1] for k in keys]})
+    for prefix, values, marks in sides:
+        rows[f"{prefix} %"] = [values.get(k, math.nan) for k in keys]
+        rows[f"{prefix} % shown"] = [marks.get(k, "") for k in keys]
+    return rows, pd.concat(hidden, ignore_index=True)
+
+
+def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, min_n: int,
+                   site: str = "") -> Chart:
     """Returns a dumbbell of one contrast: both groups' shares and the gap with its interval."""
     codebook = dataset.codebook
     first, second = rows["first"].iloc[0], rows["second"].iloc[0]
+    wave = analysis.latest_wave(dataset)
+    held, hidden = _withheld_pairs(dataset, site, [("first", {"group": first, "wave": wave}),
+                                                   ("second", {"group": second, "wave": wave})])
     first_label, second_label = codebook.group_label(first), codebook.group_label(second)
     inferred = bool(rows["inferred"].any())
     small = [g for g, column in ((first, "first n"), (second, "second n"))
@@ -535,8 +657,9 @@ def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, 
     measures = {measure_words(dataset, i, a) for i, a in zip(rows["item"], rows["answer"], strict=True)}
     xlabel = (f"% who {measures.pop().removeprefix('answer ')}" if len(measures) == 1
               else f"% of {codebook.dataset.respondents_word} (each row's answer)")
-    figure = charts.dumbbell(rows, labels, "first %", "second %", legend, xlabel=xlabel,
-                             gap_label=f"gap, {first_label} − {second_label}")
+    drawn = pd.concat([rows, held.assign(gap=math.nan, low=math.nan, high=math.nan)], ignore_index=True)
+    figure = charts.dumbbell(drawn, [*labels, *share_labels(dataset, held)], "first %", "second %",
+                             legend, xlabel=xlabel, gap_label=f"gap, {first_label} − {second_label}")
     widest = rows.loc[rows["gap"].abs().idxmax()]
     widest_label = labels[list(rows.index).index(widest.name)]
     heading = (f"The widest gap between {first_label} and {second_label} is on “{widest_label}”: "
@@ -549,12 +672,17 @@ def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, 
         + (" from the numbers of respondents inferred from the rounding." if inferred else "."))
     if small:
         description += f" {FLAG} Fewer than {min_n} respondents or n unknown: read with care."
-    shown = pd.DataFrame({"figure": labels, f"{first_label} %": rows["first %"].to_numpy(),
-                          f"{second_label} %": rows["second %"].to_numpy(),
-                          "gap (points)": rows["gap"].to_numpy(), "95% low": rows["low"].to_numpy(),
-                          "95% high": rows["high"].to_numpy()}).round(1)
-    alt = (f"Dumbbell chart comparing {first_label} and {second_label} on {len(rows)} figures, with "
-           "the gap in points.")
+    description += withheld_sentence(dataset, hidden, [
+        f"{label} among {codebook.group_label(g)}"
+        for label, g in zip(share_labels(dataset, hidden), hidden["group"], strict=True)])
+    shown = pd.DataFrame({"figure": [*labels, *share_labels(dataset, held)],
+                          f"{first_label} %": drawn["first %"].to_numpy(),
+                          f"{second_label} %": drawn["second %"].to_numpy(),
+                          "gap (points)": drawn["gap"].to_numpy(), "95% low": drawn["low"].to_numpy(),
+                          "95% high": drawn["high"].to_numpy(),
+                          "note": ["" for _ in labels] + ["withheld" for _ in range(len(held))]}).round(1)
+    alt = (f"Dumbbell chart comparing {first_label} and {second_label} on {len(drawn)} figures, with "
+           "the gap in points" + (f"; {len(held)} withheld ({WITHHELD})." if len(held) else "."))
     return Chart(name, heading, alt, description, shown, figure, bool(small))
 
 
@@ -562,6 +690,9 @@ def contrast_tables(dataset: Dataset, site: str) -> tuple[pd.DataFrame, str]:
     """Returns the contrasts a report shows and, in words, where they come from."""
     rows, network_wide = analysis.shown_contrasts(dataset, site)
     if network_wide:
+        hidden = withheld(dataset, site=site, breakdown="")
+        if (hidden["group"] != "").any():
+            return rows, "network-wide; this site's figures by group are withheld to protect small numbers"
         return rows, "network-wide; the data hold no such figures by site"
     return rows, dataset.codebook.site_name(site) if site else "all sites"
 
@@ -574,7 +705,8 @@ def contrasts_section(dataset: Dataset, site: str | None, min_n: int) -> Section
     made = []
     for (contrast, table_id), cells in rows.groupby(["contrast", "table"], sort=False):
         made.append(contrast_chart(dataset, cells.reset_index(drop=True),
-                                   f"contrast-{contrast}-{table_id}", where, min_n))
+                                   f"contrast-{contrast}-{table_id}", where, min_n,
+                                   "" if where.startswith("network-wide") else site or ""))
     labels = [dataset.codebook.group_label(g.id) for g in dataset.codebook.groups]
     intro = (f"How {', '.join(labels[:-1])} and {labels[-1]} answered" if len(labels) > 1
              else "How the groups answered") + f" ({where})."
@@ -595,11 +727,16 @@ def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     """Returns the changes between the last two waves, as a dumbbell per figure."""
     rows = analysis.wave_changes(dataset, site or "")
     if rows.empty:
-        return Section("Changes between waves")
+        return _withheld_section(dataset, "Changes between waves", site, group="")
     codebook = dataset.codebook
+    held, hidden = _withheld_pairs(dataset, site or "", [
+        ("before", {"wave": rows["before"].iloc[0], "group": ""}),
+        ("after", {"wave": rows["after"].iloc[0], "group": ""})])
+    held = held.assign(change=math.nan, low=math.nan, high=math.nan)
     before, after = codebook.wave_label(rows["before"].iloc[0]), codebook.wave_label(rows["after"].iloc[0])
     labels = share_labels(dataset, rows)
-    figure = charts.dumbbell(rows, labels, "after %", "before %",
+    figure = charts.dumbbell(pd.concat([rows, held], ignore_index=True),
+                             [*labels, *share_labels(dataset, held)], "after %", "before %",
                              (f"{after} (n up to {int(rows['after n'].max())})",
                               f"{before} (n up to {int(rows['before n'].max())})"),
                              gap="change", xlabel=f"% of {codebook.dataset.respondents_word}",
@@ -614,30 +751,48 @@ def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
         + ("" if math.isnan(r.low) else f" (95% CI {r.low:.1f} to {r.high:.1f})")
         for label, r in zip(labels, rows.itertuples(), strict=True))
         + ". Newcombe's hybrid score intervals; the two waves are treated as independent samples, "
-        "since respondents are not linked between them.")
+        "since respondents are not linked between them."
+        + withheld_sentence(dataset, hidden, [
+            f"{label} in {codebook.wave_label(w)}"
+            for label, w in zip(share_labels(dataset, hidden), hidden["wave"], strict=True)]))
     shown = pd.DataFrame({"figure": labels, f"{before} %": rows["before %"], f"{after} %": rows["after %"],
                           "change (points)": rows["change"], "95% low": rows["low"],
                           "95% high": rows["high"], f"{before} n": rows["before n"].astype(float),
-                          f"{after} n": rows["after n"].astype(float)}).round(1)
-    chart = Chart("waves", heading, f"Dumbbell chart of {len(rows)} figures in {before} and {after}.",
+                          f"{after} n": rows["after n"].astype(float)})
+    shown = pd.concat([shown, pd.DataFrame({
+        "figure": share_labels(dataset, held), f"{before} %": held["before %"],
+        f"{after} %": held["after %"], "note": "withheld"})], ignore_index=True).round(1)
+    chart = Chart("waves", heading, f"Dumbbell chart of {len(rows) + len(held)} figures in {before} and "
+                  f"{after}" + (f"; {len(held)} withheld ({WITHHELD})." if len(held) else "."),
                   description, shown, figure)
     return Section("Changes between waves", f"Each figure in {before} and {after}, {where}.", [chart])
 
 
-def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Chart]:
+def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Chart | HTML]:
     """Returns a dot plot per respondent characteristic: each figure by the characteristic's
     values, with Wilson whiskers and the all-respondents figure marked."""
     made = []
     for characteristic in dataset.codebook.characteristics:
         rows = analysis.breakdown(dataset, characteristic.id, site or "")
-        if rows.empty:
+        small = {v for v, n in zip(rows["value"], rows["n"], strict=True) if n < min_n}
+        hidden = withheld(dataset, site=site or "", group="", breakdown=characteristic.id)
+        overall = rows.drop_duplicates(["item", "answer"]).set_index(["item", "answer"])["overall"]
+        hidden = hidden.assign(overall=overall.reindex(
+            pd.MultiIndex.from_frame(hidden[["item", "answer"]])).to_numpy())
+        rows = pd.concat([rows, hidden[["item", "answer", "value", "shown", "overall"]]],
+                         ignore_index=True)
+        if rows.empty or rows["percent"].isna().all():
+            if len(hidden):
+                made.append(_all_withheld(dataset, f"breakdown-{characteristic.id}",
+                                          f"By {characteristic.label}", hidden, site))
             continue
+        order = {f"{i}:{a}": n for n, (i, a) in enumerate(analysis.indicators(dataset.codebook))}
         rows = rows.assign(key=rows["item"] + ":" + rows["answer"])
+        rows = rows.sort_values("key", key=lambda k: k.map(order), kind="stable").reset_index(drop=True)
         labels = dict(zip(rows["key"], share_labels(dataset, rows), strict=True))
         values = [v.id for v in characteristic.values if v.id in set(rows["value"])]
         value_labels = {v.id: v.label for v in characteristic.values}
-        small = sorted({v for v, n in zip(rows["value"], rows["n"], strict=True) if n < min_n},
-                       key=values.index)
+        small = sorted(small, key=values.index)
         figure = charts.dot_plot(rows, "key", "value", list(dict.fromkeys(rows["key"])), values,
                                  labels, value_labels,
                                  xlabel=f"% of {dataset.codebook.dataset.respondents_word} (95% interval)",
@@ -649,7 +804,7 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
             heading = (f"By {characteristic.label}, the widest gap is on {labels[widest['key']]}: "
                        f"{value_labels[widest['value']]} {widest['percent']:.1f}% against "
                        f"{widest['overall']:.1f}% of all respondents")
-        else:  # the all-respondents figures are suppressed: no gap to state
+        else:  # the all-respondents figures are withheld: no gap to state
             top = rows.loc[rows["percent"].idxmax()]
             heading = (f"By {characteristic.label}, the highest figure is {labels[top['key']]} among "
                        f"{value_labels[top['value']]}: {top['percent']:.1f}%")
@@ -659,15 +814,18 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
         if small:
             description += (f" {FLAG} Fewer than {min_n} respondents: "
                             + ", ".join(value_labels[v] for v in small) + ".")
-        description += _precision_note(rows)
+        description += _precision_note(rows.dropna(subset=["percent"]))
+        description += withheld_sentence(dataset, hidden, [
+            f"{labels[f'{i}:{a}']} among {value_labels[v]}"
+            for i, a, v in zip(hidden["item"], hidden["answer"], hidden["value"], strict=True)])
         shown = pd.DataFrame({"figure": [labels[k] for k in rows["key"]],
                               characteristic.label: rows["value"].map(value_labels),
                               "%": rows["percent"], "95% low": rows["low"], "95% high": rows["high"],
                               "n": rows["n"].astype(float), "all respondents %": rows["overall"],
-                              "gap (points)": rows["gap"],
-                              "precision": rows["imprecise"].map({True: PRECISION, False: ""})}).round(1)
+                              "gap (points)": rows["gap"], "note": notes(rows)}).round(1)
         made.append(Chart(f"breakdown-{characteristic.id}", heading,
-                          f"Dot plot of {len(labels)} figures by {characteristic.label}, {where}.",
+                          f"Dot plot of {len(labels)} figures by {characteristic.label}, {where}"
+                          + (f"; {len(hidden)} withheld ({WITHHELD})." if len(hidden) else "."),
                           description, shown, figure, bool(small)))
     return made
 
@@ -695,6 +853,8 @@ def breakdowns_section(dataset: Dataset, site: str | None, min_n: int) -> Sectio
     parts: list = []
     for chart in breakdown_charts(dataset, site, min_n):
         parts.append(chart)
+        if not isinstance(chart, Chart):
+            continue
         characteristic = dataset.codebook.characteristic(chart.name.removeprefix("breakdown-"))
         disparity_rows = breakdown_disparity_table(dataset, characteristic, site)
         if disparity_rows is not None:
@@ -753,11 +913,23 @@ def distribution_charts(dataset: Dataset, site: str | None, min_n: int) -> list[
                            "left of zero, positive right, neutral answers are split across zero.")
             if small:
                 description += f" {FLAG} Fewer than {min_n} respondents: read with care."
+            hidden = withheld(dataset, site=site or "", breakdown="")
+            drawn = set(zip(cells["item"], cells["group"], strict=True))
+            hidden = hidden[[i in members and g != "" and (i, g) not in drawn
+                             for i, g in zip(hidden["item"], hidden["group"], strict=True)]]
+            if len(hidden):
+                description += withheld_sentence(dataset, hidden.assign(shown=WITHHELD), [
+                    f"every answer of {codebook.group_label(g)} to “{labels[i]}”"
+                    for i, g in zip(hidden["item"], hidden["group"], strict=True)])
             wide = cells.pivot_table(index=["item", "group"], columns="level", values="percent",
                                      aggfunc="first").reindex(columns=[lv.id for lv in scale.levels])
             wide = wide.reset_index()
             shown = wide.assign(item=wide["item"].map(labels),
                                 group=wide["group"].map(lambda g: codebook.group_label(g) if g else "all"))
+            shown = pd.concat([shown, pd.DataFrame({
+                "item": [labels[i] for i in hidden["item"]],
+                "group": [codebook.group_label(g) for g in hidden["group"]], "note": "withheld"})],
+                ignore_index=True) if len(hidden) else shown
             shown = shown.rename(columns={lv.id: lv.label for lv in scale.levels} | {"item": "statement"})
             shown.columns.name = None
             made.append(Chart(f"distribution-{anchor(section or scale.id)}", heading,
@@ -767,9 +939,18 @@ def distribution_charts(dataset: Dataset, site: str | None, min_n: int) -> list[
     return made
 
 
+def _withheld_section(dataset: Dataset, heading: str, site: str | None, **where) -> Section:
+    """Returns a section that says its figures are all withheld, or an empty one if none are."""
+    hidden = withheld(dataset, site=site or "", breakdown="", **where)
+    return Section(heading, "", [_all_withheld(dataset, anchor(heading), "Figures", hidden, site)]
+                   if len(hidden) else [])
+
+
 def distributions_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
-    return Section("Every answer", "The full distribution of answers to each statement.",
-                   distribution_charts(dataset, site, min_n))
+    made = distribution_charts(dataset, site, min_n)
+    if not made:
+        return _withheld_section(dataset, "Every answer", site)
+    return Section("Every answer", "The full distribution of answers to each statement.", made)
 
 
 def choose_any_section(dataset: Dataset, min_n: int) -> Section:
@@ -873,6 +1054,14 @@ def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, lis
                 f"a figure by {100 / n:.0f} points.")
     items.append(_contrast_finding(dataset, site, clear))
     items.append(_change_finding(dataset, site, clear))
+    hidden = withheld(dataset, site=site)
+    if len(hidden):
+        if gaps.empty:
+            head = (f"{name}: every figure comparing it with {reference_words(dataset)} is withheld "
+                    "to protect the people behind small numbers.")
+        items.append(f"<strong>Withheld</strong>: {len(hidden)} of {esc(name)}'s figures are shown "
+                     f"as {WITHHELD} to protect the people behind small numbers (groups of fewer "
+                     f"than {dataset.codebook.dataset.disclosure.minimum_base}); each chart says which.")
     return head, [i for i in items if i]
 
 
@@ -1093,6 +1282,38 @@ def missing_note(dataset: Dataset, site: str) -> HTML:
                 + ". The data hold no figures for them.</p>")
 
 
+def disclosure_words(dataset: Dataset) -> str:
+    """Returns what disclosure control did and what its audit found, as one paragraph (HTML)."""
+    audit = dataset.audit
+    rules = dataset.codebook.dataset.disclosure
+    coding = (f" Where nearly everyone or nearly no one in a group of fewer than {SMALL_GROUP} gave an "
+              "answer, that group's figures are withheld and the share is shown only as “&gt; 95%” or "
+              "“&lt; 5%”." if rules.top_bottom_coding else " Top/bottom coding is off.")
+    verdict = ("<strong>Audit: passed.</strong> From everything this run publishes (every site report "
+               "and the network report together) and the relations between the figures, no withheld "
+               "figure can be worked out." if audit.safe else
+               f"<strong>Audit: NOT SAFE.</strong> {len(audit.recoverable)} withheld figures can be worked "
+               "out from the published ones (complementary suppression is off); this report was "
+               "published only because the run was told to.")
+    return (f"<strong>Protecting small numbers.</strong> A figure resting on fewer than "
+            f"{audit.min_base} respondents is withheld and shown as {WITHHELD}, never as 0 or a blank."
+            + coding + (" Other figures are withheld too wherever a withheld one could otherwise be "
+                        "worked out from what is shown: totals, all-groups figures, the network "
+                        "(complementary suppression)." if rules.complementary_suppression else "")
+            + f" Of {audit.cells:,} groups of figures, {audit.withheld:,} are withheld "
+            f"({audit.primary:,} for their size, {audit.coded:,} by top/bottom coding, "
+            f"{audit.complementary:,} to protect others). " + verdict
+            + " The audit treats the figures as linear relations (parts and their totals, sites and "
+            "the network) and checks that none of the withheld counts is determined by them.")
+
+
+def disclosure_section(dataset: Dataset) -> Section:
+    """Returns, for counted data, what disclosure control withheld and the audit's verdict."""
+    if dataset.audit is None:
+        return Section("Protecting small numbers")
+    return Section("Protecting small numbers", "", [HTML(f"<p>{disclosure_words(dataset)}</p>")])
+
+
 def methods(dataset: Dataset, min_n: int) -> HTML:
     """Returns the methods and sources, as they apply to this dataset."""
     from helpers.denominators import respondents
@@ -1145,6 +1366,8 @@ def methods(dataset: Dataset, min_n: int) -> HTML:
         "in the report (statsmodels' multipletests, with score-test p-values); the others are "
         "shown with their intervals, not as findings. Figures whose n was inferred from rounding "
         "are not tested against the published mean, which includes the site.")
+    if dataset.audit is not None:
+        paragraphs.append(disclosure_words(dataset))
     paragraphs.append(
         f"<strong>Small numbers.</strong> A figure resting on fewer than {min_n} respondents is marked "
         f"{FLAG}: one person more or less moves it by many points.")
