@@ -203,7 +203,7 @@ def protect(figures: pd.DataFrame, codebook: Codebook, min_base: int, coding: bo
     if not counted.any():
         return figures, audit
     rows = figures[counted]
-    cells = rows.groupby(CELL, sort=False)["n"].max().astype(float)
+    cells = rows.groupby(CELL, sort=False)["n"].min().astype(float)  # the smallest base in the cell
     coded = _coded(rows[rows["n"].astype(float) >= min_base], codebook) if coding else {}
     kinds: dict[tuple, str] = {}
     for (_, _), block_cells in cells.groupby(level=["wave", "item"], sort=False):

@@ -1,0 +1,162 @@
+"""Disclosure control on the synthetic dataset, end to end: every figure under the minimum
+base is withheld, complementary cells are chosen, an independent adversary recovers nothing
+from what the reports publish, rendered pages show "—" with the reason in the chart, its
+table, its description and its alt text, and a leaky configuration is refused."""
+
+import html
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+from helpers import analysis, report
+from helpers.load import load_dataset
+from helpers.render import render_all
+from helpers.tabulate import tabulate_exports
+
+from .adversary import recover
+from .conftest import SYNTHETIC, html_of, run_cli
+
+CELL = ["wave", "site", "group", "breakdown", "value", "item"]
+
+
+@pytest.fixture(scope="module")
+def raw(synthetic) -> pd.DataFrame:
+    """The synthetic figures as counted, before disclosure control."""
+    return tabulate_exports(SYNTHETIC, synthetic.codebook)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    results = render_all(SYNTHETIC, out / "no-params", out, jobs=2, progress=False)
+    assert {r.status for r in results} == {"ok"}
+    return out
+
+
+def cells(figures: pd.DataFrame) -> pd.Series:
+    return pd.Series(list(map(tuple, figures[CELL].to_numpy().tolist())), index=figures.index)
+
+
+def test_every_figure_under_the_minimum_base_is_withheld_and_complementary_cells_are_chosen(synthetic, raw):
+    base = synthetic.codebook.dataset.disclosure.minimum_base
+    small = set(cells(raw)[raw["n"].astype(float) < base])
+    marks = dict(zip(cells(synthetic.figures), synthetic.figures["suppressed"], strict=True))
+    assert small
+    assert all(marks[key] == "primary" for key in small)
+    shown = synthetic.figures[synthetic.figures["suppressed"] == ""]
+    assert (shown["n"].astype(float) >= base).all()
+    withheld = synthetic.figures[synthetic.figures["suppressed"] != ""]
+    assert withheld[["percent", "count", "n"]].isna().all().all()
+    assert set(withheld["shown"]) <= {"—", "> 95%", "< 5%"}
+    audit = synthetic.audit
+    assert audit.safe
+    assert audit.primary == len(small)
+    assert audit.complementary > 0  # primary suppression alone would leak (next test)
+    assert set(withheld.loc[withheld["suppressed"] == "complementary", "n"].isna()) == {True}
+
+
+def test_an_adversary_solving_the_published_relations_recovers_nothing(synthetic):
+    """Dense linear algebra over every answer and base (and, for the last wave, linear
+    programmes that also know no count is negative): no withheld count is determined."""
+    assert recover(synthetic.figures, synthetic.codebook) == []
+    latest = synthetic.figures[synthetic.figures["wave"] == analysis.latest_wave(synthetic)]
+    assert recover(latest, synthetic.codebook, bounds=True) == []
+
+
+def test_without_complementary_suppression_the_audit_and_the_adversary_find_the_same_leaks(tmp_path):
+    folder = leaky_copy(tmp_path)
+    dataset = load_dataset(folder)
+    assert not dataset.audit.safe
+    recovered = {key for key, _ in recover(dataset.figures, dataset.codebook)}
+    assert recovered == set(dataset.audit.recoverable)
+
+
+def leaky_copy(tmp_path):
+    folder = shutil.copytree(SYNTHETIC, tmp_path / "data")
+    codebook = folder / "codebook.yaml"
+    codebook.write_text(codebook.read_text().replace(
+        "  min_n: 10\n", "  min_n: 10\n  disclosure: {complementary_suppression: false}\n"))
+    return folder
+
+
+def test_make_reports_refuses_a_leaky_configuration_unless_told(tmp_path):
+    folder = leaky_copy(tmp_path)
+    out = tmp_path / "out"
+    refused = run_cli("reports", "--data", folder, "--params", tmp_path / "none", "--out", out)
+    assert refused.returncode == 2
+    assert "withheld figures can be worked out, the first: 2024 / brookside-community-school" \
+        in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert not (out / "html" / "synthetic").exists()
+    allowed = run_cli("reports", "--data", folder, "--params", tmp_path / "none", "--out", out,
+                      "--allow-unsafe")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "Audit: NOT SAFE." in html_of(out, "network", "synthetic").read_text()
+
+
+def chart(page: str, name: str) -> str:
+    """Returns one chart's figure element from a page."""
+    found = re.search(rf'<figure class="chart" id="chart-{name}">.*?</figure>', page, re.S)
+    assert found, name
+    return found.group(0)
+
+
+def test_withheld_figures_show_as_a_dash_in_chart_table_description_and_alt(pages, synthetic, raw):
+    """For every site, each withheld figure of the site comparison and of the breakdowns: a
+    "—" drawn where its dot would be, a table row marked withheld with no number, its name in
+    the description's withheld sentence, and the count in the alt text; never its true value."""
+    wave = analysis.latest_wave(synthetic)
+    truth = raw.set_index([*CELL, "answer"])["percent"]
+    checked = 0
+    for site in synthetic.site_ids:
+        page = html_of(pages, site, "synthetic").read_text()
+        hidden = report.withheld(synthetic, site=site, group="", breakdown="")
+        if len(hidden) and (analysis.site_shares(synthetic)["site"] == site).any():
+            figure = chart(page, "site-comparison")
+            alt = re.search(r'aria-label="([^"]*)"', figure).group(1)
+            assert f"{len(hidden)} withheld (—)" in html.unescape(alt)
+            caption = html.unescape(re.search(r"<figcaption>(.*?)</figcaption>", figure, re.S).group(1))
+            assert "Withheld to protect the people behind small numbers" in caption
+            for row in hidden.itertuples():
+                label = report.share_label(synthetic, row.item, row.answer)
+                assert f'id="withheld:{row.item}:{row.answer}:{site}"' in figure
+                assert html.escape(label) in caption.split("Withheld")[1] or label in caption
+                cells_ = [r for r in re.findall(r"<tr>(.*?)</tr>", figure)
+                          if f"<td>{html.escape(label)}</td>" in r and "withheld" in r]
+                assert len(cells_) == 1
+                numbers = re.findall(r"<td class=\"?num\"?>([^<]*)</td>", cells_[0])
+                assert numbers[0] == "—"  # the percentage: never 0, never blank
+                value = truth.get((wave, site, "", "", "", row.item, row.answer))
+                assert f"{value:.1f}" not in numbers
+                checked += 1
+        for characteristic in synthetic.codebook.characteristics:
+            hidden = report.withheld(synthetic, site=site, group="", breakdown=characteristic.id)
+            if hidden.empty or f'id="chart-breakdown-{characteristic.id}"' not in page:
+                continue
+            figure = chart(page, f"breakdown-{characteristic.id}")
+            assert f"{len(hidden)} withheld (—)" in html.unescape(figure)
+            for row in hidden.itertuples():
+                assert f'id="withheld:{row.item}:{row.answer}:{row.value}"' in figure
+                checked += 1
+    assert checked > 100
+
+
+def test_a_site_with_every_figure_withheld_says_so(pages, synthetic):
+    site = next(s for s in synthetic.site_ids
+                if not (analysis.site_shares(synthetic)["site"] == s).any())
+    page = html_of(pages, site, "synthetic").read_text()
+    assert "is withheld to protect the people behind small numbers" in page
+    assert "the data hold no figures" not in page
+
+
+def test_methods_and_the_data_quality_page_state_the_audit(pages, synthetic):
+    audit = synthetic.audit
+    expected = (f"Of {audit.cells:,} groups of figures, {audit.withheld:,} are withheld "
+                f"({audit.primary:,} for their size, {audit.coded:,} by top/bottom coding, "
+                f"{audit.complementary:,} to protect others).")
+    for name in ("network", "data-quality", synthetic.site_ids[0]):
+        page = html_of(pages, name, "synthetic").read_text()
+        assert expected in page, name
+        assert "Audit: passed." in page, name
