@@ -6,6 +6,7 @@ import re
 from helpers.load import load_dataset
 from helpers.paths import DATA
 from helpers.render import render_all
+from helpers.tabulate import tabulate_exports
 
 from .conftest import html_of, run_cli
 
@@ -27,12 +28,15 @@ def test_the_worked_example_renders(tmp_path):
     checked = run_cli("check-data", "--data", folder)
     assert checked.returncode == 0, checked.stderr
     dataset = load_dataset(folder)
-    figures = dataset.figures
+    figures = tabulate_exports(folder, dataset.codebook)  # as counted, before disclosure control
     welcome = figures[(figures["site"] == "lincoln") & (figures["group"] == "")
                       & (figures["breakdown"] == "") & (figures["item"] == "welcome")].set_index("answer")
     # Lincoln: strongly agree, agree, disagree, agree, don't know, strongly agree.
     assert (welcome.loc["positive", "count"], welcome.loc["positive", "n"]) == (4, 5)
     assert welcome.loc["dont-know", "count"] == 1
+    assert dataset.codebook.dataset.disclosure.minimum_base == 5
+    assert dataset.audit.safe
+    assert dataset.audit.withheld > 0  # six answers a school: most figures rest on fewer than five
     results = render_all(folder, tmp_path / "params", tmp_path / "out", jobs=2, progress=False)
     assert {r.name: r.status for r in results} == {
         "network": "ok", "data-quality": "ok", "lincoln": "ok", "washington": "ok"}

@@ -24,7 +24,7 @@ characteristic (../methods.md, "Disclosure control"). Before anything is publish
    flows on the graph of withheld edges, so a withheld cell is determined exactly when its
    edge is a bridge of that graph. The same holds for every answer and the base at once,
    because a cell is withheld whole. Bridges are found in linear time, so the audit costs
-   the same per cell for four sites or thousands.
+   the same per cell however many sites a network has.
 
 Counts are the unweighted ones: a shown percentage with its base gives the count. Tallies
 already public (the TFS brief) are flagged, never suppressed.
