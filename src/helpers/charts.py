@@ -254,6 +254,7 @@ def dot_plot(
         figure, axes = _figure(9.2, 0.95 * len(y_order) + 1.6)
         axis = axes[0, 0]
         indexed = data.set_index([y, hue])
+        held: dict[int, list[str]] = {}  # per row, the marks of the hues withheld there
         for index, key in enumerate(hue_order):
             focal = key == focus
             colour = FOCUS if focal else (CONTEXT if focus is not None or many
@@ -264,9 +265,15 @@ def dot_plot(
                 record = indexed.loc[(row_key, key)]
                 position = row_number + offsets[index] + (0.25 if many and focal else 0)
                 if pd.isna(record[x]):  # withheld by disclosure control: say so where the dot would be
-                    if not many or focal:
-                        axis.text(1, position, withheld_mark(record), va="center", fontsize=9.5,
-                                  color=colour, gid=f"withheld:{row_key}:{key}")
+                    if focal:
+                        axis.text(1, position, f"{withheld_mark(record)} withheld", va="center",
+                                  fontsize=9.5, color=colour, gid=f"withheld:{row_key}:{key}")
+                    elif not many:  # the group's marker, hollow, then "— withheld" once per row
+                        axis.plot(2 + 3 * len(held.setdefault(row_number, [])), row_number + 0.36,
+                                  marker=MARKERS[index % len(MARKERS)], markersize=5.5, linestyle="",
+                                  color=colour, markerfacecolor="white", markeredgewidth=1.2,
+                                  gid=f"withheld:{row_key}:{key}")
+                        held[row_number].append(withheld_mark(record))
                     continue
                 whiskers = low and high and pd.notna(record[low]) and (not many or focal)
                 if whiskers:
@@ -281,6 +288,10 @@ def dot_plot(
                     right = max(record[high], record[x]) if whiskers else record[x]
                     axis.text(right + 1.5, position, f"{record[x]:.1f}%", va="center", fontsize=9.5,
                               color=FOCUS, fontweight="bold")
+        for row_number, marks in held.items():
+            coded = sorted({m for m in marks if m != "—"})
+            axis.text(2 + 3 * len(marks), row_number + 0.36, " — withheld" + (
+                f" ({', '.join(coded)})" if coded else ""), va="center", fontsize=8.5, color=TEXT)
         if reference:
             marks = data.drop_duplicates(y).set_index(y)[reference]
             for row_number, row_key in enumerate(y_order):
