@@ -68,8 +68,10 @@ class Audit:
         return not self.recoverable
 
 
-def _bridges(edges: list[tuple[int, int]], active: list[int]) -> set[int]:
-    """Returns the active edges that are bridges (on no cycle) of the multigraph they form."""
+def _bridges(edges: list[tuple[int, int]], active) -> tuple[dict[int, int], dict, dict, dict]:
+    """Returns the active edges that are bridges (on no cycle) of the multigraph they form, each
+    with the vertex below it in the depth-first search, and that search's numbering: each
+    vertex's order, the last order in its subtree and its tree's root (Tarjan's algorithm)."""
     adjacency = defaultdict(list)
     for e in active:
         u, v = edges[e]
@@ -77,11 +79,12 @@ def _bridges(edges: list[tuple[int, int]], active: list[int]) -> set[int]:
             continue  # a loop is its own cycle
         adjacency[u].append((v, e))
         adjacency[v].append((u, e))
-    order, low, found, counter = {}, {}, set(), 0
+    order, low, last, roots, found, counter = {}, {}, {}, {}, {}, 0
     for root in adjacency:
         if root in order:
             continue
         order[root] = low[root] = counter
+        roots[root] = root
         counter += 1
         stack = [(root, -1, iter(adjacency[root]))]
         while stack:
@@ -93,17 +96,28 @@ def _bridges(edges: list[tuple[int, int]], active: list[int]) -> set[int]:
                     low[vertex] = min(low[vertex], order[other])
                 else:
                     order[other] = low[other] = counter
+                    roots[other] = root
                     counter += 1
                     stack.append((other, e, iter(adjacency[other])))
                     break
             else:
                 stack.pop()
+                last[vertex] = counter - 1
                 if stack:
                     parent = stack[-1][0]
                     low[parent] = min(low[parent], low[vertex])
                     if low[vertex] > order[parent]:
-                        found.add(via)
-    return found
+                        found[via] = vertex
+    return found, order, last, roots
+
+
+def _crosses(search: list, child: int, a: int, b: int) -> bool:
+    """Returns whether an edge from a to b would put the bridge above `child` on a cycle: both
+    ends in the bridge's tree, one below the bridge and one not."""
+    order, last, roots = search
+    if a not in order or b not in order or not roots[a] == roots[b] == roots[child]:
+        return False
+    return (order[child] <= order[a] <= last[child]) != (order[child] <= order[b] <= last[child])
 
 
 def _components(edges: list[tuple[int, int]], active, skip: int) -> dict[int, int]:
@@ -153,7 +167,39 @@ class Block:
             self.touching[v].append(e)
 
     def determined(self, hidden: set[int]) -> set[int]:
-        return _bridges(self.edges, sorted(hidden))
+        return set(_bridges(self.edges, sorted(hidden))[0])
+
+    def complement(self, hidden: set[int]) -> set[int]:
+        """Withholds, pass by pass, a shown cell for each determined one (smallest first) until
+        none is determined or none can be protected; returns the cells it withheld.
+
+        Within a pass, a cell crosses a bridge when its two ends lie on the two sides of it
+        in the depth-first search; bridges a cell chosen earlier in the pass already crosses
+        are left alone. Candidates are the shown cells near the bridge; only where none of
+        them crosses it is the whole component searched."""
+        added: set[int] = set()
+        while True:
+            bridges, *search = _bridges(self.edges, sorted(hidden))
+            fresh, progress = [], False
+            for bridge in sorted(bridges, key=lambda e: (self.sizes[e], self.keys[e])):
+                child = bridges[bridge]
+                if any(_crosses(search, child, a, b) for a, b in fresh):
+                    continue
+                u, v = self.edges[bridge]
+                near = {u, v} | {x for end in (u, v) for e in self.touching[end] if e in hidden
+                                 for x in self.edges[e]}
+                candidates = [e for x in near for e in self.touching[x]
+                              if e not in hidden and _crosses(search, child, *self.edges[e])]
+                chosen = (min(candidates, key=lambda e: (self.sizes[e], self.keys[e])) if candidates
+                          else self.protect(hidden, bridge))
+                if chosen is None:
+                    continue
+                hidden.add(chosen)
+                added.add(chosen)
+                fresh.append(self.edges[chosen])
+                progress = True
+            if not progress:
+                return added
 
     def protect(self, hidden: set[int], bridge: int) -> int | None:
         """Returns the smallest shown cell whose withholding puts the bridge on a cycle (or, if
@@ -214,16 +260,8 @@ def protect(figures: pd.DataFrame, codebook: Codebook, min_base: int, coding: bo
         hidden |= {e for e, key in enumerate(keys) if key in coded}
         audit.cells += len(keys)
         audit.relations += block.relations
+        added = block.complement(hidden) if complementary else set()
         found = block.determined(hidden)
-        added = set()
-        while complementary and found:
-            bridge = min(found, key=lambda e: (sizes[e], keys[e]))
-            chosen = block.protect(hidden, bridge)
-            if chosen is None:
-                break
-            hidden.add(chosen)
-            added.add(chosen)
-            found = block.determined(hidden)
         audit.recoverable += sorted(keys[e] for e in found)
         for e in hidden:
             kinds[keys[e]] = ("complementary" if e in added else "primary" if sizes[e] < min_base
