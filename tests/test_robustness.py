@@ -1,6 +1,7 @@
 """Bad input, hostile labels and simultaneous runs through `tfs reports`, as `make reports` runs it.
 
-Every bad input ends with exit status 2, a message naming the file and the key, row
+Every bad input ends with exit status 2 (a site whose own params are bad: status 1, that site
+failing alone while the others render), a message naming the file and the key, row
 or column, no traceback, and every previously rendered file exactly as it was.
 """
 
@@ -56,8 +57,33 @@ def write_params(params: Path, name: str, text: str | None) -> None:
     (params / name).write_text(body)
 
 
-@pytest.mark.parametrize("case", PARAMS_CASES)
-def test_bad_params_stop_the_run_before_any_report(earlier, params_copy, case):
+FOLDER_CASES = ("site not in the data", "not a slug")  # a file that belongs to no site's report
+
+
+@pytest.mark.parametrize("case", [c for c in PARAMS_CASES if c not in FOLDER_CASES])
+def test_a_site_with_bad_params_fails_alone_and_the_others_render(earlier, params_copy, case):
+    """The site's earlier HTML is kept byte for byte, the other reports render, the index says
+    which failed and why, and the exit status is 1."""
+    name, text, where, expected = PARAMS_CASES[case]
+    write_params(params_copy, name, text)
+    before = snapshot(earlier)
+    result = run_cli("reports", "--out", earlier, "--params", params_copy, "--force")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: memphis failed: ")
+    assert name in result.stderr
+    assert where in result.stderr, result.stderr
+    assert expected in result.stderr, result.stderr
+    assert "5 rendered, 1 failed" in result.stdout
+    memphis = Path("html") / "tfs" / "memphis.html"
+    assert snapshot(earlier)[memphis] == before[memphis]
+    index = (earlier / "html" / "index.html").read_text()
+    assert "failed" in index
+    assert expected.split()[0] in index
+
+
+@pytest.mark.parametrize("case", FOLDER_CASES)
+def test_a_params_file_of_no_site_stops_the_run_before_any_report(earlier, params_copy, case):
     name, text, where, expected = PARAMS_CASES[case]
     write_params(params_copy, name, text)
     before = snapshot(earlier)
@@ -66,8 +92,7 @@ def test_bad_params_stop_the_run_before_any_report(earlier, params_copy, case):
     assert result.stderr.startswith("error: ")
     assert "Traceback" not in result.stderr
     assert name in result.stderr
-    assert where in result.stderr, result.stderr
-    assert expected in result.stderr, result.stderr
+    assert "a file named after a site of the dataset's codebook" in result.stderr
     assert snapshot(earlier) == before
 
 

@@ -111,15 +111,18 @@ def plan(data: Path, params: Path, notebooks: Path = NOTEBOOKS) -> list[Report]:
     return reports
 
 
-def validate(reports: list[Report], data: Path, params: Path, allow_unsafe: bool = False) -> list[Report]:
-    """Returns the reports with their parameters checked, or raises InputError.
+def validate(reports: list[Report], data: Path, params: Path,
+             allow_unsafe: bool = False) -> tuple[list[Report], list[Result]]:
+    """Returns the reports ready to render, with their parameters checked, and a failed Result
+    for each site whose own params file is bad: that site fails alone, the others render.
 
-    Loads and validates the dataset, then every params file against its sites, before
-    any report starts. A dataset whose disclosure audit finds a withheld figure that the
-    published ones determine is refused unless allow_unsafe.
+    Loads and validates the dataset first: bad shared data (or a params file that belongs
+    to no site of the codebook) raises InputError before any report starts. So does a
+    dataset whose disclosure audit finds a withheld figure that the published ones
+    determine, unless allow_unsafe.
     """
     from helpers.load import load_dataset
-    from helpers.params import read_all_params
+    from helpers.params import read_params
 
     dataset = load_dataset(data)
     if dataset.audit is not None and not dataset.audit.safe and not allow_unsafe:
@@ -133,21 +136,30 @@ def validate(reports: list[Report], data: Path, params: Path, allow_unsafe: bool
                   + " / ".join(part for part in first if part)),
             hint="Nothing was rendered. To publish anyway (only to see the leak), run with UNSAFE=1 "
                  "(--allow-unsafe).")
+    strays = [path for path in sorted(Path(params).glob("*.yaml")) if path.stem not in dataset.site_ids]
+    if strays:
+        sites = dataset.site_ids
+        raise InputError([Problem(shown(path), "a file named after a site of the dataset's codebook ("
+                                  + ", ".join(sites[:8]) + (f" and {len(sites) - 8} more" if len(sites) > 8
+                                                            else "") + ")", found=path.name)
+                          for path in strays])
     default = dataset.codebook.dataset.min_n
-    sites = {p.site: p for p in read_all_params(params, dataset.site_ids)}
-    checked = []
+    checked, failed = [], []
     for report in reports:
+        parameters = report.parameters
         if report.notebook.name == SITE_NOTEBOOK:
-            options = sites[report.name].model_dump() if report.name in sites else {}
-            checked.append(Report(report.name, report.title, report.notebook,
-                                  {**report.parameters, "min_n": options.get("min_n", default)},
-                                  report.inputs))
+            path = Path(params) / f"{report.name}.yaml"
+            try:
+                min_n = read_params(path).min_n if path.exists() else default
+            except InputError as error:
+                message = str(error).replace("\n", "; ")
+                failed.append(Result(report.name, report.title, "failed", error=message))
+                continue
+            parameters = {**parameters, "min_n": min_n}
         elif report.name == NETWORK[0]:
-            checked.append(Report(report.name, report.title, report.notebook,
-                                  {**report.parameters, "min_n": default}, report.inputs))
-        else:
-            checked.append(report)
-    return checked
+            parameters = {**parameters, "min_n": default}
+        checked.append(Report(report.name, report.title, report.notebook, parameters, report.inputs))
+    return checked, failed
 
 
 def read_state(path: Path) -> dict:
@@ -346,11 +358,15 @@ def render_all(
             executor = local_executor(jobs or os.cpu_count() or 1)
             executor.submit(os.getpid)
         try:
-            stale = {r.name: r for r in validate(stale, data, params, allow_unsafe)}
+            ready, refused = validate(stale, data, params, allow_unsafe)
         except InputError:
             if owned:
                 executor.shutdown(cancel_futures=True)
             raise
+        stale = {r.name: r for r in ready}
+        for result in refused:  # a site whose own params are bad fails alone; its HTML is kept
+            result.fingerprint = ""
+            results[result.name] = result
         facts = provenance(data)
         try:
             # A pool of ours runs each report in its own warm process already; any other
@@ -476,9 +492,9 @@ def main(args) -> int:
         print(f"{len(rendered) - len(failed)} rendered, {len(failed)} failed, "
               f"{len(results) - len(rendered)} unchanged in {time.perf_counter() - started:.1f} s.")
         for result in failed:
-            print(f"error: {result.name} failed: {result.error}\n"
-                  f"  its previous HTML is kept; the notebook with the error is "
-                  f"{out / 'notebooks' / '<dataset>' / (result.name + '.failed.ipynb')}",
+            notebooks = sorted(out.glob(f"notebooks/*/{result.name}.failed.ipynb"))
+            print(f"error: {result.name} failed: {result.error}\n  its previous HTML, if any, is kept"
+                  + (f"; the notebook with the error is {notebooks[0]}" if notebooks else ""),
                   file=sys.stderr)
         return 1 if failed else 0
     finally:
