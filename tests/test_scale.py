@@ -1,6 +1,12 @@
 """Beyond one machine: the same render on a Dask cluster, and synthetic networks of many sites."""
 
+import os
+import signal
+import sys
+import time
+
 import dask
+import psutil
 from distributed import Client, LocalCluster
 
 from devtools.bench import synthetic_sites
@@ -29,14 +35,46 @@ def test_a_dask_cluster_renders_the_same_reports(tmp_path):
         assert html_of(tmp_path / "out", name, "graduate-tacoma").read_bytes() == page, name
 
 
+def strays(since: float) -> list[str]:
+    """Returns the processes started since then that belong to no process of this test run (the
+    pytest process and everything under it) and look like ours: this environment's Python running
+    multiprocessing, Dask or the helpers."""
+    root = psutil.Process()
+    while root.parent() is not None and "pytest" in " ".join(root.parent().cmdline()):
+        root = root.parent()
+    ours = {root.pid} | {p.pid for p in root.children(recursive=True)}
+    found = []
+    for process in psutil.process_iter(["pid", "create_time", "cmdline"]):
+        line = " ".join(process.info["cmdline"] or [])
+        if (process.info["create_time"] >= since - 1 and process.pid not in ours and sys.prefix in line
+                and ("multiprocessing" in line or "distributed" in line or "helpers" in line)):
+            found.append(f"{process.pid}: {line[:120]}")
+    return found
+
+
 def test_warm_dask_workers_render_through_the_python_api(tmp_path):
-    """Workers that are not daemons (DASK_DISTRIBUTED__WORKER__DAEMON=False) keep a warm pool."""
+    """Workers that are not daemons (DASK_DISTRIBUTED__WORKER__DAEMON=False) keep a warm pool,
+    and nothing of it outlives the cluster: no forkserver, worker or resource tracker."""
+    started = time.time()
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
     with dask.config.set({"distributed.worker.daemon": False}), LocalCluster(
             n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         results = render_all(TACOMA, tmp_path / "no-params", tmp_path / "out",
                              executor=client.get_executor(pure=False), progress=False)
+        # (the resource tracker that this process starts for the cluster lives as long as it does)
+        cluster_processes = [
+            p for p in psutil.Process().children(recursive=True) if p.pid not in before
+            and not (p.ppid() == os.getpid() and "resource_tracker" in " ".join(p.cmdline()))]
+        for pid in client.run(os.getpid).values():  # a worker dying hard, as a nanny's kill or
+            os.kill(pid, signal.SIGKILL)             # memory pressure ends it: nothing is left behind
     assert {r.status for r in results} == {"ok"}, [r.error for r in results]
+    _, alive = psutil.wait_procs(cluster_processes, timeout=30)  # the cluster's workers end...
+    assert [" ".join(p.cmdline())[:100] for p in alive] == []
+    deadline = time.time() + 10  # ...and what they started ends with them
+    while strays(started) and time.time() < deadline:
+        time.sleep(0.5)
+    assert strays(started) == []
     pages = local_pages(tmp_path)
     assert html_of(tmp_path / "out", "network", "graduate-tacoma").read_bytes() == pages["network"]
 

@@ -270,7 +270,42 @@ def local_executor(jobs: int) -> Executor:
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["helpers.preload"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=1)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=1,
+                               initializer=end_with_parent)
+
+
+def end_with_parent() -> None:
+    """Ends this process when the one that started it ends, so that no warm server or worker
+    outlives the run, or the Dask worker, that started it: Linux's PR_SET_PDEATHSIG (SIGKILL,
+    since Dask workers ignore SIGTERM and their children inherit that; it fires when the
+    starting *thread* ends), and a watch on the parent's pid for whatever that misses."""
+    import contextlib
+    import ctypes
+    import multiprocessing
+    import signal
+    import threading
+
+    parent = os.getppid()
+    if parent == 1:  # orphaned already, before this could be set up
+        os._exit(0)
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the watch has to do
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))
+    owner = multiprocessing.parent_process()  # a pool worker's: the process that made the pool
+
+    def watch() -> None:
+        while os.getppid() == parent and (owner is None or owner.is_alive()):
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
+
+
+def close_isolated() -> None:
+    """Shuts down this process's pool for isolated renders, if it started one."""
+    global _ISOLATED
+    if _ISOLATED is not None:
+        _ISOLATED.shutdown(wait=True, cancel_futures=True)
+        _ISOLATED = None
 
 
 _ISOLATED: Executor | None = None
@@ -286,10 +321,26 @@ def render_isolated(report: Report, out: Path, facts: dict, fingerprint: str,
         # Dask's nanny starts workers as daemons, which may not start a process pool; start a
         # fresh interpreter instead (set DASK_DISTRIBUTED__WORKER__DAEMON=False for warm ones).
         return _render_in_subprocess(report, out, facts, fingerprint, engine)
+    from concurrent.futures.process import BrokenProcessPool
+
+    task = (render_one, report, out, facts, fingerprint, engine)
+    try:
+        return _isolated_pool().submit(*task).result()
+    except BrokenProcessPool:  # its server ended with the thread that started it: start anew
+        close_isolated()
+        return _isolated_pool().submit(*task).result()
+
+
+def _isolated_pool() -> Executor:
+    """Returns this process's warm pool for isolated renders, started on first use and shut
+    down when the process exits."""
+    import atexit
+
     global _ISOLATED
     if _ISOLATED is None:
         _ISOLATED = local_executor(os.cpu_count() or 1)
-    return _ISOLATED.submit(render_one, report, out, facts, fingerprint, engine).result()
+        atexit.register(close_isolated)
+    return _ISOLATED
 
 
 def _render_in_subprocess(report: Report, out: Path, facts: dict, fingerprint: str,
