@@ -117,7 +117,10 @@ def site_shares(dataset: Dataset, table: pd.DataFrame | None = None) -> pd.DataF
     """Returns each site's shares (all groups, latest wave) against the reference: the published
     mean over the sites, or the network's figure. Columns: item, answer, site, percent, low,
     high, n, inferred, reference, gap."""
-    table = shares(dataset) if table is None else table
+    if table is None:
+        if "site_shares" not in dataset.cache:
+            dataset.cache["site_shares"] = site_shares(dataset, shares(dataset))
+        return dataset.cache["site_shares"]
     wave = latest_wave(dataset)
     table = table[(table["wave"] == wave) & (table["group"] == "") & (table["breakdown"] == "")]
     sites = table[(table["site"] != "") & (table["aggregate"] == "")]

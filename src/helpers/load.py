@@ -15,6 +15,8 @@ and the checks can know each figure's printed decimals; pandera then coerces and
 checks types and ranges.
 """
 
+import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +49,9 @@ KINDS = {
              "answer": "text", "percent": "percent", "quote": "text"},
 }
 OPTIONAL = {FIGURES: ("count", "n", "aggregate"), HEADCOUNTS: ("aggregate",), QUOTES: ()}
+# A Dataset the renderer loaded, validated and protected once for its whole run (pickled, with
+# the network-wide statistics already in its cache), which each report's notebook then reuses.
+SHARED = "IMPACT_REPORTS_SHARED_DATASET"
 KEYS = {
     FIGURES: ["table", "wave", "site", "group", "item", "answer", "aggregate"],
     HEADCOUNTS: ["table", "wave", "site", "characteristic", "value", "activity"],
@@ -280,12 +285,15 @@ def quoted_figures(figures: pd.DataFrame, quote, codebook: Codebook) -> pd.DataF
 
 
 
-def load_dataset(folder: Path) -> Dataset:
+def load_dataset(folder: Path, shared: bool = True) -> Dataset:
     """Returns the dataset of a folder, or raises one InputError listing the problems of all files.
 
     A folder holds published tallies (figures.csv and, where published, headcounts.csv
-    and quotes.csv), respondent-level exports named in its codebook, or both.
+    and quotes.csv), respondent-level exports named in its codebook, or both. Within a
+    render (and with shared), the run's already loaded dataset is reused: see :data:`SHARED`.
     """
+    if shared and (reused := _shared(Path(folder))) is not None:
+        return reused
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(Problem(shown(folder), "a dataset folder with a codebook.yaml",
@@ -323,3 +331,12 @@ def load_dataset(folder: Path) -> Dataset:
         quotes = load_quotes(folder, codebook, figures)
     return Dataset(codebook=codebook, figures=figures, headcounts=headcounts, quotes=quotes,
                    folder=folder, audit=audit)
+
+
+def _shared(folder: Path) -> Dataset | None:
+    """Returns the run's shared dataset if there is one and it is this folder's."""
+    path = os.environ.get(SHARED, "")
+    if not path or not Path(path).is_file():
+        return None
+    dataset = pickle.loads(Path(path).read_bytes())
+    return dataset if Path(dataset.folder).resolve() == folder.resolve() else None

@@ -124,7 +124,7 @@ def validate(reports: list[Report], data: Path, params: Path,
     from helpers.load import load_dataset
     from helpers.params import read_params
 
-    dataset = load_dataset(data)
+    dataset = load_dataset(data, shared=False)
     if dataset.audit is not None and not dataset.audit.safe and not allow_unsafe:
         first = dataset.audit.recoverable[0]
         raise InputError(Problem(
@@ -159,7 +159,29 @@ def validate(reports: list[Report], data: Path, params: Path,
         elif report.name == NETWORK[0]:
             parameters = {**parameters, "min_n": default}
         checked.append(Report(report.name, report.title, report.notebook, parameters, report.inputs))
-    return checked, failed
+    return checked, failed, dataset
+
+
+def share_dataset(dataset, out: Path, fingerprint: str) -> Path:
+    """Computes the network-wide statistics once, pickles the dataset with them for every report
+    of the run (helpers.load.SHARED) and returns the file; older ones of the dataset go."""
+    import dataclasses
+    import pickle
+
+    from helpers import analysis, denominators
+
+    dataset = dataclasses.replace(dataset, folder=Path(dataset.folder).resolve(), cache=dataset.cache)
+    analysis.shares(dataset)
+    analysis.site_shares(dataset)
+    denominators.respondents(dataset)
+    folder = Path(out) / "cache"
+    path = folder / f"{dataset.id}-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}.pickle"
+    if not path.exists():
+        write_atomically(path, pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL))
+    for old in folder.glob(f"{dataset.id}-*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path.resolve()
 
 
 def read_state(path: Path) -> dict:
@@ -230,6 +252,10 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
     failed = where["notebooks"] / f"{report.name}.failed.ipynb"
     result = Result(report.name, report.title, "ok", fingerprint=fingerprint,
                     rendered_at=facts["generated"])
+    from helpers.load import SHARED
+
+    if facts.get("shared"):
+        os.environ[SHARED] = facts["shared"]
     try:
         notebook = papermill.execute_notebook(
             str(report.notebook), None, parameters=report.parameters,
@@ -409,16 +435,16 @@ def render_all(
             executor = local_executor(jobs or os.cpu_count() or 1)
             executor.submit(os.getpid)
         try:
-            ready, refused = validate(stale, data, params, allow_unsafe)
+            ready, refused, dataset = validate(stale, data, params, allow_unsafe)
         except InputError:
             if owned:
                 executor.shutdown(cancel_futures=True)
             raise
         stale = {r.name: r for r in ready}
+        facts = provenance(data) | {"shared": str(share_dataset(dataset, out, shared))}
         for result in refused:  # a site whose own params are bad fails alone; its HTML is kept
             result.fingerprint = ""
             results[result.name] = result
-        facts = provenance(data)
         try:
             # A pool of ours runs each report in its own warm process already; any other
             # executor (a Dask cluster) hands each report to such a process on its worker.
