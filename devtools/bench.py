@@ -7,13 +7,17 @@ Measured in one run, the two sides alternating, medians of at least three runs
   `papermill` command line, then `jupyter nbconvert --to html --no-input`;
 - `make reports FORCE=1` on the same notebooks and params;
 - a no-op `make reports` (nothing changed);
-- scaling: 4, 16 and 64 synthetic sites generated into a temporary DATA and PARAMS;
+- scaling: 4, 16 and 64 synthetic sites (or SITES=...) generated into a temporary DATA
+  and PARAMS: seconds a site, peak memory of the whole run, the largest report and the
+  network report in bytes, and a no-op run at that size; with --dask (DASK=1), the
+  largest size again on a Dask LocalCluster of two workers;
 - the bytes of each HTML report.
 
 The last line printed is the ratio plain loop / make reports.
 """
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -62,9 +66,46 @@ def plain_loop(out: Path) -> float:
 
 def make_reports(out: Path, force: bool, data: Path = DATA, params: Path = PARAMS) -> float:
     """Runs `make reports` as a user does and returns its seconds."""
+    return measured(out, force, data, params)[0]
+
+
+def measured(out: Path, force: bool, data: Path = DATA, params: Path = PARAMS) -> tuple[float, int]:
+    """Runs `make reports` and returns its seconds and peak memory: the largest sum, sampled
+    every quarter second, of the resident sets of make and every process under it."""
+    import psutil
+
     command = ["make", "--no-print-directory", "-C", str(ROOT), "reports", f"OUT={out}",
                f"DATA={data}", f"PARAMS={params}"] + (["FORCE=1"] if force else [])
-    return timed(command)
+    started = time.perf_counter()
+    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    root, peak = psutil.Process(run.pid), 0
+    while run.poll() is None:
+        total = 0
+        for process in [root, *root.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):  # ended between listing and reading
+                total += process.memory_info().rss
+        peak = max(peak, total)
+        time.sleep(0.25)
+    if run.returncode != 0:
+        raise subprocess.CalledProcessError(run.returncode, command)
+    return time.perf_counter() - started, peak
+
+
+def dask_render(data: Path, params: Path, out: Path) -> float:
+    """Renders on a Dask LocalCluster of two single-threaded, non-daemon workers; returns seconds."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    from helpers.render import render_all
+
+    started = time.perf_counter()
+    with dask.config.set({"distributed.worker.daemon": False}), LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        results = render_all(data, params, out, force=True, progress=False,
+                             executor=client.get_executor(pure=False))
+    assert {r.status for r in results} == {"ok"}, [r.error for r in results if r.status != "ok"]
+    return time.perf_counter() - started
 
 
 def synthetic_sites(count: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
@@ -86,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     """Runs the benchmark and prints its table; the last line is the ratio."""
     parser = argparse.ArgumentParser(prog="bench", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs of each side (median)")
-    parser.add_argument("--scale", default="4,16,64", help="synthetic site counts")
+    parser.add_argument("--scale", default=os.environ.get("SITES") or "4,16,64",
+                        help="synthetic site counts (make bench SITES=100,1000)")
+    parser.add_argument("--dask", action="store_true",
+                        help="render the largest size again on a Dask LocalCluster of two workers")
     args = parser.parse_args(argv)
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
     with tempfile.TemporaryDirectory(prefix="tfs-bench-") as scratch:
@@ -99,13 +143,20 @@ def main(argv: list[str] | None = None) -> int:
                   f"{ours[-1]:.1f} s", file=sys.stderr)
         noop = [make_reports(scratch / "ours", force=False) for _ in range(max(5, args.runs))]
         sizes = {p.name: p.stat().st_size for p in sorted((scratch / "ours" / "html").rglob("*.html"))}
-        scaling = {}
-        for count in [int(c) for c in args.scale.split(",") if c]:
+        scaling, dask_seconds = {}, None
+        counts = [int(c) for c in args.scale.split(",") if c]
+        for count in counts:
             folder = scratch / f"sites-{count}"
             data, params = synthetic_sites(count, folder)
-            seconds = make_reports(folder / "out", True, data, params)
-            scaling[count] = seconds
-            print(f"{count} sites: {seconds:.1f} s", file=sys.stderr)
+            seconds, peak = measured(folder / "out", True, data, params)
+            unchanged = make_reports(folder / "out", False, data, params)
+            pages = [p.stat().st_size for p in (folder / "out" / "html" / f"bench-{count}").glob("*.html")]
+            network = (folder / "out" / "html" / f"bench-{count}" / "network.html").stat().st_size
+            scaling[count] = (seconds, peak, max(pages), network, unchanged)
+            print(f"{count} sites: {seconds:.1f} s, peak {peak / 2**30:.2f} GB", file=sys.stderr)
+            if args.dask and count == max(counts):
+                dask_seconds = dask_render(data, params, folder / "dask")
+            shutil.rmtree(folder)
 
     rows = [
         ("plain loop (papermill + nbconvert CLI), 6 reports", f"{median(plain):.1f} s",
@@ -116,11 +167,16 @@ def main(argv: list[str] | None = None) -> int:
          "median of " + ", ".join(f"{s:.2f}" for s in noop)),
     ]
     first = min(scaling) if scaling else None
-    for count, seconds in scaling.items():
+    for count, (seconds, peak, largest, network, unchanged) in scaling.items():
         reports = count + 2
+        per_site, first_per_site = seconds / count, scaling[first][0] / first
         rows.append((f"{count} synthetic sites ({reports} reports), FORCE=1", f"{seconds:.1f} s",
-                     f"{seconds / count:.2f} s a site; {seconds / scaling[first]:.1f} × the "
-                     f"{first}-site time"))
+                     f"{per_site:.2f} s a site ({per_site / first_per_site:.2f} × at {first}); "
+                     f"peak memory {peak / 2**30:.2f} GB; largest report {largest / 1024:.0f} KB, "
+                     f"network {network / 1024:.0f} KB; nothing changed {unchanged:.2f} s"))
+    if dask_seconds is not None:
+        rows.append((f"{max(scaling)} synthetic sites on a Dask LocalCluster (2 workers)",
+                     f"{dask_seconds:.1f} s", f"{dask_seconds / max(scaling):.2f} s a site"))
     rows += [(f"size of {name}", f"{size / 1024:.0f} KB", "") for name, size in sizes.items()]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>9}  detail")
