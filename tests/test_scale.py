@@ -6,6 +6,7 @@ import sys
 import time
 
 import dask
+import pandas as pd
 import psutil
 from distributed import Client, LocalCluster
 
@@ -95,6 +96,19 @@ def test_a_large_network_is_summarised_in_each_site_report(tmp_path):
     published = analysis.site_shares(dataset)["site"].nunique()  # the tiny site's are withheld
     assert published == 29
     assert "against the spread of 29 sites" in summary.title
+    # The network report summarises: the spread of the sites and the furthest ones, not a row each.
+    network = report.sites_section(dataset, None, 10)
+    assert [part.name for part in network.parts if isinstance(part, report.Chart)] == ["network-summary"]
+    spread = network.parts[0].table
+    assert len(spread) == 10  # one row a figure, whatever the number of sites
+    belong = own[own["item"] == "belong"]  # any site's figure lies within the spread
+    row = spread[spread["figure"] == "Belonging"].iloc[0]
+    assert row["lower quartile %"] <= row["median site %"] <= row["upper quartile %"]
+    assert float(row["lowest site"].split()[-1].rstrip("%")) <= belong["percent"].iloc[0] \
+        <= float(row["highest site"].split()[-1].rstrip("%"))
+    furthest = network.parts[1].data
+    assert "The 3 sites furthest from the rest of the network on each figure" in furthest
+    assert furthest.count("<tr>") == 1 + 3 * 10
 
 
 def test_many_sites_render(tmp_path):
@@ -102,3 +116,9 @@ def test_many_sites_render(tmp_path):
     results = render_all(data, params, tmp_path / "out", jobs=2, progress=False)
     assert len(results) == 16
     assert {r.status for r in results} == {"ok"}, [r.error for r in results]
+    folder = tmp_path / "out" / "html" / "bench-14"
+    every = pd.read_csv(folder / "network-sites.csv")
+    shares = analysis.site_shares(load_dataset(data))
+    assert len(every) == len(shares) > 100
+    assert list(every["percent"].round(6)) == list(shares["percent"].astype(float).round(6))
+    assert 'href="network-sites.csv"' in (folder / "network.html").read_text()

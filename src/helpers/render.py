@@ -162,6 +162,20 @@ def validate(reports: list[Report], data: Path, params: Path,
     return checked, failed, dataset
 
 
+def write_site_table(dataset, folder: Path) -> None:
+    """Writes every site's compared figures beside the network report (report.SITE_TABLE), for a
+    spreadsheet: a network of many sites shows only their spread on the page."""
+    from helpers import analysis
+    from helpers.report import SITE_TABLE, share_labels
+
+    rows = analysis.site_shares(dataset)
+    names = dataset.codebook.site_name
+    table = rows.assign(**{"site name": rows["site"].map(names), "figure": share_labels(dataset, rows)})
+    columns = ["site", "site name", "item", "answer", "figure", "percent", "low", "high", "n",
+               "reference", "reference n", "gap", "gap low", "gap high", "p", "imprecise"]
+    write_atomically(Path(folder) / SITE_TABLE, table[columns].to_csv(index=False).encode("utf-8"))
+
+
 def share_dataset(dataset, out: Path, fingerprint: str) -> Path:
     """Computes the network-wide statistics once, pickles the dataset with them for every report
     of the run (helpers.load.SHARED) and returns the file; older ones of the dataset go."""
@@ -442,6 +456,8 @@ def render_all(
             raise
         stale = {r.name: r for r in ready}
         facts = provenance(data) | {"shared": str(share_dataset(dataset, out, shared))}
+        if NETWORK[0] in stale:
+            write_site_table(dataset, where["html"])
         for result in refused:  # a site whose own params are bad fails alone; its HTML is kept
             result.fingerprint = ""
             results[result.name] = result

@@ -28,6 +28,7 @@ HEADLINE_KEY = "report-headline"
 PRECISION = "‡"  # too imprecise to read much into (NCHS), apart from privacy
 WITHHELD = "—"  # withheld by disclosure control, never 0 or blank
 MANY_SITES = 12  # beyond this, a site's charts show the network as a summary, not site by site
+SITE_TABLE = "network-sites.csv"  # beside the network report: every site's figures, for a spreadsheet
 
 
 def esc(value) -> str:
@@ -557,10 +558,16 @@ def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     parts: list = []
     if site is not None and many:
         parts.append(site_summary_chart(dataset, site, data))
+    elif site is None and many:
+        parts += [network_summary_chart(dataset, data), furthest_sites_table(dataset, data),
+                  HTML(f'<p class="note">Every site\'s figures, with their intervals and gaps: '
+                       f'<a href="{SITE_TABLE}" download>{SITE_TABLE}</a> ({len(data):,} rows, '
+                       "CSV for a spreadsheet).</p>")]
     else:
         parts.append(site_comparison_chart(dataset, site, min_n, data))
-    parts.append(gap_chart(dataset, site, data))
-    if site is None:
+    if site is not None or not many:
+        parts.append(gap_chart(dataset, site, data))
+    if site is None and not many:
         parts.append(gap_grid_chart(dataset, data))
     parts.append(disparity_table(dataset, appendix=site is None, data=data))
     wave = dataset.codebook.wave_label(analysis.latest_wave(dataset))
@@ -569,6 +576,58 @@ def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     heading = (f"{dataset.codebook.site_name(site)} against the other sites" if site
                else "How the sites compare")
     return Section(heading, intro, [p for p in parts if p is not None])
+
+
+def network_summary_chart(dataset: Dataset, data: pd.DataFrame) -> Chart:
+    """Returns, for a large network, the spread of the sites on each figure: lowest, quartiles and
+    highest site as marks on one line per figure, with all respondents dashed."""
+    data = data.assign(key=data["item"] + ":" + data["answer"])
+    names = dataset.codebook.site_name
+    marks = ["lowest site", "lower quartile", "median site", "upper quartile", "highest site"]
+    rows, table_rows = [], []
+    for key, cells in data.groupby("key", sort=False):
+        q1, median, q3 = analysis.quartiles(cells["percent"])
+        low, high = cells.loc[cells["percent"].idxmin()], cells.loc[cells["percent"].idxmax()]
+        network = cells["network"].iloc[0]
+        for who, value in zip(marks, (low["percent"], q1, median, q3, high["percent"]), strict=True):
+            rows.append({"key": key, "who": who, "percent": value, "network": network})
+        table_rows.append({"figure": share_label(dataset, cells["item"].iloc[0], cells["answer"].iloc[0]),
+                           "lowest site": f"{names(low['site'])} {low['percent']:.1f}%",
+                           "lower quartile %": q1, "median site %": median, "upper quartile %": q3,
+                           "highest site": f"{names(high['site'])} {high['percent']:.1f}%",
+                           "all respondents %": network, "sites": len(cells)})
+    frame = pd.DataFrame(rows)
+    keys = list(dict.fromkeys(frame["key"]))
+    labels = dict(zip(data["key"], share_labels(dataset, data), strict=True))
+    figure = charts.dot_plot(frame, "key", "who", keys, marks, labels, {m: m for m in marks},
+                             xlabel=f"% of {dataset.codebook.dataset.respondents_word}",
+                             low=None, high=None, reference="network", reference_label="all respondents")
+    sites = data["site"].nunique()
+    return Chart("network-summary", widest_spread(dataset, data),
+                 f"Dot plot of the spread of {sites} sites on {len(keys)} figures.",
+                 f"For each figure, the lowest site, the quartiles, the median and the highest of the "
+                 f"{sites} sites with published figures; the dashed line is all respondents. The sites "
+                 "furthest from the rest are in the next table, every site in the CSV file.",
+                 pd.DataFrame(table_rows).round(1), figure)
+
+
+def furthest_sites_table(dataset: Dataset, data: pd.DataFrame, most: int = 3) -> HTML:
+    """Returns, per figure, the sites furthest from the rest of the network, with the gap's
+    interval and whether it is clear once chance across the report's comparisons is allowed for."""
+    clear = _clear_set(analysis.comparisons(dataset, None))
+    names = dataset.codebook.site_name
+    rows = []
+    for (item, answer), cells in data.dropna(subset=["gap"]).groupby(["item", "answer"], sort=False):
+        furthest = cells.reindex(cells["gap"].abs().sort_values(ascending=False, kind="stable").index)
+        for _, row in furthest.head(most).iterrows():
+            rows.append({"figure": share_label(dataset, item, answer), "site": names(row["site"]),
+                         "%": row["percent"], "rest of the network %": row["reference"],
+                         "gap (points)": row["gap"], "95% low": row["gap low"], "95% high": row["gap high"],
+                         "clear": "yes" if ("site", row["site"], item, answer, "") in clear else "no"})
+    if not rows:
+        return HTML("")
+    return table(pd.DataFrame(rows).round(1),
+                 f"The {most} sites furthest from the rest of the network on each figure")
 
 
 def site_summary_chart(dataset: Dataset, site: str, data: pd.DataFrame) -> Chart:
