@@ -20,8 +20,8 @@ def check_data(args: argparse.Namespace) -> int:
     """Prints the findings about the published figures; returns 0 when the data are valid."""
     from helpers.checks import run_checks
     from helpers.denominators import respondents
-    from helpers.files import shown
     from helpers.load import load_dataset
+    from helpers.paths import shown
     from helpers.words import describe
 
     dataset = load_dataset(args.data)

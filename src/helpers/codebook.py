@@ -329,7 +329,7 @@ class Codebook(Strict):
 
 def read_codebook(folder: Path) -> Codebook:
     """Returns the folder's codebook, or raises InputError naming each mistake by its key path."""
-    from helpers.files import shown
+    from helpers.paths import shown
 
     path = Path(folder) / CODEBOOK
     where = shown(path)

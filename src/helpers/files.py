@@ -14,15 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.errors import InputError, Problem
-from helpers.paths import ROOT
+from helpers.paths import shown
 
 EXPORT_TYPES = (".csv", ".xlsx", ".sav")
-
-
-def shown(path: Path) -> str:
-    """Returns the path as a user should see it: relative to the project where it lies inside."""
-    path = Path(path).resolve()
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def read_csv_text(path: Path, columns: list[str], optional: tuple[str, ...] = (),

@@ -27,7 +27,8 @@ from pandera.errors import SchemaErrors
 from helpers.codebook import Codebook, read_codebook
 from helpers.disclosure import Audit, protect
 from helpers.errors import InputError, Problem
-from helpers.files import read_csv_text, shown
+from helpers.files import read_csv_text
+from helpers.paths import shown
 
 FIGURES, HEADCOUNTS, QUOTES = "figures.csv", "headcounts.csv", "quotes.csv"
 AGGREGATES = ("total", "mean", "difference")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from helpers.codebook import SLUG
 from helpers.errors import InputError, Problem
-from helpers.files import shown
+from helpers.paths import shown
 
 
 class SiteParams(BaseModel):

@@ -22,3 +22,9 @@ def dataset_folder(name: str) -> Path:
         return default_dataset()
     path = Path(name)
     return path if path.is_absolute() or path.exists() else DATA / name
+
+
+def shown(path: Path) -> str:
+    """Returns the path as a user should see it: relative to the project where it lies inside."""
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)

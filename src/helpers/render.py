@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from helpers.errors import InputError, Problem
-from helpers.files import shown
 from helpers.paths import NOTEBOOKS, PACKAGE, ROOT
 
 LOCK = ".render.lock"
@@ -123,6 +122,7 @@ def validate(reports: list[Report], data: Path, params: Path,
     """
     from helpers.load import load_dataset
     from helpers.params import read_params
+    from helpers.paths import shown
 
     dataset = load_dataset(data, shared=False)
     if dataset.audit is not None and not dataset.audit.safe and not allow_unsafe:

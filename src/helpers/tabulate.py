@@ -20,8 +20,9 @@ import pandas as pd
 
 from helpers.codebook import Codebook, Export, Item
 from helpers.errors import InputError, Problem
-from helpers.files import read_export, shown
+from helpers.files import read_export
 from helpers.load import FIGURE_COLUMNS
+from helpers.paths import shown
 
 TABLE = "responses"
 
