@@ -149,6 +149,7 @@ def test_a_site_with_every_figure_withheld_says_so(pages, synthetic):
     page = html_of(pages, site, "synthetic").read_text()
     assert "is withheld to protect the people behind small numbers" in page
     assert "the data hold no figures" not in page
+    assert "This report leaves out" not in page  # its sections are there, withheld
 
 
 def test_methods_and_the_data_quality_page_state_the_audit(pages, synthetic):

@@ -1331,7 +1331,8 @@ def missing_note(dataset: Dataset, site: str) -> HTML:
     """Returns a note naming the sections a site's report leaves out for lack of data."""
     missing = []
     counted = not dataset.headcounts.empty and (dataset.headcounts["site"] == site).any()
-    if not counted and analysis.respondent_counts(dataset, site).empty:
+    exported = ((dataset.figures["site"] == site) & (dataset.figures["file"] != "figures.csv")).any()
+    if not counted and not exported:  # (counts withheld to protect small groups are shown as such)
         missing.append("who took part (no counts for this site)")
     if not (dataset.figures["site"] == site).any():
         missing.append("the comparison with other sites (no figures for this site)")
