@@ -49,14 +49,10 @@ class Audit:
     """What disclosure control did, and whether anything withheld can be worked out."""
 
     min_base: int
-    coding: bool = True
-    complementary_on: bool = True
     cells: int = 0
-    shown: int = 0
     primary: int = 0
     coded: int = 0
     complementary: int = 0
-    relations: int = 0
     recoverable: list = field(default_factory=list)  # cell keys the published figures determine
 
     @property
@@ -120,24 +116,6 @@ def _crosses(search: list, child: int, a: int, b: int) -> bool:
     return (order[child] <= order[a] <= last[child]) != (order[child] <= order[b] <= last[child])
 
 
-def _components(edges: list[tuple[int, int]], active, skip: int) -> dict[int, int]:
-    """Returns each vertex's component (a representative) over the active edges but one."""
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for e in active:
-        if e != skip:
-            u, v = edges[e]
-            parent[root(u)] = root(v)
-    return {x: root(x) for x in list(parent)}
-
-
 class Block:
     """The cells of one wave and item as a graph: relations are vertices, cells are edges."""
 
@@ -160,7 +138,6 @@ class Block:
             along_groups = vertex(("groups", site, breakdown, value),
                                   (wave, site, "", breakdown, value, item))
             self.edges.append((along_sites, along_groups))
-        self.relations = len(vertices)
         self.touching = defaultdict(list)
         for e, (u, v) in enumerate(self.edges):
             self.touching[u].append(e)
@@ -176,7 +153,7 @@ class Block:
         Within a pass, a cell crosses a bridge when its two ends lie on the two sides of it
         in the depth-first search; bridges a cell chosen earlier in the pass already crosses
         are left alone. Candidates are the shown cells near the bridge; only where none of
-        them crosses it is the whole component searched."""
+        them crosses it are all shown cells searched."""
         added: set[int] = set()
         while True:
             bridges, *search = _bridges(self.edges, sorted(hidden))
@@ -190,32 +167,21 @@ class Block:
                                  for x in self.edges[e]}
                 candidates = [e for x in near for e in self.touching[x]
                               if e not in hidden and _crosses(search, child, *self.edges[e])]
-                chosen = (min(candidates, key=lambda e: (self.sizes[e], self.keys[e])) if candidates
-                          else self.protect(hidden, bridge))
-                if chosen is None:
+                if not candidates:  # any shown cell across it; else one beside it, to grow from
+                    shown = [e for e in range(len(self.edges)) if e not in hidden]
+                    candidates = ([e for e in shown if _crosses(search, child, *self.edges[e])]
+                                  or [e for end in (u, v) for e in self.touching[end] if e not in hidden]
+                                  or [e for e in shown if search[2][child] in
+                                      {search[2].get(x) for x in self.edges[e]}])
+                if not candidates:
                     continue
+                chosen = min(candidates, key=lambda e: (self.sizes[e], self.keys[e]))
                 hidden.add(chosen)
                 added.add(chosen)
                 fresh.append(self.edges[chosen])
                 progress = True
             if not progress:
                 return added
-
-    def protect(self, hidden: set[int], bridge: int) -> int | None:
-        """Returns the smallest shown cell whose withholding puts the bridge on a cycle (or, if
-        none does at once, the smallest shown cell next to the bridge's side); None if none."""
-        component = _components(self.edges, hidden, skip=bridge)
-        u, v = self.edges[bridge]
-        side_u, side_v = component.get(u, u), component.get(v, v)
-        near = [e for x in (u, v) for e in self.touching[x]]
-        members = {x for x, c in component.items() if c in (side_u, side_v)} | {u, v}
-        candidates = {e for x in members for e in self.touching[x]} - hidden
-        crossing = [e for e in candidates
-                    if {component.get(a, a) for a in self.edges[e]} == {side_u, side_v}]
-        pool = crossing or [e for e in near if e not in hidden] or sorted(candidates)
-        if not pool:
-            return None
-        return min(pool, key=lambda e: (self.sizes[e], self.keys[e]))
 
 
 def _coded(figures: pd.DataFrame, codebook: Codebook) -> dict[tuple, str]:
@@ -244,7 +210,7 @@ def protect(figures: pd.DataFrame, codebook: Codebook, min_base: int, coding: bo
     place of a withheld figure: "—", or "> 95%" / "< 5%" for a coded share), and the audit."""
     figures = figures.copy()
     figures["suppressed"], figures["shown"] = "", ""
-    audit = Audit(min_base=min_base, coding=coding, complementary_on=complementary)
+    audit = Audit(min_base=min_base)
     counted = (figures["exact"].astype(bool) & (figures["file"] != "figures.csv")).to_numpy()
     if not counted.any():
         return figures, audit
@@ -259,7 +225,6 @@ def protect(figures: pd.DataFrame, codebook: Codebook, min_base: int, coding: bo
         hidden = {e for e, key in enumerate(keys) if sizes[e] < min_base}
         hidden |= {e for e, key in enumerate(keys) if key in coded}
         audit.cells += len(keys)
-        audit.relations += block.relations
         added = block.complement(hidden) if complementary else set()
         found = block.determined(hidden)
         audit.recoverable += sorted(keys[e] for e in found)
@@ -269,7 +234,6 @@ def protect(figures: pd.DataFrame, codebook: Codebook, min_base: int, coding: bo
     audit.primary = sum(kind == "primary" for kind in kinds.values())
     audit.coded = sum(kind == "coded" for kind in kinds.values())
     audit.complementary = sum(kind == "complementary" for kind in kinds.values())
-    audit.shown = audit.cells - len(kinds)
     keys = pd.Series(list(map(tuple, figures[CELL].to_numpy().tolist())), index=figures.index)
     marks = keys.map(kinds).fillna("").where(counted, "")
     figures["suppressed"] = marks

@@ -65,25 +65,11 @@ def _expected(detail: dict) -> str:
     return detail["msg"][0].lower() + detail["msg"][1:]
 
 
-def read_all_params(folder: Path, sites: list[str]) -> list[SiteParams]:
-    """Returns every <site>.yaml file's parameters in a folder (none if it does not exist).
-
-    Args:
-        folder: the dataset's params folder.
-        sites: the codebook's site ids; a params file for any other site is refused.
-    """
-    problems, found = [], []
-    for path in sorted(Path(folder).glob("*.yaml")):
-        try:
-            params = read_params(path)
-        except InputError as error:
-            problems.extend(error.problems)
-            continue
-        if params.site not in sites:
-            shown_sites = ", ".join(sites[:8]) + (f" and {len(sites) - 8} more" if len(sites) > 8 else "")
-            problems.append(Problem(shown(path), "a site of the dataset's codebook: " + shown_sites,
-                                    column="site", found=params.site, column_word="key"))
-        found.append(params)
-    if problems:
-        raise InputError(problems)
-    return found
+def check_folder(folder: Path, sites: list[str]) -> None:
+    """Raises InputError for every params file in a folder named after no site of the codebook:
+    it belongs to no report (a bad file of a site fails that site's report alone)."""
+    shown_sites = ", ".join(sites[:8]) + (f" and {len(sites) - 8} more" if len(sites) > 8 else "")
+    strays = [path for path in sorted(Path(folder).glob("*.yaml")) if path.stem not in sites]
+    if strays:
+        raise InputError([Problem(shown(path), "a file named after a site of the dataset's codebook ("
+                                  + shown_sites + ")", found=path.name) for path in strays])

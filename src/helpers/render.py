@@ -121,7 +121,7 @@ def validate(reports: list[Report], data: Path, params: Path,
     determine, unless allow_unsafe.
     """
     from helpers.load import load_dataset
-    from helpers.params import read_params
+    from helpers.params import check_folder, read_params
     from helpers.paths import shown
 
     dataset = load_dataset(data, shared=False)
@@ -136,13 +136,7 @@ def validate(reports: list[Report], data: Path, params: Path,
                   + " / ".join(part for part in first if part)),
             hint="Nothing was rendered. To publish anyway (only to see the leak), run with UNSAFE=1 "
                  "(--allow-unsafe).")
-    strays = [path for path in sorted(Path(params).glob("*.yaml")) if path.stem not in dataset.site_ids]
-    if strays:
-        sites = dataset.site_ids
-        raise InputError([Problem(shown(path), "a file named after a site of the dataset's codebook ("
-                                  + ", ".join(sites[:8]) + (f" and {len(sites) - 8} more" if len(sites) > 8
-                                                            else "") + ")", found=path.name)
-                          for path in strays])
+    check_folder(params, dataset.site_ids)
     default = dataset.codebook.dataset.min_n
     checked, failed = [], []
     for report in reports:
@@ -258,6 +252,7 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
 
     from helpers.engine import ENGINE_NAME
     from helpers.export import export_html, headline_of
+    from helpers.load import SHARED
 
     out = Path(out)
     started = time.perf_counter()
@@ -266,8 +261,6 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
     failed = where["notebooks"] / f"{report.name}.failed.ipynb"
     result = Result(report.name, report.title, "ok", fingerprint=fingerprint,
                     rendered_at=facts["generated"])
-    from helpers.load import SHARED
-
     if facts.get("shared"):
         os.environ[SHARED] = facts["shared"]
     try:

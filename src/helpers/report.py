@@ -382,7 +382,7 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
     description += _precision_note(data.dropna(subset=["percent"]))
     description += withheld_sentence(dataset, hidden, [
         labels[k] + ("" if site else f" at {codebook.site_name(st)}")
-        for k, st in zip(hidden.get("key", []), hidden["site"], strict=True)])
+        for k, st in zip(hidden["key"], hidden["site"], strict=True)])
     shown = pd.DataFrame({
         "site": data["site"].map(codebook.site_name), "figure": [labels[k] for k in data["key"]],
         "%": data["percent"], "95% low": data["low"], "95% high": data["high"],
@@ -419,7 +419,7 @@ def withheld_sentence(dataset: Dataset, rows: pd.DataFrame, names: list[str]) ->
                "coded": "nearly all of a small group gave one answer, so only the bound is shown"}
     parts = []
     for kind, why in reasons.items():
-        chosen = [name + (f" {shown}" if kind == "coded" and shown != "—" else "")
+        chosen = [name + (f" {shown}" if kind == "coded" and shown != WITHHELD else "")
                   for name, k, shown in zip(names, rows["suppressed"], rows["shown"], strict=True)
                   if k == kind]
         if chosen:
