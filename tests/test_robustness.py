@@ -148,7 +148,7 @@ def test_labels_from_the_codebook_are_shown_as_text(data_copy, tmp_path):
         assert "<script" not in html
         assert "<img src=x" not in html
     network = html_of(tmp_path / "out", "network").read_text()
-    assert '<td>&lt;script&gt;alert("parents")&lt;/script&gt;</td>' in network  # a chart's table
+    assert "<td>&lt;script&gt;alert(&quot;parents&quot;)&lt;/script&gt;</td>" in network  # a chart's table
     memphis_html = html_of(tmp_path / "out", "memphis").read_text()
     assert "&lt;script&gt;x()&lt;/script&gt; schools" in memphis_html
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from helpers.codebook import Codebook
 from helpers.denominators import with_bases
-from helpers.load import Dataset
+from helpers.load import Dataset, once
 from helpers.stats import difference_p_value, disparity, imprecise, newcombe, wilson
 
 KEYS = ["table", "wave", "site", "group", "breakdown", "value", "item", "answer"]
@@ -43,6 +43,7 @@ def _count(percent: float, n_eff: float, inferred: bool) -> float:
     return round(percent * n_eff / 100) if inferred else percent * n_eff / 100
 
 
+@once
 def shares(dataset: Dataset) -> pd.DataFrame:
     """Returns every share with its n and 95% Wilson interval (low, high in percent).
 
@@ -50,9 +51,7 @@ def shares(dataset: Dataset) -> pd.DataFrame:
     distribution but not the positive share, the share is the sum of its positive
     cells (as the publication's own "agree or strongly agree" would be).
     """
-    if "shares" in dataset.cache:
-        return dataset.cache["shares"]
-    figures = published(with_bases(dataset))
+    figures = published_figures(dataset)
     wanted = pd.DataFrame(indicators(dataset.codebook), columns=["item", "answer"])
     direct = figures.merge(wanted, on=["item", "answer"])
     direct = direct[direct["aggregate"].isin(["", "mean"])]
@@ -86,8 +85,31 @@ def shares(dataset: Dataset) -> pd.DataFrame:
     table["imprecise"] = [imprecise(p, lo, hi, float(n) if pd.notna(n) else math.nan)
                           for p, lo, hi, n in zip(table["percent"], lows, highs, table["n_eff"],
                                                   strict=True)]
-    dataset.cache["shares"] = table[SHARE_COLUMNS].reset_index(drop=True)
-    return dataset.cache["shares"]
+    return table[SHARE_COLUMNS].reset_index(drop=True)
+
+
+@once
+def published_figures(dataset: Dataset) -> pd.DataFrame:
+    """Returns the figures a report may show, each with its n (denominators.with_bases)."""
+    return published(with_bases(dataset))
+
+
+SITE_TABLES = {"shares": lambda d: shares(d), "figures": lambda d: published_figures(d),
+               "withheld": lambda d: suppressed_shares(d), "all figures": lambda d: d.figures}
+
+
+@once
+def _by_site(dataset: Dataset, name: str) -> dict[str, pd.DataFrame]:
+    table = SITE_TABLES[name](dataset)
+    return {site: rows for site, rows in table.groupby("site", sort=False)}
+
+
+def at_site(dataset: Dataset, name: str, site: str) -> pd.DataFrame:
+    """Returns the rows of one site (blank: the network's own) of a table of SITE_TABLES,
+    index kept: split once per dataset, so that a report's cost does not grow with the
+    number of sites."""
+    parts = _by_site(dataset, name)
+    return parts[site] if site in parts else SITE_TABLES[name](dataset).iloc[:0]
 
 
 def published(figures: pd.DataFrame) -> pd.DataFrame:
@@ -97,6 +119,7 @@ def published(figures: pd.DataFrame) -> pd.DataFrame:
     return figures[figures["suppressed"] == ""]
 
 
+@once
 def suppressed_shares(dataset: Dataset) -> pd.DataFrame:
     """Returns the keys of the shares disclosure control hides (none for published tallies)."""
     figures = dataset.figures
@@ -107,20 +130,24 @@ def suppressed_shares(dataset: Dataset) -> pd.DataFrame:
     return hidden.merge(wanted, on=["item", "answer"])[[*KEYS, "suppressed", "shown"]]
 
 
+@once
+def waves(dataset: Dataset) -> list[str]:
+    """Returns the waves (in the codebook's order) that have any figures."""
+    present = set(dataset.figures["wave"])
+    return [w.id for w in dataset.codebook.waves if w.id in present]
+
+
 def latest_wave(dataset: Dataset) -> str:
     """Returns the last wave (in the codebook's order) that has any figures."""
-    present = set(dataset.figures["wave"])
-    return [w.id for w in dataset.codebook.waves if w.id in present][-1]
+    return waves(dataset)[-1]
 
 
-def site_shares(dataset: Dataset, table: pd.DataFrame | None = None) -> pd.DataFrame:
+@once
+def site_shares(dataset: Dataset) -> pd.DataFrame:
     """Returns each site's shares (all groups, latest wave) against the reference: the published
     mean over the sites, or the network's figure. Columns: item, answer, site, percent, low,
     high, n, inferred, reference, gap."""
-    if table is None:
-        if "site_shares" not in dataset.cache:
-            dataset.cache["site_shares"] = site_shares(dataset, shares(dataset))
-        return dataset.cache["site_shares"]
+    table = shares(dataset)
     wave = latest_wave(dataset)
     table = table[(table["wave"] == wave) & (table["group"] == "") & (table["breakdown"] == "")]
     sites = table[(table["site"] != "") & (table["aggregate"] == "")]
@@ -222,18 +249,19 @@ def comparisons(dataset: Dataset, site: str | None) -> pd.DataFrame:
     return table
 
 
-def gaps_for_site(dataset: Dataset, site: str, table: pd.DataFrame | None = None) -> pd.DataFrame:
+def gaps_for_site(dataset: Dataset, site: str) -> pd.DataFrame:
     """Returns the site's shares and gaps to the reference, largest gap first."""
-    rows = site_shares(dataset, table)
+    rows = site_shares(dataset)
     rows = rows[rows["site"] == site].dropna(subset=["gap"])
     return rows.reindex(rows["gap"].abs().sort_values(ascending=False, kind="stable").index)
 
 
-def disparity_by_indicator(dataset: Dataset, table: pd.DataFrame | None = None) -> pd.DataFrame:
+@once
+def disparity_by_indicator(dataset: Dataset) -> pd.DataFrame:
     """Returns, per share, the disparity among sites against the reference: range difference
     and ratio, index of disparity, and the measures weighted by each site's n."""
     rows = []
-    data = site_shares(dataset, table)
+    data = site_shares(dataset)
     for (item, answer), cells in data.groupby(["item", "answer"], sort=False):
         values = cells.set_index("site")["percent"]
         reference = cells["reference"].iloc[0]
@@ -261,10 +289,9 @@ def contrasts(dataset: Dataset, site: str = "", table: str | None = None) -> pd.
     Columns: contrast, first, second, table, item, answer, first %, second %, gap, low, high,
     first n, second n, inferred.
     """
-    data = shares(dataset)
+    data = at_site(dataset, "shares", site)
     wave = latest_wave(dataset)
-    data = data[(data["wave"] == wave) & (data["site"] == site) & (data["breakdown"] == "")
-                & (data["aggregate"] == "")]
+    data = data[(data["wave"] == wave) & (data["breakdown"] == "") & (data["aggregate"] == "")]
     if table is not None:
         data = data[data["table"] == table]
     rows = []
@@ -310,15 +337,14 @@ def wave_changes(dataset: Dataset, site: str = "") -> pd.DataFrame:
 
     Columns: item, answer, before, after, before %, after %, change, low, high, before n, after n.
     """
-    present = [w.id for w in dataset.codebook.waves if w.id in set(dataset.figures["wave"])]
+    present = waves(dataset)
     columns = ["item", "answer", "before", "after", "before %", "after %", "change", "low", "high",
                "before n", "after n", "p"]
     if len(present) < 2:
         return pd.DataFrame(columns=columns)
     before, after = present[-2:]
-    data = shares(dataset)
-    data = data[(data["site"] == site) & (data["group"] == "") & (data["breakdown"] == "")
-                & (data["aggregate"] == "")]
+    data = at_site(dataset, "shares", site)
+    data = data[(data["group"] == "") & (data["breakdown"] == "") & (data["aggregate"] == "")]
     first = data[data["wave"] == before].set_index(["item", "answer"])
     second = data[data["wave"] == after].set_index(["item", "answer"])
     rows = []
@@ -341,10 +367,9 @@ def breakdown(dataset: Dataset, characteristic: str, site: str = "") -> pd.DataF
     """Returns each share by the values of a respondent characteristic at a site (blank: the
     network), latest wave, all groups, in the codebook's order of values, with Wilson intervals
     and each share's gap to the all-respondents figure."""
-    data = shares(dataset)
+    data = at_site(dataset, "shares", site)
     wave = latest_wave(dataset)
-    data = data[(data["wave"] == wave) & (data["site"] == site) & (data["group"] == "")
-                & (data["aggregate"] == "")]
+    data = data[(data["wave"] == wave) & (data["group"] == "") & (data["aggregate"] == "")]
     overall = data[data["breakdown"] == ""].set_index(["item", "answer"])["percent"]
     rows = data[data["breakdown"] == characteristic].copy()
     keys = pd.MultiIndex.from_frame(rows[["item", "answer"]])
@@ -382,14 +407,14 @@ def breakdown_disparity(dataset: Dataset, characteristic: str, site: str = "") -
 def distributions(dataset: Dataset, site: str = "") -> pd.DataFrame:
     """Returns the full answer distributions of the scale items at a site (blank: the network),
     latest wave, per group: one row per table, group, item and level."""
-    figures = published(with_bases(dataset))
+    figures = at_site(dataset, "figures", site)
     wave = latest_wave(dataset)
     levels = {(item.id, level.id) for item in dataset.codebook.items
               if (scale := dataset.codebook.scale_of(item)) for level in scale.levels}
-    keep = [(i, a) in levels for i, a in zip(figures["item"], figures["answer"], strict=True)]
-    rows = figures[keep]
-    return rows[(rows["wave"] == wave) & (rows["site"] == site) & (rows["breakdown"] == "")
-                & (rows["aggregate"] == "")].reset_index(drop=True)
+    rows = figures[(figures["wave"] == wave) & (figures["breakdown"] == "")
+                   & (figures["aggregate"] == "")]
+    keep = [(i, a) in levels for i, a in zip(rows["item"], rows["answer"], strict=True)]
+    return rows[keep].reset_index(drop=True)
 
 
 def headcounts(dataset: Dataset, table: str) -> pd.DataFrame:
@@ -402,9 +427,9 @@ def headcounts(dataset: Dataset, table: str) -> pd.DataFrame:
 def respondent_counts(dataset: Dataset, site: str = "") -> pd.DataFrame:
     """Returns, for exports, how many people answered per wave and group at a site (blank: all):
     the largest base of any item, which is everyone who answered anything."""
-    figures = published(dataset.figures)
-    rows = figures[(figures["exact"].astype(bool)) & (figures["site"] == site)
-                   & (figures["breakdown"] == "") & (figures["file"] != "figures.csv")]
+    figures = at_site(dataset, "figures", site)
+    rows = figures[(figures["exact"].astype(bool)) & (figures["breakdown"] == "")
+                   & (figures["file"] != "figures.csv")]
     if rows.empty:
         return pd.DataFrame(columns=["wave", "group", "respondents"])
     counts = rows.groupby(["wave", "group"], sort=False)["n"].max().rename("respondents")

@@ -20,7 +20,7 @@ import pandas as pd
 
 from helpers.codebook import DERIVED_ANSWERS
 from helpers.denominators import respondents, survey_count, table_decimals
-from helpers.load import FIGURES, HEADCOUNTS, QUOTES, Dataset, quoted_figures
+from helpers.load import FIGURES, HEADCOUNTS, QUOTES, Dataset, once, quoted_figures
 from helpers.stats import candidate_denominators, half_unit
 
 SLACK = 1e-6  # "plus a little": floating-point noise, not rounding
@@ -343,6 +343,7 @@ def whole_numbers(dataset: Dataset) -> list[Finding]:
     return findings
 
 
+@once
 def run_checks(dataset: Dataset) -> list[Finding]:
     """Returns every finding about the published figures, check by check."""
     return [

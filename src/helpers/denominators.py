@@ -12,7 +12,7 @@ flagged. Figures whose n was published or counted are never inferred.
 import pandas as pd
 
 from helpers.codebook import DERIVED_ANSWERS
-from helpers.load import Dataset
+from helpers.load import Dataset, once
 from helpers.stats import candidate_denominators
 
 LARGEST = 1000  # with one decimal, every percentage fits some n below 1000
@@ -64,6 +64,7 @@ def _infer(cells: pd.DataFrame, decimals: int, bound: int | None) -> dict:
     return {"n": None, "candidates": [], "status": "no fit", "left_out": None}
 
 
+@once
 def respondents(dataset: Dataset) -> pd.DataFrame:
     """Returns one row per group of figures with an inferred n: its keys (table, wave, site,
     group, breakdown, value), n, candidates, the published bound, the status and the index
@@ -72,8 +73,6 @@ def respondents(dataset: Dataset) -> pd.DataFrame:
     Status is "fits", "one figure does not fit", "more than published" (every n that
     fits exceeds the published head-count) or "no fit".
     """
-    if "respondents" in dataset.cache:
-        return dataset.cache["respondents"]
     cells = inferable_cells(dataset.figures)
     rows = []
     for keys, group in cells.groupby(RESPONDENT_KEYS, sort=False):
@@ -87,7 +86,6 @@ def respondents(dataset: Dataset) -> pd.DataFrame:
                                         "left_out"])
     for column in ("n", "bound", "left_out"):
         table[column] = table[column].astype("Int64")
-    dataset.cache["respondents"] = table
     return table
 
 

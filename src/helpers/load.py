@@ -15,6 +15,7 @@ and the checks can know each figure's printed decimals; pandera then coerces and
 checks types and ranges.
 """
 
+import functools
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -79,6 +80,18 @@ class Dataset:
     @property
     def site_ids(self) -> list[str]:
         return [site.id for site in self.codebook.sites]
+
+
+def once(compute):
+    """Keeps a function's result for a dataset (and hashable arguments) in the dataset's cache:
+    what the renderer computes once for a run, every report of the run reuses."""
+    @functools.wraps(compute)
+    def cached(dataset: Dataset, *args):
+        key = (compute.__qualname__, *args)
+        if key not in dataset.cache:
+            dataset.cache[key] = compute(dataset, *args)
+        return dataset.cache[key]
+    return cached
 
 
 def _validate(raw: pd.DataFrame, name: str, where: str, categories: dict) -> pd.DataFrame:
@@ -334,10 +347,30 @@ def load_dataset(folder: Path, shared: bool = True) -> Dataset:
                    folder=folder, audit=audit)
 
 
+_PRELOADED: dict[str, Dataset] = {}  # the run's shared dataset, by its file, once read here
+
+
+def preload_shared() -> None:
+    """Reads the run's shared dataset (:data:`SHARED`), if one is named, into this process: the
+    renderer's forkserver calls it, so that every report forked from it starts with the dataset
+    in memory rather than reading it again."""
+    path = os.environ.get(SHARED, "")
+    if path and Path(path).is_file():
+        read_shared(Path(path))
+
+
+def read_shared(path: Path) -> Dataset:
+    """Returns the dataset a render shared in this file, read once per process."""
+    if str(path) not in _PRELOADED:
+        _PRELOADED.clear()
+        _PRELOADED[str(path)] = pickle.loads(Path(path).read_bytes())
+    return _PRELOADED[str(path)]
+
+
 def _shared(folder: Path) -> Dataset | None:
     """Returns the run's shared dataset if there is one and it is this folder's."""
     path = os.environ.get(SHARED, "")
-    if not path or not Path(path).is_file():
+    if not path or (path not in _PRELOADED and not Path(path).is_file()):
         return None
-    dataset = pickle.loads(Path(path).read_bytes())
+    dataset = read_shared(Path(path))
     return dataset if Path(dataset.folder).resolve() == folder.resolve() else None

@@ -110,21 +110,22 @@ def plan(data: Path, params: Path, notebooks: Path = NOTEBOOKS) -> list[Report]:
     return reports
 
 
-def validate(reports: list[Report], data: Path, params: Path,
-             allow_unsafe: bool = False) -> tuple[list[Report], list[Result]]:
+def validate(reports: list[Report], data: Path, params: Path, allow_unsafe: bool = False,
+             shared: Path | None = None) -> tuple[list[Report], list[Result]]:
     """Returns the reports ready to render, with their parameters checked, and a failed Result
     for each site whose own params file is bad: that site fails alone, the others render.
 
     Loads and validates the dataset first: bad shared data (or a params file that belongs
     to no site of the codebook) raises InputError before any report starts. So does a
     dataset whose disclosure audit finds a withheld figure that the published ones
-    determine, unless allow_unsafe.
+    determine, unless allow_unsafe. A shared file (:func:`share_dataset`) of an earlier run
+    with the same data and code holds the dataset as loaded, validated and protected then.
     """
-    from helpers.load import load_dataset
+    from helpers.load import load_dataset, read_shared
     from helpers.params import check_folder, read_params
     from helpers.paths import shown
 
-    dataset = load_dataset(data, shared=False)
+    dataset = read_shared(shared) if shared and shared.exists() else load_dataset(data, shared=False)
     if dataset.audit is not None and not dataset.audit.safe and not allow_unsafe:
         first = dataset.audit.recoverable[0]
         raise InputError(Problem(
@@ -170,26 +171,33 @@ def write_site_table(dataset, folder: Path) -> None:
     write_atomically(Path(folder) / SITE_TABLE, table[columns].to_csv(index=False).encode("utf-8"))
 
 
-def share_dataset(dataset, out: Path, fingerprint: str) -> Path:
-    """Computes the network-wide statistics once, pickles the dataset with them for every report
-    of the run (helpers.load.SHARED) and returns the file; older ones of the dataset go."""
+def shared_file(out: Path, dataset: str, fingerprint: str) -> Path:
+    """Returns where a run shares its dataset (:func:`share_dataset`), by data and code."""
+    name = f"{dataset}-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}.pickle"
+    return (Path(out) / "cache" / name).resolve()
+
+
+def share_dataset(dataset, path: Path) -> Path:
+    """Computes the network-wide statistics once, pickles the dataset with them into the file
+    every report of the run reads (helpers.load.SHARED), unless it is there already, and
+    removes the dataset's older ones; returns the file."""
     import dataclasses
     import pickle
 
-    from helpers import analysis, denominators
+    from helpers import analysis, checks, denominators
 
-    dataset = dataclasses.replace(dataset, folder=Path(dataset.folder).resolve(), cache=dataset.cache)
-    analysis.shares(dataset)
-    analysis.site_shares(dataset)
-    denominators.respondents(dataset)
-    folder = Path(out) / "cache"
-    path = folder / f"{dataset.id}-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}.pickle"
     if not path.exists():
+        dataset = dataclasses.replace(dataset, folder=Path(dataset.folder).resolve(), cache=dataset.cache)
+        for compute in (analysis.waves, analysis.site_shares, analysis.disparity_by_indicator,
+                        denominators.respondents, checks.run_checks):
+            compute(dataset)
+        for table in analysis.SITE_TABLES:
+            analysis.at_site(dataset, table, "")
         write_atomically(path, pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL))
-    for old in folder.glob(f"{dataset.id}-*.pickle"):
+    for old in path.parent.glob(f"{dataset.id}-*.pickle"):
         if old != path:
             old.unlink(missing_ok=True)
-    return path.resolve()
+    return path
 
 
 def read_state(path: Path) -> dict:
@@ -295,16 +303,29 @@ def _keep_failed(path: Path, error) -> None:
     write_atomically(path, text.encode("utf-8"))
 
 
-def local_executor(jobs: int) -> Executor:
+def local_executor(jobs: int, shared: Path | None = None) -> Executor:
     """Returns a pool of local worker processes, each forked from a warm server and used for one
-    report only: no imports paid twice, no state shared between reports."""
+    report only: no imports paid twice, no state shared between reports. The server starts
+    now, with the run's shared dataset in memory when its file is given (helpers.preload)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from helpers.load import SHARED
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["helpers.preload"])
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=1,
-                               initializer=end_with_parent)
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=1,
+                                   initializer=end_with_parent)
+    before = os.environ.get(SHARED)
+    os.environ[SHARED] = str(shared or "")
+    try:
+        executor.submit(os.getpid)  # starts the server, which inherits this environment
+    finally:
+        if before is None:
+            del os.environ[SHARED]
+        else:
+            os.environ[SHARED] = before
+    return executor
 
 
 def end_with_parent() -> None:
@@ -357,21 +378,22 @@ def render_isolated(report: Report, out: Path, facts: dict, fingerprint: str,
     from concurrent.futures.process import BrokenProcessPool
 
     task = (render_one, report, out, facts, fingerprint, engine)
+    shared = Path(facts["shared"]) if facts.get("shared") else None
     try:
-        return _isolated_pool().submit(*task).result()
+        return _isolated_pool(shared).submit(*task).result()
     except BrokenProcessPool:  # its server ended with the thread that started it: start anew
         close_isolated()
-        return _isolated_pool().submit(*task).result()
+        return _isolated_pool(shared).submit(*task).result()
 
 
-def _isolated_pool() -> Executor:
-    """Returns this process's warm pool for isolated renders, started on first use and shut
-    down when the process exits."""
+def _isolated_pool(shared: Path | None) -> Executor:
+    """Returns this process's warm pool for isolated renders, started on first use (with the
+    run's shared dataset in its server's memory) and shut down when the process exits."""
     import atexit
 
     global _ISOLATED
     if _ISOLATED is None:
-        _ISOLATED = local_executor(os.cpu_count() or 1)
+        _ISOLATED = local_executor(os.cpu_count() or 1, shared)
         atexit.register(close_isolated)
     return _ISOLATED
 
@@ -428,7 +450,8 @@ def render_all(
 
     out = Path(out)
     reports = plan(data, params, notebooks)
-    where = folders(out, read_codebook(data).dataset.id)
+    dataset_id = read_codebook(data).dataset.id
+    where = folders(out, dataset_id)
     shared = data_fingerprint(data) + code_fingerprint()
     state = read_state(where["state"])
     prints = {r.name: r.fingerprint(shared) for r in reports}
@@ -437,18 +460,21 @@ def render_all(
                if r not in stale and r.name in state}
     if stale:
         owned = executor is None
-        if owned:
-            # Start the warm server now: it imports while this process validates the inputs.
-            executor = local_executor(jobs or os.cpu_count() or 1)
-            executor.submit(os.getpid)
+        cache = shared_file(out, dataset_id, shared)
+        if owned and cache.exists():
+            # Start the warm server now, with the dataset of an earlier run of the same data and
+            # code in memory: it imports and reads while this process checks the parameters.
+            executor = local_executor(jobs or os.cpu_count() or 1, cache)
         try:
-            ready, refused, dataset = validate(stale, data, params, allow_unsafe)
+            ready, refused, dataset = validate(stale, data, params, allow_unsafe, cache)
         except InputError:
-            if owned:
+            if owned and executor is not None:
                 executor.shutdown(cancel_futures=True)
             raise
         stale = {r.name: r for r in ready}
-        facts = provenance(data) | {"shared": str(share_dataset(dataset, out, shared))}
+        facts = provenance(data) | {"shared": str(share_dataset(dataset, cache))}
+        if owned and executor is None:
+            executor = local_executor(jobs or os.cpu_count() or 1, cache)
         if NETWORK[0] in stale:
             write_site_table(dataset, where["html"])
         for result in refused:  # a site whose own params are bad fails alone; its HTML is kept

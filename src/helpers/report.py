@@ -32,8 +32,9 @@ SITE_TABLE = "network-sites.csv"  # beside the network report: every site's figu
 
 
 def esc(value) -> str:
-    """Returns text safe to put inside HTML."""
-    return html.escape(str(value), quote=True)
+    """Returns text safe to put inside HTML and double-quoted attributes (an apostrophe stays
+    one, as in every sentence the reports write)."""
+    return html.escape(str(value), quote=False).replace('"', "&quot;")
 
 
 def anchor(text: str) -> str:
@@ -250,8 +251,8 @@ def respondents_chart(dataset: Dataset, site: str = "") -> Chart | None:
     """Returns, for exports, how many people answered in each wave and group at a site."""
     counts = analysis.respondent_counts(dataset, site)
     counts = counts[counts["group"] != ""]
-    figures = dataset.figures
-    present = figures[(figures["site"] == site) & (figures["breakdown"] == "") & (figures["group"] != "")
+    figures = analysis.at_site(dataset, "all figures", site)
+    present = figures[(figures["breakdown"] == "") & (figures["group"] != "")
                       & (figures["file"] != "figures.csv")].drop_duplicates(["wave", "group"])
     if present.empty:
         return None
@@ -398,7 +399,8 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
 def withheld(dataset: Dataset, **where) -> pd.DataFrame:
     """Returns the compared shares disclosure control withholds (latest wave unless a wave is
     given) matching every given column, e.g. site="x", group=""; none for published tallies."""
-    rows = analysis.suppressed_shares(dataset)
+    rows = (analysis.at_site(dataset, "withheld", where.pop("site")) if "site" in where
+            else analysis.suppressed_shares(dataset))
     where.setdefault("wave", analysis.latest_wave(dataset))
     for column, value in where.items():
         rows = rows[rows[column] == value]
@@ -523,9 +525,9 @@ def gap_grid_chart(dataset: Dataset, data: pd.DataFrame | None = None) -> Chart 
                  "above, brown below, and every cell is labelled.", shown, figure)
 
 
-def disparity_table(dataset: Dataset, appendix: bool = True, data: pd.DataFrame | None = None) -> HTML:
+def disparity_table(dataset: Dataset, appendix: bool = True) -> HTML:
     """Returns the disparity between sites per figure, as a table (appendix measures optional)."""
-    table_ = analysis.disparity_by_indicator(dataset, data)
+    table_ = analysis.disparity_by_indicator(dataset)
     if table_.empty:
         return HTML("")
     names = dataset.codebook.site_name
@@ -569,7 +571,7 @@ def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
         parts.append(gap_chart(dataset, site, data))
     if site is None and not many:
         parts.append(gap_grid_chart(dataset, data))
-    parts.append(disparity_table(dataset, appendix=site is None, data=data))
+    parts.append(disparity_table(dataset, appendix=site is None))
     wave = dataset.codebook.wave_label(analysis.latest_wave(dataset))
     intro = (f"Each figure is the share of {dataset.codebook.dataset.respondents_word} giving that "
              f"answer in {wave}, with a 95% interval, against {reference_words(dataset)}.")
@@ -676,11 +678,10 @@ def _withheld_pairs(dataset: Dataset, site: str,
     """Returns, for figures compared in pairs (two groups, or two waves) where one side or both
     are withheld, a row per figure with each side's share (missing where withheld) and mark;
     and the withheld shares themselves. pairs: (column prefix, filter) for each side."""
-    shares = analysis.shares(dataset)
+    shares = analysis.at_site(dataset, "shares", site)
     sides, hidden = [], []
     for prefix, where in pairs:
-        chosen = shares[(shares["site"] == site) & (shares["breakdown"] == "")
-                        & (shares["aggregate"] == "")]
+        chosen = shares[(shares["breakdown"] == "") & (shares["aggregate"] == "")]
         for column, value in where.items():
             chosen = chosen[chosen[column] == value]
         cut = withheld(dataset, site=site, breakdown="", **where)
@@ -1331,10 +1332,11 @@ def missing_note(dataset: Dataset, site: str) -> HTML:
     """Returns a note naming the sections a site's report leaves out for lack of data."""
     missing = []
     counted = not dataset.headcounts.empty and (dataset.headcounts["site"] == site).any()
-    exported = ((dataset.figures["site"] == site) & (dataset.figures["file"] != "figures.csv")).any()
+    figures = analysis.at_site(dataset, "all figures", site)
+    exported = (figures["file"] != "figures.csv").any()
     if not counted and not exported:  # (counts withheld to protect small groups are shown as such)
         missing.append("who took part (no counts for this site)")
-    if not (dataset.figures["site"] == site).any():
+    if figures.empty:
         missing.append("the comparison with other sites (no figures for this site)")
     if not missing:
         return HTML("")
