@@ -217,6 +217,7 @@ def clear(p_values: pd.Series, rate: float = FDR) -> pd.Series:
     return survives
 
 
+@once
 def comparisons(dataset: Dataset, site: str | None) -> pd.DataFrame:
     """Returns every comparison a report makes, with which are clear after the false discovery
     rate is controlled across all of them: a site's figures against the rest of the network
@@ -282,6 +283,7 @@ def disparity_by_indicator(dataset: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@once
 def contrasts(dataset: Dataset, site: str = "", table: str | None = None) -> pd.DataFrame:
     """Returns, for each contrast of the codebook and share, the two groups' figures, the gap
     (first minus second) and its Newcombe 95% interval, at a site (blank: the network).
@@ -320,6 +322,7 @@ def contrasts(dataset: Dataset, site: str = "", table: str | None = None) -> pd.
                                        "second n", "inferred", "p"])
 
 
+@once
 def shown_contrasts(dataset: Dataset, site: str) -> tuple[pd.DataFrame, bool]:
     """Returns the contrasts a report shows: the site's, or where the data have none by site,
     the network's from the first table that has them; and whether they are network-wide."""
@@ -331,6 +334,7 @@ def shown_contrasts(dataset: Dataset, site: str) -> tuple[pd.DataFrame, bool]:
     return rows, False
 
 
+@once
 def wave_changes(dataset: Dataset, site: str = "") -> pd.DataFrame:
     """Returns each share's change between the last two waves at a site (blank: the network), all
     groups, with a Newcombe 95% interval (the waves taken as independent samples).
@@ -363,6 +367,7 @@ def wave_changes(dataset: Dataset, site: str = "") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+@once
 def breakdown(dataset: Dataset, characteristic: str, site: str = "") -> pd.DataFrame:
     """Returns each share by the values of a respondent characteristic at a site (blank: the
     network), latest wave, all groups, in the codebook's order of values, with Wilson intervals
@@ -382,6 +387,7 @@ def breakdown(dataset: Dataset, characteristic: str, site: str = "") -> pd.DataF
     return rows.sort_values(["_o", "_v"]).drop(columns=["_o", "_v"]).reset_index(drop=True)
 
 
+@once
 def breakdown_disparity(dataset: Dataset, characteristic: str, site: str = "") -> pd.DataFrame:
     """Returns, per share, the disparity across a characteristic's groups against all
     respondents: highest and lowest group, range, range ratio and index of disparity, the
@@ -404,6 +410,7 @@ def breakdown_disparity(dataset: Dataset, characteristic: str, site: str = "") -
     return pd.DataFrame(rows)
 
 
+@once
 def distributions(dataset: Dataset, site: str = "") -> pd.DataFrame:
     """Returns the full answer distributions of the scale items at a site (blank: the network),
     latest wave, per group: one row per table, group, item and level."""

@@ -16,7 +16,6 @@ unchanged in JupyterLab's kernel; the tests check that both engines give the
 same HTML.
 """
 
-import io
 import sys
 import traceback
 
@@ -131,11 +130,26 @@ def warm_up() -> None:
     import pandas as pd
 
     from helpers import analysis, charts, checks, export, load, report  # noqa: F401
+    from helpers.paths import NOTEBOOKS
 
-    export.exporter()
     figure, axes = charts._figure(1, 1)
     axes[0, 0].plot([0, 1], [0, 1])
     axes[0, 0].set_title("warm")
-    figure.savefig(io.BytesIO(), format="svg")
+    charts.svg(figure)
     pd.DataFrame({"a": [1.0]}).to_html()
-    shell()
+    # A notebook through the same steps as a report (parameters, cells, outputs, export,
+    # writing), so that nbformat's schema validators and the template are built here, once.
+    import papermill
+
+    cell = nbformat.v4.new_code_cell("warm = False")
+    cell.metadata["tags"] = ["parameters"]
+    shown = nbformat.v4.new_code_cell("from IPython.display import HTML\nHTML(f'<p>{warm}</p>')")
+    notebook = nbformat.v4.new_notebook(cells=[cell, shown], metadata={"kernelspec": {
+        "name": "python3", "display_name": "Python 3", "language": "python"}})
+    executed = papermill.execute_notebook(notebook, None, parameters={"warm": True},
+                                          engine_name=ENGINE_NAME, kernel_name="python3",
+                                          progress_bar=False, log_output=False)
+    export.exporter().from_notebook_node(executed)
+    nbformat.writes(executed)
+    for path in NOTEBOOKS.glob("*.ipynb"):  # the reports' own nbformat version
+        nbformat.validate(nbformat.read(path, as_version=4))

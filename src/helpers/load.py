@@ -84,14 +84,24 @@ class Dataset:
 
 def once(compute):
     """Keeps a function's result for a dataset (and hashable arguments) in the dataset's cache:
-    what the renderer computes once for a run, every report of the run reuses."""
+    what the renderer computes once for a run, every report of the run reuses, and what a
+    report asks for twice is computed once. Tables come back as shallow copies (pandas'
+    copy-on-write): a caller that adds a column changes its own copy, never the kept one."""
     @functools.wraps(compute)
     def cached(dataset: Dataset, *args):
         key = (compute.__qualname__, *args)
         if key not in dataset.cache:
             dataset.cache[key] = compute(dataset, *args)
-        return dataset.cache[key]
+        return _own_copy(dataset.cache[key])
     return cached
+
+
+def _own_copy(value):
+    if isinstance(value, pd.DataFrame):
+        return value.copy(deep=False)
+    if isinstance(value, tuple):
+        return tuple(_own_copy(v) for v in value)
+    return value
 
 
 def _validate(raw: pd.DataFrame, name: str, where: str, categories: dict) -> pd.DataFrame:
