@@ -20,8 +20,8 @@ def test_the_synthetic_dataset_is_what_its_seeded_script_writes(tmp_path):
                     str(tmp_path)], check=True, capture_output=True)
     for name in ("codebook.yaml", "responses-2024.csv"):
         assert (tmp_path / name).read_bytes() == (SYNTHETIC / name).read_bytes(), name
-    fresh = pd.read_excel(tmp_path / "responses-2025.xlsx", dtype=str)
-    shipped = pd.read_excel(SYNTHETIC / "responses-2025.xlsx", dtype=str)
+    fresh = pd.read_excel(tmp_path / "responses-2025.xlsx", dtype=str, engine="calamine")
+    shipped = pd.read_excel(SYNTHETIC / "responses-2025.xlsx", dtype=str, engine="calamine")
     pd.testing.assert_frame_equal(fresh, shipped)
     assert "synthetic: true" in (SYNTHETIC / "codebook.yaml").read_text()
 

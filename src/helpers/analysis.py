@@ -72,15 +72,15 @@ def shares(dataset: Dataset) -> pd.DataFrame:
         keep = [tuple(k) not in published_positive for k in summed[KEYS[:-1]].to_numpy().tolist()]
         derived.append(summed[keep].assign(answer="positive", aggregate=""))
     table = pd.concat([direct, *derived], ignore_index=True) if derived else direct
-    lows, highs = [], []
-    for percent, n_eff, inferred in zip(table["percent"], table["n_eff"], table["inferred"], strict=True):
-        if pd.isna(n_eff) or n_eff <= 0:
-            lows.append(math.nan)
-            highs.append(math.nan)
-            continue
-        low, high = wilson(_count(percent, float(n_eff), bool(inferred)), float(n_eff))
-        lows.append(100 * low)
-        highs.append(100 * high)
+    n_eff = table["n_eff"].astype(float).fillna(0).to_numpy()
+    counted = table["percent"].to_numpy(dtype=float) * n_eff / 100
+    inferred = table["inferred"].astype(bool).to_numpy()
+    counted[inferred] = np.round(counted[inferred])  # a rounded whole count (see _count)
+    known = n_eff > 0
+    lows, highs = np.full(len(table), math.nan), np.full(len(table), math.nan)
+    if known.any():
+        low, high = wilson(counted[known], n_eff[known])
+        lows[known], highs[known] = 100 * low, 100 * high
     table["low"], table["high"] = lows, highs
     table["imprecise"] = [imprecise(p, lo, hi, float(n) if pd.notna(n) else math.nan)
                           for p, lo, hi, n in zip(table["percent"], lows, highs, table["n_eff"],
@@ -188,19 +188,16 @@ def _against_complement(sites: pd.DataFrame, network: pd.DataFrame) -> pd.DataFr
     sites["reference"] = 100 * sites["rest chosen"] / sites["rest weight"]
     sites["reference n"] = sites["rest n"]
     sites["gap"] = sites["percent"] - sites["reference"]
-    lows, highs, ps = [], [], []
-    for percent, n_eff, other, other_n in zip(sites["percent"], sites["n_eff"], sites["reference"],
-                                              rest_n_eff, strict=True):
-        if pd.isna(other) or not other_n or other_n <= 0 or pd.isna(n_eff) or n_eff <= 0:
-            lows.append(math.nan)
-            highs.append(math.nan)
-            ps.append(math.nan)
-            continue
-        a, b = percent * float(n_eff) / 100, other * other_n / 100
-        _, low, high = newcombe(a, float(n_eff), b, other_n)
-        lows.append(100 * low)
-        highs.append(100 * high)
-        ps.append(difference_p_value(a, float(n_eff), b, other_n))
+    n_eff = sites["n_eff"].astype(float).to_numpy()
+    other, other_n = sites["reference"].to_numpy(dtype=float), rest_n_eff.to_numpy(dtype=float)
+    known = ~np.isnan(other) & (np.nan_to_num(other_n) > 0) & (np.nan_to_num(n_eff) > 0)
+    lows, highs, ps = (np.full(len(sites), math.nan) for _ in range(3))
+    if known.any():
+        a = sites["percent"].to_numpy(dtype=float)[known] * n_eff[known] / 100
+        b = other[known] * other_n[known] / 100
+        _, low, high = newcombe(a, n_eff[known], b, other_n[known])
+        lows[known], highs[known] = 100 * low, 100 * high
+        ps[known] = difference_p_value(a, n_eff[known], b, other_n[known])
     sites["gap low"], sites["gap high"], sites["p"] = lows, highs, ps
     return sites.drop(columns=[c for c in sites.columns if c.startswith("rest ")])
 

@@ -142,6 +142,8 @@ class Block:
         for e, (u, v) in enumerate(self.edges):
             self.touching[u].append(e)
             self.touching[v].append(e)
+        self.ends = np.array(self.edges, dtype=np.int64).reshape(-1, 2)
+        self.beside = {x: np.array(edges, dtype=np.int64) for x, edges in self.touching.items()}
 
     def determined(self, hidden: set[int]) -> set[int]:
         return set(_bridges(self.edges, sorted(hidden))[0])
@@ -153,10 +155,14 @@ class Block:
         Within a pass, a cell crosses a bridge when its two ends lie on the two sides of it
         in the depth-first search; bridges a cell chosen earlier in the pass already crosses
         are left alone. Candidates are the shown cells near the bridge; only where none of
-        them crosses it are all shown cells searched."""
+        them crosses it are all shown cells searched. The crossing test runs on arrays, a
+        vertex's thousand cells at once (a relation over a thousand sites has that many)."""
         added: set[int] = set()
         while True:
             bridges, *search = _bridges(self.edges, sorted(hidden))
+            numbering = self._numbering(search)
+            withheld = np.zeros(len(self.edges), dtype=bool)
+            withheld[list(hidden)] = True
             fresh, progress = [], False
             for bridge in sorted(bridges, key=lambda e: (self.sizes[e], self.keys[e])):
                 child = bridges[bridge]
@@ -165,23 +171,49 @@ class Block:
                 u, v = self.edges[bridge]
                 near = {u, v} | {x for end in (u, v) for e in self.touching[end] if e in hidden
                                  for x in self.edges[e]}
-                candidates = [e for x in near for e in self.touching[x]
-                              if e not in hidden and _crosses(search, child, *self.edges[e])]
-                if not candidates:  # any shown cell across it; else one beside it, to grow from
-                    shown = [e for e in range(len(self.edges)) if e not in hidden]
-                    candidates = ([e for e in shown if _crosses(search, child, *self.edges[e])]
-                                  or [e for end in (u, v) for e in self.touching[end] if e not in hidden]
-                                  or [e for e in shown if search[2][child] in
-                                      {search[2].get(x) for x in self.edges[e]}])
-                if not candidates:
+                pool = np.unique(np.concatenate([self.beside[x] for x in near]))
+                pool = pool[~withheld[pool]]
+                candidates = pool[self._crossing(numbering, child, pool)]
+                if not len(candidates):  # any shown cell across it; else one beside it, to grow from
+                    shown = np.flatnonzero(~withheld)
+                    candidates = shown[self._crossing(numbering, child, shown)]
+                    if not len(candidates):
+                        candidates = np.array([e for end in (u, v) for e in self.touching[end]
+                                               if e not in hidden], dtype=np.int64)
+                    if not len(candidates):
+                        roots = numbering[2][self.ends[shown]]
+                        candidates = shown[(roots == numbering[2][child]).any(axis=1)]
+                if not len(candidates):
                     continue
-                chosen = min(candidates, key=lambda e: (self.sizes[e], self.keys[e]))
+                chosen = min(candidates.tolist(), key=lambda e: (self.sizes[e], self.keys[e]))
                 hidden.add(chosen)
+                withheld[chosen] = True
                 added.add(chosen)
                 fresh.append(self.edges[chosen])
                 progress = True
             if not progress:
                 return added
+
+    def _numbering(self, search: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Returns the depth-first numbering as arrays by vertex: order and last (-1 where the
+        vertex is in no tree) and root (-1 likewise)."""
+        order, last, roots = search
+        size = int(self.ends.max()) + 1 if len(self.ends) else 1
+        arrays = tuple(np.full(size, -1, dtype=np.int64) for _ in range(3))
+        for target, values in zip(arrays, (order, last, roots), strict=True):
+            if values:
+                target[list(values)] = list(values.values())
+        return arrays
+
+    def _crossing(self, numbering: tuple, child: int, cells: np.ndarray) -> np.ndarray:
+        """Returns, for each cell, :func:`_crosses` for the bridge above `child`, at once."""
+        order, last, roots = numbering
+        a, b = self.ends[cells, 0], self.ends[cells, 1]
+        tree = roots[child]
+        same = (order[a] >= 0) & (order[b] >= 0) & (roots[a] == tree) & (roots[b] == tree)
+        below_a = (order[child] <= order[a]) & (order[a] <= last[child])
+        below_b = (order[child] <= order[b]) & (order[b] <= last[child])
+        return same & (below_a != below_b)
 
 
 def _coded(figures: pd.DataFrame, codebook: Codebook) -> dict[tuple, str]:

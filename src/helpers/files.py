@@ -1,7 +1,7 @@
 """Reading a dataset's files as text, row by row, so that every message can name a row.
 
 CSV (a UTF-8 byte-order mark dropped, Windows line ends read like any other, blank
-lines skipped, cells trimmed), Excel .xlsx (openpyxl) and SPSS .sav (pyreadstat).
+lines skipped, cells trimmed), Excel .xlsx (calamine) and SPSS .sav (pyreadstat).
 Every reader returns a DataFrame of text cells indexed by the row number a person
 sees: the header is row 1 in a CSV file or a sheet; a .sav file has no header row,
 so its first respondent is row 1.
@@ -105,7 +105,8 @@ def read_export(path: Path, columns: list[str], sheet: str | int = 0) -> pd.Data
         raise InputError(Problem(where, f"a survey export with the columns {', '.join(columns)}"))
     try:
         if suffix == ".xlsx":
-            raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=str, engine="openpyxl")
+            # calamine (Rust) reads a workbook about ten times faster than openpyxl, the same cells
+            raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=str, engine="calamine")
             first_row = 1
         else:
             import pyreadstat

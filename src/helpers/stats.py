@@ -22,9 +22,14 @@ CONFIDENCE = 0.95
 
 
 def wilson(count: float, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """Returns the Wilson score interval (low, high) for count successes out of n, as fractions."""
+    """Returns the Wilson score interval (low, high) for count successes out of n, as fractions
+    (arrays of them for arrays of counts and n: one call for a whole table)."""
     low, high = proportion_confint(count, n, alpha=1 - confidence, method="wilson")
-    return float(low), float(high)
+    return _number(low), _number(high)
+
+
+def _number(value):
+    return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=float)
 
 
 def count_from_percent(percent: float, n: int) -> int:
@@ -35,22 +40,24 @@ def count_from_percent(percent: float, n: int) -> int:
 def newcombe(
     count_a: float, n_a: int, count_b: float, n_b: int, confidence: float = CONFIDENCE
 ) -> tuple[float, float, float]:
-    """Returns (difference, low, high) of p_a - p_b with Newcombe's hybrid score interval.
+    """Returns (difference, low, high) of p_a - p_b with Newcombe's hybrid score interval
+    (arrays for arrays).
 
     Newcombe (1998), method 10, as statsmodels computes it (method="newcomb").
     """
     low, high = confint_proportions_2indep(
         count_a, n_a, count_b, n_b, method="newcomb", compare="diff", alpha=1 - confidence
     )
-    return count_a / n_a - count_b / n_b, float(low), float(high)
+    return count_a / n_a - count_b / n_b, _number(low), _number(high)
 
 
 def difference_p_value(count_a: float, n_a: float, count_b: float, n_b: float) -> float:
     """Returns the two-sided p-value of p_a = p_b by the score test (statsmodels'
-    test_proportions_2indep), the test that matches the score intervals used here."""
+    test_proportions_2indep), the test that matches the score intervals used here; arrays for
+    arrays."""
     with np.errstate(divide="ignore", invalid="ignore"):  # its ratio and odds ratio at p = 0
         result = test_proportions_2indep(count_a, n_a, count_b, n_b, method="score")
-    return float(result.pvalue)
+    return _number(result.pvalue)
 
 
 def imprecise(percent: float, low: float, high: float, n_eff: float) -> bool:
