@@ -39,7 +39,7 @@ POSITIVE, POSITIVE_STRONG, APART = "#5AB4AC", "#01665E", "#B0B0B0"
 FLAG = "†"
 SVG_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 SVG_GROUP = re.compile(r"<g\b[^>]*>|</g>")
-SVG_BARE_GROUP = re.compile(r'<g(?: id="[A-Za-z0-9.]+_\d+")?>')  # matplotlib's own ids, not a gid
+SVG_BARE_GROUP = re.compile(r'<g(?: id="[^"]*")?>')
 SVG_ZERO_ROTATION = re.compile(r' transform="rotate\(-?0 [^)]*\)"')
 SVG_COORDINATES = re.compile(r'(\s(?:d|x|y|x1|x2|y1|y2|width|height|viewBox|transform|points)=")([^"]*)')
 SVG_DECIMALS = re.compile(r"-?\d+\.\d{2,}")
@@ -66,6 +66,8 @@ HOUSE_STYLE = {
     "ytick.color": TEXT,
     "xtick.labelsize": 10,
     "ytick.labelsize": 10,
+    "xtick.major.size": 0,  # no tick marks: gridlines and labels carry the positions
+    "ytick.major.size": 0,
     "legend.frameon": False,
     "legend.fontsize": 10,
     "figure.dpi": 100,
@@ -112,7 +114,7 @@ def svg(figure: Figure) -> bytes:
 
 def compact_svg(text: str) -> str:
     """Returns matplotlib's SVG at under half its bytes, drawn the same, since every report
-    inlines its charts: no RDF metadata, no group without attributes (matplotlib wraps every
+    inlines its charts: no RDF metadata, no group with nothing but an id (matplotlib wraps every
     artist in one), no indentation or line breaks between tags or path commands, coordinates to
     0.1 pt (0.13 px), no zero rotations, SVG 2's href, the clip path in the style, and each
     style used more than once as a class named by its content's hash (so the same class means
@@ -142,13 +144,19 @@ def _tenth(match: re.Match) -> str:
 
 
 def _without_bare_groups(text: str) -> str:
-    """Returns the SVG without <g> elements that carry nothing but matplotlib's numbered id
-    (their children kept); a chart's own gid (such as "withheld:…") stays."""
+    """Returns the SVG without <g> elements that carry nothing but an id (their children kept),
+    and without empty ones; a group stays where it has other attributes (a clip path) or
+    marks a withheld figure (gid "withheld:…"), which a reader's tools, and the tests, find
+    on the page."""
     kept, stack, start = [], [], 0
     for match in SVG_GROUP.finditer(text):
         tag = match.group(0)
-        bare = stack.pop() if tag == "</g>" else SVG_BARE_GROUP.fullmatch(tag) is not None
-        if tag != "</g>":
+        if tag.endswith("/>"):  # an empty group: nothing to keep
+            bare = True
+        elif tag == "</g>":
+            bare = stack.pop()
+        else:
+            bare = SVG_BARE_GROUP.fullmatch(tag) is not None and 'id="withheld:' not in tag
             stack.append(bare)
         if bare:
             kept.append(text[start:match.start()])

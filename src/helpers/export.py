@@ -14,6 +14,7 @@ from helpers.report import HEADLINE_KEY
 
 HEADING = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 TAGS = re.compile(r"<[^>]+>")
+SVG_STYLE = re.compile(r'<style type="text/css">([^<]*)</style>')
 ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="#[^"]*"\s*(?:/>|></a>)')
 
 
@@ -90,4 +91,16 @@ def export_html(notebook: nbformat.NotebookNode, report, facts: dict) -> str:
                            + (" (synthetic data)" if facts.get("synthetic") else ""),
                          "footer": footer(report, facts)}}
     page, _ = exporter().from_notebook_node(notebook, resources=resources)
-    return table_of_contents(ANCHOR_LINK.sub("", page))
+    return table_of_contents(ANCHOR_LINK.sub("", shared_chart_styles(page)))
+
+
+def shared_chart_styles(page: str) -> str:
+    """Returns the page with its charts' style rules stated once, in the head: the charts' classes
+    are named by their content (helpers.charts.compact_svg), so charts share most of them."""
+    rules: dict[str, None] = {}
+    for block in SVG_STYLE.findall(page):
+        rules.update(dict.fromkeys(rule + "}" for rule in block.split("}") if rule.strip()))
+    if not rules:
+        return page
+    page = SVG_STYLE.sub("", page).replace("<defs></defs>", "")
+    return page.replace("</head>", f"<style>{''.join(rules)}</style>\n</head>", 1)
