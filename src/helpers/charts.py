@@ -23,6 +23,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -37,6 +38,7 @@ TEXT = "#222222"
 NEGATIVE_STRONG, NEGATIVE, NEUTRAL = "#8C510A", "#D8B365", "#E3E3E3"
 POSITIVE, POSITIVE_STRONG, APART = "#5AB4AC", "#01665E", "#B0B0B0"
 FLAG = "†"
+SVG_SIZE = re.compile(r'width="[^"]*" height="[^"]*" viewBox="[^"]*"')
 SVG_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
 SVG_GROUP = re.compile(r"<g\b[^>]*>|</g>")
 SVG_BARE_GROUP = re.compile(r'<g(?: id="[^"]*")?>')
@@ -103,13 +105,26 @@ def svg(figure: Figure) -> bytes:
     """Returns the figure as compact SVG (:func:`compact_svg`) with text as text and no date:
     identical for identical input.
 
-    Cropped to the figure's tight box, measured once: bbox_inches="tight" would first draw
-    the whole figure without output to measure it, a quarter of the time of a report's charts."""
-    buffer = io.BytesIO()
+    Drawn once and cropped to its tight box by the SVG's viewBox, the box measured with the
+    renderer that drew it (its text already measured): savefig's bbox_inches="tight" would
+    measure every text again, with another renderer, before drawing."""
+    buffer = io.StringIO()
     with house_style():
-        box = figure.get_tightbbox().padded(matplotlib.rcParams["savefig.pad_inches"])
-        figure.savefig(buffer, format="svg", bbox_inches=box, metadata={"Date": None, "Creator": None})
-    return compact_svg(buffer.getvalue().decode("utf-8")).encode("utf-8")
+        dpi = figure.dpi
+        figure.dpi = 72  # as matplotlib's own SVG output does: 1 unit = 1 pt
+        try:
+            width, height = figure.get_size_inches()
+            renderer = RendererSVG(width * 72, height * 72, buffer, image_dpi=dpi,
+                                   metadata={"Date": None, "Creator": None})
+            figure.draw(renderer)
+            renderer.finalize()
+            box = figure.get_tightbbox(renderer).padded(matplotlib.rcParams["savefig.pad_inches"])
+        finally:
+            figure.dpi = dpi
+    x, y, w, h = (72 * box.x0, 72 * (height - box.y1), 72 * box.width, 72 * box.height)
+    text = SVG_SIZE.sub(f'width="{w:.1f}pt" height="{h:.1f}pt" viewBox="{x:.1f} {y:.1f} {w:.1f} {h:.1f}"',
+                        buffer.getvalue(), count=1)
+    return compact_svg(text).encode("utf-8")
 
 
 def compact_svg(text: str) -> str:
