@@ -440,6 +440,23 @@ def respondent_counts(dataset: Dataset, site: str = "") -> pd.DataFrame:
     return counts.reset_index()
 
 
+@once
+def site_spread(dataset: Dataset) -> pd.DataFrame:
+    """Returns, per compared share (in site_shares' order), the spread of the sites' figures:
+    lower quartile, median and upper quartile; computed once for every report of a run."""
+    rows = []
+    for (item, answer), cells in site_shares(dataset).groupby(["item", "answer"], sort=False):
+        q1, median, q3 = quartiles(cells["percent"])
+        rows.append({"item": item, "answer": answer, "q1": q1, "median": median, "q3": q3})
+    return pd.DataFrame(rows, columns=["item", "answer", "q1", "median", "q3"])
+
+
+@once
+def compared_sites(dataset: Dataset) -> int:
+    """Returns how many sites have compared shares."""
+    return int(site_shares(dataset)["site"].nunique())
+
+
 def quartiles(values: pd.Series) -> tuple[float, float, float]:
     """Returns the lower quartile, median and upper quartile."""
     return tuple(float(v) for v in np.nanpercentile(values.astype(float), [25, 50, 75]))

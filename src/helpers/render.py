@@ -188,7 +188,8 @@ def share_dataset(dataset, path: Path) -> Path:
 
     if not path.exists():
         dataset = dataclasses.replace(dataset, folder=Path(dataset.folder).resolve(), cache=dataset.cache)
-        for compute in (analysis.waves, analysis.site_shares, analysis.disparity_by_indicator,
+        for compute in (analysis.waves, analysis.site_shares, analysis.site_spread,
+                        analysis.compared_sites, analysis.disparity_by_indicator,
                         denominators.respondents, checks.run_checks):
             compute(dataset)
         for table in analysis.SITE_TABLES:

@@ -556,7 +556,7 @@ def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
                        if len(hidden) else [])
     if data.empty:
         return Section("How the sites compare")
-    many = len(set(data["site"])) > MANY_SITES
+    many = analysis.compared_sites(dataset) > MANY_SITES
     parts: list = []
     if site is not None and many:
         parts.append(site_summary_chart(dataset, site, data))
@@ -635,25 +635,27 @@ def furthest_sites_table(dataset: Dataset, data: pd.DataFrame, most: int = 3) ->
 def site_summary_chart(dataset: Dataset, site: str, data: pd.DataFrame) -> Chart:
     """Returns, for a large network, the site against the spread of the sites: the quartiles
     as a band and the site's dot with its interval (drawn as an equiplot of three marks)."""
-    data = data.assign(key=data["item"] + ":" + data["answer"])
+    spread = analysis.site_spread(dataset)
+    own = data[data["site"] == site].set_index(["item", "answer"])
+    labels = {f"{i}:{a}": share_label(dataset, i, a)
+              for i, a in zip(spread["item"], spread["answer"], strict=True)}
     rows = []
-    for key, cells in data.groupby("key", sort=False):
-        q1, median, q3 = analysis.quartiles(cells["percent"])
-        own = cells[cells["site"] == site]
+    for item, answer, q1, median, q3 in spread.itertuples(index=False):
+        key = f"{item}:{answer}"
         rows += [{"key": key, "who": "lower quartile", "percent": q1, "low": None, "high": None},
                  {"key": key, "who": "median site", "percent": median, "low": None, "high": None},
                  {"key": key, "who": "upper quartile", "percent": q3, "low": None, "high": None}]
-        if len(own):
-            rows.append({"key": key, "who": site, "percent": own["percent"].iloc[0],
-                         "low": own["low"].iloc[0], "high": own["high"].iloc[0]})
+        if (item, answer) in own.index:
+            mine = own.loc[(item, answer)]
+            rows.append({"key": key, "who": site, "percent": mine["percent"],
+                         "low": mine["low"], "high": mine["high"]})
     hidden = withheld(dataset, site=site, group="", breakdown="")
     for key, mark in zip(hidden["item"] + ":" + hidden["answer"], hidden["shown"], strict=True):
-        if key in set(data["key"]):
+        if key in labels:
             rows.append({"key": key, "who": site, "percent": None, "low": None, "high": None,
                          "shown": mark})
     frame = pd.DataFrame(rows).astype({"percent": float, "low": float, "high": float})
     keys = list(dict.fromkeys(frame["key"]))
-    labels = dict(zip(data["key"], share_labels(dataset, data), strict=True))
     name = dataset.codebook.site_name(site)
     who = ["lower quartile", "median site", "upper quartile", site]
     figure = charts.dot_plot(frame, "key", "who", keys, who, labels,
@@ -661,7 +663,7 @@ def site_summary_chart(dataset: Dataset, site: str, data: pd.DataFrame) -> Chart
                              xlabel=f"% of {dataset.codebook.dataset.respondents_word}")
     shown = frame.assign(figure=[labels[k] for k in frame["key"]],
                          who=frame["who"].replace({site: name}))[["figure", "who", "percent", "low", "high"]]
-    sites = data["site"].nunique()
+    sites = analysis.compared_sites(dataset)
     return Chart("site-summary", f"{name} against the spread of {sites} sites",
                  f"Dot plot of {name}'s figures with the quartiles of {sites} sites.",
                  f"For each figure, {name}'s share with its 95% interval, and the lower quartile, "
