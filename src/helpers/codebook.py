@@ -22,6 +22,7 @@ from helpers.errors import InputError, Problem
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CODEBOOK = "codebook.yaml"
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML was built with it
 SIDES = ("negative", "neutral", "positive", "apart")
 DERIVED_ANSWERS = ("positive", "negative")  # a scale side's share, published or counted
 
@@ -334,7 +335,8 @@ def read_codebook(folder: Path) -> Codebook:
     path = Path(folder) / CODEBOOK
     where = shown(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader where PyYAML has it: a thousand sites' codebook in 0.1 s, not 1 s
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except FileNotFoundError:
         raise InputError(Problem(where, "a codebook.yaml describing the dataset "
                                  "(see data/README.md)")) from None

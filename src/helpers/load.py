@@ -369,6 +369,11 @@ def preload_shared() -> None:
         read_shared(Path(path))
 
 
+def forget_shared() -> None:
+    """Lets this process free the shared dataset it read (the renderer, once it has handed it on)."""
+    _PRELOADED.clear()
+
+
 def read_shared(path: Path) -> Dataset:
     """Returns the dataset a render shared in this file, read once per process."""
     if str(path) not in _PRELOADED:

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from helpers.codebook import SLUG
+from helpers.codebook import SAFE_LOADER, SLUG
 from helpers.errors import InputError, Problem
 from helpers.paths import shown
 
@@ -27,7 +27,7 @@ def read_params(path: Path) -> SiteParams:
     """Returns the parameters of one YAML file, or raises InputError naming each bad key."""
     where = shown(path)
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except FileNotFoundError:
         raise InputError(Problem(where, "a YAML file of report parameters")) from None
     except (yaml.YAMLError, UnicodeDecodeError) as error:

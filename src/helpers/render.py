@@ -448,6 +448,7 @@ def render_all(
     before any kernel starts, when the data or parameters are bad.
     """
     from helpers.codebook import read_codebook
+    from helpers.load import forget_shared
 
     out = Path(out)
     reports = plan(data, params, notebooks)
@@ -478,6 +479,8 @@ def render_all(
             executor = local_executor(jobs or os.cpu_count() or 1, cache)
         if NETWORK[0] in stale:
             write_site_table(dataset, where["html"])
+        del dataset  # the reports have it from the server or the shared file, not from here
+        forget_shared()
         for result in refused:  # a site whose own params are bad fails alone; its HTML is kept
             result.fingerprint = ""
             results[result.name] = result
