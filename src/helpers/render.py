@@ -448,7 +448,6 @@ def render_all(
     before any kernel starts, when the data or parameters are bad.
     """
     from helpers.codebook import read_codebook
-    from helpers.load import forget_shared
 
     out = Path(out)
     reports = plan(data, params, notebooks)
@@ -461,6 +460,8 @@ def render_all(
     results = {r.name: Result(**_known(state[r.name], r)) for r in reports
                if r not in stale and r.name in state}
     if stale:
+        from helpers.load import forget_shared
+
         owned = executor is None
         cache = shared_file(out, dataset_id, shared)
         if owned and cache.exists():
@@ -480,7 +481,7 @@ def render_all(
         if NETWORK[0] in stale:
             write_site_table(dataset, where["html"])
         del dataset  # the reports have it from the server or the shared file, not from here
-        forget_shared()
+        forget_shared()  # (helpers.load is imported by now: validate used it)
         for result in refused:  # a site whose own params are bad fails alone; its HTML is kept
             result.fingerprint = ""
             results[result.name] = result
