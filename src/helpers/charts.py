@@ -20,7 +20,6 @@ from collections.abc import Sequence
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_svg import RendererSVG
@@ -82,7 +81,7 @@ HOUSE_STYLE = {
 
 def house_style():
     """Returns a context in which matplotlib uses the house style, restored on leaving."""
-    return plt.rc_context(HOUSE_STYLE)
+    return matplotlib.rc_context(HOUSE_STYLE)
 
 
 def level_colours(sides: Sequence[str]) -> list[str]:

@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from helpers.codebook import Codebook, read_codebook
 from helpers.disclosure import Audit, protect
@@ -106,6 +104,9 @@ def _own_copy(value):
 
 def _validate(raw: pd.DataFrame, name: str, where: str, categories: dict) -> pd.DataFrame:
     """Returns the table with proper dtypes, or raises InputError naming every bad cell."""
+    import pandera.pandas as pa  # here, not at the top: a report reads a dataset validated once
+    from pandera.errors import SchemaErrors
+
     kinds = {c: k for c, k in KINDS[name].items() if c in raw}
     table = raw.copy()
     if "percent" in table:

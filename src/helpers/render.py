@@ -310,23 +310,25 @@ def local_executor(jobs: int, shared: Path | None = None) -> Executor:
     now, with the run's shared dataset in memory when its file is given (helpers.preload)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import forkserver
 
     from helpers.load import SHARED
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["helpers.preload"])
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=1,
-                                   initializer=end_with_parent)
     before = os.environ.get(SHARED)
     os.environ[SHARED] = str(shared or "")
     try:
-        executor.submit(os.getpid)  # starts the server, which inherits this environment
+        # Starts the server, which inherits this environment, and returns at once: the server
+        # imports and warms up while this process goes on (the first worker waits for it).
+        forkserver.ensure_running()
     finally:
         if before is None:
             del os.environ[SHARED]
         else:
             os.environ[SHARED] = before
-    return executor
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=1,
+                               initializer=end_with_parent)
 
 
 def end_with_parent() -> None:
