@@ -23,16 +23,25 @@ def artists(figure, prefix: str) -> dict:
     return found
 
 
+def dots_by_row(line) -> dict[int, float]:
+    """Returns a dot plot's marks of one group (one line of dots), by row number: rows are a
+    unit apart, a group's dots within a quarter of a unit of their row."""
+    return {round(y): x for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True)}
+
+
 def test_each_dot_sits_at_its_percentage_and_the_focus_is_the_site_asked_for(tfs):
     data = analysis.site_shares(tfs)
     chart = report.site_comparison_chart(tfs, "dayton", 10)
-    dots = artists(chart.figure, "dot:")
-    assert len(dots) == len(data) == 20
+    lines = artists(chart.figure, "dots:")
+    assert sorted(lines) == [f"dots:{site}" for site in SITES]
+    present = set(zip(data["item"], data["answer"], strict=True))
+    rows = [pair for pair in analysis.indicators(tfs.codebook) if pair in present]
+    assert sum(len(line.get_xdata()) for line in lines.values()) == len(data) == 20
     for row in data.itertuples():
-        dot = dots[f"dot:{row.item}:{row.answer}:{row.site}"]
-        assert dot.get_xdata()[0] == pytest.approx(row.percent)
-        colour = to_hex(dot.get_color())
-        assert (colour == charts.FOCUS.lower()) == (row.site == "dayton"), row.site
+        dots = dots_by_row(lines[f"dots:{row.site}"])
+        assert dots[rows.index((row.item, row.answer))] == pytest.approx(row.percent)
+    for site, line in lines.items():
+        assert (to_hex(line.get_color()) == charts.FOCUS.lower()) == (site == "dots:dayton"), site
 
 
 def test_a_bar_extends_to_its_figure(tfs):
@@ -62,10 +71,12 @@ def test_gap_bars_extend_to_the_gap_and_change_colour_with_its_sign(tfs):
 def test_dumbbell_dots_sit_at_both_groups_figures(tfs):
     rows = analysis.contrasts(tfs, "", "involvement")
     figure = charts.dumbbell(rows, list(rows["item"]), "first %", "second %", ("a", "b"))
-    dots = artists(figure, "dot:")
+    first, second = (dots_by_row(artists(figure, f"dots:{c}")[f"dots:{c}"])
+                     for c in ("first %", "second %"))
+    assert len(first) == len(second) == len(rows) > 0
     for y, row in enumerate(rows.itertuples()):
-        assert dots[f"dot:{y}:first %"].get_xdata()[0] == row._7
-        assert dots[f"dot:{y}:second %"].get_xdata()[0] == row._8
+        assert first[y] == row._7
+        assert second[y] == row._8
 
 
 def test_likert_bars_stack_to_the_published_cells():

@@ -27,6 +27,8 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.text import _get_text_metrics_with_cache
+from matplotlib.transforms import Affine2D, Bbox
 
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
 CATEGORY = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#999999"]  # no yellow on white
@@ -104,26 +106,101 @@ def svg(figure: Figure) -> bytes:
     """Returns the figure as compact SVG (:func:`compact_svg`) with text as text and no date:
     identical for identical input.
 
-    Drawn once and cropped to its tight box by the SVG's viewBox, the box measured with the
-    renderer that drew it (its text already measured): savefig's bbox_inches="tight" would
-    measure every text again, with another renderer, before drawing."""
+    Drawn once and cropped by the SVG's viewBox to the box of what was drawn, measured while
+    drawing (:class:`_InkedSVG`): savefig's bbox_inches="tight" draws every figure twice, and
+    matplotlib's own tight box lays out every text and tick again after the drawing."""
     buffer = io.StringIO()
     with house_style():
         dpi = figure.dpi
         figure.dpi = 72  # as matplotlib's own SVG output does: 1 unit = 1 pt
         try:
             width, height = figure.get_size_inches()
-            renderer = RendererSVG(width * 72, height * 72, buffer, image_dpi=dpi,
-                                   metadata={"Date": None, "Creator": None})
+            renderer = _InkedSVG(width * 72, height * 72, buffer, image_dpi=dpi,
+                                 metadata={"Date": None, "Creator": None})
             figure.draw(renderer)
             renderer.finalize()
-            box = figure.get_tightbbox(renderer).padded(matplotlib.rcParams["savefig.pad_inches"])
+            box = renderer.box() or figure.get_tightbbox(renderer).transformed(
+                figure.dpi_scale_trans)
         finally:
             figure.dpi = dpi
-    x, y, w, h = (72 * box.x0, 72 * (height - box.y1), 72 * box.width, 72 * box.height)
+    box = box.padded(72 * matplotlib.rcParams["savefig.pad_inches"])
+    x, y, w, h = (box.x0, 72 * height - box.y1, box.width, box.height)
     text = SVG_SIZE.sub(f'width="{w:.1f}pt" height="{h:.1f}pt" viewBox="{x:.1f} {y:.1f} {w:.1f} {h:.1f}"',
                         buffer.getvalue(), count=1)
     return compact_svg(text).encode("utf-8")
+
+
+class _InkedSVG(RendererSVG):
+    """An SVG renderer that keeps the box of everything it draws, in points from the figure's
+    bottom left: a text by its measured extent (matplotlib's cache of text metrics, filled
+    when the text was laid out), a line or patch by its path, anything clipped by its clip
+    box (the axes). The figure's own background is left out. Where something is drawn that
+    it cannot measure (an unclipped collection or image), :meth:`box` returns None and the
+    caller measures the figure the slow way."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inked: list[Bbox] = []
+        self.unmeasured = False
+        self._groups: list[str] = []
+        self._background = True  # the first patch drawn directly in the figure is its background
+
+    def box(self) -> Bbox | None:
+        return None if self.unmeasured or not self.inked else Bbox.union(self.inked)
+
+    def open_group(self, s, gid=None):
+        self._groups.append(s)
+        super().open_group(s, gid)
+
+    def close_group(self, s):
+        if self._groups[-2:] == ["figure", "patch"]:
+            self._background = False
+        self._groups.pop()
+        super().close_group(s)
+
+    def _keep(self, gc, measure) -> None:
+        clip = gc.get_clip_rectangle()
+        if clip is not None:
+            self.inked.append(clip)
+        elif not (self._background and self._groups[-2:] == ["figure", "patch"]):
+            box = measure()
+            if box is None:
+                self.unmeasured = True
+            else:
+                self.inked.append(box.padded(gc.get_linewidth() / 2))
+
+    def draw_path(self, gc, path, transform, rgbFace=None):
+        self._keep(gc, lambda: path.get_extents(transform))
+        super().draw_path(gc, path, transform, rgbFace)
+
+    def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):
+        def measure():
+            points = trans.transform(path.vertices)
+            points = points[np.isfinite(points).all(axis=1)]
+            if not len(points):
+                return Bbox.null()
+            mark = marker_path.get_extents(marker_trans)
+            return Bbox([points.min(axis=0) + mark.min, points.max(axis=0) + mark.max])
+        self._keep(gc, measure)
+        super().draw_markers(gc, marker_path, marker_trans, path, trans, rgbFace)
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        def measure():
+            width, height, descent = _get_text_metrics_with_cache(self, s, prop, ismath, 72)
+            turn = Affine2D().rotate_deg(angle).translate(x, self.height - y)
+            corners = turn.transform([(0, -descent), (width, -descent), (width, height - descent),
+                                      (0, height - descent)])
+            return Bbox([corners.min(axis=0), corners.max(axis=0)])
+        self._keep(gc, measure)
+        super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+
+    def draw_path_collection(self, gc, *args, **kwargs):
+        self._keep(gc, lambda: None)
+        super().draw_path_collection(gc, *args, **kwargs)
+
+    def draw_image(self, gc, x, y, im, transform=None):
+        self._keep(gc, lambda: None)
+        super().draw_image(gc, x, y, im, transform)
 
 
 def compact_svg(text: str) -> str:
@@ -260,6 +337,7 @@ def likert(
         axes = axes[0]
         for index, key in enumerate(panel_order):
             axis = axes[index * (2 if has_apart else 1)]
+            segments = []  # (y, left, value) per level: one bar container per level
             for y, bar in enumerate(row_order):
                 if (key, bar) not in wide.index:
                     axis.text(0, y, "not asked", ha="center", va="center", color=CONTEXT)
@@ -270,13 +348,18 @@ def likert(
                 positive = sum(values[lv] for lv in stacked if side_of[lv] == "positive")
                 left = -(negative + neutral / 2)
                 for level in stacked:
-                    axis.barh(y, values[level], left=left, height=0.62, color=colours[level],
-                              edgecolor="white", linewidth=0.6)
+                    segments.append((level, y, left, values[level]))
                     left += values[level]
                 axis.text(-(negative + neutral / 2) - 2, y, f"{negative:.1f}%", ha="right", va="center",
                           fontsize=9.5, color=NEGATIVE_STRONG)
                 axis.text(positive + neutral / 2 + 2, y, f"{positive:.1f}%", ha="left", va="center",
                           fontsize=9.5, color=POSITIVE_STRONG, fontweight="bold")
+            for level in stacked:
+                drawn = [(y, left, value) for lv, y, left, value in segments if lv == level]
+                if drawn:
+                    ys, lefts, values = zip(*drawn, strict=True)
+                    axis.barh(ys, values, left=lefts, height=0.62, color=colours[level],
+                              edgecolor="white", linewidth=0.6)
             axis.axvline(0, color="#444444", linewidth=0.9)
             axis.set_xlim(-60, 118)
             axis.set_xticks([-50, -25, 0, 25, 50, 75, 100])
@@ -342,16 +425,17 @@ def dot_plot(
     with house_style():
         figure, axes = _figure(9.2, 0.95 * len(y_order) + 1.6)
         axis = axes[0, 0]
-        indexed = data.set_index([y, hue])
+        records = {(r[y], r[hue]): r for r in data.to_dict("records")}
         held: dict[int, list[str]] = {}  # per row, the marks of the hues withheld there
         for index, key in enumerate(hue_order):
             focal = key == focus
             colour = FOCUS if focal else (CONTEXT if focus is not None or many
                                           else palette[index % len(palette)])
+            dots, whiskers = [], []  # (x, position), (low, high, position): one artist per hue
             for row_number, row_key in enumerate(y_order):
-                if (row_key, key) not in indexed.index:
+                record = records.get((row_key, key))
+                if record is None:
                     continue
-                record = indexed.loc[(row_key, key)]
                 position = row_number + offsets[index] + (0.25 if many and focal else 0)
                 if pd.isna(record[x]):  # withheld by disclosure control: say so where the dot would be
                     if focal:
@@ -364,30 +448,36 @@ def dot_plot(
                                   gid=f"withheld:{row_key}:{key}")
                         held[row_number].append(withheld_mark(record))
                     continue
-                whiskers = low and high and pd.notna(record[low]) and (not many or focal)
-                if whiskers:
-                    axis.plot([record[low], record[high]], [position, position], color=colour,
-                              linewidth=2.2 if focal else 1.3, solid_capstyle="butt")
-                axis.plot(record[x], position, marker="o" if many else MARKERS[index % len(MARKERS)],
+                dots.append((record[x], position))
+                whisker = low and high and pd.notna(record[low]) and (not many or focal)
+                if whisker:
+                    whiskers.append((record[low], record[high], position))
+                if focal:
+                    right = max(record[high], record[x]) if whisker else record[x]
+                    axis.text(right + 1.5, position, f"{record[x]:.1f}%", va="center", fontsize=9.5,
+                              color=FOCUS, fontweight="bold")
+            if whiskers:
+                lows, highs, positions = zip(*whiskers, strict=True)
+                axis.hlines(positions, lows, highs, color=colour, linewidth=2.2 if focal else 1.3,
+                            capstyle="butt", zorder=2)
+            if dots:
+                xs, positions = zip(*dots, strict=True)
+                axis.plot(xs, positions, marker="o" if many else MARKERS[index % len(MARKERS)],
                           markersize=9 if focal else (4 if many else 7), color=colour,
                           alpha=0.6 if many and not focal else 1, linestyle="",
                           markerfacecolor="white" if key in hollow and not many else colour,
-                          markeredgewidth=1.6, gid=f"dot:{row_key}:{key}")
-                if focal:
-                    right = max(record[high], record[x]) if whiskers else record[x]
-                    axis.text(right + 1.5, position, f"{record[x]:.1f}%", va="center", fontsize=9.5,
-                              color=FOCUS, fontweight="bold")
+                          markeredgewidth=1.6, gid=f"dots:{key}")
         for row_number, marks in held.items():
             coded = sorted({m for m in marks if m != "—"})
             axis.text(2 + 3 * len(marks), row_number + 0.36, " — withheld" + (
                 f" ({', '.join(coded)})" if coded else ""), va="center", fontsize=8.5, color=TEXT)
         if reference:
-            marks = data.drop_duplicates(y).set_index(y)[reference]
-            for row_number, row_key in enumerate(y_order):
-                value = marks.get(row_key)
-                if value is not None and pd.notna(value):
-                    axis.plot([value, value], [row_number - 0.38, row_number + 0.38], color=TEXT,
-                              linewidth=1.4, linestyle=(0, (2, 1.5)))
+            marks = dict(zip(data[y][::-1], data[reference][::-1], strict=True))  # each row's first
+            rows = [(n, marks[k]) for n, k in enumerate(y_order) if pd.notna(marks.get(k, np.nan))]
+            if rows:
+                axis.vlines([v for _, v in rows], [n - 0.38 for n, _ in rows],
+                            [n + 0.38 for n, _ in rows], color=TEXT, linewidth=1.4,
+                            linestyle=(0, (2, 1.5)))
         axis.set_yticks(range(len(y_order)))
         axis.set_yticklabels([wrap(y_labels.get(k, k), 30) for k in y_order])
         axis.set_ylim(len(y_order) - 0.5, -0.6)
@@ -435,25 +525,33 @@ def dumbbell(
     with house_style():
         figure, axes = _figure(9.2, 0.7 * len(data) + 1.5)
         axis = axes[0, 0]
-        for y, (_, values) in enumerate(data.iterrows()):
+        dots = {first: [], second: []}  # (x, y) of each column's dots: one artist per column
+        bars = []  # (left, right, y) of the lines that join them
+        for y, values in enumerate(data.to_dict("records")):
             if pd.isna(values[first]) or pd.isna(values[second]):  # withheld: "—" and no gap
                 for column, colour, shift in zip((first, second), colours, (0, 12), strict=True):
                     if pd.isna(values[column]):
                         axis.text(1 + shift, y, withheld_mark(values, column), va="center",
                                   fontsize=9.5, color=colour, gid=f"withheld:{y}:{column}")
                     else:
-                        axis.plot(values[column], y, marker=markers[(first, second).index(column)],
-                                  markersize=10, color=colour, linestyle="", gid=f"dot:{y}:{column}")
+                        dots[column].append((values[column], y))
                 axis.text(103, y, "— (withheld)", va="center", fontsize=9.5, color=TEXT)
                 continue
-            axis.plot([values[second], values[first]], [y, y], color="#BBBBBB", linewidth=3, zorder=1)
-            for column, colour, marker in zip((first, second), colours, markers, strict=True):
-                axis.plot(values[column], y, marker=marker, markersize=10, color=colour, zorder=2,
-                          linestyle="", gid=f"dot:{y}:{column}")
+            bars.append((values[second], values[first], y))
+            for column in (first, second):
+                dots[column].append((values[column], y))
             interval = ("" if math.isnan(values[low]) else
                         f" (95% CI {_whole(values[low])} to {_whole(values[high])})")
             axis.text(103, y, f"{points(values[gap])} pts{interval}", va="center", fontsize=9.5,
                       color=TEXT)
+        if bars:
+            lefts, rights, ys = zip(*bars, strict=True)
+            axis.hlines(ys, lefts, rights, color="#BBBBBB", linewidth=3, zorder=1)
+        for column, colour, marker in zip((first, second), colours, markers, strict=True):
+            if dots[column]:
+                xs, ys = zip(*dots[column], strict=True)
+                axis.plot(xs, ys, marker=marker, markersize=10, color=colour, zorder=2,
+                          linestyle="", gid=f"dots:{column}")
         axis.set_yticks(range(len(data)))
         axis.set_yticklabels([wrap(label, 30) for label in y_labels])
         axis.set_ylim(len(data) - 0.5, -0.9)
