@@ -91,7 +91,7 @@ def test_likert_bars_stack_to_the_published_cells():
     left = figure.axes[0].patches[0].get_x()
     assert left == pytest.approx(-(10 + 20 + 30 / 2))  # neutral split across zero
     texts = [t.get_text() for t in figure.axes[0].texts]
-    assert texts == ["30.0%", "40.0%"]
+    assert texts == ["30.0%", "40.0%", "A"]  # the totals at the bar's ends, then the row's label
 
 
 def test_site_comparison_states_the_focal_sites_gaps(tfs):
