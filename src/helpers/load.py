@@ -361,13 +361,12 @@ def load_dataset(folder: Path, shared: bool = True) -> Dataset:
 _PRELOADED: dict[str, Dataset] = {}  # the run's shared dataset, by its file, once read here
 
 
-def preload_shared() -> None:
-    """Reads the run's shared dataset (:data:`SHARED`), if one is named, into this process: the
-    renderer's forkserver calls it, so that every report forked from it starts with the dataset
-    in memory rather than reading it again."""
+def preload_shared() -> Dataset | None:
+    """Reads the run's shared dataset (:data:`SHARED`), if one is named, into this process and
+    returns it: the renderer's forkserver calls it, so that every report forked from it starts
+    with the dataset in memory rather than reading it again."""
     path = os.environ.get(SHARED, "")
-    if path and Path(path).is_file():
-        read_shared(Path(path))
+    return read_shared(Path(path)) if path and Path(path).is_file() else None
 
 
 def forget_shared() -> None:
