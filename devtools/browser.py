@@ -3,8 +3,10 @@
 `make screenshots` (and the browser tests) use Playwright for Python driving Debian's
 chromium, with every request to another host blocked and recorded. For each page:
 console errors, requests that left the machine, images without alt text,
-table-of-contents links that do not land on a heading, whether printing to PDF
-works, and a full-page screenshot under OUT/screenshots/.
+table-of-contents links that do not land on a heading, whether the page scrolls sideways,
+the violations axe-core finds against the WCAG 2.0, 2.1 and 2.2 A and AA rules
+(axe-playwright-python, which bundles axe-core), the printed PDF, and a full-page screenshot
+under OUT/screenshots/.
 """
 
 import shutil
@@ -18,6 +20,9 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
+# Every WCAG A and AA rule axe-core has, in each version of the guidelines. No rule is
+# switched off.
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGE_CHECKS = """
 () => {
   const unlabelled = [];
@@ -36,7 +41,8 @@ PAGE_CHECKS = """
     if (!target || !/^H[1-6]$/.test(target.tagName)) broken.push(a.getAttribute('href'));
   }
   return {unlabelled, broken, links: links.length, title: document.title,
-          height: document.documentElement.scrollHeight};
+          height: document.documentElement.scrollHeight,
+          sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth};
 }
 """
 
@@ -52,8 +58,15 @@ class PageCheck:
     unlabelled_images: list = field(default_factory=list)
     broken_links: list = field(default_factory=list)
     contents_links: int = 0
-    pdf_bytes: int = 0
+    width: int = 0
+    sideways: int = 0  # how many pixels the page is wider than the window
+    violations: list = field(default_factory=list)  # axe-core's, as "rule (impact): where"
+    pdf: bytes = b""
     screenshot: Path | None = None
+
+    @property
+    def pdf_bytes(self) -> int:
+        return len(self.pdf)
 
     @property
     def problems(self) -> list[str]:
@@ -62,6 +75,9 @@ class PageCheck:
         found += [f"request to another host: {u}" for u in self.outside_requests]
         found += [f"image without alt text: {i}" for i in self.unlabelled_images]
         found += [f"contents link to no heading: {link}" for link in self.broken_links]
+        if self.sideways > 0:
+            found.append(f"at {self.width} px the page scrolls sideways by {self.sideways} px")
+        found += [f"accessibility: {v}" for v in self.violations]
         if self.pdf_bytes < 1000:
             found.append("printing to PDF gave no document")
         return found
@@ -99,7 +115,7 @@ def check_reports(out: Path, names: list[str] | None = None, width: int = 1280) 
 
 def _check_page(browser, path: Path, shots: Path, width: int) -> PageCheck:
     name = path.relative_to(path.parents[1]).with_suffix("") if path.stem != "index" else Path("index")
-    check = PageCheck(str(name))
+    check = PageCheck(str(name), width=width)
     context = browser.new_context(viewport={"width": width, "height": 900}, offline=True)
 
     def route(request_route):
@@ -120,12 +136,26 @@ def _check_page(browser, path: Path, shots: Path, width: int) -> PageCheck:
     check.unlabelled_images = seen["unlabelled"]
     check.broken_links = seen["broken"]
     check.contents_links = seen["links"]
+    check.sideways = seen["sideways"]
+    check.violations = accessibility_violations(page)
     check.screenshot = shots / f"{str(name).replace('/', '--')}-{width}.png"
     page.screenshot(path=str(check.screenshot), full_page=True)
     page.emulate_media(media="print")
-    check.pdf_bytes = len(page.pdf(format="Letter"))
+    check.pdf = page.pdf(format="Letter")
     context.close()
     return check
+
+
+def accessibility_violations(page) -> list[str]:
+    """Returns what axe-core finds on the page against the WCAG A and AA rules, one line a
+    rule: its id, impact, help text and the first elements it names."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG},
+                                     "resultTypes": ["violations"]})
+    return [f"{v['id']} ({v['impact']}): {v['help']}; "
+            + ", ".join(" ".join(node["target"]) for node in v["nodes"][:3])
+            for v in found.response["violations"]]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -46,6 +46,16 @@ def rendered(tmp_path_factory):
     return out, results, pages
 
 
+@pytest.fixture(scope="session")
+def other_datasets(tmp_path_factory):
+    """One full render of the other shipped datasets (synthetic, Tacoma) into a fresh folder:
+    (the output folder, the synthetic results, the Tacoma results)."""
+    out = tmp_path_factory.mktemp("out")
+    synthetic = render_all(SYNTHETIC, out / "no-params", out, jobs=2, progress=False)
+    tacoma = render_all(TACOMA, out / "no-params", out, jobs=2, progress=False)
+    return out, synthetic, tacoma
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A copy of the TFS dataset that a test may break."""

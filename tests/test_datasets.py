@@ -10,9 +10,8 @@ import pytest
 
 from helpers.load import load_dataset
 from helpers.paths import ROOT
-from helpers.render import render_all
 
-from .conftest import SYNTHETIC, TACOMA, html_of, run_cli
+from .conftest import SYNTHETIC, html_of, run_cli
 
 
 def test_the_synthetic_dataset_is_what_its_seeded_script_writes(tmp_path):
@@ -103,14 +102,6 @@ def test_an_excel_or_spss_export_gives_the_same_figures_as_its_csv(tmp_path, syn
     again = load_dataset(folder).figures
     columns = ["wave", "site", "group", "breakdown", "value", "item", "answer", "count", "n", "percent"]
     pd.testing.assert_frame_equal(again[columns], synthetic.figures[columns])
-
-
-@pytest.fixture(scope="module")
-def other_datasets(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    synthetic = render_all(SYNTHETIC, out / "no-params", out, jobs=2, progress=False)
-    tacoma = render_all(TACOMA, out / "no-params", out, jobs=2, progress=False)
-    return out, synthetic, tacoma
 
 
 def test_the_synthetic_and_tacoma_datasets_render(other_datasets):

@@ -65,7 +65,8 @@ class Chart:
 
     def _repr_html_(self) -> str:
         """Returns inline SVG with a title for screen readers, the finding as caption and the
-        table behind it, collapsed."""
+        table behind it, collapsed (printed unfolded). On a phone the chart keeps a legible
+        size and scrolls sideways in its box, which the keyboard can reach (tabindex)."""
         svg = self.svg().decode("utf-8")
         svg = svg[svg.index("<svg"):]
         label = esc(self.alt)
@@ -73,7 +74,7 @@ class Chart:
         svg = svg.replace(">", f"><title>{html.escape(self.alt)}</title>", 1)
         return (
             f'<figure class="chart" id="chart-{esc(self.name)}">'
-            f'<div class="chart-image">{svg}</div>'
+            f'<div class="chart-image" tabindex="0">{svg}</div>'
             f"<figcaption><strong>{esc(self.title.rstrip('.'))}.</strong> {esc(self.description)}"
             "</figcaption>"
             f"<details><summary>The numbers behind this chart</summary>{html_table(self.table)}"
@@ -83,7 +84,8 @@ class Chart:
 
 def html_table(frame: pd.DataFrame, caption: str = "", digits: int = 1) -> str:
     """Returns a DataFrame as an HTML table: escaped labels, numbers rounded and right-aligned
-    (class "num"), text left-aligned, no index."""
+    (class "num"), text left-aligned, no index; in a box that scrolls sideways where the table
+    is wider than the screen, and that the keyboard can reach to scroll it (tabindex)."""
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
                for c in frame.columns]
 
@@ -102,8 +104,8 @@ def html_table(frame: pd.DataFrame, caption: str = "", digits: int = 1) -> str:
         for row in frame.itertuples(index=False)
     )
     title = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<div class="table-wrap"><table class="data-table">{title}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+    return (f'<div class="table-wrap" tabindex="0"><table class="data-table">{title}'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
 class Section:
@@ -1251,7 +1253,7 @@ def _averages_item(dataset: Dataset, findings: list[Finding]) -> str:
         f"None of the {len(findings)} published means over the sites is the plain average of the "
         f"{sites} sites, nor a weighted average with respondent numbers that fit the sites' figures. "
         "The publication may count respondents not assigned to a site; it does not say. "
-        '<div class="table-wrap"><table><thead><tr><th>figure</th><th>published</th>'
+        '<div class="table-wrap" tabindex="0"><table><thead><tr><th>figure</th><th>published</th>'
         f"<th>plain average of the sites</th></tr></thead><tbody>{rows}</tbody></table></div>"
         '<span class="source">(source: figures.csv, rows ' + ", ".join(str(f.row) for f in findings)
         + "; the data-quality report gives the weighted averages tried)</span>")
