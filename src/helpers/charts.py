@@ -30,7 +30,6 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
-from matplotlib.text import _get_text_metrics_with_cache
 from matplotlib.textpath import TextToPath
 from matplotlib.transforms import Affine2D, Bbox, ScaledTranslation
 
@@ -138,8 +137,8 @@ def svg(figure: Figure) -> bytes:
 
 class _InkedSVG(RendererSVG):
     """An SVG renderer that keeps the box of everything it draws, in points from the figure's
-    bottom left: a text by its measured extent (matplotlib's cache of text metrics, filled
-    when the text was laid out), a line or patch by its path, anything clipped by its clip
+    bottom left: a text by its measured extent (:func:`_text_size`, filled when the text was
+    laid out), a line or patch by its path, anything clipped by its clip
     box (the axes). The figure's own background is left out. Where something is drawn that
     it cannot measure (an unclipped collection or image), :meth:`box` returns None and the
     caller measures the figure the slow way."""
@@ -195,7 +194,7 @@ class _InkedSVG(RendererSVG):
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         def measure():
-            width, height, descent = _get_text_metrics_with_cache(self, s, prop, ismath, 72)
+            width, height, descent = self.get_text_width_height_descent(s, prop, ismath)
             turn = Affine2D().rotate_deg(angle).translate(x, self.height - y)
             corners = turn.transform([(0, -descent), (width, -descent), (width, height - descent),
                                       (0, height - descent)])
@@ -379,7 +378,7 @@ def likert(
         axes = axes[0]
         for index, key in enumerate(panel_order):
             axis = axes[index * (2 if has_apart else 1)]
-            segments = []  # (y, left, value) per level: one bar container per level
+            segments = {level: [] for level in stacked}  # (y, left, value): one barh call a level
             for y, bar in enumerate(row_order):
                 if (key, bar) not in wide.index:
                     axis.text(0, y, "not asked", ha="center", va="center", color=CONTEXT)
@@ -390,14 +389,13 @@ def likert(
                 positive = sum(values[lv] for lv in stacked if side_of[lv] == "positive")
                 left = -(negative + neutral / 2)
                 for level in stacked:
-                    segments.append((level, y, left, values[level]))
+                    segments[level].append((y, left, values[level]))
                     left += values[level]
                 axis.text(-(negative + neutral / 2) - 2, y, f"{negative:.1f}%", ha="right", va="center",
                           fontsize=9.5, color=NEGATIVE_STRONG)
                 axis.text(positive + neutral / 2 + 2, y, f"{positive:.1f}%", ha="left", va="center",
                           fontsize=9.5, color=POSITIVE_STRONG, fontweight="bold")
-            for level in stacked:
-                drawn = [(y, left, value) for lv, y, left, value in segments if lv == level]
+            for level, drawn in segments.items():
                 if drawn:
                     ys, lefts, values = zip(*drawn, strict=True)
                     axis.barh(ys, values, left=lefts, height=0.62, color=colours[level],
@@ -408,7 +406,6 @@ def likert(
             axis.set_xticklabels(["50%", "25%", "0", "25%", "50%", "75%", "100%"])
             axis.set_title(panel_titles.get(key, key), fontsize=10.5, loc="left")
             axis.spines["left"].set_visible(False)
-            axis.tick_params(axis="y", length=0)
             axis.grid(axis="x", color="#EEEEEE", linewidth=0.8)
             axis.set_axisbelow(True)
             if has_apart:
@@ -424,7 +421,6 @@ def likert(
                                      fontsize=9, loc="left", color="#555555")
                 for spine in ("left", "bottom"):
                     side_panel.spines[spine].set_visible(False)
-                side_panel.tick_params(axis="y", length=0)
         _row_labels(axes[0], [wrap(row_labels.get(r, r), 30) for r in row_order])
         axes[0].set_ylim(rows - 0.5, -0.8)
         handles = [Rectangle((0, 0), 1, 1, color=colours[lv]) for lv in stacked]
@@ -646,7 +642,6 @@ def bars(
             axis.set_xticks([])
             for spine in ("left", "bottom"):
                 axis.spines[spine].set_visible(False)
-            axis.tick_params(axis="y", length=0)
         _row_labels(axes[0, 0], [wrap(y_labels.get(k, k), 34) for k in y_order])
         axes[0, 0].set_ylim(len(y_order) - 0.5, -0.5)
     return figure
@@ -684,7 +679,6 @@ def gap_bars(
             axis.set_xlim(-limit, limit)
             axis.set_title(panel_titles.get(key, key), fontsize=10.5)
             axis.set_xlabel(xlabel)
-            axis.tick_params(axis="y", length=0)
             axis.spines["left"].set_visible(False)
         _row_labels(axes[0, 0], [wrap(y_labels.get(k, k), 28) for k in y_order])
         axes[0, 0].set_ylim(len(y_order) - 0.5, -0.5)
