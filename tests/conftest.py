@@ -75,3 +75,10 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
         [sys.executable, "-m", "helpers.cli", *map(str, args)],
         capture_output=True, text=True, cwd=cwd, env=env, check=False,
     )
+
+
+def pytest_terminal_summary(terminalreporter):
+    """After the run: the reading grade of each report's key findings (tests/test_plain_words.py)."""
+    from .test_plain_words import print_grades
+
+    print_grades(terminalreporter)

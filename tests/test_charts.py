@@ -131,7 +131,7 @@ def test_the_same_input_gives_the_same_bytes(tfs):
 def test_html_keeps_text_as_text_and_escapes_labels(tfs):
     chart = report.site_comparison_chart(tfs, None, 10)
     chart.title = "<b>bold</b> & more"
-    html = chart._repr_html_()
+    html = report.to_html(chart)
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in html
     assert "<text" in html  # text stays text in the SVG (searchable, sharp)
     assert 'role="img"' in html

@@ -92,6 +92,6 @@ def test_breakdowns_carry_disparity_measures_across_groups(synthetic):
     assert first["range"] == pytest.approx(belong["percent"].max() - belong["percent"].min())
     assert first["reference"] == pytest.approx(belong["overall"].iloc[0])
     section = report.breakdowns_section(synthetic, None, 10)
-    html = section._repr_html_()
+    html = report.to_html(section)
     assert "Disparity across home language groups, by figure" in html
     assert "Disparity across race/ethnicity groups, by figure" in html

@@ -111,7 +111,7 @@ def test_a_large_network_is_summarised_in_each_site_report(tmp_path):
     assert row["lower quartile %"] <= row["median site %"] <= row["upper quartile %"]
     assert float(row["lowest site"].split()[-1].rstrip("%")) <= belong["percent"].iloc[0] \
         <= float(row["highest site"].split()[-1].rstrip("%"))
-    furthest = network.parts[1].data
+    furthest = report.to_html(network.parts[1])
     assert "The 3 sites furthest from the rest of the network on each figure" in furthest
     assert furthest.count("<tr>") == 1 + 3 * 10
 

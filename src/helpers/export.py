@@ -9,8 +9,9 @@ from nbconvert import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
+from helpers import spreadsheet
 from helpers.paths import TEMPLATES
-from helpers.report import HEADLINE_KEY
+from helpers.report import HEADLINE_KEY, TABLES_KEY
 
 HEADING = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.S)
 TAGS = re.compile(r"<[^>]+>")
@@ -56,6 +57,40 @@ def headline_of(notebook: nbformat.NotebookNode) -> str:
     return ""
 
 
+def tables_of(notebook: nbformat.NotebookNode) -> list[dict]:
+    """Returns the tables the notebook showed, as sheets (helpers.report.Table), in page order.
+    IPython files what a _repr_html_ returns beside its HTML under the HTML's MIME type."""
+    return [sheet for cell in notebook.cells for output in cell.get("outputs", [])
+            for sheet in output.get("metadata", {}).get("text/html", {}).get(TABLES_KEY, [])]
+
+
+def about_rows(report, facts: dict) -> list[tuple[str, str]]:
+    """Returns what the workbook's first sheet says of the report: the footer's provenance."""
+    rows = [("Report", f"{facts['partnership']}: {report.title}"), ("Source", facts["source"])]
+    if facts.get("synthetic"):
+        rows.append(("Synthetic data", "Made-up respondents, for demonstration and testing."))
+    return [*rows, ("Data fingerprint", f"{facts['data']} (SHA-256 of the data files)"),
+                   ("Code version", f"git commit {facts['commit']}"), ("Generated", facts["generated"]),
+                   ("Numbers", "As the report shows them: rounded as on the page; percentages "
+                               "in percent, gaps in percentage points.")]
+
+
+def downloads(report, sheets: list[dict]) -> str:
+    """Returns the section linking the report's workbook and CSV files (helpers.spreadsheet)."""
+    if not sheets:
+        return ""
+    (workbook, _), *files = spreadsheet.links(report.name, sheets)
+    items = "".join(f'<li><a href="{html.escape(address)}" download>{html.escape(title)}</a></li>'
+                    for address, title in files)
+    return (
+        '<section class="downloads"><h2 id="the-numbers-in-a-spreadsheet">The numbers in a spreadsheet</h2>'
+        f'<p>Every table in this report as one Excel workbook, <a href="{html.escape(workbook)}" download>'
+        f"{html.escape(workbook)}</a> ({len(sheets)} tables, a sheet each; its first sheet says what the "
+        "signs mean), or each table as a CSV file:</p>"
+        f"<ol>{items}</ol></section>"
+    )
+
+
 def footer(report, facts: dict) -> str:
     """Returns the provenance footer: parameters, data fingerprint, commit and time."""
     parameters = "".join(
@@ -85,11 +120,13 @@ def table_of_contents(page: str) -> str:
     return page.replace("<!--TOC-->", f"<ol>{links}</ol>", 1)
 
 
-def export_html(notebook: nbformat.NotebookNode, report, facts: dict) -> str:
-    """Returns the executed notebook as one self-contained HTML page."""
+def export_html(notebook: nbformat.NotebookNode, report, facts: dict,
+                sheets: list[dict] | None = None) -> str:
+    """Returns the executed notebook as one self-contained HTML page, linking its tables'
+    workbook and CSV files when given their sheets."""
     resources = {"staff": {"title": f"{facts['partnership']}: {report.title}"
                            + (" (synthetic data)" if facts.get("synthetic") else ""),
-                         "footer": footer(report, facts)}}
+                           "footer": footer(report, facts), "downloads": downloads(report, sheets or [])}}
     page, _ = exporter().from_notebook_node(notebook, resources=resources)
     return table_of_contents(ANCHOR_LINK.sub("", shared_chart_styles(page)))
 

@@ -259,8 +259,9 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
     import nbformat
     import papermill
 
+    from helpers import spreadsheet
     from helpers.engine import ENGINE_NAME
-    from helpers.export import export_html, headline_of
+    from helpers.export import about_rows, export_html, headline_of, tables_of
     from helpers.load import SHARED
 
     out = Path(out)
@@ -279,7 +280,9 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
             kernel_name="python3", progress_bar=False, log_output=False,
             cwd=str(report.notebook.parent),
         )
-        html = export_html(notebook, report, facts)
+        sheets = tables_of(notebook)
+        html = export_html(notebook, report, facts, sheets)
+        spreadsheet.write(where["html"], report.name, sheets, about_rows(report, facts), write_atomically)
         write_atomically(where["html"] / f"{report.name}.html", html.encode("utf-8"))
         write_atomically(executed, nbformat.writes(notebook).encode("utf-8"))
         failed.unlink(missing_ok=True)

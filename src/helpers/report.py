@@ -22,12 +22,13 @@ from helpers.charts import FLAG, points
 from helpers.checks import Finding, findings_for_site
 from helpers.disclosure import SMALL_GROUP
 from helpers.load import Dataset
-from helpers.words import CHECK_EXPLANATIONS, SEVERITY_WORDS, describe, percent
+from helpers.words import CHECK_EXPLANATIONS, SEVERITY_WORDS, describe
 
 HEADLINE_KEY = "report-headline"
 PRECISION = "‡"  # too imprecise to read much into (NCHS), apart from privacy
 WITHHELD = "—"  # withheld by disclosure control, never 0 or blank
 MANY_SITES = 12  # beyond this, a site's charts show the network as a summary, not site by site
+TABLES_KEY = "report-tables"  # output metadata: the tables a cell shows, as sheets
 SITE_TABLE = "network-sites.csv"  # beside the network report: every site's figures, for a spreadsheet
 
 
@@ -63,49 +64,127 @@ class Chart:
     def png(self) -> bytes:
         return charts.png(self.figure)
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> tuple[str, dict]:
         """Returns inline SVG with a title for screen readers, the finding as caption and the
-        table behind it, collapsed (printed unfolded). On a phone the chart keeps a legible
-        size and scrolls sideways in its box, which the keyboard can reach (tabindex)."""
+        table behind it, collapsed (printed unfolded), with that table as a sheet for the
+        report's workbook. On a phone the chart keeps a legible size and scrolls sideways in
+        its box, which the keyboard can reach (tabindex)."""
         svg = self.svg().decode("utf-8")
         svg = svg[svg.index("<svg"):]
         label = esc(self.alt)
         svg = re.sub(r"<svg ", f'<svg role="img" aria-label="{label}" ', svg, count=1)
         svg = svg.replace(">", f"><title>{html.escape(self.alt)}</title>", 1)
+        behind = Table(self.table, name=f"chart-{self.name}", title=self.title.rstrip("."))
         return (
             f'<figure class="chart" id="chart-{esc(self.name)}">'
             f'<div class="chart-image" tabindex="0">{svg}</div>'
             f"<figcaption><strong>{esc(self.title.rstrip('.'))}.</strong> {esc(self.description)}"
             "</figcaption>"
-            f"<details><summary>The numbers behind this chart</summary>{html_table(self.table)}"
+            f"<details><summary>The numbers behind this chart</summary>{behind.html()}"
             "</details></figure>"
+        ), {TABLES_KEY: [behind.sheet()]}
+
+
+@dataclass
+class Table:
+    """A table of figures: shown on the page, and a sheet of the report's workbook and a CSV
+    file (helpers.spreadsheet), with the numbers as the page shows them."""
+
+    frame: pd.DataFrame
+    caption: str = ""
+    digits: int = 1
+    name: str = ""  # the sheet's name; the caption's anchor when empty
+    title: str = ""  # what the workbook's contents say the sheet is; the caption when empty
+
+    def _numeric(self) -> list[bool]:
+        return [pd.api.types.is_numeric_dtype(self.frame[c]) and not pd.api.types.is_bool_dtype(self.frame[c])
+                for c in self.frame.columns]
+
+    def cells(self) -> list[list]:
+        """Returns the rows as the page shows them: numbers rounded to the table's digits,
+        withheld or missing cells as WITHHELD, infinite ratios as
+        words; labels as text."""
+        numeric = self._numeric()
+
+        def cell(value, is_number: bool):
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                return WITHHELD
+            if hasattr(value, "item"):
+                value = value.item()
+            if is_number and isinstance(value, float):
+                return "not defined" if math.isinf(value) else round(value, self.digits)
+            return value if isinstance(value, int | float | bool) else str(value)
+
+        return [[cell(v, n) for v, n in zip(row, numeric, strict=True)]
+                for row in self.frame.itertuples(index=False)]
+
+    def html(self) -> str:
+        """Returns the table as HTML: escaped labels, numbers right-aligned (class "num"), text
+        left-aligned, no index; in a box that scrolls sideways where the table is wider than the
+        screen, and that the keyboard can reach to scroll it (tabindex)."""
+        numeric = self._numeric()
+
+        def cell(value, is_number: bool) -> str:
+            if is_number and isinstance(value, float):
+                return f"{value:,.{self.digits}f}"
+            return esc(value)
+
+        head = "".join(f'<th scope="col"{" class=num" if n else ""}>{esc(c)}</th>'
+                       for c, n in zip(self.frame.columns, numeric, strict=True))
+        body = "".join(
+            "<tr>" + "".join(f'<td{" class=num" if n else ""}>{cell(v, n)}</td>'
+                             for v, n in zip(row, numeric, strict=True)) + "</tr>"
+            for row in self.cells()
         )
+        title = f"<caption>{esc(self.caption)}</caption>" if self.caption else ""
+        return (f'<div class="table-wrap" tabindex="0"><table class="data-table">{title}'
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+    def sheet(self) -> dict:
+        """Returns the table as the workbook takes it: name, title, columns and cells."""
+        return {"name": self.name or anchor(self.caption) or "table",
+                "title": self.title or self.caption,
+                "columns": [str(c) for c in self.frame.columns], "rows": self.cells()}
+
+    def _repr_html_(self) -> tuple[str, dict]:
+        return self.html(), {TABLES_KEY: [self.sheet()]}
 
 
 def html_table(frame: pd.DataFrame, caption: str = "", digits: int = 1) -> str:
-    """Returns a DataFrame as an HTML table: escaped labels, numbers rounded and right-aligned
-    (class "num"), text left-aligned, no index; in a box that scrolls sideways where the table
-    is wider than the screen, and that the keyboard can reach to scroll it (tabindex)."""
-    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-               for c in frame.columns]
+    """Returns a DataFrame as an HTML table (:meth:`Table.html`)."""
+    return Table(frame, caption, digits).html()
 
-    def cell(value, is_number: bool) -> str:
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            return "—"
-        if is_number and isinstance(value, float):
-            return "not defined" if math.isinf(value) else f"{value:,.{digits}f}"
-        return esc(value)
 
-    head = "".join(f'<th scope="col"{" class=num" if n else ""}>{esc(c)}</th>'
-                   for c, n in zip(frame.columns, numeric, strict=True))
-    body = "".join(
-        "<tr>" + "".join(f'<td{" class=num" if n else ""}>{cell(v, n)}</td>'
-                         for v, n in zip(row, numeric, strict=True)) + "</tr>"
-        for row in frame.itertuples(index=False)
-    )
-    title = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<div class="table-wrap" tabindex="0"><table class="data-table">{title}'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+def compose(parts) -> tuple[str, list[dict]]:
+    """Returns the parts' HTML joined, and the tables they hold as sheets, in page order."""
+    pieces, sheets = [], []
+    for part in parts:
+        shown = part._repr_html_() if hasattr(part, "_repr_html_") else part
+        if isinstance(shown, tuple):
+            shown, metadata = shown
+            sheets += metadata.get(TABLES_KEY, [])
+        pieces.append(shown or "")
+    return "".join(pieces), sheets
+
+
+def to_html(part) -> str:
+    """Returns what a notebook shows of a part (a chart, table, section or block) as HTML."""
+    return compose([part])[0]
+
+
+def with_sheets(page: str, sheets: list[dict]) -> str | tuple[str, dict]:
+    """Returns what _repr_html_ returns: the HTML, with the tables in its metadata if any."""
+    return (page, {TABLES_KEY: sheets}) if sheets else page
+
+
+class Block:
+    """HTML made of parts, some of which are tables or charts (their sheets are kept)."""
+
+    def __init__(self, *parts):
+        self.parts = parts
+
+    def _repr_html_(self) -> str | tuple[str, dict]:
+        return with_sheets(*compose(self.parts))
 
 
 class Section:
@@ -117,26 +196,27 @@ class Section:
     def __bool__(self) -> bool:
         return bool(self.parts)
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | tuple[str, dict]:
         if not self.parts:
             return ""
-        body = "".join(p._repr_html_() if hasattr(p, "_repr_html_") else str(p) for p in self.parts)
+        body, sheets = compose(self.parts)
         intro = f"<p>{esc(self.intro)}</p>" if self.intro else ""
         tag = f"h{self.level}"
-        return f'<{tag} id="{anchor(self.heading)}">{esc(self.heading)}</{tag}>{intro}{body}'
+        return with_sheets(f'<{tag} id="{anchor(self.heading)}">{esc(self.heading)}</{tag}>{intro}{body}',
+                           sheets)
 
 
 def paragraph(text: str, css: str = "") -> HTML:
     return HTML(f'<p{f" class={css!r}" if css else ""}>{esc(text)}</p>')
 
 
-def bullets(items: list[str], css: str = "findings") -> HTML:
-    """Returns already-escaped HTML items as a list."""
-    return HTML(f'<ul class="{css}">' + "".join(f"<li>{item}</li>" for item in items) + "</ul>")
+def bullets(items: list, css: str = "findings") -> Block:
+    """Returns already-escaped HTML items (or blocks holding tables) as a list."""
+    return Block(f'<ul class="{css}">', *(Block("<li>", item, "</li>") for item in items), "</ul>")
 
 
-def table(frame: pd.DataFrame, caption: str = "", digits: int = 1) -> HTML:
-    return HTML(html_table(frame, caption, digits))
+def table(frame: pd.DataFrame, caption: str = "", digits: int = 1) -> Table:
+    return Table(frame, caption, digits)
 
 
 def headline(text: str) -> None:
@@ -227,7 +307,8 @@ def participation_charts(dataset: Dataset, site: str | None = None) -> list[Char
         wide = wide.reindex(index=[*units, ""] if "" in wide.index else units,
                             columns=[*activities, ""] if "" in wide.columns else activities)
         shown = wide.rename(index={**labels, "": "published total"},
-                            columns={**activity_labels, "": "published total"}).reset_index(names="")
+                            columns={**activity_labels, "": "published total"}).reset_index(
+            names=codebook.characteristic(characteristic).label if by_value else "site")
         shown.columns.name = None
         sums = parts.groupby("activity", sort=False)["count"].sum()
         if site is not None:
@@ -1226,7 +1307,7 @@ def _choose_any_finding(dataset: Dataset) -> str:
 # --- data notes, quality, methods ----------------------------------------------------------------
 
 
-def finding_items(dataset: Dataset, findings: list[Finding], gather: bool = True) -> list[str]:
+def finding_items(dataset: Dataset, findings: list[Finding], gather: bool = True) -> list:
     """Returns each finding as escaped HTML: what, where, as published and what others imply.
     The published means, which fail together, are gathered into one item."""
     averages = [f for f in findings if gather and f.check == "published average"]
@@ -1243,24 +1324,25 @@ def finding_items(dataset: Dataset, findings: list[Finding], gather: bool = True
     return items
 
 
-def _averages_item(dataset: Dataset, findings: list[Finding]) -> str:
-    rows = "".join(
-        f"<tr><td>{esc(share_label(dataset, f.item, f.answer))}</td><td>{percent(f.published, f.decimals)}"
-        f"</td><td>{f.detail('unweighted'):.1f}%</td></tr>" for f in findings)
+def _averages_item(dataset: Dataset, findings: list[Finding]) -> Block:
+    averages = pd.DataFrame({
+        "figure": [share_label(dataset, f.item, f.answer) for f in findings],
+        "published %": [f.published for f in findings],
+        "plain average of the sites %": [f.detail("unweighted") for f in findings]})
     sites = findings[0].detail("sites")
-    return (
+    return Block(
         f'<span class="severity unexplained">{SEVERITY_WORDS["unexplained"]}</span> '
         f"None of the {len(findings)} published means over the sites is the plain average of the "
         f"{sites} sites, nor a weighted average with respondent numbers that fit the sites' figures. "
-        "The publication may count respondents not assigned to a site; it does not say. "
-        '<div class="table-wrap" tabindex="0"><table><thead><tr><th>figure</th><th>published</th>'
-        f"<th>plain average of the sites</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        "The publication may count respondents not assigned to a site; it does not say. ",
+        Table(averages, "Published means and plain averages of the sites",
+              digits=max(1, *(f.decimals for f in findings))),
         '<span class="source">(source: figures.csv, rows ' + ", ".join(str(f.row) for f in findings)
         + "; the data-quality report gives the weighted averages tried)</span>")
 
 
 def data_notes(dataset: Dataset, findings: list[Finding], site: str | None = None,
-               gather: bool = True) -> HTML:
+               gather: bool = True) -> HTML | Block:
     """Returns the findings that concern a report: the site's own first, then the network-wide
     figures it shows. Without a site, every finding."""
     if not dataset.codebook.dataset.published and not findings:
@@ -1273,13 +1355,13 @@ def data_notes(dataset: Dataset, findings: list[Finding], site: str | None = Non
     parts = []
     if own:
         parts.append("<h3>About this site's figures</h3>" if site else "")
-        parts.append(bullets(finding_items(dataset, own, gather), "notes").data)
+        parts.append(bullets(finding_items(dataset, own, gather), "notes"))
     if shared:
         parts.append("<h3>About the network-wide figures this report uses</h3>")
-        parts.append(bullets(finding_items(dataset, shared, gather), "notes").data)
+        parts.append(bullets(finding_items(dataset, shared, gather), "notes"))
     if not parts:
         parts.append("<p>The published figures this report uses add up.</p>")
-    return HTML("".join(parts))
+    return Block(*parts)
 
 
 def quality_headline(findings: list[Finding]) -> str:

@@ -1,0 +1,91 @@
+"""Plain words: each report's key findings read at about a US grade-8 level or below.
+
+Graded with textstat's Flesch–Kincaid formula on the section's text as the page shows it. The
+dataset's own labels (site names, statements, answers, groups: its published wording) are
+counted as one short word each, since the report quotes them and cannot simplify them; the
+grade with them as they are is reported beside it. `make test` prints both for every report.
+"""
+
+import re
+from pathlib import Path
+
+import textstat
+from bs4 import BeautifulSoup
+
+from helpers.codebook import read_codebook
+
+from .conftest import SYNTHETIC, TACOMA, TFS
+
+GRADE = 8.0
+LABEL_FIELDS = {"label", "name", "short", "title", "positive_label", "place"}
+PROPERTY = "reading grade"
+
+
+def labels(node, found: set[str]) -> set[str]:
+    """Returns every label the codebook gives (its dump walked for LABEL_FIELDS)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in LABEL_FIELDS and isinstance(value, str) and value:
+                found.add(value)
+            else:
+                labels(value, found)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            labels(value, found)
+    return found
+
+
+def key_findings(page: Path) -> str:
+    """Returns the text of the page's Key findings section (heading to the next h2), or ""."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    heading = soup.find(id="Key-findings")
+    if heading is None:
+        return ""
+    texts = []
+    for element in heading.find_all_next(["h2", "p", "li"]):
+        if element.name == "h2":
+            break
+        texts.append(element.get_text(strip=False))
+    return " ".join(" ".join(texts).split())
+
+
+def pages(rendered, other_datasets) -> list[tuple[Path, Path]]:
+    """(dataset folder, page) for every report with key findings."""
+    found = [(TFS, p) for p in sorted((rendered[0] / "html" / "tfs").glob("*.html"))]
+    for folder in (SYNTHETIC, TACOMA):
+        dataset = read_codebook(folder).dataset.id
+        found += [(folder, p) for p in sorted((other_datasets[0] / "html" / dataset).glob("*.html"))]
+    return [(folder, page) for folder, page in found if key_findings(page)]
+
+
+def test_key_findings_read_at_grade_8_or_below(rendered, other_datasets, record_property):
+    grades = {}
+    for folder, page in pages(rendered, other_datasets):
+        words = sorted(labels(read_codebook(folder).model_dump(), set()), key=len, reverse=True)
+        text = key_findings(page)
+        ours = re.sub("|".join(map(re.escape, words)), "it", text)
+        grades[f"{page.parent.name}/{page.stem}"] = (textstat.flesch_kincaid_grade(ours),
+                                                     textstat.flesch_kincaid_grade(text))
+    record_property(PROPERTY, grades)
+    assert len(grades) == 5 + 13 + 1  # TFS's site and network reports, synthetic's, Tacoma's
+    assert all(grade == grade for grade, _ in grades.values())  # a number, not NaN
+    hard = {name: grade for name, (grade, _) in grades.items() if grade > GRADE}
+    assert not hard, f"key findings above grade {GRADE}: {hard}"
+
+
+def test_the_grade_can_fail():
+    """A sentence of long words grades far above 8; the test above would catch it."""
+    assert textstat.flesch_kincaid_grade(
+        "Notwithstanding considerable methodological heterogeneity, organizational stakeholders "
+        "characterized community-engagement infrastructure as insufficiently institutionalized.") > 16
+
+
+def print_grades(reporter) -> None:
+    """Prints the grades the test recorded (called from conftest's terminal summary)."""
+    for report in reporter.stats.get("passed", []) + reporter.stats.get("failed", []):
+        for name, value in getattr(report, "user_properties", []):
+            if name != PROPERTY:
+                continue
+            reporter.section("Key findings: Flesch–Kincaid grade (labels as one word / as printed)")
+            for page, (ours, printed) in value.items():
+                reporter.write_line(f"{page:45} {ours:5.1f} {printed:6.1f}")
