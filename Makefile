@@ -14,13 +14,15 @@ JOBS ?= $(shell nproc)
 FORCE ?=
 EXECUTOR ?=
 UNSAFE ?=
+# The reports' language, en or es: not LANG or LANGUAGE, which the shell's locale already uses.
+REPORT_LANGUAGE ?= en
 CHROMIUM := /usr/bin/chromium
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv test lint check-data gallery reports screenshots lab bench stress clean requirements
+.PHONY: help venv test lint check-data gallery reports screenshots lab bench stress clean requirements translations
 
 help: ## List the targets
-	@echo "Usage: make TARGET [DATASET=tfs|synthetic|graduate-tacoma] [OUT=outputs] [JOBS=n] [FORCE=1]"
+	@echo "Usage: make TARGET [DATASET=tfs|synthetic|graduate-tacoma] [REPORT_LANGUAGE=en|es] [OUT=outputs] [JOBS=n] [FORCE=1]"
 	@echo "       (or DATA=folder PARAMS=folder for a dataset elsewhere)"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  %-12s %s\n", $$1, $$2}'
 
@@ -50,9 +52,9 @@ check-data: $(STAMP) ## Validate DATASET and print what does not add up in its p
 gallery: $(STAMP) ## Render every chart for every site into OUT/gallery/ (PNG)
 	@$(BIN)/impact-reports gallery --data $(DATA) --params $(PARAMS) --out $(OUT)
 
-reports: $(STAMP) ## Render DATASET's reports to OUT/html/<dataset>/ (JOBS=n, FORCE=1)
+reports: $(STAMP) ## Render DATASET's reports to OUT/html/<dataset>/ (REPORT_LANGUAGE=es: .../<dataset>/es/; JOBS=n, FORCE=1)
 	@$(BIN)/impact-reports reports --data $(DATA) --params $(PARAMS) --out $(OUT) --jobs $(JOBS) \
-	  $(if $(FORCE),--force) $(if $(EXECUTOR),--executor $(EXECUTOR)) $(if $(UNSAFE),--allow-unsafe)
+	  --language $(REPORT_LANGUAGE) $(if $(FORCE),--force) $(if $(EXECUTOR),--executor $(EXECUTOR)) $(if $(UNSAFE),--allow-unsafe)
 
 screenshots: $(STAMP) $(CHROMIUM) ## Open every report in headless Chromium, check it, save OUT/screenshots/
 	@$(BIN)/python devtools/browser.py --out $(OUT)
@@ -68,6 +70,14 @@ lab: $(STAMP) ## Open JupyterLab on the notebooks
 
 clean: ## Remove everything generated (OUT)
 	rm -rf $(OUT)
+
+translations: $(STAMP) ## Gather the reports' messages into src/helpers/locale/messages.pot and add new ones to each language's catalogue
+	@$(BIN)/pybabel -q extract -F src/helpers/locale/babel.cfg -k _ -k N_ -k n_:1,2 -k p_:1c,2 \
+	  --sort-by-file --no-wrap --no-location --omit-header -o src/helpers/locale/messages.pot .
+	@for po in src/helpers/locale/*/LC_MESSAGES/messages.po; do \
+	  $(BIN)/pybabel -q update --no-wrap --ignore-obsolete -i src/helpers/locale/messages.pot \
+	    -o $$po -l $$(basename $$(dirname $$(dirname $$po))); done
+	@$(BIN)/python -c "from helpers.language import untranslated as u; print('untranslated (es):', len(u('es')))"
 
 requirements: ## Re-pin requirements.txt from pyproject.toml (needs network)
 	@$(BIN)/pip install --quiet uv

@@ -17,7 +17,7 @@ from .conftest import SYNTHETIC, html_of, run_cli
 def test_the_synthetic_dataset_is_what_its_seeded_script_writes(tmp_path):
     subprocess.run([sys.executable, str(ROOT / "devtools" / "make_synthetic.py"), "--out",
                     str(tmp_path)], check=True, capture_output=True)
-    for name in ("codebook.yaml", "responses-2024.csv"):
+    for name in ("codebook.yaml", "codebook.es.yaml", "responses-2024.csv"):
         assert (tmp_path / name).read_bytes() == (SYNTHETIC / name).read_bytes(), name
     fresh = pd.read_excel(tmp_path / "responses-2025.xlsx", dtype=str, engine="calamine")
     shipped = pd.read_excel(SYNTHETIC / "responses-2025.xlsx", dtype=str, engine="calamine")

@@ -38,7 +38,7 @@ def labels(node, found: set[str]) -> set[str]:
 def key_findings(page: Path) -> str:
     """Returns the text of the page's Key findings section (heading to the next h2), or ""."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    heading = soup.find(id="Key-findings")
+    heading = soup.find(id="key-findings")
     if heading is None:
         return ""
     texts = []

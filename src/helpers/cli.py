@@ -79,6 +79,7 @@ def parser() -> argparse.ArgumentParser:
     reports.add_argument("--out", type=Path, default=OUTPUTS)
     reports.add_argument("--jobs", type=int, default=None, help="reports at once (default: cores)")
     reports.add_argument("--force", action="store_true", help="render even if nothing changed")
+    reports.add_argument("--language", default="en", help="the reports' language: en (default) or es")
     reports.add_argument("--executor", default="", help="a dask scheduler address, or empty")
     reports.add_argument("--allow-unsafe", action="store_true",
                          help="publish even if the disclosure audit finds a recoverable figure")

@@ -66,6 +66,8 @@ class Group(Named):
     """A respondent group (partners, students, families, staff...)."""
 
     description: str = ""
+    gender: Literal["", "masculine", "feminine"] = Field(
+        default="", description="the label's grammatical gender, in languages that have one")
 
 
 class Level(Named):
@@ -209,6 +211,9 @@ class About(Strict):
     published: bool = Field(description="true for figures already public (flag, never suppress)")
     synthetic: bool = False
     respondents_word: str = "respondents"
+    respondents_gender: Literal["", "masculine", "feminine"] = ""
+    translation_note: str = Field(default="", description="who translated the texts (set by the "
+                                                          "translation file's note)")
     reference: Literal["published mean", "network"] = Field(
         default="network", description="what a site is compared with")
     min_n: int = Field(default=10, ge=1, le=1000)
@@ -369,3 +374,101 @@ def _problem(where: str, detail: dict) -> Problem:
         expected = detail["msg"][0].lower() + detail["msg"][1:]
     found = None if kind in ("missing", "value_error") else repr(detail.get("input"))
     return Problem(where, expected, column=path or None, found=found, column_word="key")
+
+
+# --- the codebook in another language ------------------------------------------------------------
+
+TEXTS = ("label", "description", "place", "focus", "wording", "section", "measure", "short", "title",
+         "source", "positive_label", "respondents_word")  # every text a report shows, translated
+GRAMMAR = ("gender", "respondents_gender")  # what a language's sentences need to agree with a text
+OPTIONAL = ("name", "partnership")  # proper names, kept unless a translation gives them
+
+
+def translation_file(folder: Path, language: str) -> Path:
+    return Path(folder) / f"codebook.{language}.yaml"
+
+
+def translated(codebook: Codebook, folder: Path, language: str) -> Codebook:
+    """Returns the codebook with its texts in the language, from codebook.<language>.yaml: the
+    codebook's own structure, with each list keyed by id and only its texts (TEXTS), gender where
+    the language's sentences agree with it (GRAMMAR), and proper names where they change.
+
+    Raises InputError listing every text the file lacks and every key it has that the codebook
+    does not: a report never mixes two languages.
+    """
+    from helpers.paths import shown
+
+    if language == "en":
+        return codebook
+    path = translation_file(folder, language)
+    where = shown(path)
+    try:
+        given = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+    except FileNotFoundError:
+        raise InputError(Problem(where, f"the codebook's texts in {language!r}: a {path.name} beside "
+                                        "codebook.yaml (see data/README.md)")) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise InputError(Problem(where, "valid YAML", row=mark.line + 1 if mark else None,
+                                 found=str(getattr(error, "problem", error)))) from None
+    problems: list[Problem] = []
+    given = given if isinstance(given, dict) else {}
+    merged = _translate(codebook.model_dump(), given, "", where, problems)
+    note = given.get("note")
+    if not isinstance(note, str) or not note.strip():
+        problems.append(Problem(where, "a note saying who translated the texts (the page shows it)",
+                                column="note", column_word="key"))
+    merged["dataset"]["translation_note"] = note
+    if problems:
+        raise InputError(problems, hint=f"Nothing was rendered in {language!r}: every text needs its "
+                                        "translation, so that no page mixes two languages.")
+    return Codebook.model_validate(merged)
+
+
+def _translate(node: dict, given: dict, path: str, where: str, problems: list) -> dict:
+    """Returns the dump with the given texts put in; notes what is missing or unknown."""
+    merged = dict(node)
+    known = set()
+    for key, value in node.items():
+        here = f"{path}.{key}" if path else key
+        if key in TEXTS and value:
+            known.add(key)
+            found = given.get(key)
+            if isinstance(value, dict):  # wording by group
+                found = found if isinstance(found, dict) else {}
+                for group, text in value.items():
+                    if not isinstance(found.get(group), str) or not found[group].strip():
+                        problems.append(Problem(where, f"the translation of {text!r}",
+                                                column=f"{here}.{group}", column_word="key"))
+                merged[key] = {g: found.get(g, t) for g, t in value.items()}
+            elif isinstance(found, str) and found.strip():
+                merged[key] = found
+            else:
+                problems.append(Problem(where, f"the translation of {value!r}", column=here,
+                                        column_word="key"))
+        elif key in GRAMMAR:
+            known.add(key)
+            if given.get(key) not in ("masculine", "feminine"):
+                problems.append(Problem(where, "the grammatical gender of the label: masculine or feminine",
+                                        column=here, column_word="key"))
+            merged[key] = given.get(key, value)
+        elif key in OPTIONAL:
+            known.add(key)
+            if key in given:
+                merged[key] = given[key]
+        elif isinstance(value, dict):
+            known.add(key)
+            merged[key] = _translate(value, given.get(key) or {}, here, where, problems)
+        elif isinstance(value, list | tuple) and value and isinstance(value[0], dict) and "id" in value[0]:
+            known.add(key)
+            by_id = given.get(key) or {}
+            merged[key] = [_translate(part, by_id.get(part["id"]) or {}, f"{here}.{part['id']}", where,
+                                      problems) for part in value]
+            for unknown in sorted(set(by_id) - {part["id"] for part in value}):
+                problems.append(Problem(where, f"an id of the codebook's {key}", column=f"{here}.{unknown}",
+                                        column_word="key", found=unknown))
+    for unknown in sorted(set(given) - known - {"note"}):
+        problems.append(Problem(where, "a text the codebook has here (see data/README.md)",
+                                column=f"{path}.{unknown}" if path else unknown, column_word="key",
+                                found=unknown))
+    return merged

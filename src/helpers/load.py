@@ -15,6 +15,7 @@ and the checks can know each figure's printed decimals; pandera then coerces and
 checks types and ranges.
 """
 
+import dataclasses
 import functools
 import os
 import pickle
@@ -310,13 +311,27 @@ def quoted_figures(figures: pd.DataFrame, quote, codebook: Codebook) -> pd.DataF
 
 
 
-def load_dataset(folder: Path, shared: bool = True) -> Dataset:
+def load_dataset(folder: Path, shared: bool = True, language: str = "en") -> Dataset:
     """Returns the dataset of a folder, or raises one InputError listing the problems of all files.
 
     A folder holds published tallies (figures.csv and, where published, headcounts.csv
     and quotes.csv), respondent-level exports named in its codebook, or both. Within a
     render (and with shared), the run's already loaded dataset is reused: see :data:`SHARED`.
+    With a language other than English, the reports of this process speak it and the
+    codebook's texts are its translations (helpers.codebook.translated).
     """
+    dataset = _load_dataset(folder, shared)
+    from helpers import language as languages
+    from helpers.codebook import translated
+
+    languages.use(language)
+    if language == "en":
+        return dataset
+    return dataclasses.replace(dataset, codebook=translated(dataset.codebook, folder, language),
+                               cache=dataset.cache)
+
+
+def _load_dataset(folder: Path, shared: bool) -> Dataset:
     if shared and (reused := _shared(Path(folder))) is not None:
         return reused
     folder = Path(folder)

@@ -24,13 +24,15 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from helpers import language as languages
 from helpers.errors import InputError, Problem
+from helpers.language import N_, _
 from helpers.paths import NOTEBOOKS, PACKAGE, ROOT
 
 LOCK = ".render.lock"
 SITE_NOTEBOOK = "site_report.ipynb"
-NETWORK = ("network", "network_overview.ipynb", "Network overview")
-QUALITY = ("data-quality", "data_quality.ipynb", "Data quality")
+NETWORK = ("network", "network_overview.ipynb", N_("Network overview"))
+QUALITY = ("data-quality", "data_quality.ipynb", N_("Data quality"))
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def code_fingerprint() -> str:
     return files_hash(package + ([requirements] if requirements.exists() else []))
 
 
-def plan(data: Path, params: Path, notebooks: Path = NOTEBOOKS) -> list[Report]:
+def plan(data: Path, params: Path, notebooks: Path = NOTEBOOKS, language: str = "en") -> list[Report]:
     """Returns the reports of one dataset: the network overview, data quality, and one per site
     of its codebook (a params/<site>.yaml, where there is one, sets that report's options).
 
@@ -98,14 +100,14 @@ def plan(data: Path, params: Path, notebooks: Path = NOTEBOOKS) -> list[Report]:
 
     codebook = read_codebook(data)
     folder = str(Path(data).resolve())
+    shared = {"dataset": folder, "language": language}
     reports = [
-        Report(NETWORK[0], NETWORK[2], notebooks / NETWORK[1], {"dataset": folder}),
-        Report(QUALITY[0], QUALITY[2], notebooks / QUALITY[1], {"dataset": folder}),
+        Report(NETWORK[0], _(NETWORK[2]), notebooks / NETWORK[1], shared),
+        Report(QUALITY[0], _(QUALITY[2]), notebooks / QUALITY[1], shared),
     ]
     for site in codebook.sites:
         path = Path(params) / f"{site.id}.yaml"
-        reports.append(Report(site.id, site.name, notebooks / SITE_NOTEBOOK,
-                              {"dataset": folder, "site": site.id},
+        reports.append(Report(site.id, site.name, notebooks / SITE_NOTEBOOK, {**shared, "site": site.id},
                               inputs=(path,) if path.exists() else ()))
     return reports
 
@@ -217,7 +219,7 @@ def write_atomically(path: Path, content: bytes) -> None:
     os.replace(temporary, path)
 
 
-def provenance(data: Path) -> dict:
+def provenance(data: Path, language: str = "en") -> dict:
     """Returns what every report's footer states: data fingerprint, git commit and the time.
 
     The time is SOURCE_DATE_EPOCH when set, else the commit's time, so that the same
@@ -232,21 +234,27 @@ def provenance(data: Path) -> dict:
         pass
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     stamp = int(epoch) if epoch and epoch.isdigit() else committed
-    when = (datetime.fromtimestamp(stamp, UTC).strftime("%Y-%m-%d %H:%M UTC") if stamp is not None
-            else "not recorded")
-    from helpers.codebook import read_codebook
+    when = (languages.when(datetime.fromtimestamp(stamp, UTC)) if stamp is not None
+            else _("not recorded"))
+    from helpers.codebook import read_codebook, translated
 
-    about = read_codebook(data).dataset
+    about = translated(read_codebook(data), data, language).dataset
     return {"data": data_fingerprint(data)[:12], "commit": commit, "generated": when,
             "dataset": about.id, "partnership": about.partnership, "source": about.source,
-            "synthetic": about.synthetic}
+            "synthetic": about.synthetic, "language": language,
+            "translation_note": about.translation_note}
 
 
-def folders(out: Path, dataset: str) -> dict[str, Path]:
-    """Returns where a dataset's outputs go: its HTML, executed notebooks and render state."""
+def folders(out: Path, dataset: str, language: str = "en") -> dict[str, Path]:
+    """Returns where a dataset's outputs go in a language: its HTML, executed notebooks and render
+    state. English reports lie in the dataset's folder, another language's in a folder of that
+    language's code inside it (html/tfs/es/), so that the English addresses never change."""
     out = Path(out)
-    return {"html": out / "html" / dataset, "notebooks": out / "notebooks" / dataset,
-            "state": out / "state" / f"{dataset}.json", "index": out / "html" / "index.html"}
+    below = () if language == "en" else (language,)
+    state = f"{dataset}.json" if language == "en" else f"{dataset}.{language}.json"
+    return {"html": out.joinpath("html", dataset, *below),
+            "notebooks": out.joinpath("notebooks", dataset, *below), "state": out / "state" / state,
+            "index": out / "html" / "index.html"}
 
 
 def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
@@ -266,7 +274,7 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
 
     out = Path(out)
     started = time.perf_counter()
-    where = folders(out, facts["dataset"])
+    where = folders(out, facts["dataset"], facts["language"])
     executed = where["notebooks"] / f"{report.name}.ipynb"
     failed = where["notebooks"] / f"{report.name}.failed.ipynb"
     result = Result(report.name, report.title, "ok", fingerprint=fingerprint,
@@ -446,18 +454,25 @@ def render_all(
     progress: bool = True,
     engine: str = "warm",
     allow_unsafe: bool = False,
+    language: str = "en",
 ) -> list[Result]:
-    """Renders every report that changed (every report with force) and writes the index.
+    """Renders every report that changed (every report with force) in the language, and writes
+    the index.
 
     Returns one Result per report, "unchanged" for those skipped. Raises InputError,
-    before any kernel starts, when the data or parameters are bad.
+    before any kernel starts, when the data or parameters are bad, or when the codebook's
+    texts lack a translation into the language.
     """
-    from helpers.codebook import read_codebook
+    from helpers.codebook import read_codebook, translated
 
+    languages.use(language)
     out = Path(out)
-    reports = plan(data, params, notebooks)
-    dataset_id = read_codebook(data).dataset.id
-    where = folders(out, dataset_id)
+    reports = plan(data, params, notebooks, language)
+    codebook = read_codebook(data)
+    translated(codebook, data, language)  # every text of the codebook translated...
+    languages.check(language)  # ...and every message, or nothing renders
+    dataset_id = codebook.dataset.id
+    where = folders(out, dataset_id, language)
     shared = data_fingerprint(data) + code_fingerprint()
     state = read_state(where["state"])
     prints = {r.name: r.fingerprint(shared) for r in reports}
@@ -480,7 +495,7 @@ def render_all(
                 executor.shutdown(cancel_futures=True)
             raise
         stale = {r.name: r for r in ready}
-        facts = provenance(data) | {"shared": str(share_dataset(dataset, cache))}
+        facts = provenance(data, language) | {"shared": str(share_dataset(dataset, cache))}
         if owned and executor is None:
             executor = local_executor(jobs or os.cpu_count() or 1, cache)
         if NETWORK[0] in stale:
@@ -509,31 +524,42 @@ def render_all(
                 record |= {k: state[name][k] for k in ("headline", "rendered_at") if state[name].get(k)}
             state[name] = record
         state = {name: state[name] for name in prints if name in state}
-        state["_dataset"] = {"title": f"{facts['partnership']}" + (" (synthetic data)"
-                                                                    if facts["synthetic"] else ""),
-                             "order": [r.name for r in reports]}
+        state["_dataset"] = {"id": dataset_id, "language": language, "order": [r.name for r in reports],
+                             "title": facts["partnership"] + (_(" (synthetic data)") if facts["synthetic"]
+                                                              else "")}
         write_atomically(where["state"], json.dumps(state, indent=1, sort_keys=True).encode())
         write_index(out)
     return [results[r.name] for r in reports if r.name in results]
 
 
 def write_index(out: Path) -> None:
-    """Writes OUT/html/index.html: every dataset rendered into OUT, each report with its status,
-    date and headline."""
+    """Writes OUT/html/index.html, in English: every dataset rendered into OUT in each language,
+    each report with its status, date and headline (in the report's language)."""
     import jinja2
 
     from helpers.paths import TEMPLATES
 
-    datasets = []
-    for path in sorted((Path(out) / "state").glob("*.json")):
+    sets = []
+    for path in (Path(out) / "state").glob("*.json"):
         state = read_state(path)
+        dataset, _dot, language = path.stem.partition(".")
         about = state.pop("_dataset", {"title": path.stem, "order": sorted(state)})
+        language = about.get("language", language or "en")
         records = [state[name] for name in about["order"] if name in state]
-        datasets.append({"id": path.stem, "title": about["title"], "records": records})
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-                                     autoescape=True, keep_trailing_newline=True)
-    css = (TEMPLATES / "staff" / "report.css").read_text(encoding="utf-8")
-    page = environment.get_template("index.html.j2").render(datasets=datasets, css=css)
+        sets.append({"id": path.stem.replace(".", "-"), "title": about["title"], "records": records,
+                     "language": language, "language_name": languages.NAMES.get(language, language),
+                     "folder": dataset if language == "en" else f"{dataset}/{language}"})
+    sets.sort(key=lambda s: (s["folder"].split("/")[0], s["language"] != "en", s["language"]))
+    previous = languages.current()
+    languages.use("en")
+    try:
+        environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                                         autoescape=True, keep_trailing_newline=True)
+        environment.globals["_"] = _
+        css = (TEMPLATES / "staff" / "report.css").read_text(encoding="utf-8")
+        page = environment.get_template("index.html.j2").render(datasets=sets, css=css)
+    finally:
+        languages.use(previous)
     write_atomically(Path(out) / "html" / "index.html", page.encode("utf-8"))
 
 
@@ -603,7 +629,7 @@ def main(args) -> int:
         executor = executor_for(args.executor, args.jobs) if args.executor else None
         results = render_all(Path(args.data), Path(args.params), out, args.jobs, args.force,
                              executor, notebooks=Path(args.notebooks), progress=sys.stderr.isatty(),
-                             allow_unsafe=args.allow_unsafe)
+                             allow_unsafe=args.allow_unsafe, language=args.language)
         rendered = [r for r in results if r.status != "unchanged"]
         if not rendered:
             print(f"Nothing to render: all {len(results)} reports are up to date "

@@ -21,6 +21,7 @@ from helpers import analysis, charts
 from helpers.charts import FLAG, points
 from helpers.checks import Finding, findings_for_site
 from helpers.disclosure import SMALL_GROUP
+from helpers.language import N_, _
 from helpers.load import Dataset
 from helpers.words import CHECK_EXPLANATIONS, SEVERITY_WORDS, describe
 
@@ -204,6 +205,42 @@ class Section:
         tag = f"h{self.level}"
         return with_sheets(f'<{tag} id="{anchor(self.heading)}">{esc(self.heading)}</{tag}>{intro}{body}',
                            sheets)
+
+
+HEADINGS = {  # the notebooks' fixed headings and what each introduces (report.heading)
+    "key-findings": (N_("Key findings"), N_(
+        "What respondents at this site report, against the other sites. Where the data are "
+        "published tallies, the data notes say which figures do not add up.")),
+    "network-findings": (N_("Key findings"), ""),
+    "data-notes": (N_("Data notes"), N_(
+        "Where the published figures this report uses do not add up, or cannot be reproduced. "
+        "We show the figures as published and flag them here rather than correcting them.")),
+    "all-data-notes": (N_("Data notes"), N_(
+        "Every place where the published figures disagree; the data-quality report explains each.")),
+    "methods-and-sources": (N_("Methods and sources"), ""),
+    "summary": (N_("Summary"), N_(
+        "Every figure is kept exactly as it was published or exported and never corrected by "
+        "hand. These checks compare published figures with each other. A finding is about the "
+        "publication, not about a site's work.")),
+    "every-finding": (N_("Every finding"), N_(
+        "\u201cDoes not add up\u201d: the figure contradicts other published figures by more than "
+        "rounding can explain. \u201cCannot be reproduced\u201d: the figure may be right, but the "
+        "publication does not give what is needed to reproduce it.")),
+    "how-many-people": (N_("How many people the percentages rest on"), N_(
+        "Where a publication gives no denominators: for each group of respondents, the smallest "
+        "number of people for which every published percentage is a whole number of people. "
+        "These are inferences, used for the intervals in the other reports. Figures counted "
+        "from survey exports need no inference.")),
+    "what-each-check-does": (N_("What each check does"), ""),
+}
+
+
+def heading(key: str) -> HTML:
+    """Returns one of the notebooks' fixed headings (HEADINGS) with its introduction, in the
+    report's language; its anchor is the key, the same in every language."""
+    text, intro = HEADINGS[key]
+    key = {"network-findings": "key-findings", "all-data-notes": "data-notes"}.get(key, key)
+    return HTML(f'<h2 id="{key}">{esc(_(text))}</h2>' + (f"<p>{esc(_(intro))}</p>" if intro else ""))
 
 
 def paragraph(text: str, css: str = "") -> HTML:
@@ -704,7 +741,7 @@ def furthest_sites_table(dataset: Dataset, data: pd.DataFrame, most: int = 3) ->
     rows = []
     for (item, answer), cells in data.dropna(subset=["gap"]).groupby(["item", "answer"], sort=False):
         furthest = cells.reindex(cells["gap"].abs().sort_values(ascending=False, kind="stable").index)
-        for _, row in furthest.head(most).iterrows():
+        for row in furthest.head(most).to_dict("records"):
             rows.append({"figure": share_label(dataset, item, answer), "site": names(row["site"]),
                          "%": row["percent"], "rest of the network %": row["reference"],
                          "gap (points)": row["gap"], "95% low": row["gap low"], "95% high": row["gap high"],

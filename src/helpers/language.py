@@ -1,0 +1,187 @@
+"""The language a report is written in: its words from a message catalogue (gettext, through
+Babel), its numbers, percentages and dates formatted by Babel for the language's locale.
+
+English is the language of the code: its messages are the catalogue's keys, so an English
+report needs no catalogue. Each other language has a catalogue, ``locale/<code>/messages.po``,
+read (and compiled in memory) the first time a report uses it. A message the catalogue does
+not translate stops the report with an error that lists it, never a page mixing languages.
+
+Spanish is formatted for ``es_US``, Spanish as written in the United States: the partnerships
+are in US cities, and US Spanish writes 54.5% and 1,234 as US schools' letters home do, where
+Spain's Spanish writes 54,5 % and 1.234.
+
+    use("es")
+    _("Key findings")                        # "Hallazgos principales"
+    n_("{n} site", "{n} sites", 3)           # "{n} sitios"
+    percent(54.5)                            # "54.5%"
+"""
+
+import functools
+import io
+from datetime import datetime
+
+from helpers.errors import InputError, Problem
+from helpers.paths import PACKAGE
+
+LOCALES = PACKAGE / "locale"
+TEMPLATE = LOCALES / "messages.pot"  # every message the code writes (make translations)
+LANGUAGES = {"en": "en_US", "es": "es_US"}  # report language -> Babel locale
+NAMES = {"en": "English", "es": "Español"}
+# Languages whose catalogue is being filled: the code does not yet pass every sentence it writes
+# through it, so a report would mix two languages. `make reports` refuses them, saying why.
+UNFINISHED = {"es": "not every sentence the reports write reaches the catalogue yet (issue 12)"}
+_state = {"language": "en"}
+
+
+class Untranslated(KeyError):
+    """A message the current language's catalogue lacks."""
+
+
+def use(language: str) -> None:
+    """Makes the reports of this process speak the language (a key of LANGUAGES)."""
+    if language not in LANGUAGES:
+        raise InputError(Problem("the report language (REPORT_LANGUAGE)",
+                                 f"one of {', '.join(LANGUAGES)}", found=language))
+    if language != "en":
+        catalogue(language)
+    _state["language"] = language
+
+
+def untranslated(language: str) -> list[str]:
+    """Returns the messages of the code (TEMPLATE) that the language's catalogue does not
+    translate, or translates only as a fuzzy guess; none for English."""
+    if language == "en":
+        return []
+    from babel.messages.pofile import read_po
+
+    with TEMPLATE.open("rb") as file:
+        wanted = read_po(file)
+    path = LOCALES / language / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return [str(m.id) for m in wanted if m.id]
+    with path.open("rb") as file:
+        have = read_po(file, locale=LANGUAGES[language])
+    missing = []
+    for message in wanted:
+        if not message.id:
+            continue
+        found = have.get(message.id, context=message.context)
+        strings = found.string if found is not None else None
+        done = found is not None and not found.fuzzy and (
+            all(strings) if isinstance(strings, tuple | list) else bool(strings))
+        if not done:
+            missing.append(message.id[0] if isinstance(message.id, tuple) else message.id)
+    return missing
+
+
+def check(language: str) -> None:
+    """Raises InputError listing every message the language's catalogue lacks."""
+    if language not in LANGUAGES:
+        use(language)  # raises
+    if language in UNFINISHED:
+        raise InputError(Problem("the report language (REPORT_LANGUAGE)", "a finished language: "
+                                 + ", ".join(c for c in LANGUAGES if c not in UNFINISHED),
+                                 found=f"{language}: {UNFINISHED[language]}"),
+                         hint="Nothing was rendered: a report never mixes two languages.")
+    missing = untranslated(language)
+    if missing:
+        from helpers.paths import shown
+
+        path = shown(LOCALES / language / "LC_MESSAGES" / "messages.po")
+        raise InputError([Problem(path, "a translation of this message", found=m) for m in missing],
+                         hint=f"Nothing was rendered in {language!r}: {len(missing)} messages have no "
+                              "translation, and a report never mixes two languages. Translate them "
+                              "in that file (make translations adds new ones to it).")
+
+
+def current() -> str:
+    return _state["language"]
+
+
+def locale() -> str:
+    return LANGUAGES[current()]
+
+
+@functools.cache
+def catalogue(language: str):
+    """Returns the language's translations (babel.support.Translations), compiled in memory from
+    its .po file. Babel is imported here, not above: a run with nothing to render stays light."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import NullTranslations, Translations
+
+    if language == "en":
+        return NullTranslations()
+    path = LOCALES / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as file:
+        parsed = read_po(file, locale=LANGUAGES[language])
+    compiled = io.BytesIO()
+    write_mo(compiled, parsed, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def _translated(message: str, translated: str) -> str:
+    if translated is message and current() != "en" and message:
+        raise Untranslated(message)
+    return translated
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is defined; translate it with _() where used."""
+    return message
+
+
+def _(message: str) -> str:
+    """Returns the message in the current language."""
+    if current() == "en":
+        return message
+    return _translated(message, catalogue(current()).gettext(message))
+
+
+def n_(singular: str, plural: str, n: int) -> str:
+    """Returns the singular or plural message, as the current language counts n."""
+    if current() == "en":
+        return singular if n == 1 else plural
+    found = catalogue(current()).ngettext(singular, plural, n)
+    if found in (singular, plural):
+        raise Untranslated(singular)
+    return found
+
+
+def p_(context: str, message: str) -> str:
+    """Returns the message in the current language, for a context (e.g. a noun's gender)."""
+    if current() == "en":
+        return message
+    return _translated(message, catalogue(current()).pgettext(context, message))
+
+
+def number(value: float, digits: int = 1) -> str:
+    """Returns a number with its decimals, grouped, as the locale writes it: 1,234.5."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=locale())
+
+
+def percent(value: float, digits: int = 1) -> str:
+    """Returns a percentage (given in percent) as the locale writes it: 54.5%."""
+    from babel.numbers import format_percent
+
+    return format_percent(value / 100, format=_percent_pattern(locale(), digits), locale=locale())
+
+
+@functools.cache
+def _percent_pattern(locale_name: str, digits: int) -> str:
+    """Returns the locale's percent pattern with the digits asked for: "#,##0.0%"."""
+    from babel import Locale
+
+    pattern = Locale.parse(locale_name).percent_formats[None].pattern
+    return pattern.replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""))
+
+
+def when(moment: datetime) -> str:
+    """Returns a date and time as the locale writes it, in the moment's time zone."""
+    from babel.dates import format_datetime
+
+    return format_datetime(moment, "long", tzinfo=moment.tzinfo, locale=locale())

@@ -1,0 +1,130 @@
+"""Reports in another language: the message catalogue, the codebook's translations, the locale's
+numbers, and a report that never mixes two languages."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+from babel.messages.pofile import read_po
+
+from helpers import language
+from helpers.codebook import read_codebook, translated
+from helpers.errors import InputError
+from helpers.paths import ROOT
+
+from .conftest import SYNTHETIC, TACOMA, TFS, run_cli
+
+
+@pytest.fixture
+def spanish():
+    language.use("es")
+    yield
+    language.use("en")
+
+
+def test_the_catalogue_template_holds_every_message_of_the_code(tmp_path):
+    """Babel's extraction, run afresh over the code and templates, gives the committed template:
+    no message is written in the code without reaching the catalogue (make translations)."""
+    fresh = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "extract",
+                    "-F", str(language.LOCALES / "babel.cfg"), "-k", "_", "-k", "N_", "-k", "n_:1,2",
+                    "-k", "p_:1c,2", "--sort-by-file", "--no-wrap", "--no-location", "--omit-header",
+                    "-o", str(fresh), "."], cwd=ROOT, check=True, capture_output=True)
+    with fresh.open("rb") as file:
+        extracted = {(m.context, m.id) for m in read_po(file) if m.id}
+    with language.TEMPLATE.open("rb") as file:
+        committed = {(m.context, m.id) for m in read_po(file) if m.id}
+    assert extracted == committed, "run `make translations`"
+    assert len(committed) > 20
+
+
+def test_every_translation_keeps_its_message_s_placeholders():
+    """Babel's catalogue check, and for the reports' {name} placeholders the same check: a
+    translation names exactly the placeholders of its message."""
+    import re
+
+    path = language.LOCALES / "es" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as file:
+        catalogue = read_po(file, locale="es_US")
+    assert not [error for _message, errors in catalogue.check() for error in errors]
+    names = re.compile(r"\{(\w*)[^}]*\}")
+    for message in catalogue:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(names.findall(ids[-1]))
+        for string in strings:
+            if string:
+                assert set(names.findall(string)) == wanted, (message.id, string)
+
+
+def test_spanish_numbers_and_dates_are_written_as_in_us_spanish(spanish):
+    from datetime import UTC, datetime
+
+    assert language.percent(54.5) == "54.5%"
+    assert language.number(1234.5) == "1,234.5"
+    assert language.when(datetime(2026, 11, 29, 21, 57, tzinfo=UTC)).startswith("29 de noviembre de 2026")
+    assert language._("Key findings") == "Hallazgos principales"
+
+
+def test_an_untranslated_message_stops_the_report_rather_than_mixing_languages(spanish):
+    with pytest.raises(language.Untranslated, match="a message no catalogue has"):
+        language._("a message no catalogue has")
+
+
+def test_the_shipped_datasets_have_their_codebook_in_spanish():
+    for folder in (TFS, SYNTHETIC):
+        codebook = translated(read_codebook(folder), folder, "es")
+        assert codebook.dataset.translation_note
+        assert all(group.gender for group in codebook.groups)
+    tfs = translated(read_codebook(TFS), TFS, "es")
+    assert tfs.item("parents").wording_for("community") == "Los padres están incluidos."
+    assert tfs.site_name("lehigh-valley") == "Lehigh Valley"  # a proper name stays
+
+
+def test_a_missing_translation_is_listed_with_its_key(tmp_path):
+    folder = shutil.copytree(TFS, tmp_path / "tfs")
+    text = (folder / "codebook.es.yaml").read_text(encoding="utf-8")
+    text = text.replace("  parents:\n    label: Participan los padres\n", "  parents:\n")
+    text = text.replace("  r2: {label: Grupos focales (ronda 2)}\n", "  r2: {}\n  r9: {label: Otra}\n")
+    (folder / "codebook.es.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        translated(read_codebook(folder), folder, "es")
+    message = str(error.value)
+    assert "key 'items.parents.label': expected the translation of 'Parents involved'" in message
+    assert "key 'activities.r2.label': expected the translation of 'Focus groups (round 2)'" in message
+    assert "key 'activities.r9'" in message
+    assert "no page mixes two languages" in message
+
+
+def test_spanish_reports_of_a_dataset_without_its_translation_stop_before_rendering(tmp_path):
+    """The Tacoma dataset has no codebook.es.yaml: the command says so, renders nothing."""
+    result = run_cli("reports", "--data", TACOMA, "--params", tmp_path / "none", "--out", tmp_path,
+                     "--language", "es")
+    assert result.returncode != 0
+    assert "codebook.es.yaml" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "html").exists()
+
+
+def test_an_unknown_language_is_refused_in_words(tmp_path):
+    result = run_cli("reports", "--data", TFS, "--out", tmp_path, "--language", "fr")
+    assert result.returncode != 0
+    assert "expected one of en, es" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unfinished_language_is_refused_before_anything_renders(tmp_path, monkeypatch):
+    result = run_cli("reports", "--data", TFS, "--out", tmp_path, "--language", "es")
+    assert result.returncode != 0
+    assert "not every sentence the reports write reaches the catalogue yet" in result.stderr
+    assert not (tmp_path / "html").exists()
+    # Finished, it would still stop while a message lacks its translation, listing each.
+    monkeypatch.setattr(language, "UNFINISHED", {})
+    monkeypatch.setattr(language, "untranslated", lambda code: ["Key findings", "Data notes"])
+    with pytest.raises(InputError) as error:
+        language.check("es")
+    assert "found 'Key findings'; expected a translation of this message" in str(error.value)
+    assert "2 messages have no translation" in str(error.value)
