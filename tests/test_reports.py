@@ -137,7 +137,7 @@ def test_changed_params_render_only_their_site(rendered, params_copy):
     results = render_all(TFS, params_copy, out, jobs=2, progress=False)
     assert {r.name: r.status for r in results} == {**dict.fromkeys(REPORTS, "unchanged"),
                                                    "memphis": "ok"}
-    assert "min_n</th><td>5</td>" in html_of(out, "memphis").read_text()
+    assert "min_n</code></th><td><code>5</code>" in html_of(out, "memphis").read_text()
     render_all(TFS, TFS_PARAMS, out, jobs=2, progress=False)  # put memphis back as it was
 
 

@@ -130,7 +130,7 @@ def test_a_missing_dataset_folder_is_named(earlier, tmp_path):
 def test_without_params_every_site_gets_the_datasets_defaults(tmp_path):
     results = render_all(TFS, tmp_path / "no-params", tmp_path / "fresh", jobs=2, progress=False)
     assert {r.status for r in results} == {"ok"}
-    assert "min_n</th><td>10</td>" in html_of(tmp_path / "fresh", "memphis").read_text()
+    assert "min_n</code></th><td><code>10</code>" in html_of(tmp_path / "fresh", "memphis").read_text()
 
 
 def test_labels_from_the_codebook_are_shown_as_text(data_copy, tmp_path):

@@ -33,6 +33,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.textpath import TextToPath
 from matplotlib.transforms import Affine2D, Bbox, ScaledTranslation
 
+from helpers.language import _, number, percent, signed
+
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
 CATEGORY = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#999999"]  # no yellow on white
 MARKERS = ["o", "s", "D", "^", "v", "P", "X", "h"]
@@ -324,8 +326,9 @@ def wrap(text: str, width: int = 34) -> str:
 
 
 def points(value: float) -> str:
-    """Returns signed percentage points with a true minus sign."""
-    return f"{value:+.1f}".replace("-", "−")
+    """Returns signed percentage points with a true minus sign, as the report's locale writes
+    numbers."""
+    return signed(value)
 
 
 def withheld_mark(record, column: str = "") -> str:
@@ -336,7 +339,7 @@ def withheld_mark(record, column: str = "") -> str:
 
 
 def _whole(value: float) -> str:
-    return "0" if round(value) == 0 else f"{value:+.0f}".replace("-", "−")
+    return "0" if round(value) == 0 else signed(value, 0)
 
 
 def likert(
@@ -381,7 +384,7 @@ def likert(
             segments = {level: [] for level in stacked}  # (y, left, value): one barh call a level
             for y, bar in enumerate(row_order):
                 if (key, bar) not in wide.index:
-                    axis.text(0, y, "not asked", ha="center", va="center", color=CONTEXT)
+                    axis.text(0, y, _("not asked"), ha="center", va="center", color=CONTEXT)
                     continue
                 values = wide.loc[(key, bar)].reindex(levels).fillna(0)
                 neutral = sum(values[lv] for lv in stacked if side_of[lv] == "neutral")
@@ -391,9 +394,9 @@ def likert(
                 for level in stacked:
                     segments[level].append((y, left, values[level]))
                     left += values[level]
-                axis.text(-(negative + neutral / 2) - 2, y, f"{negative:.1f}%", ha="right", va="center",
+                axis.text(-(negative + neutral / 2) - 2, y, percent(negative), ha="right", va="center",
                           fontsize=9.5, color=NEGATIVE_STRONG)
-                axis.text(positive + neutral / 2 + 2, y, f"{positive:.1f}%", ha="left", va="center",
+                axis.text(positive + neutral / 2 + 2, y, percent(positive), ha="left", va="center",
                           fontsize=9.5, color=POSITIVE_STRONG, fontweight="bold")
             for level, drawn in segments.items():
                 if drawn:
@@ -403,7 +406,8 @@ def likert(
             axis.axvline(0, color="#444444", linewidth=0.9)
             axis.set_xlim(-60, 118)
             axis.set_xticks([-50, -25, 0, 25, 50, 75, 100])
-            axis.set_xticklabels(["50%", "25%", "0", "25%", "50%", "75%", "100%"])
+            axis.set_xticklabels([percent(50, 0), percent(25, 0), "0", percent(25, 0), percent(50, 0),
+                                  percent(75, 0), percent(100, 0)])
             axis.set_title(panel_titles.get(key, key), fontsize=10.5, loc="left")
             axis.spines["left"].set_visible(False)
             axis.grid(axis="x", color="#EEEEEE", linewidth=0.8)
@@ -414,7 +418,7 @@ def likert(
                     if (key, bar) in wide.index:
                         value = float(wide.loc[(key, bar)].reindex(apart).fillna(0).sum())
                         side_panel.barh(y, value, height=0.62, color=APART)
-                        side_panel.text(value + 1.5, y, f"{value:.1f}%", va="center", fontsize=9)
+                        side_panel.text(value + 1.5, y, percent(value), va="center", fontsize=9)
                 side_panel.set_xlim(0, 50)
                 side_panel.set_xticks([])
                 side_panel.set_title(wrap(" / ".join(level_labels.get(a, a) for a in apart), 12),
@@ -476,7 +480,8 @@ def dot_plot(
                 position = row_number + offsets[index] + (0.25 if many and focal else 0)
                 if pd.isna(record[x]):  # withheld by disclosure control: say so where the dot would be
                     if focal:
-                        axis.text(1, position, f"{withheld_mark(record)} withheld", va="center",
+                        axis.text(1, position, _("{mark} withheld").format(mark=withheld_mark(record)),
+                                  va="center",
                                   fontsize=9.5, color=colour, gid=f"withheld:{row_key}:{key}")
                     elif not many:  # the group's marker, hollow, then "— withheld" once per row
                         axis.plot(2 + 3 * len(held.setdefault(row_number, [])), row_number + 0.36,
@@ -491,7 +496,7 @@ def dot_plot(
                     whiskers.append((record[low], record[high], position))
                 if focal:
                     right = max(record[high], record[x]) if whisker else record[x]
-                    axis.text(right + 1.5, position, f"{record[x]:.1f}%", va="center", fontsize=9.5,
+                    axis.text(right + 1.5, position, percent(record[x]), va="center", fontsize=9.5,
                               color=FOCUS, fontweight="bold")
             if whiskers:
                 lows, highs, positions = zip(*whiskers, strict=True)
@@ -506,8 +511,9 @@ def dot_plot(
                           markeredgewidth=1.6, gid=f"dots:{key}")
         for row_number, marks in held.items():
             coded = sorted({m for m in marks if m != "—"})
-            axis.text(2 + 3 * len(marks), row_number + 0.36, " — withheld" + (
-                f" ({', '.join(coded)})" if coded else ""), va="center", fontsize=8.5, color=TEXT)
+            axis.text(2 + 3 * len(marks), row_number + 0.36, " " + (
+                _("— withheld ({marks})").format(marks=", ".join(coded)) if coded else _("— withheld")),
+                va="center", fontsize=8.5, color=TEXT)
         if reference:
             marks = dict(zip(data[y][::-1], data[reference][::-1], strict=True))  # each row's first
             rows = [(n, marks[k]) for n, k in enumerate(y_order) if pd.notna(marks.get(k, np.nan))]
@@ -523,7 +529,7 @@ def dot_plot(
         axis.set_axisbelow(True)
         if many:
             handles = [Line2D([], [], marker="o", linestyle="", color=CONTEXT, markersize=5,
-                              label=f"each of {len(hue_order)}")]
+                              label=_("each of {count}").format(count=len(hue_order)))]
             if focus is not None:
                 handles.append(Line2D([], [], marker="o", linestyle="", color=FOCUS, markersize=8,
                                       label=hue_labels.get(focus, focus)))
@@ -571,15 +577,15 @@ def dumbbell(
                                   fontsize=9.5, color=colour, gid=f"withheld:{y}:{column}")
                     else:
                         dots[column].append((values[column], y))
-                axis.text(103, y, "— (withheld)", va="center", fontsize=9.5, color=TEXT)
+                axis.text(103, y, _("— (withheld)"), va="center", fontsize=9.5, color=TEXT)
                 continue
             bars.append((values[second], values[first], y))
             for column in (first, second):
                 dots[column].append((values[column], y))
-            interval = ("" if math.isnan(values[low]) else
-                        f" (95% CI {_whole(values[low])} to {_whole(values[high])})")
-            axis.text(103, y, f"{points(values[gap])} pts{interval}", va="center", fontsize=9.5,
-                      color=TEXT)
+            gap_text = (_("{gap} pts").format(gap=points(values[gap])) if math.isnan(values[low]) else
+                        _("{gap} pts (95% CI {low} to {high})").format(
+                            gap=points(values[gap]), low=_whole(values[low]), high=_whole(values[high])))
+            axis.text(103, y, gap_text, va="center", fontsize=9.5, color=TEXT)
         if bars:
             lefts, rights, ys = zip(*bars, strict=True)
             axis.hlines(ys, lefts, rights, color="#BBBBBB", linewidth=3, zorder=1)
@@ -611,7 +617,7 @@ def bars(
     panel_order: Sequence[str] = ("",),
     panel_titles: dict[str, str] | None = None,
     focus: str | None = None,
-    value_format: str = "{:.0f}",
+    percentages: bool = False,
     xmax: float | None = None,
 ) -> Figure:
     """Draws horizontal bars, one panel per `panel` value, each bar labelled with its value;
@@ -629,13 +635,14 @@ def bars(
             for position, row_key in enumerate(y_order):
                 value = values.get(row_key, 0)
                 if pd.isna(value):  # withheld by disclosure control
-                    axis.text(largest * 0.02, position, "— withheld", va="center", fontsize=9.5,
+                    axis.text(largest * 0.02, position, _("— withheld"), va="center", fontsize=9.5,
                               color=TEXT, gid=f"withheld:{row_key}:{key}")
                     continue
                 value = float(value)
                 colour = FOCUS if focus is None or row_key == focus else CONTEXT
                 axis.barh(position, value, height=0.62, color=colour, gid=f"bar:{row_key}:{key}")
-                axis.text(value + largest * 0.03, position, value_format.format(value), va="center",
+                shown = percent(value, 0) if percentages else number(value, 0)
+                axis.text(value + largest * 0.03, position, shown, va="center",
                           fontsize=9.5, fontweight="bold" if row_key == focus else "normal")
             axis.set_xlim(0, largest * 1.25)
             axis.set_title(panel_titles.get(key, key), fontsize=10.5)
@@ -667,7 +674,7 @@ def gap_bars(
             rows = data[data[panel] == key].set_index(y)
             for position, row_key in enumerate(y_order):
                 if row_key not in rows.index:
-                    axis.text(0, position, "no figure", ha="center", va="center", color=CONTEXT,
+                    axis.text(0, position, _("no figure"), ha="center", va="center", color=CONTEXT,
                               fontsize=9)
                     continue
                 value = float(rows.loc[row_key, gap])

@@ -9,7 +9,9 @@ from nbconvert import HTMLExporter, TemplateExporter
 from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
+from helpers import language as languages
 from helpers import spreadsheet
+from helpers.language import _, n_
 from helpers.paths import TEMPLATES
 from helpers.report import HEADLINE_KEY, TABLES_KEY
 
@@ -37,7 +39,7 @@ class StaffExporter(HTMLExporter):
 @functools.cache
 def exporter() -> HTMLExporter:
     """Returns an HTML exporter that shows outputs and markdown only, through the staff template."""
-    return StaffExporter(
+    made = StaffExporter(
         template_name="staff",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
@@ -45,6 +47,8 @@ def exporter() -> HTMLExporter:
         exclude_output_prompt=True,
         anchor_link_text="",
     )
+    made.environment.globals["_"] = _  # the template's words, in the report's language
+    return made
 
 
 def headline_of(notebook: nbformat.NotebookNode) -> str:
@@ -66,49 +70,52 @@ def tables_of(notebook: nbformat.NotebookNode) -> list[dict]:
 
 def about_rows(report, facts: dict) -> list[tuple[str, str]]:
     """Returns what the workbook's first sheet says of the report: the footer's provenance."""
-    rows = [("Report", f"{facts['partnership']}: {report.title}"), ("Source", facts["source"])]
+    rows = [(_("Report"), f"{facts['partnership']}: {report.title}"), (_("Source"), facts["source"])]
     if facts.get("synthetic"):
-        rows.append(("Synthetic data", "Made-up respondents, for demonstration and testing."))
-    return [*rows, ("Data fingerprint", f"{facts['data']} (SHA-256 of the data files)"),
-                   ("Code version", f"git commit {facts['commit']}"), ("Generated", facts["generated"]),
-                   ("Numbers", "As the report shows them: rounded as on the page; percentages "
-                               "in percent, gaps in percentage points.")]
+        rows.append((_("Synthetic data"), _("Made-up respondents, for demonstration and testing.")))
+    if facts.get("translation_note"):
+        rows.append((_("Translation"), facts["translation_note"]))
+    return [*rows, (_("Data fingerprint"), _("{fingerprint} (SHA-256 of the data files)").format(
+                fingerprint=facts["data"])),
+            (_("Code version"), _("git commit {commit}").format(commit=facts["commit"])),
+            (_("Generated"), facts["generated"]),
+            (_("Numbers"), _("As the report shows them: rounded as on the page; percentages in "
+                             "percent, gaps in percentage points."))]
 
 
 def downloads(report, sheets: list[dict]) -> str:
     """Returns the section linking the report's workbook and CSV files (helpers.spreadsheet)."""
     if not sheets:
         return ""
-    (workbook, _), *files = spreadsheet.links(report.name, sheets)
+    (workbook, _title), *files = spreadsheet.links(report.name, sheets)
     items = "".join(f'<li><a href="{html.escape(address)}" download>{html.escape(title)}</a></li>'
                     for address, title in files)
+    link = f'<a href="{html.escape(workbook)}" download>{html.escape(workbook)}</a>'
     return (
-        '<section class="downloads"><h2 id="the-numbers-in-a-spreadsheet">The numbers in a spreadsheet</h2>'
-        f'<p>Every table in this report as one Excel workbook, <a href="{html.escape(workbook)}" download>'
-        f"{html.escape(workbook)}</a> ({len(sheets)} tables, a sheet each; its first sheet says what the "
-        "signs mean), or each table as a CSV file:</p>"
-        f"<ol>{items}</ol></section>"
+        '<section class="downloads"><h2 id="the-numbers-in-a-spreadsheet">'
+        + html.escape(_("The numbers in a spreadsheet")) + "</h2><p>"
+        + html.escape(n_("Every table in this report as one Excel workbook, {workbook} ({count} table, "
+                         "a sheet each; its first sheet says what the signs mean), or each table as a "
+                         "CSV file:",
+                         "Every table in this report as one Excel workbook, {workbook} ({count} tables, "
+                         "a sheet each; its first sheet says what the signs mean), or each table as a "
+                         "CSV file:", len(sheets))).format(workbook=link, count=len(sheets))
+        + f"</p><ol>{items}</ol></section>"
     )
 
 
 def footer(report, facts: dict) -> str:
     """Returns the provenance footer: parameters, data fingerprint, commit and time."""
-    parameters = "".join(
-        f"<tr><th scope='row'>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>"
+    parameters = "".join(  # the notebook's own names and values: code, shown as such
+        f"<tr><th scope='row'><code>{html.escape(str(k))}</code></th>"
+        f"<td><code>{html.escape(str(v))}</code></td></tr>"
         for k, v in report.parameters.items() if k != "dataset"
     )
-    return (
-        "<dl>"
-        f"<dt>Source</dt><dd>{html.escape(facts['source'])}</dd>"
-        + ("<dt>Synthetic data</dt><dd>Made-up respondents, for demonstration and testing.</dd>"
-           if facts.get("synthetic") else "") +
-        f"<dt>Data fingerprint</dt><dd>{html.escape(facts['data'])} (SHA-256 of the data files)</dd>"
-        f"<dt>Code version</dt><dd>git commit {html.escape(facts['commit'])}</dd>"
-        f"<dt>Generated</dt><dd>{html.escape(facts['generated'])}</dd>"
-        "</dl>"
-        + (f"<table class='parameters'><caption>Parameters</caption>{parameters}</table>"
-           if parameters else "")
-    )
+    return "<dl>" + "".join(
+        f"<dt>{html.escape(term)}</dt><dd>{html.escape(value)}</dd>"
+        for term, value in about_rows(report, facts) if term not in (_("Report"), _("Numbers"))
+    ) + "</dl>" + ("<table class='parameters'><caption>" + html.escape(_("Parameters"))
+                   + f"</caption>{parameters}</table>" if parameters else "")
 
 
 def table_of_contents(page: str) -> str:
@@ -125,9 +132,10 @@ def export_html(notebook: nbformat.NotebookNode, report, facts: dict,
     """Returns the executed notebook as one self-contained HTML page, linking its tables'
     workbook and CSV files when given their sheets."""
     resources = {"staff": {"title": f"{facts['partnership']}: {report.title}"
-                           + (" (synthetic data)" if facts.get("synthetic") else ""),
-                           "footer": footer(report, facts), "downloads": downloads(report, sheets or [])}}
-    page, _ = exporter().from_notebook_node(notebook, resources=resources)
+                           + (_(" (synthetic data)") if facts.get("synthetic") else ""),
+                           "footer": footer(report, facts), "downloads": downloads(report, sheets or []),
+                           "language": languages.current()}}
+    page, _resources = exporter().from_notebook_node(notebook, resources=resources)
     return table_of_contents(ANCHOR_LINK.sub("", shared_chart_styles(page)))
 
 

@@ -164,6 +164,12 @@ def number(value: float, digits: int = 1) -> str:
     return format_decimal(value, format=pattern, locale=locale())
 
 
+def signed(value: float, digits: int = 1) -> str:
+    """Returns a number with its sign, + or a true minus, as the locale writes numbers: −3.8."""
+    negative = value < 0 or (value == 0 and str(value).startswith("-"))
+    return ("−" if negative else "+") + number(abs(value), digits)
+
+
 def percent(value: float, digits: int = 1) -> str:
     """Returns a percentage (given in percent) as the locale writes it: 54.5%."""
     from babel.numbers import format_percent

@@ -1148,7 +1148,7 @@ def choose_any_section(dataset: Dataset, min_n: int) -> Section:
             continue
         options = [o.id for o in item.options]
         labels = {o.id: o.label for o in item.options}
-        figure = charts.bars(rows, "answer", "percent", options, labels, value_format="{:.0f}%",
+        figure = charts.bars(rows, "answer", "percent", options, labels, percentages=True,
                              xmax=100)
         top = rows.loc[rows["percent"].idxmax()]
         n = rows["n"].dropna()
