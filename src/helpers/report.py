@@ -113,7 +113,7 @@ class Table:
             if hasattr(value, "item"):
                 value = value.item()
             if is_number and isinstance(value, float):
-                return "not defined" if math.isinf(value) else round(value, self.digits)
+                return _("not defined") if math.isinf(value) else round(value, self.digits)
             return value if isinstance(value, int | float | bool) else str(value)
 
         return [[cell(v, n) for v, n in zip(row, numeric, strict=True)]

@@ -14,29 +14,24 @@ from pathlib import Path
 
 import xlsxwriter
 
-ABOUT = "About"
+from helpers.language import N_, _
+
 SIGNS = [
-    ("—", "Withheld to protect the people behind a small number, or not available; never zero."),
-    ("‡", "Rests on so few respondents that its interval is too wide to read much into."),
-    ("not defined", "A ratio whose lowest value is zero."),
+    ("—", N_("Withheld to protect the people behind a small number, or not available; never zero.")),
+    ("‡", N_("Rests on so few respondents that its interval is too wide to read much into.")),
+    (N_("not defined"), N_("A ratio whose lowest value is zero.")),
 ]
-NOT_IN_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 
 def names(sheets: list[dict]) -> list[str]:
-    """Returns each table's sheet name: its place in the page and its own name, cut at a word
-    to fit Excel's 31 characters; unique, since the number comes first."""
+    """Returns each table's sheet name, by its place in the page: "Table 01" (in the report's
+    language), within Excel's 31 characters and unique."""
     width = max(2, len(str(len(sheets))))
-    shown = []
-    for i, sheet in enumerate(sheets, 1):
-        words = NOT_IN_NAMES.sub(" ", sheet["name"].removeprefix("chart-").replace("-", " ")).split()
-        name = f"{i:0{width}d}"
-        for word in words:
-            if len(name) + 1 + len(word) > 31:
-                break
-            name += " " + word
-        shown.append(name)
-    return shown
+    return [_("Table {number}").format(number=f"{i:0{width}d}") for i in range(1, len(sheets) + 1)]
+
+
+def about_sheet() -> str:
+    return _("About")
 
 
 def csv_name(sheet_name: str) -> str:
@@ -64,8 +59,9 @@ def workbook(sheets: list[dict], about: list[tuple[str, str]]) -> bytes:
                                         "strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    first = book.add_worksheet(ABOUT)
-    rows = [*about, ("", ""), ("Sign", "Meaning"), *SIGNS, ("", ""), ("Sheet", "Table")]
+    first = book.add_worksheet(about_sheet())
+    rows = [*about, ("", ""), (_("Sign"), _("Meaning")), *((_(sign), _(meaning)) for sign, meaning in SIGNS),
+            ("", ""), (_("Sheet"), _("Table"))]
     rows += list(zip(names(sheets), (s["title"] for s in sheets), strict=True))
     for r, (key, value) in enumerate(rows):
         first.write_string(r, 0, key, bold)
