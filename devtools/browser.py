@@ -107,14 +107,14 @@ def check_reports(out: Path, names: list[str] | None = None, width: int = 1280) 
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
         try:
             for path in pages:
-                results.append(_check_page(browser, path, shots, width))
+                results.append(_check_page(browser, path, shots, width, html))
         finally:
             browser.close()
     return results
 
 
-def _check_page(browser, path: Path, shots: Path, width: int) -> PageCheck:
-    name = path.relative_to(path.parents[1]).with_suffix("") if path.stem != "index" else Path("index")
+def _check_page(browser, path: Path, shots: Path, width: int, root: Path) -> PageCheck:
+    name = path.relative_to(root).with_suffix("") if path.stem != "index" else Path("index")
     check = PageCheck(str(name), width=width)
     context = browser.new_context(viewport={"width": width, "height": 900}, offline=True)
 

@@ -56,6 +56,16 @@ def other_datasets(tmp_path_factory):
     return out, synthetic, tacoma
 
 
+@pytest.fixture(scope="session")
+def spanish_reports(tmp_path_factory):
+    """The TFS and synthetic reports rendered in Spanish into a fresh folder, as
+    `make reports REPORT_LANGUAGE=es` does: (the output folder, the TFS results, the synthetic ones)."""
+    out = tmp_path_factory.mktemp("out")
+    tfs = render_all(TFS, TFS_PARAMS, out, jobs=2, progress=False, language="es")
+    synthetic = render_all(SYNTHETIC, out / "no-params", out, jobs=2, progress=False, language="es")
+    return out, tfs, synthetic
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A copy of the TFS dataset that a test may break."""

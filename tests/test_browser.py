@@ -16,21 +16,25 @@ WIDTHS = [1280, 390]
 
 
 @pytest.fixture(scope="module")
-def seen(rendered, other_datasets):
-    """Every page of every shipped dataset, as the browser saw it at each width."""
+def seen(rendered, other_datasets, spanish_reports):
+    """Every page of every shipped dataset, in both languages, as the browser saw it at each width."""
     checks = {}
-    for out, index in ((rendered[0], "index"), (other_datasets[0], "other index")):
+    for out, index in ((rendered[0], "index"), (other_datasets[0], "other index"),
+                       (spanish_reports[0], "spanish index")):
         for width in WIDTHS:
             checks |= {(index if check.name == "index" else check.name, width): check
                        for check in check_reports(out, width=width)}
     return checks
 
 
-def test_every_page_of_every_shipped_dataset_is_opened(seen, other_datasets):
+def test_every_page_of_every_shipped_dataset_is_opened(seen, other_datasets, spanish_reports):
     others = sorted(p.relative_to(other_datasets[0] / "html").with_suffix("").as_posix()
                     for p in (other_datasets[0] / "html").glob("*/*.html"))
     assert len(others) == 16
-    expected = sorted([*PAGES, *others, "index", "other index"])
+    spanish = sorted(p.relative_to(spanish_reports[0] / "html").with_suffix("").as_posix()
+                     for p in (spanish_reports[0] / "html").glob("*/es/*.html"))
+    assert len(spanish) == 6 + 14
+    expected = sorted([*PAGES, *others, *spanish, "index", "other index", "spanish index"])
     assert sorted(name for name, width in seen if width == 390) == expected
     assert sorted(name for name, width in seen if width == 1280) == expected
 

@@ -1,6 +1,7 @@
 """The consistency checks find every slip in the published tables, and nothing else."""
 
 import json
+import re
 
 from helpers.checks import findings_for_site, run_checks
 from helpers.denominators import respondents
@@ -39,8 +40,13 @@ def test_the_findings_are_those_found_before_the_codebook(tfs):
     before = json.loads((FIXTURES / "tfs_before_codebook.json").read_text())["findings"]
     now = sorted([describe(f, tfs.codebook).published, describe(f, tfs.codebook).implied]
                  for f in run_checks(tfs))
-    old = sorted([published, implied.replace("Likert table", "likert table")]
-                 for _, _, _, _, published, implied in before)
+    tables = re.compile(r"in the (\w+) table")  # the reports now name a table by its title
+
+    def titled(implied: str) -> str:
+        implied = implied.replace("Likert table", "likert table")
+        return tables.sub(lambda m: f"in the table “{tfs.codebook.table_title(m.group(1))}”", implied)
+
+    old = sorted([published, titled(implied)] for _, _, _, _, published, implied in before)
     assert now == old
 
 
@@ -52,7 +58,8 @@ def test_findings_carry_the_published_figure_and_what_the_others_imply(tfs):
     words = describe(chicago, tfs.codebook)
     assert "if Chicago's survey figure were 27 instead of 7" in words.explanation
     parents = describe(findings[("share against its parts", 30)], tfs.codebook)
-    assert (parents.published, parents.implied) == ("45.2%", "36.4% + 9.1% = 45.5% in the likert table")
+    likert = tfs.codebook.table_title("likert")
+    assert (parents.published, parents.implied) == ("45.2%", f"36.4% + 9.1% = 45.5% in the table “{likert}”")
     slip = findings[("whole numbers of people", 94)]
     assert slip.published == 41.1
     assert "15 would be 39.5%, 16 would be 42.1%" in describe(slip, tfs.codebook).implied

@@ -382,6 +382,7 @@ def likert(
         for index, key in enumerate(panel_order):
             axis = axes[index * (2 if has_apart else 1)]
             segments = {level: [] for level in stacked}  # (y, left, value): one barh call a level
+            reach = 0.0  # how far left the widest negative bar and its label go
             for y, bar in enumerate(row_order):
                 if (key, bar) not in wide.index:
                     axis.text(0, y, _("not asked"), ha="center", va="center", color=CONTEXT)
@@ -391,6 +392,7 @@ def likert(
                 negative = sum(values[lv] for lv in stacked if side_of[lv] == "negative")
                 positive = sum(values[lv] for lv in stacked if side_of[lv] == "positive")
                 left = -(negative + neutral / 2)
+                reach = max(reach, -left)
                 for level in stacked:
                     segments[level].append((y, left, values[level]))
                     left += values[level]
@@ -404,7 +406,7 @@ def likert(
                     axis.barh(ys, values, left=lefts, height=0.62, color=colours[level],
                               edgecolor="white", linewidth=0.6)
             axis.axvline(0, color="#444444", linewidth=0.9)
-            axis.set_xlim(-60, 118)
+            axis.set_xlim(-max(60, reach + 26), 118)  # room for the label of a long negative bar
             axis.set_xticks([-50, -25, 0, 25, 50, 75, 100])
             axis.set_xticklabels([percent(50, 0), percent(25, 0), "0", percent(25, 0), percent(50, 0),
                                   percent(75, 0), percent(100, 0)])

@@ -27,9 +27,9 @@ LOCALES = PACKAGE / "locale"
 TEMPLATE = LOCALES / "messages.pot"  # every message the code writes (make translations)
 LANGUAGES = {"en": "en_US", "es": "es_US"}  # report language -> Babel locale
 NAMES = {"en": "English", "es": "Español"}
-# Languages whose catalogue is being filled: the code does not yet pass every sentence it writes
-# through it, so a report would mix two languages. `make reports` refuses them, saying why.
-UNFINISHED = {"es": "not every sentence the reports write reaches the catalogue yet (issue 12)"}
+# Languages whose catalogue is still being filled, with why: `make reports` refuses them, saying
+# so, since a report would mix two languages. None today.
+UNFINISHED: dict[str, str] = {}
 _state = {"language": "en"}
 
 
@@ -156,11 +156,24 @@ def p_(context: str, message: str) -> str:
     return _translated(message, catalogue(current()).pgettext(context, message))
 
 
-def number(value: float, digits: int = 1) -> str:
-    """Returns a number with its decimals, grouped, as the locale writes it: 1,234.5."""
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Marks a message with a context for the catalogue: each gender a text can agree with is
+    declared with NP_ where gendered() looks it up."""
+    return context, message
+
+
+def gendered(gender: str, message: str) -> str:
+    """Returns the message in the current language, agreeing with a gender ("masculine" or
+    "feminine", from the codebook's translation); each (gender, message) is declared with NP_."""
+    return p_(gender, message)
+
+
+def number(value: float, digits: int | None = 1) -> str:
+    """Returns a number with its decimals (None: as many as it has, up to three), grouped, as
+    the locale writes it: 1,234.5."""
     from babel.numbers import format_decimal
 
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    pattern = "#,##0.###" if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=locale())
 
 
@@ -184,6 +197,13 @@ def _percent_pattern(locale_name: str, digits: int) -> str:
 
     pattern = Locale.parse(locale_name).percent_formats[None].pattern
     return pattern.replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""))
+
+
+def conjunction(items: list[str]) -> str:
+    """Returns the items as a list in words, as the locale writes it: "a, b, and c"."""
+    from babel.lists import format_list
+
+    return format_list(list(items), locale=locale()) if items else ""
 
 
 def when(moment: datetime) -> str:

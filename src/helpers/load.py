@@ -311,16 +311,18 @@ def quoted_figures(figures: pd.DataFrame, quote, codebook: Codebook) -> pd.DataF
 
 
 
-def load_dataset(folder: Path, shared: bool = True, language: str = "en") -> Dataset:
+def load_dataset(folder: Path, shared: bool = True, language: str | None = None) -> Dataset:
     """Returns the dataset of a folder, or raises one InputError listing the problems of all files.
 
     A folder holds published tallies (figures.csv and, where published, headcounts.csv
     and quotes.csv), respondent-level exports named in its codebook, or both. Within a
     render (and with shared), the run's already loaded dataset is reused: see :data:`SHARED`.
-    With a language other than English, the reports of this process speak it and the
+    Given a language, the reports of this process speak it and, other than English, the
     codebook's texts are its translations (helpers.codebook.translated).
     """
     dataset = _load_dataset(folder, shared)
+    if language is None:
+        return dataset
     from helpers import language as languages
     from helpers.codebook import translated
 

@@ -443,7 +443,17 @@ def executor_for(address: str, jobs: int) -> Executor:
     return Client(address).get_executor(pure=False)
 
 
-def render_all(
+def render_all(data: Path, params: Path, out: Path, *args, language: str = "en", **kwargs) -> list[Result]:
+    """Renders every report that changed (every report with force) in the language, and writes
+    the index; the process speaks its own language again afterwards. See :func:`_render_all`."""
+    previous = languages.current()
+    try:
+        return _render_all(data, params, out, *args, language=language, **kwargs)
+    finally:
+        languages.use(previous)
+
+
+def _render_all(
     data: Path,
     params: Path,
     out: Path,

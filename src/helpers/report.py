@@ -11,19 +11,20 @@ nothing (the report says which sections it left out).
 import html
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
-from helpers import analysis, charts
+from helpers import analysis, charts, language
 from helpers.charts import FLAG, points
 from helpers.checks import Finding, findings_for_site
 from helpers.disclosure import SMALL_GROUP
-from helpers.language import N_, _
+from helpers.language import N_, NP_, _, gendered, n_, number, percent
 from helpers.load import Dataset
-from helpers.words import CHECK_EXPLANATIONS, SEVERITY_WORDS, describe
+from helpers.words import CHECK_EXPLANATIONS, CHECK_NAMES, describe, severity
 
 HEADLINE_KEY = "report-headline"
 PRECISION = "‡"  # too imprecise to read much into (NCHS), apart from privacy
@@ -40,7 +41,9 @@ def esc(value) -> str:
 
 
 def anchor(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """Returns an id for HTML: lower-case letters and digits joined by hyphens, accents dropped."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 # --- building blocks --------------------------------------------------------------------------------
@@ -81,7 +84,7 @@ class Chart:
             f'<div class="chart-image" tabindex="0">{svg}</div>'
             f"<figcaption><strong>{esc(self.title.rstrip('.'))}.</strong> {esc(self.description)}"
             "</figcaption>"
-            f"<details><summary>The numbers behind this chart</summary>{behind.html()}"
+            "<details><summary>" + esc(_("The numbers behind this chart")) + f"</summary>{behind.html()}"
             "</details></figure>"
         ), {TABLES_KEY: [behind.sheet()]}
 
@@ -264,19 +267,25 @@ def headline(text: str) -> None:
 def title(dataset: Dataset, site: str | None = None, subtitle: str = "") -> HTML:
     """Returns the report's title block, with a banner on synthetic data."""
     about = dataset.codebook.dataset
+    subtitle = _(subtitle) if subtitle else ""
     if site:
         facts = dataset.codebook.site(site)
         heading = f"{about.partnership}: {facts.name}"
-        details = [facts.place, f"Focus: {facts.focus}" if facts.focus else "", subtitle]
+        details = [facts.place, _("Focus: {focus}").format(focus=facts.focus) if facts.focus else "",
+                   subtitle]
     else:
         heading = f"{about.partnership}: {subtitle}"
         details = [about.title if about.title != about.partnership else ""]
     line = " · ".join(d for d in details if d)
-    banner = ('<p class="synthetic" role="note"><strong>Synthetic data.</strong> Every figure on this '
-              "page comes from made-up respondents, for demonstration and testing; no real person "
-              "answered this survey.</p>") if about.synthetic else ""
+    banner = ('<p class="synthetic" role="note"><strong>' + esc(_("Synthetic data.")) + "</strong> "
+              + esc(_("Every figure on this page comes from made-up respondents, for demonstration and "
+                      "testing; no real person answered this survey.")) + "</p>") if about.synthetic else ""
+    translation = (f'<p class="note">{esc(about.translation_note)}</p>' if about.translation_note else "")
     return HTML(f'<header class="report-title"><h1>{esc(heading)}</h1>'
-                f'<p class="subtitle">{esc(line)}</p>{banner}</header>')
+                f'<p class="subtitle">{esc(line)}</p>{banner}{translation}</header>')
+
+
+SUBTITLES = (N_("Disparity and involvement report"), N_("network overview"), N_("data quality"))
 
 
 # --- labels ------------------------------------------------------------------------------------------
@@ -296,23 +305,19 @@ def measure_words(dataset: Dataset, item: str, answer: str) -> str:
     """Returns what a share counts, e.g. "agree or strongly agree" or "chose it"."""
     found = dataset.codebook.item(item)
     if found.kind == "choose-any":
-        return found.measure or "chose it"
-    return f"answer {dataset.codebook.answer_label(item, answer)}"
+        return found.measure or _("chose it")
+    return _("answer {answer}").format(answer=dataset.codebook.answer_label(item, answer))
 
 
 def reference_words(dataset: Dataset) -> str:
-    return ("the published all-sites figure" if dataset.codebook.dataset.reference == "published mean"
-            else "the rest of the network")
-
-
-def _above_below(value: float) -> str:
-    return f"{abs(value):.1f} points {'above' if value > 0 else 'below'}"
+    return (_("the published all-sites figure") if dataset.codebook.dataset.reference == "published mean"
+            else _("the rest of the network"))
 
 
 def n_words(n, inferred: bool) -> str:
     if n is None or pd.isna(n):
-        return "n unknown"
-    return f"n = {round(float(n))}" + (", inferred" if inferred else "")
+        return _("n unknown")
+    return (_("n = {n}, inferred") if inferred else _("n = {n}")).format(n=round(float(n)))
 
 
 # --- who took part -----------------------------------------------------------------------------------
@@ -343,26 +348,30 @@ def participation_charts(dataset: Dataset, site: str | None = None) -> list[Char
         wide = counts.pivot(index="unit", columns="activity", values="count")
         wide = wide.reindex(index=[*units, ""] if "" in wide.index else units,
                             columns=[*activities, ""] if "" in wide.columns else activities)
-        shown = wide.rename(index={**labels, "": "published total"},
-                            columns={**activity_labels, "": "published total"}).reset_index(
-            names=codebook.characteristic(characteristic).label if by_value else "site")
+        total = _("published total")
+        shown = wide.rename(index={**labels, "": total}, columns={**activity_labels, "": total}).reset_index(
+            names=codebook.characteristic(characteristic).label if by_value else _("site"))
         shown.columns.name = None
         sums = parts.groupby("activity", sort=False)["count"].sum()
         if site is not None:
             own = parts[parts["unit"] == site].set_index("activity")["count"]
             heading = f"{labels.get(site, site)}: " + ", ".join(
-                f"{int(own.get(a, 0))} in {activity_labels[a].split(' (')[0].lower()}" for a in activities)
+                _("{count} in {activity}").format(count=int(own.get(a, 0)),
+                                                  activity=activity_labels[a].split(" (")[0].lower())
+                for a in activities)
         else:
             largest = sums.idxmax()
-            heading = (f"The largest activity is {activity_labels[largest].lower()}, with "
-                       f"{int(sums[largest])} participants")
-        description = ("Participants: " + "; ".join(f"{activity_labels[a]} {int(sums[a])}"
-                                                    for a in activities)
-                       + ". Counts as published; the table also shows the published totals, which "
-                       "the data notes check.")
-        alt = (f"Bar charts of participants in {len(activities)} activities, by "
-               + (codebook.characteristic(characteristic).label if by_value else "site")
-               + (f"; {labels.get(site, site)} highlighted." if site else "."))
+            heading = _("The largest activity is {activity}, with {count} participants").format(
+                activity=activity_labels[largest].lower(), count=int(sums[largest]))
+        description = (_("Participants: {counts}.").format(counts="; ".join(
+            f"{activity_labels[a]} {int(sums[a])}" for a in activities)) + " "
+            + _("Counts as published; the table also shows the published totals, which the data notes "
+                "check."))
+        by = codebook.characteristic(characteristic).label if by_value else _("site")
+        alt = (_("Bar charts of participants in {count} activities, by {by}; {site} highlighted.").format(
+            count=len(activities), by=by, site=labels.get(site, site)) if site else
+            _("Bar charts of participants in {count} activities, by {by}.").format(
+                count=len(activities), by=by))
         made.append(Chart(f"participation-{table_id}", heading, alt, description, shown, figure))
     return made
 
@@ -384,26 +393,37 @@ def respondents_chart(dataset: Dataset, site: str = "") -> Chart | None:
     figure = charts.bars(counts, "group", "respondents", groups,
                          {g.id: g.label for g in codebook.groups}, panel="wave", panel_order=waves,
                          panel_titles={w: codebook.wave_label(w) for w in waves})
-    where = codebook.site_name(site) if site else "all sites"
+    where = codebook.site_name(site) if site else _("all sites")
     latest = counts[counts["wave"] == waves[-1]].set_index("group")["respondents"]
-    heading = (f"{where}: " + ", ".join(
-        (f"{int(latest.get(g, 0))}" if pd.notna(latest.get(g, 0)) else WITHHELD)
-        + f" {codebook.group_label(g)}"
-        for g in groups) + f" answered in {codebook.wave_label(waves[-1])}")
+    answered = ", ".join((f"{int(latest.get(g, 0))}" if pd.notna(latest.get(g, 0)) else WITHHELD)
+                         + f" {codebook.group_label(g)}" for g in groups)
+    heading = _("{where}: {counts} answered in {wave}").format(where=where, counts=answered,
+                                                                wave=codebook.wave_label(waves[-1]))
     hidden = counts[counts["respondents"].isna()]
     shown = counts.assign(wave=counts["wave"].map(codebook.wave_label),
                           group=counts["group"].map(codebook.group_label),
-                          note=["withheld" if pd.isna(n) else "" for n in counts["respondents"]])
-    description = "Respondents who answered at least one question, counted from the survey exports."
+                          note=[_("withheld") if pd.isna(n) else "" for n in counts["respondents"]])
+    shown = shown.rename(columns={"wave": _("wave"), "group": _("group"), "respondents": _("respondents"),
+                                  "note": _("note")})
+    description = _("Respondents who answered at least one question, counted from the survey exports.")
     if len(hidden):
-        description += (f" {WITHHELD} Withheld to protect the people behind small numbers: "
-                        + _names([f"{codebook.group_label(g)} in {codebook.wave_label(w)}"
-                                  for w, g in zip(hidden["wave"], hidden["group"], strict=True)])
-                        + f" (fewer than {codebook.dataset.disclosure.minimum_base} respondents "
-                        "answered any question, or so that another withheld figure cannot be worked out).")
-    return Chart("respondents", heading, f"Bar charts of respondents by group in {len(waves)} waves, "
-                 f"{where}" + (f"; {len(hidden)} withheld ({WITHHELD})." if len(hidden) else "."),
+        description += " " + _("{mark} Withheld to protect the people behind small numbers: {names} (fewer "
+                               "than {base} respondents answered any question, or so that another withheld "
+                               "figure cannot be worked out).").format(
+            mark=WITHHELD, base=codebook.dataset.disclosure.minimum_base,
+            names=_names([_("{group} in {wave}").format(group=codebook.group_label(g),
+                                                         wave=codebook.wave_label(w))
+                          for w, g in zip(hidden["wave"], hidden["group"], strict=True)]))
+    alt = n_("Bar charts of respondents by group in {count} wave, {where}",
+             "Bar charts of respondents by group in {count} waves, {where}", len(waves)).format(
+        count=len(waves), where=where)
+    return Chart("respondents", heading, alt + (withheld_count(len(hidden)) if len(hidden) else "."),
                  description, shown, figure)
+
+
+def withheld_count(count: int) -> str:
+    """Returns "; N withheld (—)." for a chart's alt text."""
+    return "; " + _("{count} withheld ({mark}).").format(count=count, mark=WITHHELD)
 
 
 def who_took_part(dataset: Dataset, site: str | None = None) -> Section:
@@ -414,7 +434,7 @@ def who_took_part(dataset: Dataset, site: str | None = None) -> Section:
         parts.append(counted)
     if site is not None and parts and not dataset.headcounts.empty:
         parts.insert(0, participants_sentence(dataset, site))
-    return Section("Who we heard from", "", parts)
+    return Section(_("Who we heard from"), "", parts)
 
 
 def participants_sentence(dataset: Dataset, site: str) -> HTML:
@@ -423,21 +443,22 @@ def participants_sentence(dataset: Dataset, site: str) -> HTML:
     rows = counts[(counts["site"] == site) & (counts["characteristic"] == "")]
     name = dataset.codebook.site_name(site)
     if rows.empty:
-        return paragraph(f"The publication gives no participant counts for {name}.")
+        return paragraph(_("The publication gives no participant counts for {site}.").format(site=name))
     parts = rows[rows["activity"] != ""]
-    text = f"At {name}, " + ", ".join(
-        f"{int(c)} {'person' if int(c) == 1 else 'people'} took part in the "
-        f"{dataset.codebook.activity_label(a).split(' (')[0].lower()}"
-        for a, c in zip(parts["activity"], parts["count"], strict=True))
+    took_part = language.conjunction([
+        n_("{count} person took part in the {activity}", "{count} people took part in the {activity}",
+           int(c)).format(count=int(c), activity=dataset.codebook.activity_label(a).split(" (")[0].lower())
+        for a, c in zip(parts["activity"], parts["count"], strict=True)])
     total = rows[rows["activity"] == ""]["count"]
-    if len(total):
-        added = int(parts["count"].sum())
-        text += (f"; the publication gives a total of {int(total.iloc[0])}"
-                 + ("." if added == int(total.iloc[0]) else f", though these add up to {added} "
-                    "(see the data notes)."))
+    if not len(total):
+        return paragraph(_("At {site}, {took_part}.").format(site=name, took_part=took_part))
+    added = int(parts["count"].sum())
+    if added == int(total.iloc[0]):
+        text = _("At {site}, {took_part}; the publication gives a total of {total}.")
     else:
-        text += "."
-    return paragraph(text)
+        text = _("At {site}, {took_part}; the publication gives a total of {total}, though these add up "
+                 "to {added} (see the data notes).")
+    return paragraph(text.format(site=name, took_part=took_part, total=int(total.iloc[0]), added=added))
 
 
 # --- sites against the network --------------------------------------------------------------------
@@ -469,50 +490,63 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
         mark_label = reference_words(dataset)
     else:
         marks = data.drop_duplicates("key").set_index("key")["network"]
-        mark_label = ("all respondents" if codebook.dataset.reference == "network"
+        mark_label = (all_respondents(dataset) if codebook.dataset.reference == "network"
                       else reference_words(dataset))
     data = data.assign(mark=data["key"].map(marks))
     figure = charts.dot_plot(data, "key", "site", keys, sites, labels, codebook.site_names(),
-                             xlabel=f"% of {codebook.dataset.respondents_word} (95% Wilson interval)",
+                             xlabel=_("% {of_respondents} (95% Wilson interval)").format(
+                                 of_respondents=of_respondents(dataset)),
                              reference="mark", reference_label=mark_label, focus=site, hollow=small)
     name = codebook.site_name(site) if site else ""
     if site and data[data["site"] == site]["gap"].isna().all():
-        heading = f"{name}: no figure can be compared with {reference_words(dataset)}"
-        description = f"{name}: no figure has both its own value and {reference_words(dataset)}."
+        heading = _("{site}: no figure can be compared with {reference}").format(
+            site=name, reference=reference_words(dataset))
+        description = _("{site}: no figure has both its own value and {reference}.").format(
+            site=name, reference=reference_words(dataset))
     elif site:
         rows = data[data["site"] == site].dropna(subset=["gap"])
         above = int((rows["gap"] > 0).sum())
         widest = rows.loc[rows["gap"].abs().idxmax()]
-        heading = (f"{name} is above {reference_words(dataset)} on {above} of {len(rows)} figures; "
-                   f"its largest gap is {points(widest['gap'])} points on {labels[widest['key']]}")
+        heading = n_("{site} is above {reference} on {above} of {count} figure; its largest gap is {gap} "
+                     "points on {figure}",
+                     "{site} is above {reference} on {above} of {count} figures; its largest gap is {gap} "
+                     "points on {figure}", len(rows)).format(
+            site=name, reference=reference_words(dataset), above=above, count=len(rows),
+            gap=points(widest["gap"]), figure=labels[widest["key"]])
         description = f"{name}: " + "; ".join(
-            f"{labels[r.key]} {r.percent:.1f}% vs {r.reference:.1f}% ({points(r.gap)})"
+            _("{figure} {percent} vs {reference} ({gap})").format(
+                figure=labels[r.key], percent=percent(r.percent), reference=percent(r.reference),
+                gap=points(r.gap))
             for r in rows.itertuples()) + "."
     else:
         heading = widest_spread(dataset, data)
         spread = data.groupby("key", sort=False)["percent"].agg(["min", "max"])
-        description = "Range across sites: " + "; ".join(
-            f"{labels[k]} {r['min']:.1f}–{r['max']:.1f}%" for k, r in spread.iterrows()) + "."
-    description += (" Whiskers are 95% Wilson intervals"
-                    + (" from the number of respondents inferred from each site's rounding" if inferred
-                       else "") + f"; the dashed line is {mark_label}.")
+        description = _("Range across sites: {ranges}.").format(ranges="; ".join(
+            f"{labels[k]} {number(r['min'])}–{percent(r['max'])}" for k, r in spread.iterrows()))
+    description += " " + (_("Whiskers are 95% Wilson intervals from the number of respondents inferred from "
+                            "each site's rounding; the dashed line is {mark}.") if inferred else
+                          _("Whiskers are 95% Wilson intervals; the dashed line is {mark}.")).format(
+        mark=mark_label)
     if small:
-        description += (f" {FLAG} Fewer than {min_n} respondents" + (" (n inferred)" if inferred else "")
-                        + ": " + ", ".join(codebook.site_name(s) for s in small[:8])
-                        + (f" and {len(small) - 8} more" if len(small) > 8 else "") + ".")
+        names = _names([codebook.site_name(s) for s in small], most=8)
+        description += " " + (_("{flag} Fewer than {min_n} respondents (n inferred): {sites}.") if inferred
+                              else _("{flag} Fewer than {min_n} respondents: {sites}.")).format(
+            flag=FLAG, min_n=min_n, sites=names)
     description += _precision_note(data.dropna(subset=["percent"]))
     description += withheld_sentence(dataset, hidden, [
-        labels[k] + ("" if site else f" at {codebook.site_name(st)}")
+        labels[k] if site else _("{figure} at {site}").format(figure=labels[k], site=codebook.site_name(st))
         for k, st in zip(hidden["key"], hidden["site"], strict=True)])
     shown = pd.DataFrame({
-        "site": data["site"].map(codebook.site_name), "figure": [labels[k] for k in data["key"]],
-        "%": data["percent"], "95% low": data["low"], "95% high": data["high"],
-        "n (inferred)" if inferred else "n": data["n"].astype(float),
-        "reference %": data["reference"], "gap (points)": data["gap"],
-        "note": notes(data)}).round(1)
-    alt = (f"Dot plot of {len(keys)} figures at {len(sites)} sites with 95% intervals and "
-           f"{reference_words(dataset)}" + (f"; {name} highlighted" if site else "")
-           + (f"; {len(hidden)} withheld ({WITHHELD})." if len(hidden) else "."))
+        _("site"): data["site"].map(codebook.site_name), _("figure"): [labels[k] for k in data["key"]],
+        "%": data["percent"], _("95% low"): data["low"], _("95% high"): data["high"],
+        _("n (inferred)") if inferred else "n": data["n"].astype(float),
+        _("reference %"): data["reference"], _("gap (points)"): data["gap"],
+        _("note"): notes(data)}).round(1)
+    alt = (_("Dot plot of {figures} figures at {sites} sites with 95% intervals and {reference}; {site} "
+             "highlighted") if site else
+           _("Dot plot of {figures} figures at {sites} sites with 95% intervals and {reference}")).format(
+        figures=len(keys), sites=len(sites), reference=reference_words(dataset), site=name)
+    alt += withheld_count(len(hidden)) if len(hidden) else "."
     return Chart("site-comparison", heading, alt, description, shown, figure, bool(small))
 
 
@@ -528,7 +562,10 @@ def withheld(dataset: Dataset, **where) -> pd.DataFrame:
 
 
 def _names(names: list[str], most: int = 6) -> str:
-    return ", ".join(names[:most]) + (f" and {len(names) - most} more" if len(names) > most else "")
+    """Returns the names as a list in words, the first few and how many more."""
+    if len(names) <= most:
+        return language.conjunction(names)
+    return _("{names} and {count} more").format(names=", ".join(names[:most]), count=len(names) - most)
 
 
 def withheld_sentence(dataset: Dataset, rows: pd.DataFrame, names: list[str]) -> str:
@@ -536,9 +573,9 @@ def withheld_sentence(dataset: Dataset, rows: pd.DataFrame, names: list[str]) ->
     if rows.empty:
         return ""
     base = dataset.codebook.dataset.disclosure.minimum_base
-    reasons = {"primary": f"fewer than {base} respondents",
-               "complementary": "so that another withheld figure cannot be worked out from it",
-               "coded": "nearly all of a small group gave one answer, so only the bound is shown"}
+    reasons = {"primary": _("fewer than {base} respondents").format(base=base),
+               "complementary": _("so that another withheld figure cannot be worked out from it"),
+               "coded": _("nearly all of a small group gave one answer, so only the bound is shown")}
     parts = []
     for kind, why in reasons.items():
         chosen = [name + (f" {shown}" if kind == "coded" and shown != WITHHELD else "")
@@ -546,14 +583,15 @@ def withheld_sentence(dataset: Dataset, rows: pd.DataFrame, names: list[str]) ->
                   if k == kind]
         if chosen:
             parts.append(f"{_names(chosen)} ({why})")
-    return f" {WITHHELD} Withheld to protect the people behind small numbers: " + "; ".join(parts) + "."
+    return " " + _("{mark} Withheld to protect the people behind small numbers: {reasons}.").format(
+        mark=WITHHELD, reasons="; ".join(parts))
 
 
 def notes(rows: pd.DataFrame) -> list[str]:
     """Returns each row's note for a table: withheld (or its coded bound), or the precision flag."""
     shown = rows["shown"] if "shown" in rows else pd.Series("", index=rows.index)
     flags = rows["imprecise"] if "imprecise" in rows else pd.Series(False, index=rows.index)
-    return [("withheld" if text == WITHHELD else f"{text} (withheld)")
+    return [(_("withheld") if text == WITHHELD else _("{mark} (withheld)").format(mark=text))
             if isinstance(text, str) and text else PRECISION if flag is True else ""
             for text, flag in zip(shown, flags, strict=True)]
 
@@ -561,11 +599,12 @@ def notes(rows: pd.DataFrame) -> list[str]:
 def _all_withheld(dataset: Dataset, name: str, what: str, hidden: pd.DataFrame,
                   site: str | None) -> HTML:
     """Returns, where every figure of an exhibit is withheld, a paragraph saying so."""
-    where = dataset.codebook.site_name(site) if site else "all sites"
+    where = dataset.codebook.site_name(site) if site else _("all sites")
     labels = share_labels(dataset, hidden)
-    return HTML(f'<p class="note" id="{esc(name)}">{esc(what)} ({esc(where)}): every figure is '
-                f"withheld ({WITHHELD}) to protect the people behind small numbers: "
-                f"{esc(_names(list(dict.fromkeys(labels))))}.</p>")
+    text = _("{what} ({where}): every figure is withheld ({mark}) to protect the people behind small "
+             "numbers: {figures}.").format(what=what, where=where, mark=WITHHELD,
+                                           figures=_names(list(dict.fromkeys(labels))))
+    return HTML(f'<p class="note" id="{esc(name)}">{esc(text)}</p>')
 
 
 def _precision_note(rows: pd.DataFrame) -> str:
@@ -573,8 +612,10 @@ def _precision_note(rows: pd.DataFrame) -> str:
     count = int(rows["imprecise"].sum())
     if not count:
         return ""
-    return (f" {PRECISION} {count} of {len(rows)} figures are too imprecise to read much into "
-            "(marked in the table; see Methods).")
+    return " " + n_("{mark} {count} of {total} figure is too imprecise to read much into (marked in the "
+                    "table; see Methods).",
+                    "{mark} {count} of {total} figures are too imprecise to read much into (marked in the "
+                    "table; see Methods).", len(rows)).format(mark=PRECISION, count=count, total=len(rows))
 
 
 def widest_spread(dataset: Dataset, data: pd.DataFrame) -> str:
@@ -585,8 +626,9 @@ def widest_spread(dataset: Dataset, data: pd.DataFrame) -> str:
     low, high = rows.loc[rows["percent"].idxmin()], rows.loc[rows["percent"].idxmax()]
     label = share_label(dataset, low["item"], low["answer"])
     names = dataset.codebook.site_name
-    return (f"Sites differ most on {label}: from {low['percent']:.1f}% ({names(low['site'])}) to "
-            f"{high['percent']:.1f}% ({names(high['site'])})")
+    return _("Sites differ most on {figure}: from {low} ({low_site}) to {high} ({high_site})").format(
+        figure=label, low=percent(low["percent"]), low_site=names(low["site"]), high=percent(high["percent"]),
+        high_site=names(high["site"]))
 
 
 def gap_chart(dataset: Dataset, site: str | None = None, data: pd.DataFrame | None = None) -> Chart | None:
@@ -601,19 +643,24 @@ def gap_chart(dataset: Dataset, site: str | None = None, data: pd.DataFrame | No
     labels = dict(zip(data["key"], share_labels(dataset, data), strict=True))
     names = dataset.codebook.site_names()
     figure = charts.gap_bars(data, "key", keys, labels, "site", sites, names,
-                             xlabel=f"points vs {reference_words(dataset).removeprefix('the ')}")
+                             xlabel=(_("points vs published all-sites figure")
+                                     if dataset.codebook.dataset.reference == "published mean"
+                                     else _("points vs rest of the network")))
     widest = data.loc[data["gap"].abs().idxmax()]
-    heading = (f"Largest gap to {reference_words(dataset)}: {names.get(widest['site'])}, "
-               f"{labels[widest['key']]}, {points(widest['gap'])} points")
+    heading = _("Largest gap to {reference}: {site}, {figure}, {gap} points").format(
+        reference=reference_words(dataset), site=names.get(widest["site"]), figure=labels[widest["key"]],
+        gap=points(widest["gap"]))
     above = int((data["gap"] > 0).sum())
-    description = (f"{above} of {len(data)} site figures are above {reference_words(dataset)}. Bars "
-                   "show the site's figure minus the reference in percentage points; teal bars are "
-                   "above, brown below, and each bar is labelled.")
-    shown = pd.DataFrame({"site": data["site"].map(names), "figure": [labels[k] for k in data["key"]],
-                          "%": data["percent"], "reference %": data["reference"],
-                          "gap (points)": data["gap"]}).round(1)
-    alt = (f"Bar chart of gaps to {reference_words(dataset)} in points, {len(keys)} figures, for "
-           f"{', '.join(names.get(s, s) for s in sites)}.")
+    description = n_("{above} of {count} site figure is above {reference}.",
+                     "{above} of {count} site figures are above {reference}.", len(data)).format(
+        above=above, count=len(data), reference=reference_words(dataset)) + " " + _(
+        "Bars show the site's figure minus the reference in percentage points; teal bars are above, brown "
+        "below, and each bar is labelled.")
+    shown = pd.DataFrame({_("site"): data["site"].map(names), _("figure"): [labels[k] for k in data["key"]],
+                          "%": data["percent"], _("reference %"): data["reference"],
+                          _("gap (points)"): data["gap"]}).round(1)
+    alt = _("Bar chart of gaps to {reference} in points, {count} figures, for {sites}.").format(
+        reference=reference_words(dataset), count=len(keys), sites=", ".join(names.get(s, s) for s in sites))
     return Chart("site-gaps" if site else "gaps", heading, alt, description, shown, figure)
 
 
@@ -631,18 +678,34 @@ def gap_grid_chart(dataset: Dataset, data: pd.DataFrame | None = None) -> Chart 
                         columns=list(dict.fromkeys(data["key"])))
     figure = charts.gap_grid(grid, names, labels)
     site_id, key = grid.abs().stack().idxmax()
-    heading = (f"The largest gap to {reference_words(dataset)} is {names.get(site_id)} on "
-               f"{labels[key]} ({points(grid.at[site_id, key])} points)")
+    heading = _("The largest gap to {reference} is {site} on {figure} ({gap} points)").format(
+        reference=reference_words(dataset), site=names.get(site_id), figure=labels[key],
+        gap=points(grid.at[site_id, key]))
     if grid.shape[0] > 1:
         spread = grid.max() - grid.min()
-        heading += (f"; sites differ most on {labels[spread.idxmax()]} ({spread.max():.1f} points from "
-                    "lowest to highest)")
-    shown = grid.round(1).rename(index=names, columns=labels).reset_index(names="site")
+        heading += "; " + _("sites differ most on {figure} ({points} points from lowest to highest)").format(
+            figure=labels[spread.idxmax()], points=number(spread.max()))
+    shown = grid.round(1).rename(index=names, columns=labels).reset_index(names=_("site"))
     shown.columns.name = None
-    return Chart("gap-grid", heading, f"Grid of gaps to {reference_words(dataset)}: {grid.shape[0]} "
-                 f"sites by {grid.shape[1]} figures.",
-                 "Each cell is a site's figure minus the reference, in percentage points; teal is "
-                 "above, brown below, and every cell is labelled.", shown, figure)
+    alt = _("Grid of gaps to {reference}: {sites} sites by {figures} figures.").format(
+        reference=reference_words(dataset), sites=grid.shape[0], figures=grid.shape[1])
+    return Chart("gap-grid", heading, alt,
+                 _("Each cell is a site's figure minus the reference, in percentage points; teal is above, "
+                   "brown below, and every cell is labelled."), shown, figure)
+
+
+def disparity_frame(dataset: Dataset, rows: pd.DataFrame, name, reference: str) -> pd.DataFrame:
+    """Returns the disparity measures per figure as the tables show them: the highest and lowest
+    (named by name()), the range, the range ratio and the index of disparity."""
+    return pd.DataFrame({
+        _("figure"): share_labels(dataset, rows), reference: rows["reference"],
+        _("highest"): [f"{name(s)} {percent(v)}"
+                       for s, v in zip(rows["highest"], rows["highest %"], strict=True)],
+        _("lowest"): [f"{name(s)} {percent(v)}"
+                      for s, v in zip(rows["lowest"], rows["lowest %"], strict=True)],
+        _("range (points)"): rows["range"], _("range ratio"): rows["range ratio"],
+        _("index of disparity (%)"): rows["index of disparity"],
+    })
 
 
 def disparity_table(dataset: Dataset, appendix: bool = True) -> HTML:
@@ -650,20 +713,12 @@ def disparity_table(dataset: Dataset, appendix: bool = True) -> HTML:
     table_ = analysis.disparity_by_indicator(dataset)
     if table_.empty:
         return HTML("")
-    names = dataset.codebook.site_name
-    shown = pd.DataFrame({
-        "figure": share_labels(dataset, table_), "reference %": table_["reference"],
-        "highest": [f"{names(s)} {v:.1f}%"
-                    for s, v in zip(table_["highest"], table_["highest %"], strict=True)],
-        "lowest": [f"{names(s)} {v:.1f}%" for s, v in zip(table_["lowest"], table_["lowest %"], strict=True)],
-        "range (points)": table_["range"], "range ratio": table_["range ratio"],
-        "index of disparity (%)": table_["index of disparity"],
-    })
+    shown = disparity_frame(dataset, table_, dataset.codebook.site_name, _("reference %"))
     if appendix:
-        shown["between-group variance"] = table_["between-group variance"]
-        shown["Theil ×1000"] = table_["theil"]
-        shown["MLD ×1000"] = table_["mld"]
-    return table(shown.round(2), "Disparity between sites, by figure", digits=2)
+        shown[_("between-group variance")] = table_["between-group variance"]
+        shown[_("Theil ×1000")] = table_["theil"]
+        shown[_("MLD ×1000")] = table_["mld"]
+    return table(shown.round(2), _("Disparity between sites, by figure"), digits=2)
 
 
 def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
@@ -671,20 +726,22 @@ def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     data = analysis.site_shares(dataset)
     if site is not None and not (data["site"] == site).any():
         hidden = withheld(dataset, site=site, group="", breakdown="")
-        return Section(f"{dataset.codebook.site_name(site)} against the other sites", "",
-                       [_all_withheld(dataset, "site-comparison", "Figures", hidden, site)]
+        return Section(_("{site} against the other sites").format(site=dataset.codebook.site_name(site)), "",
+                       [_all_withheld(dataset, "site-comparison", _("Figures"), hidden, site)]
                        if len(hidden) else [])
     if data.empty:
-        return Section("How the sites compare")
+        return Section(_("How the sites compare"))
     many = analysis.compared_sites(dataset) > MANY_SITES
     parts: list = []
     if site is not None and many:
         parts.append(site_summary_chart(dataset, site, data))
     elif site is None and many:
         parts += [network_summary_chart(dataset, data), furthest_sites_table(dataset, data),
-                  HTML(f'<p class="note">Every site\'s figures, with their intervals and gaps: '
-                       f'<a href="{SITE_TABLE}" download>{SITE_TABLE}</a> ({len(data):,} rows, '
-                       "CSV for a spreadsheet).</p>")]
+                  HTML('<p class="note">' + esc(_("Every site's figures, with their intervals and gaps: "
+                                                  "{file} "
+                                                  "({rows} rows, CSV for a spreadsheet).")).format(
+                      file=f'<a href="{SITE_TABLE}" download>{SITE_TABLE}</a>', rows=number(len(data), 0))
+                      + "</p>")]
     else:
         parts.append(site_comparison_chart(dataset, site, min_n, data))
     if site is not None or not many:
@@ -693,10 +750,11 @@ def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
         parts.append(gap_grid_chart(dataset, data))
     parts.append(disparity_table(dataset, appendix=site is None))
     wave = dataset.codebook.wave_label(analysis.latest_wave(dataset))
-    intro = (f"Each figure is the share of {dataset.codebook.dataset.respondents_word} giving that "
-             f"answer in {wave}, with a 95% interval, against {reference_words(dataset)}.")
-    heading = (f"{dataset.codebook.site_name(site)} against the other sites" if site
-               else "How the sites compare")
+    intro = _("Each figure is the share {of_respondents} giving that answer in {wave}, with a 95% interval, "
+              "against {reference}.").format(of_respondents=of_respondents(dataset), wave=wave,
+                                             reference=reference_words(dataset))
+    heading = (_("{site} against the other sites").format(site=dataset.codebook.site_name(site)) if site
+               else _("How the sites compare"))
     return Section(heading, intro, [p for p in parts if p is not None])
 
 
@@ -706,6 +764,7 @@ def network_summary_chart(dataset: Dataset, data: pd.DataFrame) -> Chart:
     data = data.assign(key=data["item"] + ":" + data["answer"])
     names = dataset.codebook.site_name
     marks = ["lowest site", "lower quartile", "median site", "upper quartile", "highest site"]
+    words = {m: _(m) for m in marks}
     rows, table_rows = [], []
     for key, cells in data.groupby("key", sort=False):
         q1, median, q3 = analysis.quartiles(cells["percent"])
@@ -713,24 +772,31 @@ def network_summary_chart(dataset: Dataset, data: pd.DataFrame) -> Chart:
         network = cells["network"].iloc[0]
         for who, value in zip(marks, (low["percent"], q1, median, q3, high["percent"]), strict=True):
             rows.append({"key": key, "who": who, "percent": value, "network": network})
-        table_rows.append({"figure": share_label(dataset, cells["item"].iloc[0], cells["answer"].iloc[0]),
-                           "lowest site": f"{names(low['site'])} {low['percent']:.1f}%",
-                           "lower quartile %": q1, "median site %": median, "upper quartile %": q3,
-                           "highest site": f"{names(high['site'])} {high['percent']:.1f}%",
-                           "all respondents %": network, "sites": len(cells)})
+        table_rows.append({_("figure"): share_label(dataset, cells["item"].iloc[0], cells["answer"].iloc[0]),
+                           _("lowest site"): f"{names(low['site'])} {percent(low['percent'])}",
+                           _("lower quartile %"): q1, _("median site %"): median, _("upper quartile %"): q3,
+                           _("highest site"): f"{names(high['site'])} {percent(high['percent'])}",
+                           _("all respondents %"): network, _("sites"): len(cells)})
     frame = pd.DataFrame(rows)
     keys = list(dict.fromkeys(frame["key"]))
     labels = dict(zip(data["key"], share_labels(dataset, data), strict=True))
-    figure = charts.dot_plot(frame, "key", "who", keys, marks, labels, {m: m for m in marks},
-                             xlabel=f"% of {dataset.codebook.dataset.respondents_word}",
-                             low=None, high=None, reference="network", reference_label="all respondents")
+    figure = charts.dot_plot(frame, "key", "who", keys, marks, labels, words,
+                             xlabel=_("% {of_respondents}").format(of_respondents=of_respondents(dataset)),
+                             low=None, high=None, reference="network",
+                             reference_label=all_respondents(dataset))
     sites = data["site"].nunique()
     return Chart("network-summary", widest_spread(dataset, data),
-                 f"Dot plot of the spread of {sites} sites on {len(keys)} figures.",
-                 f"For each figure, the lowest site, the quartiles, the median and the highest of the "
-                 f"{sites} sites with published figures; the dashed line is all respondents. The sites "
-                 "furthest from the rest are in the next table, every site in the CSV file.",
+                 _("Dot plot of the spread of {sites} sites on {figures} figures.").format(
+                     sites=sites, figures=len(keys)),
+                 _("For each figure, the lowest site, the quartiles, the median and the highest of the "
+                   "{sites} "
+                   "sites with published figures; the dashed line is all respondents. The sites furthest "
+                   "from the rest are in the next table, every site in the CSV file.").format(sites=sites),
                  pd.DataFrame(table_rows).round(1), figure)
+
+
+NETWORK_MARKS = (N_("lowest site"), N_("lower quartile"), N_("median site"), N_("upper quartile"),
+                 N_("highest site"))
 
 
 def furthest_sites_table(dataset: Dataset, data: pd.DataFrame, most: int = 3) -> HTML:
@@ -742,14 +808,17 @@ def furthest_sites_table(dataset: Dataset, data: pd.DataFrame, most: int = 3) ->
     for (item, answer), cells in data.dropna(subset=["gap"]).groupby(["item", "answer"], sort=False):
         furthest = cells.reindex(cells["gap"].abs().sort_values(ascending=False, kind="stable").index)
         for row in furthest.head(most).to_dict("records"):
-            rows.append({"figure": share_label(dataset, item, answer), "site": names(row["site"]),
-                         "%": row["percent"], "rest of the network %": row["reference"],
-                         "gap (points)": row["gap"], "95% low": row["gap low"], "95% high": row["gap high"],
-                         "clear": "yes" if ("site", row["site"], item, answer, "") in clear else "no"})
+            rows.append({_("figure"): share_label(dataset, item, answer), _("site"): names(row["site"]),
+                         "%": row["percent"], _("rest of the network %"): row["reference"],
+                         _("gap (points)"): row["gap"], _("95% low"): row["gap low"],
+                         _("95% high"): row["gap high"],
+                         _("clear"): (_("yes") if ("site", row["site"], item, answer, "") in clear
+                                      else _("no"))})
     if not rows:
         return HTML("")
     return table(pd.DataFrame(rows).round(1),
-                 f"The {most} sites furthest from the rest of the network on each figure")
+                 _("The {count} sites furthest from the rest of the network on each figure").format(
+                     count=most))
 
 
 def site_summary_chart(dataset: Dataset, site: str, data: pd.DataFrame) -> Chart:
@@ -762,9 +831,9 @@ def site_summary_chart(dataset: Dataset, site: str, data: pd.DataFrame) -> Chart
     rows = []
     for item, answer, q1, median, q3 in spread.itertuples(index=False):
         key = f"{item}:{answer}"
-        rows += [{"key": key, "who": "lower quartile", "percent": q1, "low": None, "high": None},
-                 {"key": key, "who": "median site", "percent": median, "low": None, "high": None},
-                 {"key": key, "who": "upper quartile", "percent": q3, "low": None, "high": None}]
+        rows += [{"key": key, "who": _("lower quartile"), "percent": q1, "low": None, "high": None},
+                 {"key": key, "who": _("median site"), "percent": median, "low": None, "high": None},
+                 {"key": key, "who": _("upper quartile"), "percent": q3, "low": None, "high": None}]
         if (item, answer) in own.index:
             mine = own.loc[(item, answer)]
             rows.append({"key": key, "who": site, "percent": mine["percent"],
@@ -777,19 +846,24 @@ def site_summary_chart(dataset: Dataset, site: str, data: pd.DataFrame) -> Chart
     frame = pd.DataFrame(rows).astype({"percent": float, "low": float, "high": float})
     keys = list(dict.fromkeys(frame["key"]))
     name = dataset.codebook.site_name(site)
-    who = ["lower quartile", "median site", "upper quartile", site]
+    who = [_("lower quartile"), _("median site"), _("upper quartile"), site]
     figure = charts.dot_plot(frame, "key", "who", keys, who, labels,
-                             {site: name, "median site": "median site"}, focus=site,
-                             xlabel=f"% of {dataset.codebook.dataset.respondents_word}")
+                             {site: name, _("median site"): _("median site")}, focus=site,
+                             xlabel=_("% {of_respondents}").format(of_respondents=of_respondents(dataset)))
     shown = frame.assign(figure=[labels[k] for k in frame["key"]],
                          who=frame["who"].replace({site: name}))[["figure", "who", "percent", "low", "high"]]
+    shown = shown.assign(note=notes(frame)).round(1).rename(columns={
+        "figure": _("figure"), "who": _("who"), "percent": "%", "low": _("95% low"), "high": _("95% high"),
+        "note": _("note")})
     sites = analysis.compared_sites(dataset)
-    return Chart("site-summary", f"{name} against the spread of {sites} sites",
-                 f"Dot plot of {name}'s figures with the quartiles of {sites} sites.",
-                 f"For each figure, {name}'s share with its 95% interval, and the lower quartile, "
-                 f"median and upper quartile of the {sites} sites' shares."
-                 + withheld_sentence(dataset, hidden, share_labels(dataset, hidden)),
-                 shown.assign(note=notes(frame)).round(1), figure)
+    return Chart("site-summary",
+                 _("{site} against the spread of {sites} sites").format(site=name, sites=sites),
+                 _("Dot plot of {site}'s figures with the quartiles of {sites} sites.").format(
+                     site=name, sites=sites),
+                 _("For each figure, {site}'s share with its 95% interval, and the lower quartile, "
+                   "median and "
+                   "upper quartile of the {sites} sites' shares.").format(site=name, sites=sites)
+                 + withheld_sentence(dataset, hidden, share_labels(dataset, hidden)), shown, figure)
 
 
 # --- groups, waves, breakdowns, distributions ------------------------------------------------------
@@ -836,35 +910,48 @@ def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, 
     legend = tuple(f"{codebook.group_label(g)} ({n_words(rows[c].max(), inferred)})"
                    + (f" {FLAG}" if g in small else "")
                    for g, c in ((first, "first n"), (second, "second n")))
-    measures = {measure_words(dataset, i, a) for i, a in zip(rows["item"], rows["answer"], strict=True)}
-    xlabel = (f"% who {measures.pop().removeprefix('answer ')}" if len(measures) == 1
-              else f"% of {codebook.dataset.respondents_word} (each row's answer)")
+    measures = {i if codebook.item(i).kind == "choose-any" else "" for i in rows["item"]}
+    answers = {codebook.answer_label(i, a) for i, a in zip(rows["item"], rows["answer"], strict=True)}
+    if measures == {""} and len(answers) == 1:
+        xlabel = _("% who answer {answer}").format(answer=answers.pop())
+    elif len(measures) == 1 and "" not in measures:
+        xlabel = _("% who {measure}").format(measure=measure_words(dataset, rows["item"].iloc[0], ""))
+    else:
+        xlabel = _("% {of_respondents} (each row's answer)").format(of_respondents=of_respondents(dataset))
     drawn = pd.concat([rows, held.assign(gap=math.nan, low=math.nan, high=math.nan)], ignore_index=True)
     figure = charts.dumbbell(drawn, [*labels, *share_labels(dataset, held)], "first %", "second %",
-                             legend, xlabel=xlabel, gap_label=f"gap, {first_label} − {second_label}")
+                             legend, xlabel=xlabel, gap_label=_("gap, {first} − {second}").format(
+                                 first=first_label, second=second_label))
     widest = rows.loc[rows["gap"].abs().idxmax()]
     widest_label = labels[list(rows.index).index(widest.name)]
-    heading = (f"The widest gap between {first_label} and {second_label} is on “{widest_label}”: "
-               f"{widest['first %']:.1f}% of {first_label} vs {widest['second %']:.1f}% of "
-               f"{second_label}")
-    description = (f"Gaps ({first_label} minus {second_label}, percentage points, {where}): " + "; ".join(
-        f"{label} {points(r.gap)}" + ("" if math.isnan(r.low) else f" (95% CI {r.low:.1f} to {r.high:.1f})")
+    heading = _("The widest gap between {first} and {second} is on “{figure}”: {first_percent} {of_first} "
+                "vs {second_percent} {of_second}").format(
+        first=first_label, second=second_label, figure=widest_label, first_percent=percent(widest["first %"]),
+        of_first=of_group(dataset, first), second_percent=percent(widest["second %"]),
+        of_second=of_group(dataset, second))
+    gaps = "; ".join(
+        f"{label} {points(r.gap)}" + ("" if math.isnan(r.low) else f" ({_interval(r.low, r.high)})")
         for label, r in zip(labels, rows.itertuples(), strict=True))
-        + ". Intervals are Newcombe's hybrid score intervals"
-        + (" from the numbers of respondents inferred from the rounding." if inferred else "."))
+    description = _("Gaps ({first} minus {second}, percentage points, {where}): {gaps}.").format(
+        first=first_label, second=second_label, where=where, gaps=gaps) + " " + (
+        _("Intervals are Newcombe's hybrid score intervals from the numbers of respondents inferred from the "
+          "rounding.") if inferred else _("Intervals are Newcombe's hybrid score intervals."))
     if small:
-        description += f" {FLAG} Fewer than {min_n} respondents or n unknown: read with care."
+        description += " " + _("{flag} Fewer than {min_n} respondents or n unknown: read with care.").format(
+            flag=FLAG, min_n=min_n)
     description += withheld_sentence(dataset, hidden, [
-        f"{label} among {codebook.group_label(g)}"
+        _("{figure} among {group}").format(figure=label, group=codebook.group_label(g))
         for label, g in zip(share_labels(dataset, hidden), hidden["group"], strict=True)])
-    shown = pd.DataFrame({"figure": [*labels, *share_labels(dataset, held)],
+    shown = pd.DataFrame({_("figure"): [*labels, *share_labels(dataset, held)],
                           f"{first_label} %": drawn["first %"].to_numpy(),
                           f"{second_label} %": drawn["second %"].to_numpy(),
-                          "gap (points)": drawn["gap"].to_numpy(), "95% low": drawn["low"].to_numpy(),
-                          "95% high": drawn["high"].to_numpy(),
-                          "note": ["" for _ in labels] + ["withheld" for _ in range(len(held))]}).round(1)
-    alt = (f"Dumbbell chart comparing {first_label} and {second_label} on {len(drawn)} figures, with "
-           "the gap in points" + (f"; {len(held)} withheld ({WITHHELD})." if len(held) else "."))
+                          _("gap (points)"): drawn["gap"].to_numpy(), _("95% low"): drawn["low"].to_numpy(),
+                          _("95% high"): drawn["high"].to_numpy(),
+                          _("note"): [""] * len(labels) + [_("withheld")] * len(held)}).round(1)
+    alt = n_("Dumbbell chart comparing {first} and {second} on {count} figure, with the gap in points",
+             "Dumbbell chart comparing {first} and {second} on {count} figures, with the gap in points",
+             len(drawn)).format(first=first_label, second=second_label, count=len(drawn))
+    alt += withheld_count(len(held)) if len(held) else "."
     return Chart(name, heading, alt, description, shown, figure, bool(small))
 
 
@@ -874,32 +961,33 @@ def contrast_tables(dataset: Dataset, site: str) -> tuple[pd.DataFrame, str]:
     if network_wide:
         hidden = withheld(dataset, site=site, breakdown="")
         if (hidden["group"] != "").any():
-            return rows, "network-wide; this site's figures by group are withheld to protect small numbers"
-        return rows, "network-wide; the data hold no such figures by site"
-    return rows, dataset.codebook.site_name(site) if site else "all sites"
+            return rows, _("network-wide; this site's figures by group are withheld to protect small numbers")
+        return rows, _("network-wide; the data hold no such figures by site")
+    return rows, dataset.codebook.site_name(site) if site else _("all sites")
 
 
 def contrasts_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     """Returns the section comparing respondent groups (the codebook's contrasts)."""
     rows, where = contrast_tables(dataset, site or "")
+    network_wide = analysis.shown_contrasts(dataset, site or "")[1]
     if len(rows) == 0:
-        return Section("Respondent groups")
+        return Section(_("Respondent groups"))
     made = []
     for (contrast, table_id), cells in rows.groupby(["contrast", "table"], sort=False):
         made.append(contrast_chart(dataset, cells.reset_index(drop=True),
                                    f"contrast-{contrast}-{table_id}", where, min_n,
-                                   "" if where.startswith("network-wide") else site or ""))
+                                   "" if network_wide else site or ""))
     labels = [dataset.codebook.group_label(g.id) for g in dataset.codebook.groups]
-    intro = (f"How {', '.join(labels[:-1])} and {labels[-1]} answered" if len(labels) > 1
-             else "How the groups answered") + f" ({where})."
-    return Section("Respondent groups", intro, made)
+    intro = (_("How {groups} answered ({where}).").format(groups=language.conjunction(labels), where=where)
+             if len(labels) > 1 else _("How the groups answered ({where}).").format(where=where))
+    return Section(_("Respondent groups"), intro, made)
 
 
 def contrast_tables_used(dataset: Dataset, site: str) -> set[str]:
     """Returns the tables whose figures a site's report shows."""
     used = set(dataset.figures.loc[dataset.figures["site"] == site, "table"])
     used |= set(dataset.figures.loc[dataset.figures["aggregate"] == "mean", "table"])
-    rows, _ = contrast_tables(dataset, site)
+    rows = contrast_tables(dataset, site)[0]
     if len(rows):
         used |= set(rows["table"])
     return used
@@ -909,7 +997,7 @@ def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     """Returns the changes between the last two waves, as a dumbbell per figure."""
     rows = analysis.wave_changes(dataset, site or "")
     if rows.empty:
-        return _withheld_section(dataset, "Changes between waves", site, group="")
+        return _withheld_section(dataset, _("Changes between waves"), site, group="")
     codebook = dataset.codebook
     held, hidden = _withheld_pairs(dataset, site or "", [
         ("before", {"wave": rows["before"].iloc[0], "group": ""}),
@@ -919,35 +1007,41 @@ def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     labels = share_labels(dataset, rows)
     figure = charts.dumbbell(pd.concat([rows, held], ignore_index=True),
                              [*labels, *share_labels(dataset, held)], "after %", "before %",
-                             (f"{after} (n up to {int(rows['after n'].max())})",
-                              f"{before} (n up to {int(rows['before n'].max())})"),
-                             gap="change", xlabel=f"% of {codebook.dataset.respondents_word}",
-                             gap_label=f"change, {after} − {before}")
+                             (_("{wave} (n up to {n})").format(wave=after, n=int(rows["after n"].max())),
+                              _("{wave} (n up to {n})").format(wave=before, n=int(rows["before n"].max()))),
+                             gap="change",
+                             xlabel=_("% {of_respondents}").format(of_respondents=of_respondents(dataset)),
+                             gap_label=_("change, {after} − {before}").format(after=after, before=before))
     widest = rows.loc[rows["change"].abs().idxmax()]
     widest_label = labels[list(rows.index).index(widest.name)]
-    where = codebook.site_name(site) if site else "all sites"
-    heading = (f"The largest change from {before} to {after} is on {widest_label}: "
-               f"{widest['before %']:.1f}% to {widest['after %']:.1f}% ({points(widest['change'])} points)")
-    description = (f"Changes ({where}, {after} minus {before}, percentage points): " + "; ".join(
-        f"{label} {points(r.change)}"
-        + ("" if math.isnan(r.low) else f" (95% CI {r.low:.1f} to {r.high:.1f})")
+    where = codebook.site_name(site) if site else _("all sites")
+    heading = _("The largest change from {before} to {after} is on {figure}: {first} to {last} ({change} "
+                "points)").format(before=before, after=after, figure=widest_label,
+                                  first=percent(widest["before %"]), last=percent(widest["after %"]),
+                                  change=points(widest["change"]))
+    changes = "; ".join(
+        f"{label} {points(r.change)}" + ("" if math.isnan(r.low) else f" ({_interval(r.low, r.high)})")
         for label, r in zip(labels, rows.itertuples(), strict=True))
-        + ". Newcombe's hybrid score intervals; the two waves are treated as independent samples, "
-        "since respondents are not linked between them."
+    description = (_("Changes ({where}, {after} minus {before}, percentage points): {changes}.").format(
+        where=where, after=after, before=before, changes=changes) + " "
+        + _("Newcombe's hybrid score intervals; the two waves are treated as independent samples, since "
+            "respondents are not linked between them.")
         + withheld_sentence(dataset, hidden, [
-            f"{label} in {codebook.wave_label(w)}"
+            _("{figure} in {wave}").format(figure=label, wave=codebook.wave_label(w))
             for label, w in zip(share_labels(dataset, hidden), hidden["wave"], strict=True)]))
-    shown = pd.DataFrame({"figure": labels, f"{before} %": rows["before %"], f"{after} %": rows["after %"],
-                          "change (points)": rows["change"], "95% low": rows["low"],
-                          "95% high": rows["high"], f"{before} n": rows["before n"].astype(float),
+    shown = pd.DataFrame({_("figure"): labels, f"{before} %": rows["before %"], f"{after} %": rows["after %"],
+                          _("change (points)"): rows["change"], _("95% low"): rows["low"],
+                          _("95% high"): rows["high"], f"{before} n": rows["before n"].astype(float),
                           f"{after} n": rows["after n"].astype(float)})
     shown = pd.concat([shown, pd.DataFrame({
-        "figure": share_labels(dataset, held), f"{before} %": held["before %"],
-        f"{after} %": held["after %"], "note": "withheld"})], ignore_index=True).round(1)
-    chart = Chart("waves", heading, f"Dumbbell chart of {len(rows) + len(held)} figures in {before} and "
-                  f"{after}" + (f"; {len(held)} withheld ({WITHHELD})." if len(held) else "."),
+        _("figure"): share_labels(dataset, held), f"{before} %": held["before %"],
+        f"{after} %": held["after %"], _("note"): _("withheld")})], ignore_index=True).round(1)
+    alt = _("Dumbbell chart of {count} figures in {before} and {after}").format(
+        count=len(rows) + len(held), before=before, after=after)
+    chart = Chart("waves", heading, alt + (withheld_count(len(held)) if len(held) else "."),
                   description, shown, figure)
-    return Section("Changes between waves", f"Each figure in {before} and {after}, {where}.", [chart])
+    return Section(_("Changes between waves"), _("Each figure in {before} and {after}, {where}.").format(
+        before=before, after=after, where=where), [chart])
 
 
 def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Chart | HTML]:
@@ -966,7 +1060,9 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
         if rows.empty or rows["percent"].isna().all():
             if len(hidden):
                 made.append(_all_withheld(dataset, f"breakdown-{characteristic.id}",
-                                          f"By {characteristic.label}", hidden, site))
+                                          _("By {characteristic}").format(
+                                              characteristic=characteristic.label),
+                                          hidden, site))
             continue
         order = {f"{i}:{a}": n for n, (i, a) in enumerate(analysis.indicators(dataset.codebook))}
         rows = rows.assign(key=rows["item"] + ":" + rows["answer"])
@@ -977,37 +1073,45 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
         small = sorted(small, key=values.index)
         figure = charts.dot_plot(rows, "key", "value", list(dict.fromkeys(rows["key"])), values,
                                  labels, value_labels,
-                                 xlabel=f"% of {dataset.codebook.dataset.respondents_word} (95% interval)",
-                                 reference="overall", reference_label="all respondents", hollow=small)
-        where = dataset.codebook.site_name(site) if site else "all sites"
+                                 xlabel=_("% {of_respondents} (95% interval)").format(
+                                     of_respondents=of_respondents(dataset)),
+                                 reference="overall", reference_label=all_respondents(dataset), hollow=small)
+        where = dataset.codebook.site_name(site) if site else _("all sites")
         known = rows.dropna(subset=["gap"])
         if len(known):
             widest = known.loc[known["gap"].abs().idxmax()]
-            heading = (f"By {characteristic.label}, the widest gap is on {labels[widest['key']]}: "
-                       f"{value_labels[widest['value']]} {widest['percent']:.1f}% against "
-                       f"{widest['overall']:.1f}% of all respondents")
+            heading = _("By {characteristic}, the widest gap is on {figure}: {value} {percent} against "
+                        "{overall} of all respondents").format(
+                characteristic=characteristic.label, figure=labels[widest["key"]],
+                value=value_labels[widest["value"]], percent=percent(widest["percent"]),
+                overall=percent(widest["overall"]))
         else:  # the all-respondents figures are withheld: no gap to state
             top = rows.loc[rows["percent"].idxmax()]
-            heading = (f"By {characteristic.label}, the highest figure is {labels[top['key']]} among "
-                       f"{value_labels[top['value']]}: {top['percent']:.1f}%")
-        description = (f"Each figure by {characteristic.label} ({where}), with 95% Wilson intervals; "
-                       "the dashed mark is all respondents. Respondents who did not state their "
-                       f"{characteristic.label} are left out of this breakdown.")
+            heading = _("By {characteristic}, the highest figure is {figure} among {value}: {percent}")
+            heading = heading.format(
+                characteristic=characteristic.label, figure=labels[top["key"]],
+                value=value_labels[top["value"]],
+                percent=percent(top["percent"]))
+        description = _("Each figure by {characteristic} ({where}), with 95% Wilson intervals; the "
+                        "dashed mark "
+                        "is all respondents. Respondents who did not state their {characteristic} are left "
+                        "out of this breakdown.").format(characteristic=characteristic.label, where=where)
         if small:
-            description += (f" {FLAG} Fewer than {min_n} respondents: "
-                            + ", ".join(value_labels[v] for v in small) + ".")
+            description += " " + _("{flag} Fewer than {min_n} respondents: {values}.").format(
+                flag=FLAG, min_n=min_n, values=language.conjunction([value_labels[v] for v in small]))
         description += _precision_note(rows.dropna(subset=["percent"]))
         description += withheld_sentence(dataset, hidden, [
-            f"{labels[f'{i}:{a}']} among {value_labels[v]}"
+            _("{figure} among {group}").format(figure=labels[f"{i}:{a}"], group=value_labels[v])
             for i, a, v in zip(hidden["item"], hidden["answer"], hidden["value"], strict=True)])
-        shown = pd.DataFrame({"figure": [labels[k] for k in rows["key"]],
+        shown = pd.DataFrame({_("figure"): [labels[k] for k in rows["key"]],
                               characteristic.label: rows["value"].map(value_labels),
-                              "%": rows["percent"], "95% low": rows["low"], "95% high": rows["high"],
-                              "n": rows["n"].astype(float), "all respondents %": rows["overall"],
-                              "gap (points)": rows["gap"], "note": notes(rows)}).round(1)
+                              "%": rows["percent"], _("95% low"): rows["low"], _("95% high"): rows["high"],
+                              "n": rows["n"].astype(float), _("all respondents %"): rows["overall"],
+                              _("gap (points)"): rows["gap"], _("note"): notes(rows)}).round(1)
+        alt = _("Dot plot of {count} figures by {characteristic}, {where}").format(
+            count=len(labels), characteristic=characteristic.label, where=where)
         made.append(Chart(f"breakdown-{characteristic.id}", heading,
-                          f"Dot plot of {len(labels)} figures by {characteristic.label}, {where}"
-                          + (f"; {len(hidden)} withheld ({WITHHELD})." if len(hidden) else "."),
+                          alt + (withheld_count(len(hidden)) if len(hidden) else "."),
                           description, shown, figure, bool(small)))
     return made
 
@@ -1018,20 +1122,14 @@ def breakdown_disparity_table(dataset: Dataset, characteristic, site: str | None
     if rows.empty:
         return None
     label = {v.id: v.label for v in characteristic.values}
-    shown = pd.DataFrame({
-        "figure": share_labels(dataset, rows), "all respondents %": rows["reference"],
-        "highest": [f"{label.get(v, v)} {p:.1f}%" for v, p in zip(rows["highest"], rows["highest %"],
-                                                                 strict=True)],
-        "lowest": [f"{label.get(v, v)} {p:.1f}%" for v, p in zip(rows["lowest"], rows["lowest %"],
-                                                                strict=True)],
-        "range (points)": rows["range"], "range ratio": rows["range ratio"],
-        "index of disparity (%)": rows["index of disparity"],
-        "between-group variance": rows["between-group variance"]}).round(2)
-    return table(shown, f"Disparity across {characteristic.label} groups, by figure", digits=2)
+    shown = disparity_frame(dataset, rows, lambda v: label.get(v, v), _("all respondents %"))
+    shown = shown.assign(**{_("between-group variance"): rows["between-group variance"]}).round(2)
+    return table(shown, _("Disparity across {characteristic} groups, by figure").format(
+        characteristic=characteristic.label), digits=2)
 
 
 def breakdowns_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
-    names = ", ".join(c.label for c in dataset.codebook.characteristics)
+    names = language.conjunction([c.label for c in dataset.codebook.characteristics])
     parts: list = []
     for chart in breakdown_charts(dataset, site, min_n):
         parts.append(chart)
@@ -1041,9 +1139,10 @@ def breakdowns_section(dataset: Dataset, site: str | None, min_n: int) -> Sectio
         disparity_rows = breakdown_disparity_table(dataset, characteristic, site)
         if disparity_rows is not None:
             parts.append(disparity_rows)
-    return Section("Who answered what", f"Results broken down by {names}, in the codebook's order; "
-                   "the tables give the gap between the highest and lowest group and the index of "
-                   "disparity against all respondents.", parts)
+    return Section(_("Who answered what"), _(
+        "Results broken down by {characteristics}, in the codebook's order; the tables give the gap between "
+        "the highest and lowest group and the index of disparity against all respondents.").format(
+        characteristics=names), parts)
 
 
 def distribution_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Chart]:
@@ -1066,7 +1165,7 @@ def distribution_charts(dataset: Dataset, site: str | None, min_n: int) -> list[
             n = cells.groupby("group")["n"].max()
             inferred = bool(cells["inferred"].any())
             small = [g for g in groups if pd.isna(n.get(g)) or n.get(g) < min_n]
-            titles = {g: f"{(codebook.group_label(g) if g else 'all respondents').capitalize()} "
+            titles = {g: f"{capital(codebook.group_label(g) if g else all_respondents(dataset))} "
                          f"({n_words(n.get(g), inferred)})" + (f" {FLAG}" if g in small else "")
                       for g in groups}
             positive = cells[cells["level"].isin(scale.side("positive"))].groupby(
@@ -1081,42 +1180,49 @@ def distribution_charts(dataset: Dataset, site: str | None, min_n: int) -> list[
                                    {lv.id: lv.label for lv in scale.levels})
             agree = positive.unstack(0) if len(positive) else pd.DataFrame()
             top = agree[groups[0]].idxmax() if groups[0] in agree else order[0]
-            heading = (f"{scale.positive_label.capitalize()}: from {agree[groups[0]].min():.1f}% "
-                       f"(“{labels[agree[groups[0]].idxmin()]}”) to {agree[groups[0]].max():.1f}% "
-                       f"(“{labels[top]}”) among {titles[groups[0]].split(' (')[0].lower()}"
-                       if groups[0] in agree else f"{section}: every answer")
-            base = ("Percentages are of all responses, including "
-                    + " / ".join(lv.label for lv in scale.levels if lv.side == "apart")
-                    if dataset.codebook.dataset.published else
-                    "Percentages are of those who gave an answer on the scale; "
-                    + " / ".join(lv.label for lv in scale.levels if lv.side == "apart")
-                    + " is shown apart, as a share of everyone who answered")
-            description = (f"{base} ({'; '.join(titles[g] for g in groups)}). Negative answers run "
-                           "left of zero, positive right, neutral answers are split across zero.")
+            heading = (_("{answer}: from {low} (“{low_statement}”) to {high} (“{high_statement}”) "
+                         "{among}").format(
+                answer=capital(scale.positive_label), low=percent(agree[groups[0]].min()),
+                low_statement=labels[agree[groups[0]].idxmin()], high=percent(agree[groups[0]].max()),
+                high_statement=labels[top], among=among(dataset, groups[0]))
+                if groups[0] in agree else _("{section}: every answer").format(section=section))
+            apart = " / ".join(lv.label for lv in scale.levels if lv.side == "apart")
+            base = (_("Percentages are of all responses, including {apart}")
+                    if dataset.codebook.dataset.published
+                    else _("Percentages are of those who gave an answer on the scale; {apart} is shown "
+                           "apart, "
+                           "as a share of everyone who answered")).format(apart=apart)
+            description = (f"{base} ({'; '.join(titles[g] for g in groups)}). " + _(
+                "Negative answers run left of zero, positive right, neutral answers are split across zero."))
             if small:
-                description += f" {FLAG} Fewer than {min_n} respondents: read with care."
+                description += " " + _("{flag} Fewer than {min_n} respondents: read with care.").format(
+                    flag=FLAG, min_n=min_n)
             hidden = withheld(dataset, site=site or "", breakdown="")
             drawn = set(zip(cells["item"], cells["group"], strict=True))
             hidden = hidden[[i in members and g != "" and (i, g) not in drawn
                              for i, g in zip(hidden["item"], hidden["group"], strict=True)]]
             if len(hidden):
                 description += withheld_sentence(dataset, hidden.assign(shown=WITHHELD), [
-                    f"every answer of {codebook.group_label(g)} to “{labels[i]}”"
+                    _("every answer {of_group} to “{statement}”").format(of_group=of_group(dataset, g),
+                                                                         statement=labels[i])
                     for i, g in zip(hidden["item"], hidden["group"], strict=True)])
             wide = cells.pivot_table(index=["item", "group"], columns="level", values="percent",
                                      aggfunc="first").reindex(columns=[lv.id for lv in scale.levels])
             wide = wide.reset_index()
             shown = wide.assign(item=wide["item"].map(labels),
-                                group=wide["group"].map(lambda g: codebook.group_label(g) if g else "all"))
+                                group=wide["group"].map(lambda g: codebook.group_label(g) if g else _("all")))
             shown = pd.concat([shown, pd.DataFrame({
                 "item": [labels[i] for i in hidden["item"]],
-                "group": [codebook.group_label(g) for g in hidden["group"]], "note": "withheld"})],
+                "group": [codebook.group_label(g) for g in hidden["group"]], "note": _("withheld")})],
                 ignore_index=True) if len(hidden) else shown
-            shown = shown.rename(columns={lv.id: lv.label for lv in scale.levels} | {"item": "statement"})
+            shown = shown.rename(columns={lv.id: lv.label for lv in scale.levels}
+                                 | {"item": _("statement"), "group": _("group"), "note": _("note")})
             shown.columns.name = None
-            made.append(Chart(f"distribution-{anchor(section or scale.id)}", heading,
-                              f"Diverging bar chart of {section or scale.id}: {len(order)} statements, "
-                              f"{len(groups)} group{'s' if len(groups) > 1 else ''}.",
+            alt = n_("Diverging bar chart of {section}: {count} statements, {groups} group.",
+                     "Diverging bar chart of {section}: {count} statements, {groups} groups.",
+                     len(groups)).format(
+                section=section or scale.id, count=len(order), groups=len(groups))
+            made.append(Chart(f"distribution-{anchor(section or scale.id)}", heading, alt,
                               description, shown.round(1), figure, bool(small)))
     return made
 
@@ -1124,15 +1230,15 @@ def distribution_charts(dataset: Dataset, site: str | None, min_n: int) -> list[
 def _withheld_section(dataset: Dataset, heading: str, site: str | None, **where) -> Section:
     """Returns a section that says its figures are all withheld, or an empty one if none are."""
     hidden = withheld(dataset, site=site or "", breakdown="", **where)
-    return Section(heading, "", [_all_withheld(dataset, anchor(heading), "Figures", hidden, site)]
+    return Section(heading, "", [_all_withheld(dataset, anchor(heading), _("Figures"), hidden, site)]
                    if len(hidden) else [])
 
 
 def distributions_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     made = distribution_charts(dataset, site, min_n)
     if not made:
-        return _withheld_section(dataset, "Every answer", site)
-    return Section("Every answer", "The full distribution of answers to each statement.", made)
+        return _withheld_section(dataset, _("Every answer"), site)
+    return Section(_("Every answer"), _("The full distribution of answers to each statement."), made)
 
 
 def choose_any_section(dataset: Dataset, min_n: int) -> Section:
@@ -1152,19 +1258,23 @@ def choose_any_section(dataset: Dataset, min_n: int) -> Section:
                              xmax=100)
         top = rows.loc[rows["percent"].idxmax()]
         n = rows["n"].dropna()
-        description = (f"“{item.wording_for(None) or item.label}” Respondents could choose more than "
-                       "one, so the shares need not add up to 100%: here they add up to "
-                       f"{rows['percent'].sum():.0f}%. "
-                       + (f"Based on {int(n.max())} respondents." if len(n) else
-                          "The publication gives no number of respondents, so no interval can be given."))
-        shown = pd.DataFrame({"option": rows["answer"].map(labels), "%": rows["percent"],
+        description = (f"“{item.wording_for(None) or item.label}” " + _(
+            "Respondents could choose more than one, so the shares need not add up to 100%: here they add up "
+            "to {total}.").format(total=percent(rows["percent"].sum(), 0)) + " "
+            + (_("Based on {n} respondents.").format(n=int(n.max())) if len(n) else
+               _("The publication gives no number of respondents, so no interval can be given.")))
+        shown = pd.DataFrame({_("option"): rows["answer"].map(labels), "%": rows["percent"],
                               "n": rows["n"].astype(float)})
-        heading = (f"{labels[top['answer']].capitalize()} leads, with {top['percent']:.0f}%" if len(n)
-                   else f"Each option was chosen by {rows['percent'].min():.0f}% to "
-                        f"{rows['percent'].max():.0f}% of {dataset.codebook.dataset.respondents_word}")
-        made.append(Chart(f"choose-any-{item.id}", heading, f"Bar chart of {len(options)} options of "
-                          f"“{item.label}”.", description, shown, figure))
-    return Section(f"What {dataset.codebook.dataset.respondents_word} chose", "", made)
+        heading = (_("{option} leads, with {percent}").format(option=capital(labels[top["answer"]]),
+                                                             percent=percent(top["percent"], 0)) if len(n)
+                   else _("Each option was chosen by {low} to {high} {of_respondents}").format(
+                       low=percent(rows["percent"].min(), 0), high=percent(rows["percent"].max(), 0),
+                       of_respondents=of_respondents(dataset)))
+        alt = _("Bar chart of {count} options of “{item}”.").format(count=len(options), item=item.label)
+        made.append(Chart(f"choose-any-{item.id}", heading, alt, description, shown, figure))
+    about = dataset.codebook.dataset
+    return Section(gendered(about.respondents_gender, "What {respondents} chose").format(
+        respondents=about.respondents_word), "", made)
 
 
 # --- key findings ----------------------------------------------------------------------------------
@@ -1177,7 +1287,16 @@ def _clear_set(compared: pd.DataFrame) -> set:
 
 
 def _interval(low: float, high: float) -> str:
-    return f"95% CI {low:.1f} to {high:.1f}".replace("-", "−")
+    return _("95% CI {low} to {high}").format(low=signed_number(low), high=signed_number(high))
+
+
+def signed_number(value: float) -> str:
+    """Returns a number with a true minus sign where negative, and no plus sign."""
+    return ("−" if value < 0 else "") + number(abs(value))
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, list[str]]:
@@ -1192,69 +1311,135 @@ def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, lis
     compared = analysis.comparisons(dataset, site)
     clear = _clear_set(compared)
     items = []
-    head = f"{name}: the data hold no figures by site for {name}."
-    words = dataset.codebook.dataset.respondents_word
+    head = _("{site}: the data hold no figures by site for {site}.").format(site=name)
     if not gaps.empty and gaps["p"].notna().any():
         found = gaps[[("site", site, i, a, "") in clear
                       for i, a in zip(gaps["item"], gaps["answer"], strict=True)]]
         if found.empty:
             top = gaps.iloc[0]
-            head = (f"No figure at {name} differs clearly from {reference_words(dataset)}: the largest "
-                    f"gap, on {share_label(dataset, top['item'], top['answer'])}, is "
-                    f"{points(top['gap'])} points ({_interval(top['gap low'], top['gap high'])}), "
-                    f"within what chance could give across the report's {len(compared)} comparisons.")
+            head = _("No figure at {site} differs clearly from {reference}: the largest gap, on {figure}, "
+                     "is {gap} points ({interval}), within what chance could give across the report's "
+                     "{count} comparisons.").format(
+                site=name, reference=reference_words(dataset),
+                figure=share_label(dataset, top["item"], top["answer"]), gap=points(top["gap"]),
+                interval=_interval(top["gap low"], top["gap high"]), count=len(compared))
         else:
-            top = found.iloc[0]
-            head = (f"{name} is {_above_below(top['gap'])} {reference_words(dataset)} on "
-                    f"{share_label(dataset, top['item'], top['answer'])} "
-                    f"({top['percent']:.1f}% vs {top['reference']:.1f}%).")
-        for _, row in found.head(3).iterrows():
-            label = share_label(dataset, row["item"], row["answer"])
-            items.append(
-                f"<strong>{esc(label[0].upper() + label[1:])}</strong>: {row['percent']:.1f}% of "
-                f"{esc(name)}'s {esc(words)} {esc(measure_words(dataset, row['item'], row['answer']))}, "
-                f"{_above_below(row['gap'])} {esc(reference_words(dataset))} "
-                f"({row['reference']:.1f}%); a clear gap ({_interval(row['gap low'], row['gap high'])}).")
+            head = _gap_headline(dataset, name, found.iloc[0])
+        for row in found.head(3).to_dict("records"):
+            items.append(_gap_item(dataset, name, row,
+                                   clear_interval=_interval(row["gap low"], row["gap high"])))
     elif not gaps.empty:
-        top = gaps.iloc[0]
-        head = (f"{name} is {_above_below(top['gap'])} {reference_words(dataset)} on "
-                f"{share_label(dataset, top['item'], top['answer'])} "
-                f"({top['percent']:.1f}% vs {top['reference']:.1f}%).")
-        for row in gaps.head(2).itertuples():
-            label = share_label(dataset, row.item, row.answer)
-            items.append(
-                f"<strong>{esc(label[0].upper() + label[1:])}</strong>: {row.percent:.1f}% of "
-                f"{esc(name)}'s {esc(words)} {esc(measure_words(dataset, row.item, row.answer))}, "
-                f"{_above_below(row.gap)} {esc(reference_words(dataset))} of {row.reference:.1f}%.")
+        head = _gap_headline(dataset, name, gaps.iloc[0])
+        for row in gaps.head(2).to_dict("records"):
+            items.append(_gap_item(dataset, name, row))
     if not gaps.empty:
         n = gaps["n"].min()
         if pd.notna(n) and n < min_n:
-            inferred = bool(gaps["inferred"].any())
-            items.append(
-                f"<strong>Read with care</strong>: {esc(name)}'s percentages rest on about {int(n)} "
-                f"respondents{' (inferred from their rounding)' if inferred else ''}; one person moves "
-                f"a figure by {100 / n:.0f} points.")
+            text = (_("{site}'s percentages rest on about {n} respondents (inferred from their rounding); "
+                      "one person moves a figure by {points} points.") if bool(gaps["inferred"].any())
+                    else _("{site}'s percentages rest on about {n} respondents; one person moves a "
+                           "figure by {points} points."))
+            items.append("<strong>" + esc(_("Read with care")) + "</strong>: "
+                         + esc(text.format(site=name, n=int(n), points=number(100 / n, 0))))
     items.append(_contrast_finding(dataset, site, clear))
     items.append(_change_finding(dataset, site, clear))
     hidden = withheld(dataset, site=site)
     if len(hidden):
         if gaps.empty:
-            head = (f"{name}: every figure comparing it with {reference_words(dataset)} is withheld "
-                    "to protect the people behind small numbers.")
-        items.append(f"<strong>Withheld</strong>: {len(hidden)} of {esc(name)}'s figures are shown "
-                     f"as {WITHHELD} to protect the people behind small numbers (groups of fewer "
-                     f"than {dataset.codebook.dataset.disclosure.minimum_base}); each chart says which.")
+            head = _("{site}: every figure comparing it with {reference} is withheld to protect the "
+                     "people behind small numbers.").format(site=name, reference=reference_words(dataset))
+        items.append("<strong>" + esc(_("Withheld")) + "</strong>: " + esc(n_(
+            "{count} of {site}'s figures is shown as {mark} to protect the people behind small numbers "
+            "(groups of fewer than {base}); each chart says which.",
+            "{count} of {site}'s figures are shown as {mark} to protect the people behind small numbers "
+            "(groups of fewer than {base}); each chart says which.", len(hidden)).format(
+            count=len(hidden), site=name, mark=WITHHELD,
+            base=dataset.codebook.dataset.disclosure.minimum_base)))
     return head, [i for i in items if i]
 
 
-def _verdict(clear: bool, gap: float, low: float, high: float, noun: str = "gap") -> str:
+def _gap_headline(dataset: Dataset, name: str, top) -> str:
+    """Returns "<site> is N points above/below the reference on <figure> (x% vs y%)."."""
+    words = (_("{site} is {points} points above {reference} on {figure} ({percent} vs {reference_percent}).")
+             if top["gap"] > 0 else
+             _("{site} is {points} points below {reference} on {figure} ({percent} vs {reference_percent})."))
+    return words.format(site=name, points=number(abs(top["gap"])), reference=reference_words(dataset),
+                        figure=share_label(dataset, top["item"], top["answer"]),
+                        percent=percent(top["percent"]),
+                        reference_percent=percent(top["reference"]))
+
+
+def _gap_item(dataset: Dataset, name: str, row: dict, clear_interval: str = "") -> str:
+    """Returns a key finding on one of a site's gaps (escaped HTML): its share, the reference and,
+    for a gap that stays clear across the report's comparisons, its interval."""
+    label = share_label(dataset, row["item"], row["answer"])
+    about = dataset.codebook.dataset
+    if clear_interval:
+        words = (_("{percent} {of_whom} {measure}, {points} points above {reference} ({reference_percent}); "
+                   "a clear gap ({interval}).") if row["gap"] > 0 else
+                 _("{percent} {of_whom} {measure}, {points} points below {reference} ({reference_percent}); "
+                   "a clear gap ({interval})."))
+    else:
+        words = (_("{percent} {of_whom} {measure}, {points} points above {reference} of {reference_percent}.")
+                 if row["gap"] > 0 else
+                 _("{percent} {of_whom} {measure}, {points} points below {reference} of "
+                   "{reference_percent}."))
+    text = words.format(percent=percent(row["percent"]),
+                        of_whom=gendered(about.respondents_gender, "of {site}'s {respondents}").format(
+                            site=name, respondents=about.respondents_word),
+                        measure=measure_words(dataset, row["item"], row["answer"]),
+                        points=number(abs(row["gap"])), reference=reference_words(dataset),
+                        reference_percent=percent(row["reference"]), interval=clear_interval)
+    return f"<strong>{esc(capital(label))}</strong>: {esc(text)}"
+
+
+def _verdict(clear: bool, gap: float, low: float, high: float, change: bool = False) -> str:
     """Returns whether a tested gap (or change) is clear, in words, with its interval."""
     if math.isnan(low):
         return ""
-    if clear:
-        return f"; a clear {noun} of {points(gap)} points ({_interval(low, high)})"
-    return (f"; the {noun} of {points(gap)} points ({_interval(low, high)}) is not clear once "
-            "chance across the report's comparisons is allowed for")
+    values = {"points": points(gap), "interval": _interval(low, high)}
+    if change:
+        return ("; " + (_("a clear change of {points} points ({interval})") if clear else
+                        _("the change of {points} points ({interval}) is not clear once chance across the "
+                          "report's comparisons is allowed for")).format(**values))
+    return ("; " + (_("a clear gap of {points} points ({interval})") if clear else
+                    _("the gap of {points} points ({interval}) is not clear once chance across the "
+                      "report's comparisons is allowed for")).format(**values))
+
+
+GENDERED = (  # the phrases that agree with the gender of a group's label or of the respondents' word
+    NP_("masculine", "of {group}"), NP_("feminine", "of {group}"),
+    NP_("masculine", "among {group}"), NP_("feminine", "among {group}"),
+    NP_("masculine", "of {respondents}"), NP_("feminine", "of {respondents}"),
+    NP_("masculine", "of {site}'s {respondents}"), NP_("feminine", "of {site}'s {respondents}"),
+    NP_("masculine", "What {respondents} chose"), NP_("feminine", "What {respondents} chose"),
+)
+
+
+def all_respondents(dataset: Dataset) -> str:
+    return _("all respondents")
+
+
+def among(dataset: Dataset, group: str) -> str:
+    """Returns "among <group>" ("entre las familias"), or among all respondents."""
+    if not group:
+        return _("among all respondents")
+    found = {g.id: g for g in dataset.codebook.groups}.get(group)
+    return gendered(found.gender if found else "", "among {group}").format(
+        group=dataset.codebook.group_label(group))
+
+
+def of_group(dataset: Dataset, group: str) -> str:
+    """Returns "of <group>", as the language joins it to a share ("de las familias")."""
+    found = {g.id: g for g in dataset.codebook.groups}.get(group)
+    label = dataset.codebook.group_label(group)
+    return gendered(found.gender if found else "", "of {group}").format(group=label)
+
+
+def of_respondents(dataset: Dataset) -> str:
+    """Returns "of <the respondents' word>", as the language joins it to a share."""
+    about = dataset.codebook.dataset
+    return gendered(about.respondents_gender, "of {respondents}").format(respondents=about.respondents_word)
 
 
 def _contrast_finding(dataset: Dataset, site: str, clear: set) -> str:
@@ -1262,13 +1447,13 @@ def _contrast_finding(dataset: Dataset, site: str, clear: set) -> str:
     if len(rows) == 0:
         return ""
     widest = rows.loc[rows["gap"].abs().idxmax()]
-    codebook = dataset.codebook
     label = share_label(dataset, widest["item"], widest["answer"])
     is_clear = ("contrast", site, widest["item"], widest["answer"], widest["contrast"]) in clear
-    return (f"{esc(label)}: {widest['first %']:.1f}% of {esc(codebook.group_label(widest['first']))} "
-            f"and {widest['second %']:.1f}% of {esc(codebook.group_label(widest['second']))} "
-            f"{esc(measure_words(dataset, widest['item'], widest['answer']))} ({esc(where)})"
-            + _verdict(is_clear, widest["gap"], widest["low"], widest["high"]) + ".")
+    text = _("{figure}: {first} {of_first} and {second} {of_second} {measure} ({where})").format(
+        figure=label, first=percent(widest["first %"]), of_first=of_group(dataset, widest["first"]),
+        second=percent(widest["second %"]), of_second=of_group(dataset, widest["second"]),
+        measure=measure_words(dataset, widest["item"], widest["answer"]), where=where)
+    return esc(text + _verdict(is_clear, widest["gap"], widest["low"], widest["high"]) + ".")
 
 
 def _change_finding(dataset: Dataset, site: str, clear: set) -> str:
@@ -1278,10 +1463,11 @@ def _change_finding(dataset: Dataset, site: str, clear: set) -> str:
     widest = rows.loc[rows["change"].abs().idxmax()]
     codebook = dataset.codebook
     is_clear = ("change", site, widest["item"], widest["answer"], "") in clear
-    return (f"{esc(share_label(dataset, widest['item'], widest['answer']))}: from "
-            f"{widest['before %']:.1f}% in {esc(codebook.wave_label(widest['before']))} to "
-            f"{widest['after %']:.1f}% in {esc(codebook.wave_label(widest['after']))}"
-            + _verdict(is_clear, widest["change"], widest["low"], widest["high"], "change") + ".")
+    text = _("{figure}: from {before} in {first_wave} to {after} in {last_wave}").format(
+        figure=share_label(dataset, widest["item"], widest["answer"]), before=percent(widest["before %"]),
+        first_wave=codebook.wave_label(widest["before"]), after=percent(widest["after %"]),
+        last_wave=codebook.wave_label(widest["after"]))
+    return esc(text + _verdict(is_clear, widest["change"], widest["low"], widest["high"], change=True) + ".")
 
 
 def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
@@ -1289,21 +1475,21 @@ def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
     about = dataset.codebook.dataset
     data = analysis.site_shares(dataset)
     items = []
-    head = f"{about.partnership}: what {about.respondents_word} report."
+    head = _("{partnership}: what {respondents} report.").format(partnership=about.partnership,
+                                                                 respondents=about.respondents_word)
     if not data.empty:
         head = widest_spread(dataset, data) + "."
         reference = data.drop_duplicates(["item", "answer"]).dropna(subset=["network"])
-        whose = ("all respondents" if about.reference == "network" else reference_words(dataset))
+        whose = all_respondents(dataset) if about.reference == "network" else reference_words(dataset)
         if len(reference) > 1:
             top = reference.loc[reference["network"].idxmax()]
             bottom = reference.loc[reference["network"].idxmin()]
-            items.append(
-                f"Across all sites, {top['network']:.1f}% "
-                f"{esc(measure_words(dataset, top['item'], top['answer']))} "
-                f"on {esc(share_label(dataset, top['item'], top['answer']))}, but only "
-                f"{bottom['network']:.1f}% on "
-                f"{esc(share_label(dataset, bottom['item'], bottom['answer']))} "
-                f"({esc(whose)}).")
+            items.append(esc(_("Across all sites, {top} {measure} on {top_figure}, but only {bottom} on "
+                               "{bottom_figure} ({whose}).").format(
+                top=percent(top["network"]), measure=measure_words(dataset, top["item"], top["answer"]),
+                top_figure=share_label(dataset, top["item"], top["answer"]),
+                bottom=percent(bottom["network"]),
+                bottom_figure=share_label(dataset, bottom["item"], bottom["answer"]), whose=whose)))
     else:
         chosen = _choose_any_finding(dataset)
         if chosen:
@@ -1315,13 +1501,17 @@ def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
         found = tested[tested["clear"]].reindex(tested[tested["clear"]]["gap"].abs()
                                                 .sort_values(ascending=False).index)
         names = dataset.codebook.site_name
-        items.append(
-            f"{len(found)} of {len(tested)} site figures differ clearly from the rest of the network "
-            "once chance is allowed for (Benjamini–Hochberg, false discovery rate 5%)"
-            + (": " + "; ".join(
-                f"{esc(names(r.site))}, {esc(share_label(dataset, r.item, r.answer))} {points(r.gap)} "
-                f"points ({_interval(r.low, r.high)})" for r in found.head(3).itertuples()) + "."
-               if len(found) else "."))
+        text = n_("{count} of {tested} site figure differs clearly from the rest of the network once "
+                  "chance is allowed for (Benjamini–Hochberg, false discovery rate 5%)",
+                  "{count} of {tested} site figures differ clearly from the rest of the network once "
+                  "chance is allowed for (Benjamini–Hochberg, false discovery rate 5%)",
+                  len(tested)).format(count=len(found), tested=len(tested))
+        if len(found):
+            text += ": " + "; ".join(
+                _("{site}, {figure} {gap} points ({interval})").format(
+                    site=names(r.site), figure=share_label(dataset, r.item, r.answer), gap=points(r.gap),
+                    interval=_interval(r.low, r.high)) for r in found.head(3).itertuples())
+        items.append(esc(text + "."))
     items.append(_contrast_finding(dataset, "", clear))
     items.append(_change_finding(dataset, "", clear))
     return head, [i for i in items if i]
@@ -1336,7 +1526,7 @@ def _choose_any_finding(dataset: Dataset) -> str:
         if item.kind == "choose-any" and len(rows):
             rows = rows.sort_values("percent", ascending=False)
             return (f"{item.label}: " + ", ".join(
-                f"{dataset.codebook.answer_label(item.id, a)} {p:.0f}%"
+                f"{dataset.codebook.answer_label(item.id, a)} {percent(p, 0)}"
                 for a, p in zip(rows["answer"], rows["percent"], strict=True)) + ".")
     return ""
 
@@ -1352,30 +1542,36 @@ def finding_items(dataset: Dataset, findings: list[Finding], gather: bool = True
     items = [_averages_item(dataset, averages)] if averages else []
     for finding in others:
         words = describe(finding, dataset.codebook)
-        items.append(
-            f'<span class="severity {esc(finding.severity)}">'
-            f"{esc(SEVERITY_WORDS.get(finding.severity, finding.severity))}</span> "
-            f"{esc(words.explanation)} <span class=\"source\">(source: {esc(finding.file)}"
-            + (f", row {finding.row}" if finding.row is not None else "")
-            + f"; published {esc(words.published)}; the other figures give {esc(words.implied)})</span>")
+        source = (_("(source: {file}, row {row}; published {published}; the other figures give {implied})")
+                  if finding.row is not None else
+                  _("(source: {file}; published {published}; the other figures give {implied})")).format(
+            file=finding.file, row=finding.row, published=words.published, implied=words.implied)
+        items.append(f'<span class="severity {esc(finding.severity)}">'
+                     f'{esc(severity(finding.severity))}</span> '
+                     f'{esc(words.explanation)} <span class="source">{esc(source)}</span>')
     return items
 
 
 def _averages_item(dataset: Dataset, findings: list[Finding]) -> Block:
     averages = pd.DataFrame({
-        "figure": [share_label(dataset, f.item, f.answer) for f in findings],
-        "published %": [f.published for f in findings],
-        "plain average of the sites %": [f.detail("unweighted") for f in findings]})
+        _("figure"): [share_label(dataset, f.item, f.answer) for f in findings],
+        _("published %"): [f.published for f in findings],
+        _("plain average of the sites %"): [f.detail("unweighted") for f in findings]})
     sites = findings[0].detail("sites")
+    text = n_("The published mean over the sites is not the plain average of the {sites} sites, nor a "
+              "weighted "
+              "average with respondent numbers that fit the sites' figures.",
+              "None of the {count} published means over the sites is the plain average of the {sites} sites, "
+              "nor a weighted average with respondent numbers that fit the sites' figures.",
+              len(findings)).format(count=len(findings), sites=sites)
+    source = _("(source: figures.csv, rows {rows}; the data-quality report gives the weighted averages "
+               "tried)").format(rows=", ".join(str(f.row) for f in findings))
     return Block(
-        f'<span class="severity unexplained">{SEVERITY_WORDS["unexplained"]}</span> '
-        f"None of the {len(findings)} published means over the sites is the plain average of the "
-        f"{sites} sites, nor a weighted average with respondent numbers that fit the sites' figures. "
-        "The publication may count respondents not assigned to a site; it does not say. ",
-        Table(averages, "Published means and plain averages of the sites",
+        f'<span class="severity unexplained">{esc(severity("unexplained"))}</span> {esc(text)} '
+        + esc(_("The publication may count respondents not assigned to a site; it does not say.")) + " ",
+        Table(averages, _("Published means and plain averages of the sites"),
               digits=max(1, *(f.decimals for f in findings))),
-        '<span class="source">(source: figures.csv, rows ' + ", ".join(str(f.row) for f in findings)
-        + "; the data-quality report gives the weighted averages tried)</span>")
+        f'<span class="source">{esc(source)}</span>')
 
 
 def data_notes(dataset: Dataset, findings: list[Finding], site: str | None = None,
@@ -1383,45 +1579,50 @@ def data_notes(dataset: Dataset, findings: list[Finding], site: str | None = Non
     """Returns the findings that concern a report: the site's own first, then the network-wide
     figures it shows. Without a site, every finding."""
     if not dataset.codebook.dataset.published and not findings:
-        return HTML("<p>The figures are counted from the survey exports, so their parts always add "
-                    "up to their totals; there is no published figure to check.</p>")
+        return HTML("<p>" + esc(_("The figures are counted from the survey exports, so their parts "
+                                  "always add "
+                                  "up to their totals; there is no published figure to check.")) + "</p>")
     if site is None:
         own, shared = findings, []
     else:
         own, shared = findings_for_site(findings, site, contrast_tables_used(dataset, site))
     parts = []
     if own:
-        parts.append("<h3>About this site's figures</h3>" if site else "")
+        parts.append("<h3>" + esc(_("About this site's figures")) + "</h3>" if site else "")
         parts.append(bullets(finding_items(dataset, own, gather), "notes"))
     if shared:
-        parts.append("<h3>About the network-wide figures this report uses</h3>")
+        parts.append("<h3>" + esc(_("About the network-wide figures this report uses")) + "</h3>")
         parts.append(bullets(finding_items(dataset, shared, gather), "notes"))
     if not parts:
-        parts.append("<p>The published figures this report uses add up.</p>")
+        parts.append("<p>" + esc(_("The published figures this report uses add up.")) + "</p>")
     return Block(*parts)
 
 
 def quality_headline(findings: list[Finding]) -> str:
     """Returns the data-quality report's headline: how many findings of each kind."""
     if not findings:
-        return "Every published figure we check adds up."
+        return _("Every published figure we check adds up.")
     counts = pd.Series([f.severity for f in findings]).value_counts()
-    phrases = {"inconsistent": ("does not add up", "do not add up"),
-               "unexplained": ("cannot be reproduced", "cannot be reproduced")}
-    return (f"{len(findings)} places where the published figures disagree: " + ", ".join(
-        f"{n} {phrases.get(s, (s, s))[n != 1]}" for s, n in counts.items()) + ".")
+    phrases = {"inconsistent": lambda n: n_("{count} does not add up", "{count} do not add up", n),
+               "unexplained": lambda n: n_("{count} cannot be reproduced", "{count} cannot be reproduced", n)}
+    kinds = ", ".join(phrases[s](n).format(count=n) if s in phrases else f"{n} {s}"
+                      for s, n in counts.items())
+    return n_("{count} place where the published figures disagree: {kinds}.",
+              "{count} places where the published figures disagree: {kinds}.", len(findings)).format(
+        count=len(findings), kinds=kinds)
 
 
 def findings_summary(findings: list[Finding]) -> HTML:
     if not findings:
         return HTML("")
-    frame = pd.DataFrame([{"check": f.check, "severity": f.severity} for f in findings])
-    counts = frame.groupby(["check", "severity"], sort=False).size().rename("findings").reset_index()
-    return table(counts, "Findings by check", digits=0)
+    frame = pd.DataFrame([{_("check"): _(CHECK_NAMES.get(f.check, f.check)),
+                           _("severity"): severity(f.severity)} for f in findings])
+    counts = frame.groupby([_("check"), _("severity")], sort=False).size().rename(_("findings")).reset_index()
+    return table(counts, _("Findings by check"), digits=0)
 
 
 def checks_list() -> HTML:
-    return bullets([f"<strong>{esc(name.capitalize())}</strong>: {esc(text)}"
+    return bullets([f"<strong>{esc(capital(_(CHECK_NAMES[name])))}</strong>: {esc(_(text))}"
                     for name, text in CHECK_EXPLANATIONS.items()], "notes")
 
 
@@ -1434,21 +1635,30 @@ def respondents_table(dataset: Dataset) -> HTML:
     if inferred.empty:
         counts = analysis.respondent_counts(dataset)
         if counts.empty:
-            return paragraph("The data give no percentages whose base must be inferred.")
+            return paragraph(_("The data give no percentages whose base must be inferred."))
         shown = counts.assign(wave=counts["wave"].map(codebook.wave_label),
-                              group=counts["group"].map(lambda g: codebook.group_label(g) if g else "all"))
-        return table(shown, "Respondents counted in the exports (exact)", digits=0)
+                              group=counts["group"].map(lambda g: codebook.group_label(g) if g else _("all")))
+        shown = shown.rename(columns={"wave": _("wave"), "group": _("group"),
+                                      "respondents": _("respondents")})
+        return table(shown, _("Respondents counted in the exports (exact)"), digits=0)
     shown = pd.DataFrame({
-        "table": inferred["table"].map(codebook.table_title),
-        "respondents": [", ".join(p for p in (codebook.site_name(s) if s else "", codebook.group_label(g)
-                                              if g else "") if p) or "all"
-                        for s, g in zip(inferred["site"], inferred["group"], strict=True)],
-        "n (inferred)": inferred["n"],
-        "other numbers that fit": inferred["candidates"].map(lambda c: ", ".join(map(str, c[1:4]))),
-        "published head-count": inferred["bound"].astype(object),
-        "result": inferred["status"],
+        _("table"): inferred["table"].map(codebook.table_title),
+        _("respondents"): [", ".join(p for p in (codebook.site_name(s) if s else "", codebook.group_label(g)
+                                                 if g else "") if p) or _("all")
+                           for s, g in zip(inferred["site"], inferred["group"], strict=True)],
+        _("n (inferred)"): inferred["n"],
+        _("other numbers that fit"): inferred["candidates"].map(lambda c: ", ".join(map(str, c[1:4]))),
+        _("published head-count"): inferred["bound"].astype(object),
+        _("result"): inferred["status"].map(lambda status: _(INFERENCE_RESULTS.get(status, status))),
     })
-    return table(shown, "Respondents inferred from rounding", digits=0)
+    return table(shown, _("Respondents inferred from rounding"), digits=0)
+
+
+INFERENCE_RESULTS = {  # helpers.denominators' statuses, as the data-quality report words them
+    "fits": N_("fits"), "one figure does not fit": N_("one figure does not fit"),
+    "more than published": N_("more than published"), "no fit": N_("no fit"),
+    "whole percentages: not inferred": N_("whole percentages: not inferred"),
+}
 
 
 def missing_note(dataset: Dataset, site: str) -> HTML:
@@ -1458,45 +1668,57 @@ def missing_note(dataset: Dataset, site: str) -> HTML:
     figures = analysis.at_site(dataset, "all figures", site)
     exported = (figures["file"] != "figures.csv").any()
     if not counted and not exported:  # (counts withheld to protect small groups are shown as such)
-        missing.append("who took part (no counts for this site)")
+        missing.append(_("who took part (no counts for this site)"))
     if figures.empty:
-        missing.append("the comparison with other sites (no figures for this site)")
+        missing.append(_("the comparison with other sites (no figures for this site)"))
     if not missing:
         return HTML("")
-    return HTML('<p class="note">This report leaves out: ' + "; ".join(esc(m) for m in missing)
-                + ". The data hold no figures for them.</p>")
+    return HTML('<p class="note">' + esc(_("This report leaves out: {sections}. The data hold no figures "
+                                           "for them.").format(sections="; ".join(missing))) + "</p>")
+
+
+def lead(title: str, text: str) -> str:
+    """Returns a paragraph's text (HTML) after its title in bold."""
+    return f"<strong>{esc(title)}</strong> {text}"
 
 
 def disclosure_words(dataset: Dataset) -> str:
     """Returns what disclosure control did and what its audit found, as one paragraph (HTML)."""
     audit = dataset.audit
     rules = dataset.codebook.dataset.disclosure
-    coding = (f" Where nearly everyone or nearly no one in a group of fewer than {SMALL_GROUP} gave an "
-              "answer, that group's figures are withheld and the share is shown only as “&gt; 95%” or "
-              "“&lt; 5%”." if rules.top_bottom_coding else " Top/bottom coding is off.")
-    verdict = ("<strong>Audit: passed.</strong> From everything this run publishes (every site report "
-               "and the network report together) and the relations between the figures, no withheld "
-               "figure can be worked out." if audit.safe else
-               f"<strong>Audit: NOT SAFE.</strong> {len(audit.recoverable)} withheld figures can be worked "
-               "out from the published ones (complementary suppression is off); this report was "
-               "published only because the run was told to.")
-    return (f"<strong>Protecting small numbers.</strong> A figure resting on fewer than "
-            f"{audit.min_base} respondents is withheld and shown as {WITHHELD}, never as 0 or a blank."
-            + coding + (" Other figures are withheld too wherever a withheld one could otherwise be "
-                        "worked out from what is shown: totals, all-groups figures, the network "
-                        "(complementary suppression)." if rules.complementary_suppression else "")
-            + f" Of {audit.cells:,} groups of figures, {audit.withheld:,} are withheld "
-            f"({audit.primary:,} for their size, {audit.coded:,} by top/bottom coding, "
-            f"{audit.complementary:,} to protect others). " + verdict
-            + " The audit treats the figures as linear relations (parts and their totals, sites and "
-            "the network) and checks that none of the withheld counts is determined by them.")
+    coding = (_("Where nearly everyone or nearly no one in a group of fewer than {size} gave an answer, that "
+                "group's figures are withheld and the share is shown only as “> 95%” or “< 5%”.").format(
+        size=SMALL_GROUP) if rules.top_bottom_coding else _("Top/bottom coding is off."))
+    verdict = (lead(_("Audit: passed."), esc(_(
+        "From everything this run publishes (every site report and the network report together) and the "
+        "relations between the figures, no withheld figure can be worked out."))) if audit.safe else
+        lead(_("Audit: NOT SAFE."), esc(n_(
+            "{count} withheld figure can be worked out from the published ones (complementary suppression "
+            "is off); this report was published only because the run was told to.",
+            "{count} withheld figures can be worked out from the published ones (complementary suppression "
+            "is off); this report was published only because the run was told to.",
+            len(audit.recoverable)).format(count=len(audit.recoverable)))))
+    text = [_("A figure resting on fewer than {base} respondents is withheld and shown as {mark}, never as 0 "
+              "or a blank.").format(base=audit.min_base, mark=WITHHELD), coding]
+    if rules.complementary_suppression:
+        text.append(_("Other figures are withheld too wherever a withheld one could otherwise be worked out "
+                      "from what is shown: totals, all-groups figures, the network (complementary "
+                      "suppression)."))
+    text.append(_("Of {cells} groups of figures, {withheld} are withheld ({primary} for their size, "
+                  "{coded} by "
+                  "top/bottom coding, {complementary} to protect others).").format(
+        cells=number(audit.cells, 0), withheld=number(audit.withheld, 0), primary=number(audit.primary, 0),
+        coded=number(audit.coded, 0), complementary=number(audit.complementary, 0)))
+    return (lead(_("Protecting small numbers."), esc(" ".join(text))) + " " + verdict + " " + esc(_(
+        "The audit treats the figures as linear relations (parts and their totals, sites and the network) "
+        "and checks that none of the withheld counts is determined by them.")))
 
 
 def disclosure_section(dataset: Dataset) -> Section:
     """Returns, for counted data, what disclosure control withheld and the audit's verdict."""
     if dataset.audit is None:
-        return Section("Protecting small numbers")
-    return Section("Protecting small numbers", "", [HTML(f"<p>{disclosure_words(dataset)}</p>")])
+        return Section(_("Protecting small numbers"))
+    return Section(_("Protecting small numbers"), "", [HTML(f"<p>{disclosure_words(dataset)}</p>")])
 
 
 def methods(dataset: Dataset, min_n: int) -> HTML:
@@ -1506,60 +1728,66 @@ def methods(dataset: Dataset, min_n: int) -> HTML:
     about = dataset.codebook.dataset
     counted = not analysis.respondent_counts(dataset).empty
     guessed = respondents(dataset)
-    paragraphs = [f"<strong>Source.</strong> {esc(about.source)}"]
+    paragraphs = [lead(_("Source."), esc(about.source))]
+    if about.translation_note:
+        paragraphs.append(lead(_("Translation."), esc(about.translation_note)))
     if about.published:
-        paragraphs.append(
-            "<strong>As published.</strong> Every figure is transcribed exactly as published, slips "
-            "included; the checks say where figures do not add up, and no figure is corrected.")
+        paragraphs.append(lead(_("As published."), esc(_(
+            "Every figure is transcribed exactly as published, slips included; the checks say where figures "
+            "do not add up, and no figure is corrected."))))
     if guessed["n"].notna().any():
-        paragraphs.append(
-            "<strong>How many people a figure rests on.</strong> Where the publication gives "
-            "percentages without their base, we infer it from the rounding: the smallest whole number "
-            "of respondents for which every percentage of a group is a whole number of people (the "
-            "GRIM idea). These numbers are inferences, marked “inferred” wherever they appear.")
+        paragraphs.append(lead(_("How many people a figure rests on."), esc(_(
+            "Where the publication gives percentages without their base, we infer it from the rounding: the "
+            "smallest whole number of respondents for which every percentage of a group is a whole number of "
+            "people (the GRIM idea). These numbers are inferences, marked “inferred” wherever they "
+            "appear."))))
     elif len(guessed):
-        paragraphs.append(
-            "<strong>How many people a figure rests on.</strong> The publication gives no number of "
-            "respondents, and its whole percentages fit almost any number, so none is inferred and "
-            "no interval is drawn.")
+        paragraphs.append(lead(_("How many people a figure rests on."), esc(_(
+            "The publication gives no number of respondents, and its whole percentages fit almost any "
+            "number, "
+            "so none is inferred and no interval is drawn."))))
     if counted:
-        paragraphs.append(
-            "<strong>Counting.</strong> Figures are counted from the survey exports, one row per "
-            "respondent. The base of a percentage is those who gave an answer on the scale: skipped "
-            "questions leave the base, and answers such as “don't know” are shown apart and leave "
-            "the base of the others. A blank choose-any answer counts as skipped. Where the export "
-            "has weights, percentages are weighted and intervals use Kish's effective sample size.")
-    paragraphs.append(
-        "<strong>Uncertainty.</strong> Intervals are 95% Wilson score intervals for one percentage "
-        "and Newcombe's hybrid score intervals for a difference between two groups or two waves "
-        "(Brown, Cai &amp; DasGupta 2001; Newcombe 1998), computed with statsmodels. Waves are "
-        "treated as independent samples.")
+        paragraphs.append(lead(_("Counting."), esc(_(
+            "Figures are counted from the survey exports, one row per respondent. The base of a "
+            "percentage is "
+            "those who gave an answer on the scale: skipped questions leave the base, and answers such as "
+            "“don't know” are shown apart and leave the base of the others. A blank choose-any answer counts "
+            "as skipped. Where the export has weights, percentages are weighted and intervals use Kish's "
+            "effective sample size."))))
+    paragraphs.append(lead(_("Uncertainty."), esc(_(
+        "Intervals are 95% Wilson score intervals for one percentage and Newcombe's hybrid score intervals "
+        "for a difference between two groups or two waves (Brown, Cai & DasGupta 2001; Newcombe 1998), "
+        "computed with statsmodels. Waves are treated as independent samples."))))
     if dataset.site_ids:
-        paragraphs.append(
-            f"<strong>Comparisons.</strong> A site is compared with {esc(reference_words(dataset))}"
-            + (" as the publication gives it; the publication gives no site counts from which to "
-               "form the rest of the network, so the site is part of its own reference."
-               if about.reference == "published mean" else
-               " (all respondents but the site's, so that no one is counted on both sides), with "
-               "Newcombe intervals.")
-            + " The range ratio is the highest site over the lowest; the index of disparity is the "
-            "mean absolute gap as a percentage of the reference (NCI HD*Calc).")
-    paragraphs.append(
-        "<strong>Many comparisons.</strong> A report compares many figures (sites, groups, waves), "
-        "and some gaps look large by chance alone. A gap is called clear only when it survives "
-        "Benjamini–Hochberg control of the false discovery rate at 5% across all the comparisons "
-        "in the report (statsmodels' multipletests, with score-test p-values); the others are "
-        "shown with their intervals, not as findings. Figures whose n was inferred from rounding "
-        "are not tested against the published mean, which includes the site.")
+        compared = (_("A site is compared with {reference} as the publication gives it; the publication "
+                      "gives "
+                      "no site counts from which to form the rest of the network, so the site is part of its "
+                      "own reference.") if about.reference == "published mean" else
+                    _("A site is compared with {reference} (all respondents but the site's, so that no "
+                      "one is "
+                      "counted on both sides), with Newcombe intervals.")).format(
+            reference=reference_words(dataset))
+        paragraphs.append(lead(_("Comparisons."), esc(compared + " " + _(
+            "The range ratio is the highest site over the lowest; the index of disparity is the mean "
+            "absolute "
+            "gap as a percentage of the reference (NCI HD*Calc)."))))
+    paragraphs.append(lead(_("Many comparisons."), esc(_(
+        "A report compares many figures (sites, groups, waves), and some gaps look large by chance "
+        "alone. A gap "
+        "is called clear only when it survives Benjamini–Hochberg control of the false discovery rate at 5% "
+        "across all the comparisons in the report (statsmodels' multipletests, with score-test "
+        "p-values); the "
+        "others are shown with their intervals, not as findings. Figures whose n was inferred from rounding "
+        "are not tested against the published mean, which includes the site."))))
     if dataset.audit is not None:
         paragraphs.append(disclosure_words(dataset))
-    paragraphs.append(
-        f"<strong>Small numbers.</strong> A figure resting on fewer than {min_n} respondents is marked "
-        f"{FLAG}: one person more or less moves it by many points.")
-    paragraphs.append(
-        f"<strong>Precision.</strong> Apart from privacy, a figure is marked {PRECISION} when it is too "
-        "imprecise to read much into, after the NCHS data presentation standards for proportions "
-        "(Parker et al. 2017): an effective sample size under 30, a 95% interval 30 points wide "
-        "or more, or an interval wider than 130% of the figure. The mark informs; it hides "
-        "nothing.")
+    paragraphs.append(lead(_("Small numbers."), esc(_(
+        "A figure resting on fewer than {min_n} respondents is marked {flag}: one person more or less "
+        "moves it "
+        "by many points.").format(min_n=min_n, flag=FLAG))))
+    paragraphs.append(lead(_("Precision."), esc(_(
+        "Apart from privacy, a figure is marked {mark} when it is too imprecise to read much into, after the "
+        "NCHS data presentation standards for proportions (Parker et al. 2017): an effective sample size "
+        "under 30, a 95% interval 30 points wide or more, or an interval wider than 130% of the figure. The "
+        "mark informs; it hides nothing.").format(mark=PRECISION))))
     return HTML("".join(f"<p>{p}</p>" for p in paragraphs))

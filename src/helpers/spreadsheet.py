@@ -60,7 +60,8 @@ def workbook(sheets: list[dict], about: list[tuple[str, str]]) -> bytes:
     bold = book.add_format({"bold": True})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     first = book.add_worksheet(about_sheet())
-    rows = [*about, ("", ""), (_("Sign"), _("Meaning")), *((_(sign), _(meaning)) for sign, meaning in SIGNS),
+    signs = [(sign if sign in "—‡" else _(sign), _(meaning)) for sign, meaning in SIGNS]
+    rows = [*about, ("", ""), (_("Sign"), _("Meaning")), *signs,
             ("", ""), (_("Sheet"), _("Table"))]
     rows += list(zip(names(sheets), (s["title"] for s in sheets), strict=True))
     for r, (key, value) in enumerate(rows):

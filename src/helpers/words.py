@@ -8,10 +8,19 @@ report). Nothing here is parsed again.
 import math
 from dataclasses import dataclass
 
+from helpers import language
 from helpers.checks import Finding
 from helpers.codebook import Codebook
+from helpers.language import N_, NP_, _, gendered, n_
 
-SEVERITY_WORDS = {"inconsistent": "Does not add up", "unexplained": "Cannot be reproduced"}
+GENDERED = (NP_("masculine", "all {respondents}"), NP_("feminine", "all {respondents}"))
+
+SEVERITY_WORDS = {"inconsistent": N_("Does not add up"), "unexplained": N_("Cannot be reproduced")}
+
+
+def severity(name: str) -> str:
+    """Returns a finding's severity in the report's words."""
+    return _(SEVERITY_WORDS[name]) if name in SEVERITY_WORDS else name
 
 
 @dataclass(frozen=True)
@@ -25,18 +34,25 @@ class Described:
 
 
 def percent(value: float, decimals: int = 1) -> str:
-    """Returns a percentage as printed in the reports: one decimal unless told otherwise."""
-    return f"{value:.{decimals}f}%"
+    """Returns a percentage as printed in the reports: one decimal unless told otherwise, as the
+    report's locale writes it."""
+    return language.percent(value, decimals)
 
 
 def figure(value: float) -> str:
-    return f"{value:g}"
+    return language.number(value, None)
+
+
+def everyone(codebook: Codebook) -> str:
+    """Returns "all respondents" in the codebook's word for them."""
+    return gendered(codebook.dataset.respondents_gender, "all {respondents}").format(
+        respondents=codebook.dataset.respondents_word)
 
 
 def who(codebook: Codebook, site: str, group: str) -> str:
     """Returns whose figures these are: a site, a group, both, or everyone."""
     parts = [codebook.site_name(site) if site else "", codebook.group_label(group) if group else ""]
-    return ", ".join(p for p in parts if p) or f"all {codebook.dataset.respondents_word}"
+    return ", ".join(p for p in parts if p) or everyone(codebook)
 
 
 def statement(codebook: Codebook, item: str, group: str) -> str:
@@ -62,21 +78,23 @@ def _totals(f: Finding, codebook: Codebook) -> Described:
 
     parts = " + ".join(figure(v) for v in f.parts) + f" = {figure(f.implied)}"
     if kind == "row":
-        where = f"{unit_name(unit)} row total"
-        text = (f"The {unit_name(unit)} parts add up to {figure(f.implied)}, but the published "
-                f"total is {figure(f.published)}.")
+        where = _("{unit} row total").format(unit=unit_name(unit))
+        text = _("The {unit} parts add up to {implied}, but the published total is {published}.").format(
+            unit=unit_name(unit), implied=figure(f.implied), published=figure(f.published))
     else:
         label = codebook.activity_label(activity).split(" (")[0].lower()
-        where = f"{activity} column total"
-        members = "values" if by_value else "sites"
-        text = (f"The {members}' {label} figures add up to {figure(f.implied)}, but the published "
-                f"total is {figure(f.published)}.")
+        where = _("{activity} column total").format(activity=codebook.activity_label(activity))
+        text = (_("The values' {activity} figures add up to {implied}, but the published total is "
+                  "{published}.") if by_value else
+                _("The sites' {activity} figures add up to {implied}, but the published total is "
+                  "{published}.")).format(activity=label, implied=figure(f.implied),
+                                          published=figure(f.published))
     slip = f.detail("slip_unit")
     if slip is not None:
         slip_activity = codebook.activity_label(f.detail("slip_activity")).split(" (")[0].lower()
-        text += (f" One typing slip would explain this: if {unit_name(slip)}'s {slip_activity} "
-                 f"figure were {f.detail('slip_to')} instead of {f.detail('slip_from')}, both its "
-                 f"row and the {slip_activity} column would add up.")
+        text += " " + _("One typing slip would explain this: if {unit}'s {activity} figure were {to} "
+                        "instead of {was}, both its row and the {activity} column would add up.").format(
+            unit=unit_name(slip), activity=slip_activity, to=f.detail("slip_to"), was=f.detail("slip_from"))
     return Described(where, figure(f.published), parts, text)
 
 
@@ -86,10 +104,14 @@ def _distribution(f: Finding, codebook: Codebook) -> Described:
     return Described(
         f"{group}: “{wording}”",
         " + ".join(figure(v) for v in f.parts),
-        f"sum {f.published:.1f}%, expected 100% ± {f.tolerance:.2f}",
-        f"The {len(f.parts)} answers for “{wording}” ({group}) add up to {f.published:.1f}%, more "
-        f"than rounding can explain (each cell is rounded to {f.decimals} decimal, so at most "
-        f"{f.tolerance:.2f} points off 100).",
+        _("sum {total}, expected 100% ± {tolerance}").format(
+            total=percent(f.published), tolerance=language.number(f.tolerance, 2)),
+        n_("The {count} answers for “{wording}” ({group}) add up to {total}, more than rounding can "
+           "explain (each cell is rounded to {decimals} decimal, so at most {tolerance} points off 100).",
+           "The {count} answers for “{wording}” ({group}) add up to {total}, more than rounding can "
+           "explain (each cell is rounded to {decimals} decimals, so at most {tolerance} points off 100).",
+           f.decimals).format(count=len(f.parts), wording=wording, group=group, total=percent(f.published),
+                              decimals=f.decimals, tolerance=language.number(f.tolerance, 2)),
     )
 
 
@@ -99,14 +121,19 @@ def _share(f: Finding, codebook: Codebook) -> Described:
     answers = [codebook.answer_label(f.item, a) for a in f.detail("parts_answers")]
     group = who(codebook, f.site, f.group)
     parts = " + ".join(percent(v, f.decimals) for v in f.parts)
-    breakdown = " and ".join(f"{a} ({percent(v)})" for a, v in zip(answers, f.parts, strict=True))
+    breakdown = language.conjunction([f"{a} ({percent(v)})" for a, v in zip(answers, f.parts, strict=True)])
     return Described(
         f"{statement(codebook, f.item, '')} — {group}",
         percent(f.published, f.decimals),
-        f"{parts} = {percent(f.implied, f.decimals)} in the {f.detail('parts_table')} table",
-        f"The {f.table} table gives {percent(f.published)} of {group} answering {share} to "
-        f"“{wording}”, but the {f.detail('parts_table')} table's {breakdown} add up to "
-        f"{percent(f.implied)}.",
+        _("{parts} = {implied} in the table “{table}”").format(
+            parts=parts, implied=percent(f.implied, f.decimals),
+            table=codebook.table_title(f.detail("parts_table"))),
+        _("The table “{table}” gives {published} for {group} answering {share} to “{wording}”, but in "
+          "the table "
+          "“{parts_table}” {breakdown} add up to {implied}.").format(
+            table=codebook.table_title(f.table), published=percent(f.published), group=group, share=share,
+            wording=wording, parts_table=codebook.table_title(f.detail("parts_table")), breakdown=breakdown,
+            implied=percent(f.implied)),
     )
 
 
@@ -114,44 +141,51 @@ def _difference(f: Finding, codebook: Codebook) -> Described:
     wording = statement(codebook, f.item, "")
     first, second = f.parts
     return Described(
-        f"{wording} — difference",
+        _("{wording} — difference").format(wording=wording),
         percent(f.published, f.decimals),
         f"{percent(first)} − {percent(second)} = {percent(f.implied)}",
-        f"For “{wording}” the published difference is {percent(f.published)}, but the two "
-        f"published figures differ by {percent(f.implied)}.",
+        _("For “{wording}” the published difference is {published}, but the two published figures "
+          "differ by {implied}.").format(wording=wording, published=percent(f.published),
+                                         implied=percent(f.implied)),
     )
 
 
 def _quote(f: Finding, codebook: Codebook) -> Described:
-    source = (f"{codebook.answer_label(f.item, f.answer)} in the {f.table} table" if f.parts
-              else f"the {f.table} table")
+    table = codebook.table_title(f.table)
+    source = (_("{answer} in the table “{table}”").format(answer=codebook.answer_label(f.item, f.answer),
+                                                           table=table) if f.parts
+              else _("the table “{table}”").format(table=table))
     return Described(
         f"“{f.detail('quote')}”",
         percent(f.published, f.decimals),
-        f"{percent(f.implied)} in {source}",
-        f"The text quotes {percent(f.published)}, but {source} gives {percent(f.implied)}.",
+        _("{implied} in {source}").format(implied=percent(f.implied), source=source),
+        _("The text quotes {published}, but {source} gives {implied}.").format(
+            published=percent(f.published), source=source, implied=percent(f.implied)),
     )
 
 
 def _mean(f: Finding, codebook: Codebook) -> Described:
     answer = codebook.answer_label(f.item, f.answer)
     full = next((o.label for o in codebook.item(f.item).options if o.id == f.answer), answer)
-    implied = f"unweighted mean {f.detail('unweighted'):.1f}%"
+    implied = _("unweighted mean {value}").format(value=percent(f.detail("unweighted")))
     if f.detail("by_survey") is not None:
-        implied += f"; weighted by survey participants {f.detail('by_survey'):.1f}%"
+        implied += "; " + _("weighted by survey participants {value}").format(
+            value=percent(f.detail("by_survey")))
     closest = f.detail("closest")
     if closest is not None:
-        implied += f"; closest plausible weighting {closest:.1f}%"
+        implied += "; " + _("closest plausible weighting {value}").format(value=percent(closest))
+    text = _("The published all-sites figure for “{figure}” ({published}) is neither the plain "
+             "average of the {sites} sites ({unweighted}) nor a weighted average with weights that fit "
+             "the data.").format(figure=full, published=percent(f.published), sites=f.detail("sites"),
+                                 unweighted=percent(f.detail("unweighted")))
+    if closest is not None:
+        text = text.removesuffix(".") + " " + _("(the closest, weights {weights}, gives {value}).").format(
+            weights=f.detail("weights"), value=percent(closest))
     return Described(
-        f"published mean of the sites — {full}",
+        _("published mean of the sites — {figure}").format(figure=full),
         percent(f.published, f.decimals),
         implied,
-        f"The published all-sites figure for “{full}” ({percent(f.published)}) is neither the "
-        f"plain average of the {f.detail('sites')} sites ({f.detail('unweighted'):.1f}%) nor a "
-        "weighted average with weights that fit the data"
-        + (f" (the closest, weights {f.detail('weights')}, gives {closest:.1f}%)"
-           if closest is not None else "")
-        + ". It may include respondents not assigned to a site; the publication does not say.",
+        text + " " + _("It may include respondents not assigned to a site; the publication does not say."),
     )
 
 
@@ -160,28 +194,36 @@ def _whole(f: Finding, codebook: Codebook) -> Described:
     n = f.detail("n")
     if f.detail("status") == "one figure does not fit":
         low, high = math.floor(f.implied), math.ceil(f.implied)
-        place = f"{f.item}, {codebook.answer_label(f.item, f.answer)}"
+        place = f"{codebook.item(f.item).label}, {codebook.answer_label(f.item, f.answer)}"
+        numbers = {"people": language.number(f.implied), "n": n, "low": low, "high": high,
+                   "low_percent": percent(100 * low / n), "high_percent": percent(100 * high / n)}
         return Described(
             f"{group}: {place}",
             percent(f.published),
-            f"{f.implied:.1f} of {n} people; {low} would be {100 * low / n:.1f}%, {high} would be "
-            f"{100 * high / n:.1f}%",
-            f"Every other figure for {group} is a whole number of {n} respondents (inferred, not "
-            f"published), but {percent(f.published)} would be {f.implied:.1f} people: probably a "
-            f"typing slip for {100 * low / n:.1f}% or {100 * high / n:.1f}%.",
+            _("{people} of {n} people; {low} would be {low_percent}, {high} would be "
+              "{high_percent}").format(**numbers),
+            _("Every other figure for {group} is a whole number of {n} respondents (inferred, not "
+              "published), but {published} would be {people} people: probably a typing slip for "
+              "{low_percent} or {high_percent}.").format(group=group, published=percent(f.published),
+                                                         **numbers),
         )
     bound = f.detail("bound")
-    source = f"{codebook.site_name(f.site)} survey participants" if f.site else "survey participants in all"
+    source = (_("{site} survey participants").format(site=codebook.site_name(f.site)) if f.site
+              else _("survey participants in all"))
     if n is None:
-        return Described(f"{group}: all figures", ", ".join(percent(v) for v in f.parts),
-                         "no whole number of respondents fits",
-                         f"No whole number of respondents fits the rounded percentages for {group}.")
+        return Described(_("{group}: all figures").format(group=group),
+                         ", ".join(percent(v) for v in f.parts),
+                         _("no whole number of respondents fits"),
+                         _("No whole number of respondents fits the rounded percentages for {group}.").format(
+                             group=group))
     return Described(
-        f"{group}: all figures",
+        _("{group}: all figures").format(group=group),
         ", ".join(percent(v) for v in f.parts),
-        f"at least {n} respondents (inferred), but {bound} published as {source}",
-        f"The rounded percentages for {group} need at least {n} respondents (inferred from their "
-        f"rounding: multiples of {n} fit), but the publication lists {bound} {source}.",
+        _("at least {n} respondents (inferred), but {bound} published as {source}").format(
+            n=n, bound=bound, source=source),
+        _("The rounded percentages for {group} need at least {n} respondents (inferred from their "
+          "rounding: multiples of {n} fit), but the publication lists {bound} {source}.").format(
+            group=group, n=n, bound=bound, source=source),
     )
 
 
@@ -195,16 +237,26 @@ _DESCRIBERS = {
     "whole numbers of people": _whole,
 }
 
+CHECK_NAMES = {  # each check's name as the reports write it
+    "parts against totals": N_("parts against totals"),
+    "distribution sums to 100": N_("distribution sums to 100"),
+    "share against its parts": N_("share against its parts"),
+    "published difference": N_("published difference"),
+    "text against table": N_("text against table"),
+    "published average": N_("published average"),
+    "whole numbers of people": N_("whole numbers of people"),
+}
+
 CHECK_EXPLANATIONS = {
-    "parts against totals": "rows and columns of head-counts against their published totals.",
-    "distribution sums to 100": "the answers to one question should add to 100% within the "
-                                "rounding of their cells.",
-    "share against its parts": "a published share (such as agree or strongly agree) against the "
-                               "sum of its cells in the full distribution.",
-    "published difference": "a published difference between two groups against its two parts.",
-    "text against table": "figures quoted in the publication's text against its tables.",
-    "published average": "a published mean over the sites against the plain mean of the sites and "
-                         "against weighted means with weights that fit the data.",
-    "whole numbers of people": "every percentage of a group must be a whole number of the same "
-                               "number of people, no more than the published head-count.",
+    "parts against totals": N_("rows and columns of head-counts against their published totals."),
+    "distribution sums to 100": N_("the answers to one question should add to 100% within the "
+                                   "rounding of their cells."),
+    "share against its parts": N_("a published share (such as agree or strongly agree) against the "
+                                  "sum of its cells in the full distribution."),
+    "published difference": N_("a published difference between two groups against its two parts."),
+    "text against table": N_("figures quoted in the publication's text against its tables."),
+    "published average": N_("a published mean over the sites against the plain mean of the sites and "
+                            "against weighted means with weights that fit the data."),
+    "whole numbers of people": N_("every percentage of a group must be a whole number of the same "
+                                  "number of people, no more than the published head-count."),
 }
