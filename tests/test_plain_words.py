@@ -19,6 +19,7 @@ from .conftest import SYNTHETIC, TACOMA, TFS
 GRADE = 8.0
 LABEL_FIELDS = {"label", "name", "short", "title", "positive_label", "place"}
 PROPERTY = "reading grade"
+SPANISH = "Spanish reading ease"
 
 
 def labels(node, found: set[str]) -> set[str]:
@@ -73,19 +74,54 @@ def test_key_findings_read_at_grade_8_or_below(rendered, other_datasets, record_
     assert not hard, f"key findings above grade {GRADE}: {hard}"
 
 
+def test_spanish_key_findings_read_easily(spanish_reports, record_property):
+    """The Spanish pages, by the Fernández Huerta ease (textstat, Spanish syllables): 60 and
+    above reads as plain prose (US grade 8 to 9), higher is easier. Labels count as one word."""
+    from helpers.codebook import translated
+
+    ease = {}
+    textstat.set_lang("es")
+    try:
+        for folder in (TFS, SYNTHETIC):
+            codebook = translated(read_codebook(folder), folder, "es")
+            words = sorted(labels(codebook.model_dump(), set()), key=len, reverse=True)
+            pattern = re.compile("|".join(map(re.escape, words)))
+            for page in sorted((spanish_reports[0] / "html" / codebook.dataset.id / "es").glob("*.html")):
+                text = key_findings(page)
+                if text:
+                    ease[f"{codebook.dataset.id}/es/{page.stem}"] = (
+                        textstat.fernandez_huerta(pattern.sub("eso", text)), textstat.fernandez_huerta(text))
+    finally:
+        textstat.set_lang("en_US")
+    record_property(SPANISH, ease)
+    assert len(ease) == 5 + 13
+    hard = {name: value for name, (value, _) in ease.items() if value < 60}
+    assert not hard, f"Spanish key findings harder than plain prose: {hard}"
+
+
 def test_the_grade_can_fail():
-    """A sentence of long words grades far above 8; the test above would catch it."""
+    """Sentences of long words grade far above 8 (and far below 60 in Spanish); the tests above
+    would catch them."""
     assert textstat.flesch_kincaid_grade(
         "Notwithstanding considerable methodological heterogeneity, organizational stakeholders "
         "characterized community-engagement infrastructure as insufficiently institutionalized.") > 16
+    textstat.set_lang("es")
+    try:
+        assert textstat.fernandez_huerta(
+            "No obstante la considerable heterogeneidad metodológica, los interlocutores organizacionales "
+            "caracterizaron la infraestructura comunitaria como insuficientemente institucionalizada.") < 0
+    finally:
+        textstat.set_lang("en_US")
 
 
 def print_grades(reporter) -> None:
     """Prints the grades the test recorded (called from conftest's terminal summary)."""
+    titles = {PROPERTY: "Key findings: Flesch–Kincaid grade (labels as one word / as printed)",
+              SPANISH: "Key findings in Spanish: Fernández Huerta ease (labels as one word / as printed)"}
     for report in reporter.stats.get("passed", []) + reporter.stats.get("failed", []):
         for name, value in getattr(report, "user_properties", []):
-            if name != PROPERTY:
+            if name not in titles:
                 continue
-            reporter.section("Key findings: Flesch–Kincaid grade (labels as one word / as printed)")
+            reporter.section(titles[name])
             for page, (ours, printed) in value.items():
                 reporter.write_line(f"{page:45} {ours:5.1f} {printed:6.1f}")
