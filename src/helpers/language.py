@@ -171,10 +171,8 @@ def gendered(gender: str, message: str) -> str:
 def number(value: float, digits: int | None = 1) -> str:
     """Returns a number with its decimals (None: as many as it has, up to three), grouped, as
     the locale writes it: 1,234.5."""
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0.###" if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=locale())
+    pattern, where = _pattern(locale(), "decimal", digits)
+    return pattern.apply(value, where)
 
 
 def signed(value: float, digits: int = 1) -> str:
@@ -185,18 +183,23 @@ def signed(value: float, digits: int = 1) -> str:
 
 def percent(value: float, digits: int = 1) -> str:
     """Returns a percentage (given in percent) as the locale writes it: 54.5%."""
-    from babel.numbers import format_percent
-
-    return format_percent(value / 100, format=_percent_pattern(locale(), digits), locale=locale())
+    pattern, where = _pattern(locale(), "percent", digits)
+    return pattern.apply(value / 100, where)
 
 
 @functools.cache
-def _percent_pattern(locale_name: str, digits: int) -> str:
-    """Returns the locale's percent pattern with the digits asked for: "#,##0.0%"."""
+def _pattern(locale_name: str, kind: str, digits: int | None):
+    """Returns Babel's parsed number pattern for the locale ("#,##0.0" or the locale's percent
+    pattern with that many digits) and the locale: parsed once, applied many times (a report
+    formats hundreds of numbers; Babel's format_decimal parses its pattern at every call)."""
     from babel import Locale
+    from babel.numbers import parse_pattern
 
-    pattern = Locale.parse(locale_name).percent_formats[None].pattern
-    return pattern.replace("#,##0", "#,##0" + ("." + "0" * digits if digits else ""))
+    where = Locale.parse(locale_name)
+    decimals = "#,##0.###" if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
+    if kind == "percent":
+        return parse_pattern(where.percent_formats[None].pattern.replace("#,##0", decimals)), where
+    return parse_pattern(decimals), where
 
 
 def conjunction(items: list[str]) -> str:
