@@ -68,9 +68,9 @@ def tables_of(notebook: nbformat.NotebookNode) -> list[dict]:
             for sheet in output.get("metadata", {}).get("text/html", {}).get(TABLES_KEY, [])]
 
 
-def about_rows(report, facts: dict) -> list[tuple[str, str]]:
-    """Returns what the workbook's first sheet says of the report: the footer's provenance."""
-    rows = [(_("Report"), f"{facts['partnership']}: {report.title}"), (_("Source"), facts["source"])]
+def provenance_rows(facts: dict) -> list[tuple[str, str]]:
+    """Returns the report's provenance, as the footer and the workbook's first sheet give it."""
+    rows = [(_("Source"), facts["source"])]
     if facts.get("synthetic"):
         rows.append((_("Synthetic data"), _("Made-up respondents, for demonstration and testing.")))
     if facts.get("translation_note"):
@@ -78,7 +78,13 @@ def about_rows(report, facts: dict) -> list[tuple[str, str]]:
     return [*rows, (_("Data fingerprint"), _("{fingerprint} (SHA-256 of the data files)").format(
                 fingerprint=facts["data"])),
             (_("Code version"), _("git commit {commit}").format(commit=facts["commit"])),
-            (_("Generated"), facts["generated"]),
+            (_("Generated"), facts["generated"])]
+
+
+def about_rows(report, facts: dict) -> list[tuple[str, str]]:
+    """Returns what the workbook's first sheet says of the report: what it is, its provenance and
+    how its numbers are given."""
+    return [(_("Report"), f"{facts['partnership']}: {report.title}"), *provenance_rows(facts),
             (_("Numbers"), _("As the report shows them: rounded as on the page; percentages in "
                              "percent, gaps in percentage points."))]
 
@@ -113,7 +119,7 @@ def footer(report, facts: dict) -> str:
     )
     return "<dl>" + "".join(
         f"<dt>{html.escape(term)}</dt><dd>{html.escape(value)}</dd>"
-        for term, value in about_rows(report, facts) if term not in (_("Report"), _("Numbers"))
+        for term, value in provenance_rows(facts)
     ) + "</dl>" + ("<table class='parameters'><caption>" + html.escape(_("Parameters"))
                    + f"</caption>{parameters}</table>" if parameters else "")
 

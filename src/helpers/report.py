@@ -154,11 +154,6 @@ class Table:
         return self.html(), {TABLES_KEY: [self.sheet()]}
 
 
-def html_table(frame: pd.DataFrame, caption: str = "", digits: int = 1) -> str:
-    """Returns a DataFrame as an HTML table (:meth:`Table.html`)."""
-    return Table(frame, caption, digits).html()
-
-
 def compose(parts) -> tuple[str, list[dict]]:
     """Returns the parts' HTML joined, and the tables they hold as sheets, in page order."""
     pieces, sheets = [], []
@@ -490,7 +485,7 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
         mark_label = reference_words(dataset)
     else:
         marks = data.drop_duplicates("key").set_index("key")["network"]
-        mark_label = (all_respondents(dataset) if codebook.dataset.reference == "network"
+        mark_label = (all_respondents() if codebook.dataset.reference == "network"
                       else reference_words(dataset))
     data = data.assign(mark=data["key"].map(marks))
     figure = charts.dot_plot(data, "key", "site", keys, sites, labels, codebook.site_names(),
@@ -783,7 +778,7 @@ def network_summary_chart(dataset: Dataset, data: pd.DataFrame) -> Chart:
     figure = charts.dot_plot(frame, "key", "who", keys, marks, labels, words,
                              xlabel=_("% {of_respondents}").format(of_respondents=of_respondents(dataset)),
                              low=None, high=None, reference="network",
-                             reference_label=all_respondents(dataset))
+                             reference_label=all_respondents())
     sites = data["site"].nunique()
     return Chart("network-summary", widest_spread(dataset, data),
                  _("Dot plot of the spread of {sites} sites on {figures} figures.").format(
@@ -1075,7 +1070,7 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
                                  labels, value_labels,
                                  xlabel=_("% {of_respondents} (95% interval)").format(
                                      of_respondents=of_respondents(dataset)),
-                                 reference="overall", reference_label=all_respondents(dataset), hollow=small)
+                                 reference="overall", reference_label=all_respondents(), hollow=small)
         where = dataset.codebook.site_name(site) if site else _("all sites")
         known = rows.dropna(subset=["gap"])
         if len(known):
@@ -1165,7 +1160,7 @@ def distribution_charts(dataset: Dataset, site: str | None, min_n: int) -> list[
             n = cells.groupby("group")["n"].max()
             inferred = bool(cells["inferred"].any())
             small = [g for g in groups if pd.isna(n.get(g)) or n.get(g) < min_n]
-            titles = {g: f"{capital(codebook.group_label(g) if g else all_respondents(dataset))} "
+            titles = {g: f"{capital(codebook.group_label(g) if g else all_respondents())} "
                          f"({n_words(n.get(g), inferred)})" + (f" {FLAG}" if g in small else "")
                       for g in groups}
             positive = cells[cells["level"].isin(scale.side("positive"))].groupby(
@@ -1416,7 +1411,7 @@ GENDERED = (  # the phrases that agree with the gender of a group's label or of 
 )
 
 
-def all_respondents(dataset: Dataset) -> str:
+def all_respondents() -> str:
     return _("all respondents")
 
 
@@ -1480,7 +1475,7 @@ def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
     if not data.empty:
         head = widest_spread(dataset, data) + "."
         reference = data.drop_duplicates(["item", "answer"]).dropna(subset=["network"])
-        whose = all_respondents(dataset) if about.reference == "network" else reference_words(dataset)
+        whose = all_respondents() if about.reference == "network" else reference_words(dataset)
         if len(reference) > 1:
             top = reference.loc[reference["network"].idxmax()]
             bottom = reference.loc[reference["network"].idxmin()]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from helpers import language
 from helpers.checks import Finding
 from helpers.codebook import Codebook
-from helpers.language import N_, NP_, _, gendered, n_
+from helpers.language import N_, NP_, _, gendered, n_, percent
 
 GENDERED = (NP_("masculine", "all {respondents}"), NP_("feminine", "all {respondents}"))
 
@@ -31,12 +31,6 @@ class Described:
     published: str
     implied: str
     explanation: str
-
-
-def percent(value: float, decimals: int = 1) -> str:
-    """Returns a percentage as printed in the reports: one decimal unless told otherwise, as the
-    report's locale writes it."""
-    return language.percent(value, decimals)
 
 
 def figure(value: float) -> str:
