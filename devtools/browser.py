@@ -4,6 +4,7 @@
 chromium, with every request to another host blocked and recorded. For each page:
 console errors, requests that left the machine, images without alt text,
 table-of-contents links that do not land on a heading, whether the page scrolls sideways,
+charts whose text shows smaller than 12 px,
 the violations axe-core finds against the WCAG 2.0, 2.1 and 2.2 A and AA rules
 (axe-playwright-python, which bundles axe-core), the printed PDF, and a full-page screenshot
 under OUT/screenshots/.
@@ -23,6 +24,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 # Every WCAG A and AA rule axe-core has, in each version of the guidelines. No rule is
 # switched off.
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+LEGIBLE = 12  # px: the smallest text a chart may show on any screen (issue 12: phones)
 PAGE_CHECKS = """
 () => {
   const unlabelled = [];
@@ -40,7 +42,15 @@ PAGE_CHECKS = """
     const target = document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));
     if (!target || !/^H[1-6]$/.test(target.tagName)) broken.push(a.getAttribute('href'));
   }
-  return {unlabelled, broken, links: links.length, title: document.title,
+  const small = [];  // charts whose smallest text shows below LEGIBLE px, as drawn on this screen
+  for (const svg of document.querySelectorAll('.chart-image svg')) {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const sizes = [...svg.querySelectorAll('text')].map(
+      t => parseFloat(getComputedStyle(t).fontSize) * scale);
+    const smallest = Math.min(...sizes.filter(size => size > 0));
+    if (smallest < LEGIBLE) small.push(`${svg.closest('figure').id} ${smallest.toFixed(1)} px`);
+  }
+  return {unlabelled, broken, small, links: links.length, title: document.title,
           height: document.documentElement.scrollHeight,
           sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth};
 }
@@ -60,6 +70,7 @@ class PageCheck:
     contents_links: int = 0
     width: int = 0
     sideways: int = 0  # how many pixels the page is wider than the window
+    small_charts: list = field(default_factory=list)  # "chart-id 10.4 px": text below LEGIBLE px
     violations: list = field(default_factory=list)  # axe-core's, as "rule (impact): where"
     pdf: bytes = b""
     screenshot: Path | None = None
@@ -77,6 +88,7 @@ class PageCheck:
         found += [f"contents link to no heading: {link}" for link in self.broken_links]
         if self.sideways > 0:
             found.append(f"at {self.width} px the page scrolls sideways by {self.sideways} px")
+        found += [f"chart text below {LEGIBLE} px at {self.width} px: {c}" for c in self.small_charts]
         found += [f"accessibility: {v}" for v in self.violations]
         if self.pdf_bytes < 1000:
             found.append("printing to PDF gave no document")
@@ -131,12 +143,13 @@ def _check_page(browser, path: Path, shots: Path, width: int, root: Path) -> Pag
     page.on("console", lambda m: check.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: check.console_errors.append(str(error)))
     page.goto(path.resolve().as_uri(), wait_until="load")
-    seen = page.evaluate(PAGE_CHECKS)
+    seen = page.evaluate(PAGE_CHECKS.replace("LEGIBLE", str(LEGIBLE)))
     check.title = seen["title"]
     check.unlabelled_images = seen["unlabelled"]
     check.broken_links = seen["broken"]
     check.contents_links = seen["links"]
     check.sideways = seen["sideways"]
+    check.small_charts = seen["small"]
     check.violations = accessibility_violations(page)
     check.screenshot = shots / f"{str(name).replace('/', '--')}-{width}.png"
     page.screenshot(path=str(check.screenshot), full_page=True)

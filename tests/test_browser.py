@@ -41,7 +41,8 @@ def test_every_page_of_every_shipped_dataset_is_opened(seen, other_datasets, spa
 
 def test_the_gate_every_page_at_both_widths_has_no_problem(seen):
     """No console error, outside request, unlabelled image, broken contents link, sideways
-    scrolling or axe-core violation (WCAG 2.0, 2.1 and 2.2, A and AA) on any page."""
+    scrolling, chart text under 12 px or axe-core violation (WCAG 2.0, 2.1 and 2.2, A and AA) on any
+    page."""
     problems = {f"{name} at {width} px": check.problems for (name, width), check in seen.items()
                 if check.problems}
     assert problems == {}
@@ -84,14 +85,18 @@ def test_a_screenshot_is_saved_for_review_at_each_width(seen, rendered, name):
 
 def test_a_page_with_known_problems_is_caught(tmp_path):
     """The checks themselves can fail: a remote script, an image without alt, a page without
-    a language, a broken contents link, a script error, and a block wider than a phone."""
+    a language, a broken contents link, a script error, a block wider than a phone, and a
+    chart scaled down until its text is 4 px."""
     html = tmp_path / "html" / "bad-dataset"
     html.mkdir(parents=True)
     (html / "bad.html").write_text(
         "<!doctype html><title>bad</title>"
         "<script src='https://cdn.example.org/x.js'></script><img src='data:,'>"
         "<nav class='toc'><a href='#nowhere'>x</a></nav><script>undefined_call()</script>"
-        "<p style='width:700px'>A sentence set wider than any phone.</p>")
+        "<p style='width:700px'>A sentence set wider than any phone.</p>"
+        "<figure id='chart-tiny'><div class='chart-image'><svg role='img' aria-label='tiny'"
+        " style='max-width:100%' width='900pt' height='40pt' viewBox='0 0 900 40'>"
+        "<text x='0' y='20' style='font-size:10px'>tiny</text></svg></div></figure>")
     check = check_reports(tmp_path, width=390)[0]
     assert check.name == "bad-dataset/bad"
     assert check.outside_requests == ["https://cdn.example.org/x.js"]
@@ -99,6 +104,8 @@ def test_a_page_with_known_problems_is_caught(tmp_path):
     assert check.broken_links == ["#nowhere"]
     assert any("undefined_call" in error for error in check.console_errors)
     assert check.sideways > 0
+    assert [c.rsplit(" ", 2)[0] for c in check.small_charts] == ["chart-tiny"]
+    assert 2.5 < float(check.small_charts[0].split()[1]) < 4.5  # 10 pt at about 300 px / 900 pt
     rules = {violation.split(" ")[0] for violation in check.violations}
     assert {"image-alt", "html-has-lang"} <= rules
     assert any("scrolls sideways" in problem for problem in check.problems)

@@ -44,6 +44,14 @@ TEXT = "#222222"
 NEGATIVE_STRONG, NEGATIVE, NEUTRAL = "#8C510A", "#D8B365", "#E3E3E3"
 POSITIVE, POSITIVE_STRONG, APART = "#5AB4AC", "#01665E", "#B0B0B0"
 FLAG = "†"
+# Every chart is drawn WIDTH inches (284 pt) wide, the size it shows at on a wide screen. A
+# phone's page (about 360 px) shows it at 0.9 of that: text of SMALL points at 12 px or more.
+WIDTH = 3.95
+SMALL = 10  # the smallest text a chart writes, in points
+LINE = 0.18  # inches a line of SMALL text takes
+LIFT, GAP = 0.04, 0.14  # inches between a row's label and its marks, and between its marks and the next label
+WRAP = 48  # characters a line of a label above its row holds
+SHORT = 20  # characters a label beside its row holds
 _TEXT_TO_PATH = TextToPath()
 _BLANK: dict[str, bytes] = {}  # a pickled blank figure per layout (_figure)
 SVG_SIZE = re.compile(r'width="[^"]*" height="[^"]*" viewBox="[^"]*"')
@@ -308,8 +316,102 @@ def _row_labels(axis, labels: Sequence[str]) -> None:
         -(matplotlib.rcParams["ytick.major.size"] + matplotlib.rcParams["ytick.major.pad"]) / 72, 0,
         axis.figure.dpi_scale_trans)
     for row, label in enumerate(labels):
-        axis.text(0, row, label, transform=place, ha="right", va="center_baseline",
-                  fontsize=matplotlib.rcParams["ytick.labelsize"], color=TEXT)
+        axis.text(0, row, label, transform=place, ha="right", va="center_baseline", fontsize=SMALL,
+                  color=TEXT)
+
+
+def _text_width(text: str, size: float = SMALL) -> float:
+    """Returns the width of a (possibly multi-line) text in inches."""
+    with house_style():
+        font = FontProperties(size=size)
+    return max(_text_size(line, font, False)[0] for line in str(text).split("\n")) / 72
+
+
+class _Rows:
+    """Rows of marks, each with its label above it, starting at the axes' left edge: the data
+    get the whole width of a narrow chart, and a long label reads on one or two lines. Rows
+    sit at y = 0, 1, ...; one unit is `pitch` inches, enough for the longest label, the marks
+    (`mark` inches tall, centred on the row) and a gap before the next row's label."""
+
+    def __init__(self, labels: Sequence[str], mark: float, extra_lines: int = 0):
+        self.labels = list(labels)
+        self.mark = mark
+        self.extra = extra_lines
+        self.lines = max((label.count("\n") + 1 for label in self.labels), default=1) + extra_lines
+        self.pitch = mark + LIFT + self.lines * LINE + GAP
+
+    def units(self, inches: float) -> float:
+        """Returns a distance in inches in the rows' units."""
+        return inches / self.pitch
+
+    @property
+    def top(self) -> float:
+        return -self.units(self.mark / 2 + LIFT + self.lines * LINE)
+
+    @property
+    def bottom(self) -> float:
+        return len(self.labels) - 1 + self.units(self.mark / 2 + GAP / 2)
+
+    @property
+    def height(self) -> float:
+        """Returns the inches the axes need."""
+        return (self.bottom - self.top) * self.pitch
+
+    def lift(self, axis, lines: int = 0):
+        """Returns the transform that puts a text `lines` lines above a row's marks (x in axes
+        fraction, y in the rows' units)."""
+        return axis.get_yaxis_transform() + ScaledTranslation(
+            0, self.mark / 2 + LIFT + lines * LINE, axis.figure.dpi_scale_trans)
+
+    def draw(self, axis) -> None:
+        """Writes the labels above their rows and sets the axes' vertical extent."""
+        axis.set_yticks([])
+        axis.spines["left"].set_visible(False)
+        place = self.lift(axis, self.extra)
+        for row, label in enumerate(self.labels):
+            axis.text(0, row, label, transform=place, ha="left", va="bottom", fontsize=SMALL, color=TEXT)
+        axis.set_ylim(self.bottom, self.top)
+
+    def zero_line(self, axis) -> None:
+        """Draws the zero line through each row's marks only, not through the labels."""
+        half = self.units(self.mark / 2 + 0.04)
+        rows = np.arange(len(self.labels))
+        axis.vlines(np.zeros(len(rows)), rows - half, rows + half, color="#444444", linewidth=0.9)
+
+
+def _stack(figure: Figure, axes: Sequence, heights: Sequence[float], above: Sequence[float],
+           left: float = 0.05, right: float = 0.1, below: float = 0.6) -> None:
+    """Sizes the figure WIDTH wide and places its axes one under another: each `heights[i]`
+    inches tall with `above[i]` inches over it (for a title), `left` and `right` inches beside
+    them and `below` inches under the last (for its axis)."""
+    height = sum(heights) + sum(above) + below
+    figure.set_size_inches(WIDTH, height)
+    top = height
+    for axis, tall, space in zip(axes, heights, above, strict=True):
+        top -= space + tall
+        axis.set_position([left / WIDTH, top / height, (WIDTH - left - right) / WIDTH, tall / height])
+
+
+def _legend_columns(labels: Sequence[str], room: float, handle: float = 0.42) -> int:
+    """Returns how many legend entries fit side by side in `room` inches (as matplotlib lays out
+    a legend's columns: each as wide as its widest entry)."""
+    widths = [_text_width(label) + handle for label in labels]
+    for columns in range(len(widths), 1, -1):
+        per_column = [max(widths[c::columns]) for c in range(columns)]
+        if sum(per_column) <= room:
+            return columns
+    return 1
+
+
+def _across(entries: list, columns: int) -> list:
+    """Returns legend entries in the order that makes matplotlib, which fills a legend column by
+    column, show them row by row: read left to right, as the scale runs."""
+    return [entry for column in range(columns) for entry in entries[column::columns]]
+
+
+def _under(axis, inches: float):
+    """Returns a transform for a legend anchored `inches` below the axes' bottom left."""
+    return axis.transAxes + ScaledTranslation(0, -inches, axis.figure.dpi_scale_trans)
 
 
 def wrap(text: str, width: int = 34) -> str:
@@ -354,7 +456,8 @@ def likert(
     panel_titles: dict[str, str],
     level_labels: dict[str, str],
 ) -> Figure:
-    """Draws diverging stacked bars: one panel per `panel` value, one bar per `row` value.
+    """Draws diverging stacked bars: one panel per `panel` value, one under another, one bar
+    per `row` value with its label above it.
 
     Negative levels run left of zero, positive right, neutral levels are split across
     zero; levels on the "apart" side get their own grey panel beside each panel. The
@@ -364,7 +467,7 @@ def likert(
         data: columns row, panel, "level" and "percent".
         row, panel: the columns that make the bars and the panels.
         levels, sides: the scale's levels in order and each level's side.
-        row_order, panel_order: the order to draw them in (top to bottom, left to right).
+        row_order, panel_order: the order to draw them in (top to bottom).
         row_labels, panel_titles, level_labels: what to write.
     """
     colours = dict(zip(levels, level_colours(sides), strict=True))
@@ -373,67 +476,80 @@ def likert(
     apart = [lv for lv in levels if side_of[lv] == "apart"]
     wide = data.pivot_table(index=[panel, row], columns="level", values="percent", aggfunc="first")
     has_apart = bool(apart) and wide.reindex(columns=apart).fillna(0).gt(0).any().any()
-    widths = [1.0, 0.22] * len(panel_order) if has_apart else [1.0] * len(panel_order)
-    rows = len(row_order)
+    rows = _Rows([wrap(row_labels.get(r, r), 35 if has_apart else WRAP) for r in row_order], mark=0.24)
+    bar = rows.units(0.24)
+    reach = max((sum(values.get(lv, 0) or 0 for lv in stacked if side_of[lv] == "negative")
+                 + sum(values.get(lv, 0) or 0 for lv in stacked if side_of[lv] == "neutral") / 2
+                 for values in wide.fillna(0).to_dict("records")), default=0.0)  # the widest negative bar
+    apart_title = wrap(" / ".join(level_labels.get(a, a) for a in apart), 11)
+    title_lines = max(wrap(panel_titles.get(k, k), 34 if has_apart else WRAP).count("\n") + 1
+                      for k in panel_order)
+    title_space = 0.34 + LINE * max(title_lines, apart_title.count("\n") + 1 if has_apart else 1)
     with house_style():
-        figure, axes = _figure(4.3 * len(panel_order) + 2.4, 0.62 * rows + 1.7, ncols=len(widths),
-                               sharey=True, gridspec_kw={"width_ratios": widths, "wspace": 0.08})
-        axes = axes[0]
+        figure, axes = _figure(WIDTH, 4, nrows=len(panel_order), ncols=2 if has_apart else 1)
         for index, key in enumerate(panel_order):
-            axis = axes[index * (2 if has_apart else 1)]
+            axis = axes[index, 0]
             segments = {level: [] for level in stacked}  # (y, left, value): one barh call a level
-            reach = 0.0  # how far left the widest negative bar and its label go
-            for y, bar in enumerate(row_order):
-                if (key, bar) not in wide.index:
-                    axis.text(0, y, _("not asked"), ha="center", va="center", color=CONTEXT)
+            for y, item in enumerate(row_order):
+                if (key, item) not in wide.index:
+                    axis.text(0, y, _("not asked"), ha="center", va="center", color=CONTEXT, fontsize=SMALL)
                     continue
-                values = wide.loc[(key, bar)].reindex(levels).fillna(0)
+                values = wide.loc[(key, item)].reindex(levels).fillna(0)
                 neutral = sum(values[lv] for lv in stacked if side_of[lv] == "neutral")
                 negative = sum(values[lv] for lv in stacked if side_of[lv] == "negative")
                 positive = sum(values[lv] for lv in stacked if side_of[lv] == "positive")
                 left = -(negative + neutral / 2)
-                reach = max(reach, -left)
                 for level in stacked:
                     segments[level].append((y, left, values[level]))
                     left += values[level]
                 axis.text(-(negative + neutral / 2) - 2, y, percent(negative), ha="right", va="center",
-                          fontsize=9.5, color=NEGATIVE_STRONG)
+                          fontsize=SMALL, color=NEGATIVE_STRONG)
                 axis.text(positive + neutral / 2 + 2, y, percent(positive), ha="left", va="center",
-                          fontsize=9.5, color=POSITIVE_STRONG, fontweight="bold")
+                          fontsize=SMALL, color=POSITIVE_STRONG, fontweight="bold")
             for level, drawn in segments.items():
                 if drawn:
                     ys, lefts, values = zip(*drawn, strict=True)
-                    axis.barh(ys, values, left=lefts, height=0.62, color=colours[level],
+                    axis.barh(ys, values, left=lefts, height=bar, color=colours[level],
                               edgecolor="white", linewidth=0.6)
-            axis.axvline(0, color="#444444", linewidth=0.9)
-            axis.set_xlim(-max(60, reach + 26), 118)  # room for the label of a long negative bar
-            axis.set_xticks([-50, -25, 0, 25, 50, 75, 100])
-            axis.set_xticklabels([percent(50, 0), percent(25, 0), "0", percent(25, 0), percent(50, 0),
-                                  percent(75, 0), percent(100, 0)])
-            axis.set_title(panel_titles.get(key, key), fontsize=10.5, loc="left")
-            axis.spines["left"].set_visible(False)
+            rows.zero_line(axis)
+            axis.set_xlim(-max(60, reach + 30), 122)  # the same zero in every panel; room for the labels
+            axis.set_xticks([-50, 0, 50, 100])
+            axis.set_xticklabels([percent(50, 0), "0", percent(50, 0), percent(100, 0)])
+            axis.set_title(wrap(panel_titles.get(key, key), 34 if has_apart else WRAP), fontsize=10.5,
+                           loc="left")
             axis.grid(axis="x", color="#EEEEEE", linewidth=0.8)
             axis.set_axisbelow(True)
+            rows.draw(axis)
             if has_apart:
-                side_panel = axes[index * 2 + 1]
-                for y, bar in enumerate(row_order):
-                    if (key, bar) in wide.index:
-                        value = float(wide.loc[(key, bar)].reindex(apart).fillna(0).sum())
-                        side_panel.barh(y, value, height=0.62, color=APART)
-                        side_panel.text(value + 1.5, y, percent(value), va="center", fontsize=9)
-                side_panel.set_xlim(0, 50)
+                side_panel = axes[index, 1]
+                for y, item in enumerate(row_order):
+                    if (key, item) in wide.index:
+                        value = float(wide.loc[(key, item)].reindex(apart).fillna(0).sum())
+                        side_panel.barh(y, value, height=bar, color=APART)
+                        side_panel.text(value + 3, y, percent(value), va="center", fontsize=SMALL)
+                side_panel.set_xlim(0, 100)
                 side_panel.set_xticks([])
-                side_panel.set_title(wrap(" / ".join(level_labels.get(a, a) for a in apart), 12),
-                                     fontsize=9, loc="left", color="#555555")
+                side_panel.set_yticks([])
+                side_panel.set_ylim(rows.bottom, rows.top)
+                side_panel.set_title(apart_title, fontsize=SMALL, loc="left", color="#555555",
+                                     fontweight="normal")
                 for spine in ("left", "bottom"):
                     side_panel.spines[spine].set_visible(False)
-        _row_labels(axes[0], [wrap(row_labels.get(r, r), 30) for r in row_order])
-        axes[0].set_ylim(rows - 0.5, -0.8)
-        handles = [Rectangle((0, 0), 1, 1, color=colours[lv]) for lv in stacked]
-        figure.legend(handles, [level_labels.get(lv, lv) for lv in stacked], loc="lower center",
-                      ncol=len(stacked), bbox_to_anchor=(0.55, -0.02), handlelength=1.2,
-                      columnspacing=1.2)
-        figure.subplots_adjust(bottom=0.1 + 0.3 / rows)
+        main = list(axes[:, 0])
+        _stack(figure, main, [rows.height] * len(main), [title_space] * len(main), right=0.05,
+               below=0.4 + LINE * 2)
+        if has_apart:  # each grey panel beside its panel: the main one keeps three quarters
+            for axis, side_panel in zip(main, axes[:, 1], strict=True):
+                box = axis.get_position()
+                side_panel.set_position([box.x0 + box.width * 0.78, box.y0, box.width * 0.22, box.height])
+                axis.set_position([box.x0, box.y0, box.width * 0.74, box.height])
+        names = [level_labels.get(lv, lv) for lv in stacked]
+        columns = _legend_columns(names, WIDTH - 0.2, 0.45)
+        order = _across(list(range(len(stacked))), columns)
+        main[-1].legend([Rectangle((0, 0), 1, 1, color=colours[stacked[i]]) for i in order],
+                        [names[i] for i in order], loc="upper left", bbox_to_anchor=(0, 0),
+                        bbox_transform=_under(main[-1], 0.3), borderaxespad=0, ncol=columns,
+                        handlelength=1.2, columnspacing=1.0, fontsize=SMALL)
     return figure
 
 
@@ -455,18 +571,20 @@ def dot_plot(
     hollow: Sequence[str] = (),
     palette: Sequence[str] = CATEGORY,
 ) -> Figure:
-    """Draws an equiplot: one row per `y` value, one dot per `hue` value with whiskers from
-    `low` to `high`, and a dashed mark at each row's `reference`.
+    """Draws an equiplot: one row per `y` value, its label above it, one dot per `hue` value
+    with whiskers from `low` to `high`, and a dashed mark at each row's `reference`.
 
     With `focus`, that hue is drawn in blue and labelled with its value, the others
     in grey; beyond eight hues (without a focus) the others are small grey dots with
     no whiskers and no legend entry each. Hues in `hollow` get hollow markers (flagged).
     """
     many = len(hue_order) > 8
-    offsets = (np.linspace(-0.22, 0.22, len(hue_order)) if len(hue_order) > 1 and not many
+    spread = 0.0 if many or len(hue_order) == 1 else min(0.08 * (len(hue_order) - 1), 0.5)
+    rows = _Rows([wrap(y_labels.get(k, k), WRAP) for k in y_order], mark=max(0.24, spread + 0.14))
+    offsets = (rows.units(np.linspace(-spread / 2, spread / 2, len(hue_order))) if spread
                else np.zeros(len(hue_order)))
     with house_style():
-        figure, axes = _figure(9.2, 0.95 * len(y_order) + 1.6)
+        figure, axes = _figure(WIDTH, 4)
         axis = axes[0, 0]
         records = {(r[y], r[hue]): r for r in data.to_dict("records")}
         held: dict[int, list[str]] = {}  # per row, the marks of the hues withheld there
@@ -479,14 +597,14 @@ def dot_plot(
                 record = records.get((row_key, key))
                 if record is None:
                     continue
-                position = row_number + offsets[index] + (0.25 if many and focal else 0)
+                position = row_number + offsets[index]
                 if pd.isna(record[x]):  # withheld by disclosure control: say so where the dot would be
                     if focal:
                         axis.text(1, position, _("{mark} withheld").format(mark=withheld_mark(record)),
-                                  va="center",
-                                  fontsize=9.5, color=colour, gid=f"withheld:{row_key}:{key}")
+                                  va="center", fontsize=SMALL, color=colour, gid=f"withheld:{row_key}:{key}")
                     elif not many:  # the group's marker, hollow, then "— withheld" once per row
-                        axis.plot(2 + 3 * len(held.setdefault(row_number, [])), row_number + 0.36,
+                        axis.plot(2 + 3.5 * len(held.setdefault(row_number, [])),
+                                  row_number + rows.units(rows.mark / 2),
                                   marker=MARKERS[index % len(MARKERS)], markersize=5.5, linestyle="",
                                   color=colour, markerfacecolor="white", markeredgewidth=1.2,
                                   gid=f"withheld:{row_key}:{key}")
@@ -498,7 +616,7 @@ def dot_plot(
                     whiskers.append((record[low], record[high], position))
                 if focal:
                     right = max(record[high], record[x]) if whisker else record[x]
-                    axis.text(right + 1.5, position, percent(record[x]), va="center", fontsize=9.5,
+                    axis.text(right + 2, position, percent(record[x]), va="center", fontsize=SMALL,
                               color=FOCUS, fontweight="bold")
             if whiskers:
                 lows, highs, positions = zip(*whiskers, strict=True)
@@ -510,23 +628,22 @@ def dot_plot(
                           markersize=9 if focal else (4 if many else 7), color=colour,
                           alpha=0.6 if many and not focal else 1, linestyle="",
                           markerfacecolor="white" if key in hollow and not many else colour,
-                          markeredgewidth=1.6, gid=f"dots:{key}")
+                          markeredgewidth=1.6, gid=f"dots:{key}", zorder=3 if focal else 2)
         for row_number, marks in held.items():
             coded = sorted({m for m in marks if m != "—"})
-            axis.text(2 + 3 * len(marks), row_number + 0.36, " " + (
+            axis.text(2 + 3.5 * len(marks), row_number + rows.units(rows.mark / 2), " " + (
                 _("— withheld ({marks})").format(marks=", ".join(coded)) if coded else _("— withheld")),
-                va="center", fontsize=8.5, color=TEXT)
+                va="center", fontsize=SMALL, color=TEXT)
         if reference:
             marks = dict(zip(data[y][::-1], data[reference][::-1], strict=True))  # each row's first
-            rows = [(n, marks[k]) for n, k in enumerate(y_order) if pd.notna(marks.get(k, np.nan))]
-            if rows:
-                axis.vlines([v for _, v in rows], [n - 0.38 for n, _ in rows],
-                            [n + 0.38 for n, _ in rows], color=TEXT, linewidth=1.4,
-                            linestyle=(0, (2, 1.5)))
-        _row_labels(axis, [wrap(y_labels.get(k, k), 30) for k in y_order])
-        axis.set_ylim(len(y_order) - 0.5, -0.6)
-        axis.set_xlim(0, 105)
-        axis.set_xlabel(xlabel)
+            drawn = [(n, marks[k]) for n, k in enumerate(y_order) if pd.notna(marks.get(k, np.nan))]
+            if drawn:
+                half = rows.units(rows.mark / 2 + 0.03)
+                axis.vlines([v for _, v in drawn], [n - half for n, _ in drawn], [n + half for n, _ in drawn],
+                            color=TEXT, linewidth=1.4, linestyle=(0, (2, 1.5)))
+        rows.draw(axis)
+        axis.set_xlim(0, 100)
+        axis.set_xlabel(xlabel, fontsize=SMALL)
         axis.grid(axis="x", color="#EEEEEE")
         axis.set_axisbelow(True)
         if many:
@@ -544,9 +661,12 @@ def dot_plot(
                        for i, k in enumerate(hue_order)]
         if reference:
             handles.append(Line2D([], [], color=TEXT, linestyle=(0, (2, 1.5)), label=reference_label))
-        columns = min(len(handles), 4)
-        axis.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=columns,
-                    handletextpad=0.3, columnspacing=1.0, fontsize=9.5)
+        columns = _legend_columns([h.get_label() for h in handles], WIDTH - 0.3)
+        legend_rows = math.ceil(len(handles) / columns)
+        axis.legend(handles=_across(handles, columns), loc="lower left", bbox_to_anchor=(0, 1.0),
+                    ncol=columns, borderaxespad=0.2,
+                    handletextpad=0.3, columnspacing=1.0, fontsize=SMALL)
+        _stack(figure, [axis], [rows.height], [0.12 + 0.24 * legend_rows], right=0.5)
     return figure
 
 
@@ -564,22 +684,25 @@ def dumbbell(
     colours: tuple[str, str] = ("#0072B2", "#D55E00"),
 ) -> Figure:
     """Draws one dumbbell per row: the `first` and `second` columns' values joined by a line,
-    the gap labelled in points with its interval (from `low` to `high`) at the right."""
+    under the row's label and its gap in points with its interval (from `low` to `high`)."""
     markers = ("o", "s")
+    rows = _Rows([wrap(label, WRAP) for label in y_labels], mark=0.2, extra_lines=1)
     with house_style():
-        figure, axes = _figure(9.2, 0.7 * len(data) + 1.5)
+        figure, axes = _figure(WIDTH, 4)
         axis = axes[0, 0]
         dots = {first: [], second: []}  # (x, y) of each column's dots: one artist per column
         bars = []  # (left, right, y) of the lines that join them
+        below_label = rows.lift(axis)
         for y, values in enumerate(data.to_dict("records")):
             if pd.isna(values[first]) or pd.isna(values[second]):  # withheld: "—" and no gap
-                for column, colour, shift in zip((first, second), colours, (0, 12), strict=True):
+                for column, colour, shift in zip((first, second), colours, (0, 14), strict=True):
                     if pd.isna(values[column]):
                         axis.text(1 + shift, y, withheld_mark(values, column), va="center",
-                                  fontsize=9.5, color=colour, gid=f"withheld:{y}:{column}")
+                                  fontsize=SMALL, color=colour, gid=f"withheld:{y}:{column}")
                     else:
                         dots[column].append((values[column], y))
-                axis.text(103, y, _("— (withheld)"), va="center", fontsize=9.5, color=TEXT)
+                axis.text(0, y, _("— (withheld)"), transform=below_label, va="bottom", fontsize=SMALL,
+                          color="#555555")
                 continue
             bars.append((values[second], values[first], y))
             for column in (first, second):
@@ -587,25 +710,28 @@ def dumbbell(
             gap_text = (_("{gap} pts").format(gap=points(values[gap])) if math.isnan(values[low]) else
                         _("{gap} pts (95% CI {low} to {high})").format(
                             gap=points(values[gap]), low=_whole(values[low]), high=_whole(values[high])))
-            axis.text(103, y, gap_text, va="center", fontsize=9.5, color=TEXT)
+            axis.text(0, y, gap_text, transform=below_label, va="bottom", fontsize=SMALL, color="#555555")
         if bars:
             lefts, rights, ys = zip(*bars, strict=True)
             axis.hlines(ys, lefts, rights, color="#BBBBBB", linewidth=3, zorder=1)
         for column, colour, marker in zip((first, second), colours, markers, strict=True):
             if dots[column]:
                 xs, ys = zip(*dots[column], strict=True)
-                axis.plot(xs, ys, marker=marker, markersize=10, color=colour, zorder=2,
+                axis.plot(xs, ys, marker=marker, markersize=9, color=colour, zorder=2,
                           linestyle="", gid=f"dots:{column}")
-        _row_labels(axis, [wrap(label, 30) for label in y_labels])
-        axis.set_ylim(len(data) - 0.5, -0.9)
+        rows.draw(axis)
         axis.set_xlim(0, 100)
-        axis.set_xlabel(xlabel)
+        axis.set_xlabel(xlabel, fontsize=SMALL)
         axis.grid(axis="x", color="#EEEEEE")
         axis.set_axisbelow(True)
         handles = [Line2D([], [], marker=m, linestyle="", color=c, markersize=9, label=label)
                    for m, c, label in zip(markers, colours, labels, strict=True)]
-        axis.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2)
-        axis.text(103, -0.75, gap_label, fontsize=9, color="#555555")
+        explained = _("under each label: {gap}, in points").format(gap=gap_label)
+        handles.append(Line2D([], [], linestyle="", label=wrap(explained, 44)))
+        columns = _legend_columns([h.get_label() for h in handles], WIDTH - 0.3)
+        axis.legend(handles=_across(handles, columns), loc="lower left", bbox_to_anchor=(0, 1.0),
+                    ncol=columns, borderaxespad=0.2, handletextpad=0.3, fontsize=SMALL)
+        _stack(figure, [axis], [rows.height], [0.12 + 0.26 * math.ceil(len(handles) / columns)], right=0.25)
     return figure
 
 
@@ -622,37 +748,51 @@ def bars(
     percentages: bool = False,
     xmax: float | None = None,
 ) -> Figure:
-    """Draws horizontal bars, one panel per `panel` value, each bar labelled with its value;
-    with `focus`, that row is blue and the others grey."""
+    """Draws horizontal bars, one panel per `panel` value, one under another, each bar
+    labelled with its value; with `focus`, that row is blue and the others grey. Short labels
+    (or many rows) stand left of the bars, longer ones above them."""
     panel_titles = panel_titles or {}
-    row_height = 0.5 if len(y_order) <= 12 else 0.22
     largest = xmax or max(1.0, float(np.nan_to_num(data[x].astype(float).max())))
+    beside = len(y_order) > 12 or max(len(str(y_labels.get(k, k))) for k in y_order) <= SHORT
+    if beside:
+        labels = [wrap(y_labels.get(k, k), SHORT) for k in y_order]
+        lines = max(label.count("\n") + 1 for label in labels)
+        pitch = max(0.26 if len(y_order) > 12 else 0.36, LINE * lines + 0.08)
+        height, bar = pitch * len(y_order), 0.26 / pitch if len(y_order) > 12 else 0.62
+        left = 0.1 + max(_text_width(label) for label in labels)
+    else:
+        rows = _Rows([wrap(y_labels.get(k, k), WRAP) for k in y_order], mark=0.2)
+        height, bar, left = rows.height, rows.units(0.2), 0.05
     with house_style():
-        figure, axes = _figure(2.9 * len(panel_order) + 2.2 + (2 if panel is None else 0),
-                               row_height * len(y_order) + 1.5, ncols=len(panel_order), sharey=True,
-                               gridspec_kw={"wspace": 0.15})
-        for axis, key in zip(axes[0], panel_order, strict=True):
-            rows = data if panel is None else data[data[panel] == key]
-            values = rows.set_index(y)[x]
+        figure, axes = _figure(WIDTH, 4, nrows=len(panel_order))
+        for axis, key in zip(axes[:, 0], panel_order, strict=True):
+            rows_here = data if panel is None else data[data[panel] == key]
+            values = rows_here.set_index(y)[x]
             for position, row_key in enumerate(y_order):
                 value = values.get(row_key, 0)
                 if pd.isna(value):  # withheld by disclosure control
-                    axis.text(largest * 0.02, position, _("— withheld"), va="center", fontsize=9.5,
+                    axis.text(largest * 0.02, position, _("— withheld"), va="center", fontsize=SMALL,
                               color=TEXT, gid=f"withheld:{row_key}:{key}")
                     continue
                 value = float(value)
                 colour = FOCUS if focus is None or row_key == focus else CONTEXT
-                axis.barh(position, value, height=0.62, color=colour, gid=f"bar:{row_key}:{key}")
+                axis.barh(position, value, height=bar, color=colour, gid=f"bar:{row_key}:{key}")
                 shown = percent(value, 0) if percentages else number(value, 0)
                 axis.text(value + largest * 0.03, position, shown, va="center",
-                          fontsize=9.5, fontweight="bold" if row_key == focus else "normal")
+                          fontsize=SMALL, fontweight="bold" if row_key == focus else "normal")
             axis.set_xlim(0, largest * 1.25)
-            axis.set_title(panel_titles.get(key, key), fontsize=10.5)
+            axis.set_title(wrap(panel_titles.get(key, key), WRAP), fontsize=10.5, loc="left")
             axis.set_xticks([])
             for spine in ("left", "bottom"):
                 axis.spines[spine].set_visible(False)
-        _row_labels(axes[0, 0], [wrap(y_labels.get(k, k), 34) for k in y_order])
-        axes[0, 0].set_ylim(len(y_order) - 0.5, -0.5)
+            if beside:
+                _row_labels(axis, labels)
+                axis.set_ylim(len(y_order) - 0.5, -0.5)
+            else:
+                rows.draw(axis)
+        titles = [0.12 + LINE * (wrap(panel_titles.get(k, k), WRAP).count("\n") + 1) if k else 0.1
+                  for k in panel_order]
+        _stack(figure, list(axes[:, 0]), [height] * len(panel_order), titles, left=left, below=0.1)
     return figure
 
 
@@ -667,55 +807,83 @@ def gap_bars(
     gap: str = "gap",
     xlabel: str = "points",
 ) -> Figure:
-    """Draws gaps as bars diverging from zero, teal above and brown below, each labelled."""
+    """Draws gaps as bars diverging from zero, teal above and brown below, each labelled: one
+    panel per `panel` value, one under another, each bar under its label."""
     limit = max(10.0, math.ceil(data[gap].abs().max() / 10 + 0.6) * 10) if len(data) else 10.0
+    rows = _Rows([wrap(y_labels.get(k, k), WRAP) for k in y_order], mark=0.2)
     with house_style():
-        figure, axes = _figure(3.0 * len(panel_order) + 2.6, 0.55 * len(y_order) + 1.5,
-                               ncols=len(panel_order), sharey=True, gridspec_kw={"wspace": 0.12})
-        for axis, key in zip(axes[0], panel_order, strict=True):
-            rows = data[data[panel] == key].set_index(y)
+        figure, axes = _figure(WIDTH, 4, nrows=len(panel_order))
+        for axis, key in zip(axes[:, 0], panel_order, strict=True):
+            here = data[data[panel] == key].set_index(y)
             for position, row_key in enumerate(y_order):
-                if row_key not in rows.index:
+                if row_key not in here.index:
                     axis.text(0, position, _("no figure"), ha="center", va="center", color=CONTEXT,
-                              fontsize=9)
+                              fontsize=SMALL)
                     continue
-                value = float(rows.loc[row_key, gap])
+                value = float(here.loc[row_key, gap])
                 colour = POSITIVE_STRONG if value >= 0 else NEGATIVE_STRONG
-                axis.barh(position, value, height=0.6, color=colour, gid=f"bar:{row_key}:{key}")
-                axis.text(value + (1 if value >= 0 else -1), position, points(value), va="center",
-                          ha="left" if value >= 0 else "right", fontsize=9.5, color=TEXT)
-            axis.axvline(0, color="#444444", linewidth=0.9)
-            axis.set_xlim(-limit, limit)
-            axis.set_title(panel_titles.get(key, key), fontsize=10.5)
-            axis.set_xlabel(xlabel)
+                axis.barh(position, value, height=rows.units(0.2), color=colour, gid=f"bar:{row_key}:{key}")
+                axis.text(value + (1 if value >= 0 else -1) * limit * 0.04, position, points(value),
+                          va="center", ha="left" if value >= 0 else "right", fontsize=SMALL, color=TEXT)
+            rows.zero_line(axis)
+            axis.set_xlim(-limit * 1.3, limit * 1.3)  # room for the label of the longest bar
+            axis.set_xticks([-limit, -limit / 2, 0, limit / 2, limit])
+            axis.set_xticklabels([_whole(t) for t in (-limit, -limit / 2, 0, limit / 2, limit)])
+            axis.set_title(panel_titles.get(key, key), fontsize=10.5, loc="left")
             axis.spines["left"].set_visible(False)
-        _row_labels(axes[0, 0], [wrap(y_labels.get(k, k), 28) for k in y_order])
-        axes[0, 0].set_ylim(len(y_order) - 0.5, -0.5)
+            axis.grid(axis="x", color="#EEEEEE", linewidth=0.8)
+            axis.set_axisbelow(True)
+            rows.draw(axis)
+        last = axes[-1, 0]
+        last.set_xlabel(xlabel, fontsize=SMALL)
+        _stack(figure, list(axes[:, 0]), [rows.height] * len(panel_order), [0.62] * len(panel_order),
+               right=0.05)
     return figure
 
 
 def gap_grid(grid: pd.DataFrame, row_labels: dict[str, str], column_labels: dict[str, str]) -> Figure:
-    """Draws a grid of gaps in points, brown below zero and teal above, every cell labelled."""
-    many = grid.shape[0] > 12
+    """Draws a grid of gaps in points, brown below zero and teal above, every cell labelled:
+    a row per site, a numbered column per figure, the figures' names as a key above. Columns
+    beyond what the width holds go on into a second grid under the first."""
     values = grid.to_numpy(dtype=float)
     limit = max(10.0, float(np.nanmax(np.abs(values)))) if values.size else 10.0
     cmap = LinearSegmentedColormap.from_list("brown-teal", [NEGATIVE_STRONG, "#F5F5F5", POSITIVE_STRONG])
+    names = [wrap(row_labels.get(r, r), SHORT) for r in grid.index]
+    pitch = max(0.3, LINE * max((n.count("\n") + 1 for n in names), default=1) + 0.1)
+    left = 0.12 + max((_text_width(n) for n in names), default=0.5)
+    fits = max(1, int((WIDTH - left - 0.05) // 0.5))  # columns of at least half an inch
+    chunks = [range(start, min(start + fits, grid.shape[1])) for start in range(0, grid.shape[1], fits)] or [
+        range(0)]
+    cell = (WIDTH - left - 0.05) / max(1, min(fits, grid.shape[1]))
+    key = [wrap(f"{number + 1}  {column_labels.get(c, c)}", WRAP).replace("\n", "\n     ")
+           for number, c in enumerate(grid.columns)]
+    key_height = LINE * 1.15 * sum(k.count("\n") + 1 for k in key) + 0.1
     with house_style():
-        figure, axes = _figure(1.5 * grid.shape[1] + 3.2, (0.26 if many else 0.62) * grid.shape[0] + 1.4)
-        axis = axes[0, 0]
-        axis.imshow(values, cmap=cmap, vmin=-limit, vmax=limit, aspect="auto")
-        for (row, column), value in np.ndenumerate(values):
-            if not math.isnan(value):
-                axis.text(column, row, points(value), ha="center", va="center",
-                          fontsize=7.5 if many else 10,
-                          color="white" if abs(value) > 0.6 * limit else TEXT)
-        axis.set_xticks(range(grid.shape[1]))
-        axis.set_xticklabels([wrap(column_labels.get(c, c), 16) for c in grid.columns],
-                             fontsize=8.5 if many else 10)
-        axis.xaxis.tick_top()
-        axis.set_yticks(range(grid.shape[0]))
-        axis.set_yticklabels([row_labels.get(r, r) for r in grid.index], fontsize=8 if many else 10)
-        axis.tick_params(length=0)
-        for spine in axis.spines.values():
-            spine.set_visible(False)
+        figure, axes = _figure(WIDTH, 4, nrows=len(chunks))
+        for axis, columns in zip(axes[:, 0], chunks, strict=True):
+            part = values[:, list(columns)]
+            axis.imshow(part, cmap=cmap, vmin=-limit, vmax=limit, aspect="auto")
+            for (row, column), value in np.ndenumerate(part):
+                if not math.isnan(value):
+                    axis.text(column, row, points(value), ha="center", va="center", fontsize=SMALL,
+                              color="white" if abs(value) > 0.6 * limit else TEXT)
+            axis.set_xticks(range(len(columns)))
+            axis.set_xticklabels([str(n + 1) for n in columns], fontsize=SMALL, fontweight="bold")
+            axis.xaxis.tick_top()
+            _row_labels(axis, names)
+            axis.tick_params(length=0)
+            for spine in axis.spines.values():
+                spine.set_visible(False)
+        first = axes[0, 0]
+        first.text(0, 1, "\n".join(key), transform=first.transAxes + ScaledTranslation(
+            -left + 0.1, 0.3, figure.dpi_scale_trans), va="bottom", ha="left", fontsize=SMALL, color=TEXT,
+            linespacing=1.3)
+        tall = pitch * grid.shape[0]
+        shown = min(fits, grid.shape[1])  # columns in the widest grid
+        _stack(figure, list(axes[:, 0]), [tall] * len(chunks),
+               [key_height + 0.35] + [0.5] * (len(chunks) - 1),
+               left=left, right=WIDTH - left - cell * shown, below=0.1)
+        for axis, columns in zip(axes[:, 0], chunks, strict=True):  # a shorter last grid keeps the cell width
+            box = axis.get_position()
+            axis.set_position([box.x0, box.y0, box.width * len(columns) / shown, box.height])
     return figure

@@ -71,8 +71,8 @@ class Chart:
     def _repr_html_(self) -> tuple[str, dict]:
         """Returns inline SVG with a title for screen readers, the finding as caption and the
         table behind it, collapsed (printed unfolded), with that table as a sheet for the
-        report's workbook. On a phone the chart keeps a legible size and scrolls sideways in
-        its box, which the keyboard can reach (tabindex)."""
+        report's workbook. Charts are drawn narrow (charts.WIDTH): a phone shows them whole,
+        their text at 12 px or more."""
         svg = self.svg().decode("utf-8")
         svg = svg[svg.index("<svg"):]
         label = esc(self.alt)
@@ -81,7 +81,7 @@ class Chart:
         behind = Table(self.table, name=f"chart-{self.name}", title=self.title.rstrip("."))
         return (
             f'<figure class="chart" id="chart-{esc(self.name)}">'
-            f'<div class="chart-image" tabindex="0">{svg}</div>'
+            f'<div class="chart-image">{svg}</div>'
             f"<figcaption><strong>{esc(self.title.rstrip('.'))}.</strong> {esc(self.description)}"
             "</figcaption>"
             "<details><summary>" + esc(_("The numbers behind this chart")) + f"</summary>{behind.html()}"
