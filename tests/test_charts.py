@@ -2,6 +2,8 @@
 the highlighted site is the one asked for; every chart of every report renders, with words
 that carry the numbers; the same input gives the same bytes."""
 
+import re
+
 import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
@@ -152,3 +154,43 @@ def test_make_gallery_renders_every_chart_for_every_site(tmp_path):
         assert sorted(p.name for p in (folder / site).glob("*.png"))
     assert (folder / "network" / "site-comparison.png").read_bytes().startswith(b"\x89PNG")
     assert "charts in" in result.stdout
+
+
+def test_every_chart_is_drawn_for_a_phone(tfs, synthetic):
+    """Every chart of every report is drawn about charts.WIDTH wide, with no text under
+    charts.SMALL points: a phone's 360 px of page show it whole at 0.9 of its size, text at
+    12 px (the browser gate measures that on the rendered pages)."""
+    for dataset in (tfs, synthetic):
+        made = report_charts(dataset, None, 10) + report_charts(dataset, dataset.site_ids[0], 10)
+        assert len(made) > 10
+        for chart in made:
+            svg = chart.svg().decode()
+            width = float(re.search(r'<svg [^>]*width="([\d.]+)pt"', svg).group(1))
+            assert width <= charts.WIDTH * 72 * 1.05, (chart.name, width)
+            sizes = [float(size) for size in re.findall(r"font-size:\s*([\d.]+)px", svg)]
+            assert sizes, chart.name
+            assert min(sizes) >= charts.SMALL, (chart.name, sorted(set(sizes)))
+
+
+def test_a_grid_wider_than_a_phone_goes_on_below_itself(synthetic):
+    chart = report.gap_grid_chart(synthetic)
+    figures = chart.table.shape[1] - 1  # a column per figure, after the site's name
+    assert figures > 5
+    grids = chart.figure.axes
+    assert len(grids) > 1
+    headers = [label.get_text() for grid in grids for label in grid.get_xticklabels()]
+    assert headers == [str(n) for n in range(1, figures + 1)]  # every figure once, in order
+    inches = chart.figure.get_figwidth()
+    cell = {round(g.get_position().width * inches / len(g.get_xticks()), 3) for g in grids}
+    assert len(cell) == 1  # the last, shorter grid keeps the cells' width
+
+
+def test_likert_panels_one_under_another_share_their_zero(synthetic):
+    chart = next(c for c in report_charts(synthetic, synthetic.site_ids[0], 10)
+                 if c.name.startswith("distribution-") and len(c.figure.axes) >= 2)
+    panels = [axis for axis in chart.figure.axes if "(n" in axis.get_title(loc="left")]
+    assert len(panels) >= 2
+    assert len({axis.get_xlim() for axis in panels}) == 1
+    assert len({round(axis.get_position().x0, 6) for axis in panels}) == 1
+    tops = [axis.get_position().y0 for axis in panels]
+    assert tops == sorted(tops, reverse=True)  # first panel on top
