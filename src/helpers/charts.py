@@ -580,9 +580,13 @@ def dot_plot(
     """
     many = len(hue_order) > 8
     spread = 0.0 if many or len(hue_order) == 1 else min(0.08 * (len(hue_order) - 1), 0.5)
-    rows = _Rows([wrap(y_labels.get(k, k), WRAP) for k in y_order], mark=max(0.24, spread + 0.14))
-    offsets = (rows.units(np.linspace(-spread / 2, spread / 2, len(hue_order))) if spread
-               else np.zeros(len(hue_order)))
+    rows = _Rows([wrap(y_labels.get(k, k), WRAP) for k in y_order],
+                 mark=0.34 if many and focus is not None else max(0.24, spread + 0.14))
+    if many and focus is not None:  # the focus under the others' dots, its label clear of them
+        offsets = np.array([rows.units(0.09 if key == focus else -0.08) for key in hue_order])
+    else:
+        offsets = (rows.units(np.linspace(-spread / 2, spread / 2, len(hue_order))) if spread
+                   else np.zeros(len(hue_order)))
     with house_style():
         figure, axes = _figure(WIDTH, 4)
         axis = axes[0, 0]
@@ -617,7 +621,8 @@ def dot_plot(
                 if focal:
                     right = max(record[high], record[x]) if whisker else record[x]
                     axis.text(right + 2, position, percent(record[x]), va="center", fontsize=SMALL,
-                              color=FOCUS, fontweight="bold")
+                              color=FOCUS, fontweight="bold", zorder=4,  # over the reference mark
+                              bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
             if whiskers:
                 lows, highs, positions = zip(*whiskers, strict=True)
                 axis.hlines(positions, lows, highs, color=colour, linewidth=2.2 if focal else 1.3,
