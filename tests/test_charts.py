@@ -183,6 +183,8 @@ def test_a_grid_wider_than_a_phone_goes_on_below_itself(synthetic):
     inches = chart.figure.get_figwidth()
     cell = {round(g.get_position().width * inches / len(g.get_xticks()), 3) for g in grids}
     assert len(cell) == 1  # the last, shorter grid keeps the cells' width
+    dashes = sum(text.get_text() == "—" for grid in grids for text in grid.texts)
+    assert dashes == chart.table.iloc[:, 1:].isna().sum().sum() > 0  # every cell labelled, as the table
 
 
 def test_likert_panels_one_under_another_share_their_zero(synthetic):

@@ -868,10 +868,9 @@ def gap_grid(grid: pd.DataFrame, row_labels: dict[str, str], column_labels: dict
         for axis, columns in zip(axes[:, 0], chunks, strict=True):
             part = values[:, list(columns)]
             axis.imshow(part, cmap=cmap, vmin=-limit, vmax=limit, aspect="auto")
-            for (row, column), value in np.ndenumerate(part):
-                if not math.isnan(value):
-                    axis.text(column, row, points(value), ha="center", va="center", fontsize=SMALL,
-                              color="white" if abs(value) > 0.6 * limit else TEXT)
+            for (row, column), value in np.ndenumerate(part):  # "—" where the table has it
+                axis.text(column, row, "—" if math.isnan(value) else points(value), ha="center", va="center",
+                          fontsize=SMALL, color="white" if abs(value) > 0.6 * limit else TEXT)
             axis.set_xticks(range(len(columns)))
             axis.set_xticklabels([str(n + 1) for n in columns], fontsize=SMALL, fontweight="bold")
             axis.xaxis.tick_top()
