@@ -763,7 +763,7 @@ def bars(
         labels = [wrap(y_labels.get(k, k), SHORT) for k in y_order]
         lines = max(label.count("\n") + 1 for label in labels)
         pitch = max(0.26 if len(y_order) > 12 else 0.36, LINE * lines + 0.08)
-        height, bar = pitch * len(y_order), 0.26 / pitch if len(y_order) > 12 else 0.62
+        height, bar = pitch * len(y_order), 0.62
         left = 0.1 + max(_text_width(label) for label in labels)
     else:
         rows = _Rows([wrap(y_labels.get(k, k), WRAP) for k in y_order], mark=0.2)
