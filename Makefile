@@ -72,8 +72,7 @@ clean: ## Remove everything generated (OUT)
 	rm -rf $(OUT)
 
 translations: $(STAMP) ## Gather the reports' messages into src/helpers/locale/messages.pot and add new ones to each language's catalogue
-	@$(BIN)/pybabel -q extract -F src/helpers/locale/babel.cfg -k _ -k N_ -k n_:1,2 -k p_:1c,2 -k NP_:1c,2 \
-	  --sort-by-file --no-wrap --no-location --omit-header -o src/helpers/locale/messages.pot .
+	@$(BIN)/python -c "from helpers.language import extract; extract()"
 	@for po in src/helpers/locale/*/LC_MESSAGES/messages.po; do \
 	  $(BIN)/pybabel -q update --no-wrap --ignore-obsolete -i src/helpers/locale/messages.pot \
 	    -o $$po -l $$(basename $$(dirname $$(dirname $$po))); done

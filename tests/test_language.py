@@ -2,8 +2,6 @@
 numbers, and a report that never mixes two languages."""
 
 import shutil
-import subprocess
-import sys
 
 import pytest
 from babel.messages.pofile import read_po
@@ -11,7 +9,6 @@ from babel.messages.pofile import read_po
 from helpers import language
 from helpers.codebook import read_codebook, translated
 from helpers.errors import InputError
-from helpers.paths import ROOT
 
 from .conftest import SYNTHETIC, TACOMA, TFS, run_cli
 
@@ -27,11 +24,7 @@ def test_the_catalogue_template_holds_every_message_of_the_code(tmp_path):
     """Babel's extraction, run afresh over the code and templates, gives the committed template:
     no message is written in the code without reaching the catalogue (make translations)."""
     fresh = tmp_path / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", "extract",
-                    "-F", str(language.LOCALES / "babel.cfg"), "-k", "_", "-k", "N_", "-k", "n_:1,2",
-                    "-k", "p_:1c,2", "-k", "NP_:1c,2", "--sort-by-file", "--no-wrap", "--no-location",
-                    "--omit-header",
-                    "-o", str(fresh), "."], cwd=ROOT, check=True, capture_output=True)
+    language.extract(fresh)
     with fresh.open("rb") as file:
         extracted = {(m.context, m.id) for m in read_po(file) if m.id}
     with language.TEMPLATE.open("rb") as file:

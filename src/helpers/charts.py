@@ -409,6 +409,17 @@ def _across(entries: list, columns: int) -> list:
     return [entry for column in range(columns) for entry in entries[column::columns]]
 
 
+def _legend_above(axis, handles: list) -> float:
+    """Puts the legend above the axes, as many entries a row as fit, read row by row; returns
+    the inches it takes."""
+    labels = [handle.get_label() for handle in handles]
+    columns = _legend_columns(labels, WIDTH - 0.3)
+    axis.legend(handles=_across(handles, columns), loc="lower left", bbox_to_anchor=(0, 1.0), ncol=columns,
+                borderaxespad=0.2, handletextpad=0.3, columnspacing=1.0, fontsize=SMALL)
+    lines = [label.count("\n") + 1 for label in labels]
+    return 0.12 + sum(0.06 + LINE * max(lines[row:row + columns]) for row in range(0, len(lines), columns))
+
+
 def _under(axis, inches: float):
     """Returns a transform for a legend anchored `inches` below the axes' bottom left."""
     return axis.transAxes + ScaledTranslation(0, -inches, axis.figure.dpi_scale_trans)
@@ -478,9 +489,10 @@ def likert(
     has_apart = bool(apart) and wide.reindex(columns=apart).fillna(0).gt(0).any().any()
     rows = _Rows([wrap(row_labels.get(r, r), 35 if has_apart else WRAP) for r in row_order], mark=0.24)
     bar = rows.units(0.24)
-    reach = max((sum(values.get(lv, 0) or 0 for lv in stacked if side_of[lv] == "negative")
-                 + sum(values.get(lv, 0) or 0 for lv in stacked if side_of[lv] == "neutral") / 2
-                 for values in wide.fillna(0).to_dict("records")), default=0.0)  # the widest negative bar
+    def total(side: str) -> pd.Series:
+        return wide.reindex(columns=[lv for lv in stacked if side_of[lv] == side]).fillna(0).sum(axis=1)
+
+    reach = float((total("negative") + total("neutral") / 2).max()) if len(wide) else 0.0  # widest left
     apart_title = wrap(" / ".join(level_labels.get(a, a) for a in apart), 11)
     title_lines = max(wrap(panel_titles.get(k, k), 34 if has_apart else WRAP).count("\n") + 1
                       for k in panel_order)
@@ -666,12 +678,7 @@ def dot_plot(
                        for i, k in enumerate(hue_order)]
         if reference:
             handles.append(Line2D([], [], color=TEXT, linestyle=(0, (2, 1.5)), label=reference_label))
-        columns = _legend_columns([h.get_label() for h in handles], WIDTH - 0.3)
-        legend_rows = math.ceil(len(handles) / columns)
-        axis.legend(handles=_across(handles, columns), loc="lower left", bbox_to_anchor=(0, 1.0),
-                    ncol=columns, borderaxespad=0.2,
-                    handletextpad=0.3, columnspacing=1.0, fontsize=SMALL)
-        _stack(figure, [axis], [rows.height], [0.12 + 0.24 * legend_rows], right=0.5)
+        _stack(figure, [axis], [rows.height], [_legend_above(axis, handles)], right=0.5)
     return figure
 
 
@@ -733,10 +740,7 @@ def dumbbell(
                    for m, c, label in zip(markers, colours, labels, strict=True)]
         explained = _("under each label: {gap}, in points").format(gap=gap_label)
         handles.append(Line2D([], [], linestyle="", label=wrap(explained, 44)))
-        columns = _legend_columns([h.get_label() for h in handles], WIDTH - 0.3)
-        axis.legend(handles=_across(handles, columns), loc="lower left", bbox_to_anchor=(0, 1.0),
-                    ncol=columns, borderaxespad=0.2, handletextpad=0.3, fontsize=SMALL)
-        _stack(figure, [axis], [rows.height], [0.12 + 0.26 * math.ceil(len(handles) / columns)], right=0.25)
+        _stack(figure, [axis], [rows.height], [_legend_above(axis, handles)], right=0.25)
     return figure
 
 

@@ -19,9 +19,10 @@ Spain's Spanish writes 54,5 % and 1.234.
 import functools
 import io
 from datetime import datetime
+from pathlib import Path
 
 from helpers.errors import InputError, Problem
-from helpers.paths import PACKAGE
+from helpers.paths import PACKAGE, ROOT
 
 LOCALES = PACKAGE / "locale"
 TEMPLATE = LOCALES / "messages.pot"  # every message the code writes (make translations)
@@ -149,13 +150,6 @@ def n_(singular: str, plural: str, n: int) -> str:
     return found
 
 
-def p_(context: str, message: str) -> str:
-    """Returns the message in the current language, for a context (e.g. a noun's gender)."""
-    if current() == "en":
-        return message
-    return _translated(message, catalogue(current()).pgettext(context, message))
-
-
 def NP_(context: str, message: str) -> tuple[str, str]:
     """Marks a message with a context for the catalogue: each gender a text can agree with is
     declared with NP_ where gendered() looks it up."""
@@ -164,8 +158,23 @@ def NP_(context: str, message: str) -> tuple[str, str]:
 
 def gendered(gender: str, message: str) -> str:
     """Returns the message in the current language, agreeing with a gender ("masculine" or
-    "feminine", from the codebook's translation); each (gender, message) is declared with NP_."""
-    return p_(gender, message)
+    "feminine", from the codebook's translation): gettext's context. Each (gender, message) is
+    declared with NP_, since extraction cannot see a context held in a variable."""
+    if current() == "en":
+        return message
+    return _translated(message, catalogue(current()).pgettext(gender, message))
+
+
+def extract(template: Path = TEMPLATE) -> None:
+    """Gathers every message of the code and the templates into the catalogue template, as
+    Babel's extraction finds them through the marking functions above (`make translations`;
+    the tests extract afresh into another file and compare)."""
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run([
+        "pybabel", "-q", "extract", "-F", str(LOCALES / "babel.cfg"), "-k", "_", "-k", "N_",
+        "-k", "n_:1,2", "-k", "NP_:1c,2", "--sort-by-file", "--no-wrap", "--no-location",
+        "--omit-header", "-o", str(template), str(ROOT)])
 
 
 def number(value: float, digits: int | None = 1) -> str:
