@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import Executor, as_completed
 from dataclasses import asdict, dataclass
@@ -483,6 +484,8 @@ def _render_all(
     languages.check(language)  # ...and every message, or nothing renders
     dataset_id = codebook.dataset.id
     where = folders(out, dataset_id, language)
+    for folder in (where["html"], where["notebooks"], where["state"].parent, out / "cache"):
+        writable(folder)
     shared = data_fingerprint(data) + code_fingerprint()
     state = read_state(where["state"])
     prints = {r.name: r.fingerprint(shared) for r in reports}
@@ -540,6 +543,22 @@ def _render_all(
         write_atomically(where["state"], json.dumps(state, indent=1, sort_keys=True).encode())
         write_index(out)
     return [results[r.name] for r in reports if r.name in results]
+
+
+def writable(folder: Path) -> None:
+    """Raises InputError, naming the folder and why, unless it is (or can be made) a folder that
+    takes a new file: checked before anything renders."""
+    from helpers.paths import shown
+
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as error:
+        raise InputError(Problem(shown(folder), "a folder the reports can be written into (make it "
+                                 "writable, or choose another OUT=)",
+                                 found="a file where the folder (or one above it) should be"
+                                 if isinstance(error, FileExistsError | NotADirectoryError)
+                                 else error.strerror or type(error).__name__)) from None
 
 
 def write_index(out: Path) -> None:
@@ -626,7 +645,7 @@ def main(args) -> int:
     from filelock import FileLock, Timeout
 
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    writable(out)
     try:
         lock = FileLock(str(out / LOCK), timeout=0)
         lock.acquire()
