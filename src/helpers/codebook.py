@@ -18,13 +18,18 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from helpers.errors import InputError, Problem
+from helpers.errors import InputError, Problem, brief
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CODEBOOK = "codebook.yaml"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML was built with it
 SIDES = ("negative", "neutral", "positive", "apart")
 DERIVED_ANSWERS = ("positive", "negative")  # a scale side's share, published or counted
+# Values a YAML file may stand for once its aliases are expanded: a thousand sites' codebook is
+# some 10,000; "billion laughs", a few kilobytes of aliases of aliases, stands for billions.
+EXPANDED = 1_000_000
+DEEPEST = 64  # levels of nesting (a codebook has six)
+MERGE = "tag:yaml.org,2002:merge"
 
 
 class Strict(BaseModel):
@@ -333,25 +338,105 @@ class Codebook(Strict):
         return {t.id: t.title for t in self.tables}.get(table_id, table_id)
 
 
+def read_yaml(path: Path, missing: str, expected: str = "valid YAML"):
+    """Returns a YAML file's content (None for an empty file), or raises InputError: not there
+    (missing says what it should be), not UTF-8 (the row of the byte), not YAML (its row), a
+    key given twice in one mapping (both rows: YAML would keep the second silently),
+    aliases standing for more than EXPANDED values, or nesting deeper than DEEPEST.
+    """
+    from helpers.files import read_text
+    from helpers.paths import shown
+
+    where = shown(path)
+    if not Path(path).is_file():
+        raise InputError(Problem(where, missing))
+    text = read_text(path)
+    try:
+        _check_depth(text, where)  # before composing, which recurses and would overflow the stack
+        loader = SAFE_LOADER(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _check_nodes(node, where)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise InputError(Problem(where, expected, row=mark.line + 1 if mark else None,
+                                 found=str(getattr(error, "problem", None) or error))) from None
+
+
+def _check_depth(text: str, where: str) -> None:
+    """Raises InputError if lists and mappings nest deeper than DEEPEST."""
+    depth = 0
+    for event in yaml.parse(text, Loader=SAFE_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > DEEPEST:
+                raise InputError(Problem(where, f"at most {DEEPEST} levels of lists and mappings",
+                                         row=event.start_mark.line + 1, found=f"more than {DEEPEST}"))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_nodes(root: yaml.Node, where: str) -> None:
+    """Raises InputError for each key repeated in a mapping, and for aliases that stand for
+    more than EXPANDED values or for themselves; reads each node once, however often aliased."""
+    sizes: dict[int, int] = {}  # a node's values once expanded, by id: each node is walked once
+    problems: list[Problem] = []
+    walking = set()
+
+    def walk(node: yaml.Node, path: str) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in walking:
+            raise InputError(Problem(where, "an alias of an anchor outside it", column=path or None,
+                                     row=node.start_mark.line + 1, column_word="key",
+                                     found="an alias inside the anchor it names"))
+        walking.add(id(node))
+        size = 1
+        if isinstance(node, yaml.MappingNode):
+            first: dict = {}
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else None
+                if name is not None and key.tag != MERGE:
+                    if (key.tag, name) in first:
+                        problems.append(Problem(
+                            where, "each key once in a mapping (YAML would keep the last silently)",
+                            row=key.start_mark.line + 1, column=f"{path}.{name}" if path else name,
+                            found=f"the key again (first on row {first[(key.tag, name)]})",
+                            column_word="key"))
+                    first.setdefault((key.tag, name), key.start_mark.line + 1)
+                size += walk(value, f"{path}.{name}" if path else str(name))
+        elif isinstance(node, yaml.SequenceNode):
+            for number, value in enumerate(node.value):
+                size += walk(value, f"{path}.{number}" if path else str(number))
+        if size > EXPANDED:
+            raise InputError(Problem(
+                where, f"at most {EXPANDED:,} values once its aliases (*name) are expanded",
+                row=node.start_mark.line + 1, column=path or None, column_word="key",
+                found=f"aliases standing for more than {EXPANDED:,} values"))
+        walking.discard(id(node))
+        sizes[id(node)] = size
+        return size
+
+    walk(root, "")
+    if problems:
+        raise InputError(problems)
+
+
 def read_codebook(folder: Path) -> Codebook:
     """Returns the folder's codebook, or raises InputError naming each mistake by its key path."""
     from helpers.paths import shown
 
     path = Path(folder) / CODEBOOK
     where = shown(path)
-    try:
-        # libyaml's loader where PyYAML has it: a thousand sites' codebook in 0.1 s, not 1 s
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except FileNotFoundError:
-        raise InputError(Problem(where, "a codebook.yaml describing the dataset "
-                                 "(see data/README.md)")) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputError(Problem(where, "valid YAML", row=mark.line + 1 if mark else None,
-                                 found=str(getattr(error, "problem", error)))) from None
+    # libyaml's loader where PyYAML has it: a thousand sites' codebook in 0.1 s, not 1 s
+    raw = read_yaml(path, "a codebook.yaml describing the dataset (see data/README.md)")
     if not isinstance(raw, dict):
-        raise InputError(Problem(where, "key: value lines starting with dataset:",
-                                 found=type(raw).__name__ if raw is not None else "an empty file"))
+        raise InputError(Problem(where, "key: value lines starting with dataset:", found=_kind(raw)))
     try:
         return Codebook.model_validate(raw)
     except ValidationError as error:
@@ -372,7 +457,7 @@ def _problem(where: str, detail: dict) -> Problem:
         expected = str(detail["msg"]).removeprefix("Value error, ")
     else:
         expected = detail["msg"][0].lower() + detail["msg"][1:]
-    found = None if kind in ("missing", "value_error") else repr(detail.get("input"))
+    found = None if kind in ("missing", "value_error") else brief(detail.get("input"))
     return Problem(where, expected, column=path or None, found=found, column_word="key")
 
 
@@ -402,17 +487,13 @@ def translated(codebook: Codebook, folder: Path, language: str) -> Codebook:
         return codebook
     path = translation_file(folder, language)
     where = shown(path)
-    try:
-        given = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
-    except FileNotFoundError:
-        raise InputError(Problem(where, f"the codebook's texts in {language!r}: a {path.name} beside "
-                                        "codebook.yaml (see data/README.md)")) from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputError(Problem(where, "valid YAML", row=mark.line + 1 if mark else None,
-                                 found=str(getattr(error, "problem", error)))) from None
+    given = read_yaml(path, f"the codebook's texts in {language!r}: a {path.name} beside "
+                            "codebook.yaml (see data/README.md)")
+    if not isinstance(given, dict | None):
+        raise InputError(Problem(where, "key: value lines with the codebook's keys and a note",
+                                 found=_kind(given)))
+    given = given or {}
     problems: list[Problem] = []
-    given = given if isinstance(given, dict) else {}
     merged = _translate(codebook.model_dump(), given, "", where, problems)
     note = given.get("note")
     if not isinstance(note, str) or not note.strip():
@@ -427,6 +508,7 @@ def translated(codebook: Codebook, folder: Path, language: str) -> Codebook:
 
 def _translate(node: dict, given: dict, path: str, where: str, problems: list) -> dict:
     """Returns the dump with the given texts put in; notes what is missing or unknown."""
+    given = _mapping(given, path, "key: value lines giving this part's texts", where, problems)
     merged = dict(node)
     known = set()
     for key, value in node.items():
@@ -461,14 +543,31 @@ def _translate(node: dict, given: dict, path: str, where: str, problems: list) -
             merged[key] = _translate(value, given.get(key) or {}, here, where, problems)
         elif isinstance(value, list | tuple) and value and isinstance(value[0], dict) and "id" in value[0]:
             known.add(key)
-            by_id = given.get(key) or {}
+            by_id = _mapping(given.get(key), here, f"the codebook's {key} by id, each with its texts "
+                             f"({key}: {{{value[0]['id']}: ...}})", where, problems)
             merged[key] = [_translate(part, by_id.get(part["id"]) or {}, f"{here}.{part['id']}", where,
                                       problems) for part in value]
-            for unknown in sorted(set(by_id) - {part["id"] for part in value}):
+            for unknown in sorted(set(by_id) - {part["id"] for part in value}, key=str):
                 problems.append(Problem(where, f"an id of the codebook's {key}", column=f"{here}.{unknown}",
                                         column_word="key", found=unknown))
-    for unknown in sorted(set(given) - known - {"note"}):
+    for unknown in sorted(set(given) - known - {"note"}, key=str):
         problems.append(Problem(where, "a text the codebook has here (see data/README.md)",
                                 column=f"{path}.{unknown}" if path else unknown, column_word="key",
                                 found=unknown))
     return merged
+
+
+def _mapping(given, path: str, expected: str, where: str, problems: list) -> dict:
+    """Returns a part of a translation file that must be key: value lines, or {} noting what it is."""
+    if given is None or isinstance(given, dict):
+        return given or {}
+    problems.append(Problem(where, expected, column=path or None, column_word="key", found=_kind(given)))
+    return {}
+
+
+def _kind(value) -> str:
+    """Returns what a YAML value is, in words: "a list", "a text"..."""
+    if value is None:
+        return "an empty file"
+    return {list: "a list", str: "a text", int: "a number", float: "a number", bool: "true or false",
+            dict: "key: value lines"}.get(type(value), type(value).__name__) + f" ({brief(value)})"

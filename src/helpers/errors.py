@@ -1,6 +1,31 @@
 """The one exception raised for bad input, written for the person who supplied it."""
 
+import reprlib
 from dataclasses import dataclass
+
+LONGEST = 120  # characters of a value echoed from the input (a cell, a key, a column name)
+LONGEST_EXPECTED = 400  # characters of what was expected, which may quote the input too
+
+
+def cut(text: str, longest: int = LONGEST, quoted: bool = False) -> str:
+    """Returns the text as an error message echoes it (quoted: as Python writes a string): whole
+    if short, else its start and how long it is, so that a 200 MB cell prints one readable line."""
+    text = str(text)
+    shown = repr(text[:longest]) if quoted else text[:longest]
+    return shown if len(text) <= longest else f"{shown}... ({len(text):,} characters in all)"
+
+
+_BRIEF = reprlib.Repr()  # (keyword arguments from Python 3.12 only)
+_BRIEF.maxlevel, _BRIEF.maxstring, _BRIEF.maxother = 3, LONGEST, LONGEST
+_BRIEF.maxdict = _BRIEF.maxlist = _BRIEF.maxtuple = _BRIEF.maxset = 6
+
+
+def brief(value) -> str:
+    """Returns a value of the input as Python writes it, cut at every level (a few items of a list,
+    the start of a long text) without writing the whole first: a codebook's value may be huge."""
+    if isinstance(value, str):  # cut short enough to keep its length when the message cuts it again
+        return cut(value, LONGEST - 40, quoted=True)
+    return _BRIEF.repr(value)
 
 
 @dataclass(frozen=True)
@@ -15,13 +40,13 @@ class Problem:
     column_word: str = "column"
 
     def __str__(self) -> str:
-        where = self.file
+        where = cut(self.file, LONGEST_EXPECTED)
         if self.row is not None:
             where += f", row {self.row}"
         if self.column is not None:
-            where += f", {self.column_word} '{self.column}'"
-        found = f"found {self.found!r}; " if self.found is not None else ""
-        return f"{where}: {found}expected {self.expected}"
+            where += f", {self.column_word} '{cut(self.column)}'"
+        found = f"found {cut(self.found, quoted=True)}; " if self.found is not None else ""
+        return f"{where}: {found}expected {cut(self.expected, LONGEST_EXPECTED)}"
 
 
 class InputError(Exception):

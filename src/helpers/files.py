@@ -5,22 +5,68 @@ lines skipped, cells trimmed), Excel .xlsx (calamine) and SPSS .sav (pyreadstat)
 Every reader returns a DataFrame of text cells indexed by the row number a person
 sees: the header is row 1 in a CSV file or a sheet; a .sav file has no header row,
 so its first respondent is row 1.
+
+CSV files as Excel saves them in other languages are read too: UTF-16 with its
+byte-order mark ("Unicode text", tab-separated), and values separated by semicolons
+with decimal commas (54,5 is read as 54.5 in such a file). The separator is the one
+under which the header names the most of the columns expected, a comma when none does.
 """
 
+import codecs
 import csv
 import io
+import re
+import zipfile
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
+from xml.etree import ElementTree
 
 from helpers.errors import InputError, Problem
 from helpers.paths import shown
 
+if TYPE_CHECKING:  # pandas is imported where a table is made: reading a codebook needs none
+    import pandas as pd
+
 EXPORT_TYPES = (".csv", ".xlsx", ".sav")
+SEPARATORS = (",", ";", "\t")  # as Excel saves CSV in English, in most other languages, as Unicode text
+DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+%?")  # 54,5 in a file separated by semicolons
+WORKBOOK = "an Excel workbook (.xlsx)"
+# The workbook reader (calamine) holds every cell of a sheet's range, from its first cell to its
+# last, and aborts the whole process when that does not fit in memory (XFD1048576 is 17 billion).
+LARGEST_SHEET = 10_000_000
+INFLATION, SMALL = 100, 10 * 2**20  # a workbook may inflate to 100 times its size, or to 10 MB
+
+
+def read_text(path: Path, advice: str = "save it as UTF-8") -> str:
+    """Returns a text file's content: UTF-8 (a byte-order mark dropped) or UTF-16 with its
+    byte-order mark; raises InputError naming the row of the first byte that is neither.
+
+    Args:
+        path: the file (it must exist).
+        advice: what to do about another encoding, in the words of the program that saves it.
+    """
+    data = Path(path).read_bytes()
+    marks = {codecs.BOM_UTF8: "utf-8", codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+    mark = next((mark for mark in marks if data.startswith(mark)), b"")
+    encoding = marks.get(mark, "utf-8")
+    try:
+        text = data[len(mark):].decode(encoding)
+    except UnicodeDecodeError as error:
+        at = len(mark) + error.start
+        row = data[len(mark):at].decode(encoding, errors="replace").count("\n") + 1
+        raise InputError(Problem(
+            shown(path), f"text encoded as {encoding[:6].upper()} ({advice})",
+            row=row, found=f"the byte 0x{data[at]:02X} (byte {at + 1:,} of the file)")) from None
+    if "\x00" in text:
+        raise InputError(Problem(
+            shown(path), f"text encoded as UTF-8 ({advice}), or UTF-16 with its byte-order mark",
+            row=text[:text.index("\x00")].count("\n") + 1,
+            found="NUL characters, as UTF-16 without a byte-order mark has")) from None
+    return text
 
 
 def read_csv_text(path: Path, columns: list[str], optional: tuple[str, ...] = (),
-                  open_columns: bool = False) -> pd.DataFrame:
+                  open_columns: bool = False) -> "pd.DataFrame":
     """Returns a CSV file's cells as trimmed text, indexed by spreadsheet row (the header is row 1).
 
     Args:
@@ -33,18 +79,16 @@ def read_csv_text(path: Path, columns: list[str], optional: tuple[str, ...] = ()
     where, expected = shown(path), ", ".join(columns)
     if not path.is_file():
         raise InputError(Problem(where, f"a CSV file with the columns {expected} (see data/README.md)"))
+    text = read_text(path, "save the sheet as 'CSV UTF-8'")
+    separator = max(SEPARATORS, key=lambda s: (len(set(columns) & set(_header(text, s))), s == ","))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    lines, start = [], 1  # each row by the line it starts on: a quoted cell may span lines
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            Problem(where, "text encoded as UTF-8 (save the sheet as 'CSV UTF-8')",
-                    found=f"a byte that is not UTF-8 at position {error.start}")
-        ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        lines = [(reader.line_num, [cell.strip() for cell in cells]) for cells in reader]
+        for cells in reader:
+            lines.append((start, [_number(cell.strip(), separator) for cell in cells]))
+            start = reader.line_num + 1
     except csv.Error as error:
-        raise InputError(Problem(where, f"well-formed CSV ({error})", row=reader.line_num)) from None
+        raise InputError(Problem(where, _well_formed(str(error), separator), row=start)) from None
     lines = [(number, cells) for number, cells in lines if any(cells)]
     if not lines:
         raise InputError(Problem(where, f"a header row: {expected}", found="an empty file"))
@@ -52,8 +96,32 @@ def read_csv_text(path: Path, columns: list[str], optional: tuple[str, ...] = ()
     return _frame(where, header_row, header, body, columns, optional, open_columns)
 
 
+def _header(text: str, separator: str) -> list[str]:
+    """Returns the first non-blank line's cells under a separator."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return [cell.strip() for cell in next(csv.reader([first], delimiter=separator), [])]
+
+
+def _number(cell: str, separator: str) -> str:
+    """Returns a cell with its decimal comma as a point, in a file separated by semicolons."""
+    return cell.replace(",", ".") if separator == ";" and DECIMAL_COMMA.fullmatch(cell) else cell
+
+
+def _well_formed(error: str, separator: str) -> str:
+    """Returns what the csv module's complaint wanted, in words."""
+    if "unexpected end of data" in error:
+        return ("a closing quote (\") for the quoted cell that opens on this row; "
+                "as it is, the cell runs to the end of the file")
+    if "expected after" in error:
+        return (f"a {'tab' if separator == chr(9) else repr(separator)} or the end of the row "
+                "right after a closing quote (a quote inside a quoted cell is written twice: \"\")")
+    if "field larger than field limit" in error:
+        return f"cells of at most {csv.field_size_limit():,} characters"
+    return f"well-formed CSV ({error})"
+
+
 def _frame(where: str, header_row: int, header: list[str], body: list, columns: list[str],
-           optional: tuple[str, ...], open_columns: bool) -> pd.DataFrame:
+           optional: tuple[str, ...], open_columns: bool) -> "pd.DataFrame":
     """Returns the body as a text DataFrame after checking the header and the row lengths."""
     allowed = [*columns, *optional]
     problems = [
@@ -79,13 +147,15 @@ def _frame(where: str, header_row: int, header: list[str], body: list, columns: 
         problems.append(Problem(where, "at least one row below the header", row=header_row + 1))
     if problems:
         raise InputError(problems)
+    import pandas as pd
+
     frame = pd.DataFrame([cells for _, cells in body], columns=header, dtype=str,
                          index=[number for number, _ in body])
     kept = [c for c in header if open_columns or c in allowed]
     return frame[kept]
 
 
-def read_export(path: Path, columns: list[str], sheet: str | int = 0) -> pd.DataFrame:
+def read_export(path: Path, columns: list[str], sheet: str | int = 0) -> "pd.DataFrame":
     """Returns a respondent-level export (CSV, .xlsx or .sav) as text cells by row number.
 
     Args:
@@ -93,6 +163,8 @@ def read_export(path: Path, columns: list[str], sheet: str | int = 0) -> pd.Data
         columns: the columns the codebook maps; each must be there.
         sheet: the Excel sheet, by name or position.
     """
+    import pandas as pd
+
     path = Path(path)
     where = shown(path)
     suffix = path.suffix.lower()
@@ -103,6 +175,8 @@ def read_export(path: Path, columns: list[str], sheet: str | int = 0) -> pd.Data
         return read_csv_text(path, columns, open_columns=True)
     if not path.is_file():
         raise InputError(Problem(where, f"a survey export with the columns {', '.join(columns)}"))
+    if suffix == ".xlsx":
+        check_workbook(path)
     try:
         if suffix == ".xlsx":
             # calamine (Rust) reads a workbook about ten times faster than openpyxl, the same cells
@@ -115,7 +189,7 @@ def read_export(path: Path, columns: list[str], sheet: str | int = 0) -> pd.Data
             raw = pd.concat([pd.DataFrame([raw.columns], columns=raw.columns), raw.astype(object)])
             first_row = 0
     except Exception as error:  # a damaged or mislabelled file: say so, do not crash
-        kind = "an Excel workbook (.xlsx)" if suffix == ".xlsx" else "an SPSS data file (.sav)"
+        kind = WORKBOOK if suffix == ".xlsx" else "an SPSS data file (.sav)"
         raise InputError(Problem(where, kind, found=f"a file that will not open ({error})")) from None
     raw = raw.map(lambda cell: "" if pd.isna(cell) else _text(cell))
     rows = [(number + first_row, list(cells)) for number, cells in enumerate(raw.to_numpy().tolist())]
@@ -126,6 +200,83 @@ def read_export(path: Path, columns: list[str], sheet: str | int = 0) -> pd.Data
     (header_row, header), *body = rows
     return _frame(where, header_row, [h.strip() for h in header],
                   [(n, [c.strip() for c in cells]) for n, cells in body], columns, (), True)
+
+
+def check_workbook(path: Path) -> None:
+    """Raises InputError unless the .xlsx file is a zip archive that inflates to at most INFLATION
+    times its size (or SMALL), whose parts are whole, and whose every sheet holds at most
+    LARGEST_SHEET cells from A1 to its last cell, by the cells' own references (a declared
+    dimension may lie): checked before the native reader opens it, which would abort instead."""
+    where = shown(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise InputError(Problem(where, WORKBOOK, found=f"a file that will not open ({error})")) from None
+    with archive:
+        inflated = sum(member.file_size for member in archive.infolist())
+        size = Path(path).stat().st_size
+        if inflated > max(INFLATION * size, SMALL):
+            raise InputError(Problem(
+                where, f"{WORKBOOK} that inflates to at most {INFLATION} times its size",
+                found=f"{size:,} bytes that inflate to {inflated:,}"))
+        for member in archive.infolist():
+            try:
+                with archive.open(member) as part:
+                    if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                        _check_sheet(part, member.filename, where)
+                    else:
+                        while part.read(2**20):
+                            pass
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError) as error:  # zlib.error: OSError
+                raise InputError(Problem(where, f"{WORKBOOK} whose parts are whole",
+                                         found=f"{member.filename}: {error}")) from None
+            except ElementTree.ParseError as error:
+                raise InputError(Problem(where, f"{WORKBOOK} of well-formed XML",
+                                         found=f"{member.filename}: {error}")) from None
+
+
+def _check_sheet(part, name: str, where: str) -> None:
+    """Raises InputError if a sheet's cells reach too far (counted from A1, as a sheet is read
+    into a table). Its declared dimension is not read: it may lie, and calamine does not hold it."""
+    rows = columns = row = column = 0
+    for event, element in ElementTree.iterparse(part, events=("start", "end")):
+        tag = element.tag.rpartition("}")[2]
+        if event == "end":
+            if tag == "row":
+                element.clear()
+            continue
+        if tag == "row":
+            row = int(element.get("r")) if (element.get("r") or "").isdigit() else row + 1
+            column = 0
+        elif tag == "c":
+            row, column = _cell(element.get("r") or "") or (row, column + 1)
+            rows, columns = max(rows, row), max(columns, column)
+            if rows * columns > LARGEST_SHEET:
+                _too_large(where, f"a cell at {_reference(row, column)} ({name})")
+
+
+def _cell(reference: str) -> tuple[int, int] | None:
+    """Returns a cell reference's (row, column), both from 1: "B3" is (3, 2); None if it is not one."""
+    found = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})", reference.strip())
+    if not found:
+        return None
+    column = 0
+    for letter in found[1].upper():
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(found[2]), column
+
+
+def _reference(row: int, column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row}"
+
+
+def _too_large(where: str, found: str) -> None:
+    raise InputError(Problem(where, f"{WORKBOOK} whose sheets hold at most {LARGEST_SHEET:,} cells "
+                             "from A1 to their last row and column", found=found))
 
 
 def _text(cell) -> str:

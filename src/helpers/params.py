@@ -6,11 +6,10 @@ Params are optional: a site without a file gets the dataset's defaults. A site's
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from helpers.codebook import SAFE_LOADER, SLUG
-from helpers.errors import InputError, Problem
+from helpers.codebook import SLUG, read_yaml
+from helpers.errors import InputError, Problem, brief
 from helpers.paths import shown
 
 
@@ -26,15 +25,7 @@ class SiteParams(BaseModel):
 def read_params(path: Path) -> SiteParams:
     """Returns the parameters of one YAML file, or raises InputError naming each bad key."""
     where = shown(path)
-    try:
-        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except FileNotFoundError:
-        raise InputError(Problem(where, "a YAML file of report parameters")) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputError(Problem(where, "valid YAML: key: value lines",
-                                 row=mark.line + 1 if mark else None,
-                                 found=str(getattr(error, "problem", error)))) from None
+    raw = read_yaml(path, "a YAML file of report parameters", "valid YAML: key: value lines")
     if not isinstance(raw, dict):
         raise InputError(Problem(where, "key: value lines (site, min_n)",
                                  found=type(raw).__name__ if raw is not None else "an empty file"))
@@ -43,7 +34,7 @@ def read_params(path: Path) -> SiteParams:
     except ValidationError as error:
         raise InputError([
             Problem(where, _expected(detail), column=".".join(map(str, detail["loc"])) or None,
-                    found=None if detail["type"] == "missing" else repr(detail.get("input")),
+                    found=None if detail["type"] == "missing" else brief(detail.get("input")),
                     column_word="key")
             for detail in error.errors()
         ]) from None
