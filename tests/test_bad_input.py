@@ -401,6 +401,14 @@ def test_a_sheet_that_is_not_xml_is_named(synthetic_copy):
             "expected an Excel workbook (.xlsx) of well-formed XML")
 
 
+def test_a_long_cell_of_a_workbook_is_echoed_cut(synthetic_copy):
+    rewrite(synthetic_copy / "responses-2025.xlsx", SHEET,
+            lambda xml: xml.replace(b'<c r="F2" t="inlineStr"><is><t>',
+                                    b'<c r="F2" t="inlineStr"><is><t>' + b"Nope" * 250_000, 1))
+    refused(lambda: load_dataset(synthetic_copy), "responses-2025.xlsx, row 2, column 'Q1_belong'",
+            "found 'NopeNope", "characters in all)", "an answer to belong")
+
+
 def test_a_workbook_that_is_not_a_zip_is_named(synthetic_copy):
     (synthetic_copy / "responses-2025.xlsx").write_bytes(b"PK\x03\x04 and then nothing")
     refused(lambda: load_dataset(synthetic_copy), "responses-2025.xlsx: found 'a file that will not open (",
