@@ -31,8 +31,8 @@ EXPORT_TYPES = (".csv", ".xlsx", ".sav")
 SEPARATORS = (",", ";", "\t")  # as Excel saves CSV in English, in most other languages, as Unicode text
 DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+%?")  # 54,5 in a file separated by semicolons
 WORKBOOK = "an Excel workbook (.xlsx)"
-# The workbook reader (calamine) holds every cell of a sheet's range, from its first cell to its
-# last, and aborts the whole process when that does not fit in memory (XFD1048576 is 17 billion).
+# The workbook reader (calamine) holds every cell of a sheet's range from A1 to its last cell,
+# and aborts the whole process when that does not fit in memory (to XFD1048576: 17 billion).
 LARGEST_SHEET = 10_000_000
 INFLATION, SMALL = 100, 10 * 2**20  # a workbook may inflate to 100 times its size, or to 10 MB
 
@@ -82,10 +82,11 @@ def read_csv_text(path: Path, columns: list[str], optional: tuple[str, ...] = ()
     text = read_text(path, "save the sheet as 'CSV UTF-8'")
     separator = max(SEPARATORS, key=lambda s: (len(set(columns) & set(_header(text, s))), s == ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    clean = _decimal_point if separator == ";" else str.strip
     lines, start = [], 1  # each row by the line it starts on: a quoted cell may span lines
     try:
         for cells in reader:
-            lines.append((start, [_number(cell.strip(), separator) for cell in cells]))
+            lines.append((start, [clean(cell) for cell in cells]))
             start = reader.line_num + 1
     except csv.Error as error:
         raise InputError(Problem(where, _well_formed(str(error), separator), row=start)) from None
@@ -98,13 +99,14 @@ def read_csv_text(path: Path, columns: list[str], optional: tuple[str, ...] = ()
 
 def _header(text: str, separator: str) -> list[str]:
     """Returns the first non-blank line's cells under a separator."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in io.StringIO(text) if line.strip()), "")
     return [cell.strip() for cell in next(csv.reader([first], delimiter=separator), [])]
 
 
-def _number(cell: str, separator: str) -> str:
-    """Returns a cell with its decimal comma as a point, in a file separated by semicolons."""
-    return cell.replace(",", ".") if separator == ";" and DECIMAL_COMMA.fullmatch(cell) else cell
+def _decimal_point(cell: str) -> str:
+    """Returns a trimmed cell of a file separated by semicolons, its decimal comma as a point."""
+    cell = cell.strip()
+    return cell.replace(",", ".") if DECIMAL_COMMA.fullmatch(cell) else cell
 
 
 def _well_formed(error: str, separator: str) -> str:

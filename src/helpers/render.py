@@ -546,13 +546,16 @@ def _render_all(
 
 
 def writable(folder: Path) -> None:
-    """Raises InputError, naming the folder and why, unless it is (or can be made) a folder that
-    takes a new file: checked before anything renders."""
+    """Raises InputError, naming the folder and why, unless it is a folder that takes a new file
+    or can be made in one: checked before anything renders, making nothing."""
     from helpers.paths import shown
 
+    folder = Path(folder)
+    nearest = next(path for path in (folder, *folder.parents) if path.exists())
     try:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=folder).close()
+        if not nearest.is_dir():
+            raise NotADirectoryError(nearest)
+        tempfile.TemporaryFile(dir=nearest).close()
     except OSError as error:
         raise InputError(Problem(shown(folder), "a folder the reports can be written into (make it "
                                  "writable, or choose another OUT=)",
@@ -646,6 +649,7 @@ def main(args) -> int:
 
     out = Path(args.out)
     writable(out)
+    out.mkdir(parents=True, exist_ok=True)
     try:
         lock = FileLock(str(out / LOCK), timeout=0)
         lock.acquire()
