@@ -352,14 +352,17 @@ def rewrite(path: Path, name: str, change, stored: bool = False) -> None:
             archive.writestr(part, change(content) if part == name else content)
 
 
-FAR = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+FAR = b'<row r="{row}"><c r="{cell}" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
 
 
-def test_a_cell_at_the_last_cell_of_a_sheet_is_refused_before_the_reader_aborts(synthetic_copy):
-    """The sheet's declared dimension (A1:L516) hides the cell: the references are read too."""
-    rewrite(synthetic_copy / "responses-2025.xlsx", SHEET, lambda xml: xml.replace(b"</sheetData>", FAR))
+@pytest.mark.parametrize(("row", "cell"), [("1048576", "XFD1048576"), ("99999999", "A99999999")])
+def test_a_far_cell_of_a_sheet_is_refused_before_the_reader_aborts(synthetic_copy, row, cell):
+    """The sheet's declared dimension (A1:L516) hides the cell: the references are read too. A
+    cell at XFD1048576 made calamine ask for 512 GiB and abort the process."""
+    far = FAR.replace(b"{row}", row.encode()).replace(b"{cell}", cell.encode())
+    rewrite(synthetic_copy / "responses-2025.xlsx", SHEET, lambda xml: xml.replace(b"</sheetData>", far))
     cli_refused(run_cli("check-data", "--data", synthetic_copy),
-                "responses-2025.xlsx: found 'a cell at XFD1048576 (xl/worksheets/sheet1.xml)'",
+                f"responses-2025.xlsx: found 'a cell at {cell} (xl/worksheets/sheet1.xml)'",
                 "expected an Excel workbook (.xlsx) whose sheets hold at most 10,000,000 cells")
 
 
