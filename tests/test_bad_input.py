@@ -109,6 +109,15 @@ EDITS = {
     "a translation's site as a text": (
         "tfs", TFS_ES, '  chicago: {place: "Chicago, Illinois", focus: aprendizaje socioemocional}',
         "  chicago: Chicago", ["key 'sites.chicago'", "found \"a text ('Chicago')\""]),
+    "a translation's name as a list": (
+        "tfs", TFS_ES, '  chicago: {place: "Chicago, Illinois",',
+        '  chicago: {name: [Chi], place: "Chicago, Illinois",',
+        ["codebook.es.yaml, key 'sites.chicago.name'", "found \"['Chi']\"",
+         "expected a text, the name in this language"]),
+    "a translated text too long for its place": (
+        "tfs", TFS_ES, '  dayton: {place: "Dayton, Ohio",', '  dayton: {place: "' + "D" * 300 + '",',
+        ["codebook.es.yaml, key 'sites.dayton.place'", "(300 characters in all)",
+         "expected string should have at most 120 characters"]),
     "a codebook not in UTF-8": (
         "tfs", "codebook.yaml", b"Memphis, Tenn.", b"Memph\xefs, Tenn.",
         ["codebook.yaml, row 21", "found 'the byte 0xEF (byte ", "expected text encoded as UTF-8"]),

@@ -503,7 +503,22 @@ def translated(codebook: Codebook, folder: Path, language: str) -> Codebook:
     if problems:
         raise InputError(problems, hint=f"Nothing was rendered in {language!r}: every text needs its "
                                         "translation, so that no page mixes two languages.")
-    return Codebook.model_validate(merged)
+    try:
+        return Codebook.model_validate(merged)
+    except ValidationError as error:  # a translated text too long for its place, say
+        raise InputError([_problem(where, detail | {"loc": _by_id(merged, detail["loc"])})
+                          for detail in error.errors()]) from None
+
+
+def _by_id(merged: dict, location: tuple) -> tuple:
+    """Returns a key path of the codebook with each list position as its part's id, as a
+    translation file writes it (sites.chicago.name, not sites.0.name)."""
+    path, node = [], merged
+    for part in location:
+        node = node[part] if isinstance(node, dict | list | tuple) else None
+        path.append(node["id"] if isinstance(part, int) and isinstance(node, dict) and "id" in node
+                    else part)
+    return tuple(path)
 
 
 def _translate(node: dict, given: dict, path: str, where: str, problems: list) -> dict:
@@ -536,7 +551,11 @@ def _translate(node: dict, given: dict, path: str, where: str, problems: list) -
             merged[key] = given.get(key, value)
         elif key in OPTIONAL:
             known.add(key)
-            if key in given:
+            if key in given and (not isinstance(given[key], str) or not given[key].strip()):
+                problems.append(Problem(where, "a text, the name in this language (or no such key, "
+                                        "to keep the codebook's)", column=here, column_word="key",
+                                        found=brief(given[key])))
+            elif key in given:
                 merged[key] = given[key]
         elif isinstance(value, dict):
             known.add(key)
