@@ -379,15 +379,19 @@ def publish(folder: Path, name: str, files: dict[str, bytes]) -> None:
 def _link(path: Path, target: str) -> None:
     """Makes path a link to target by one rename over it, unless it is that link already. A
     folder there (the layout before versions, or a copy that followed the links) is moved aside
-    first, for tidy to remove."""
+    first and removed after (by tidy, if this process is killed in between)."""
+    import shutil
+
     if path.is_symlink() and os.readlink(path) == target:
         return
     temporary = path.with_name(f".{path.name}.{os.getpid()}.link")
     temporary.unlink(missing_ok=True)
     os.symlink(target, temporary)
+    aside = path.with_name(f".{path.name}.{os.getpid()}.old")
     if path.is_dir() and not path.is_symlink():
-        path.rename(path.with_name(f".{path.name}.{os.getpid()}.old"))
+        path.rename(aside)
     os.replace(temporary, path)
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def tidy(folder: Path) -> None:
