@@ -18,6 +18,8 @@ UNSAFE ?=
 REPORT_LANGUAGE ?= en
 CHROMIUM := /usr/bin/chromium
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# A variable as one shell word: OUT="my outputs" stays one argument, DATA="x; rm -rf ~" runs nothing.
+q = '$(subst ','\'',$(1))'
 
 .PHONY: help venv test lint check-data gallery reports screenshots lab bench stress clean requirements translations
 
@@ -47,29 +49,30 @@ lint: $(STAMP) ## Check the code with ruff
 	$(BIN)/ruff check .
 
 check-data: $(STAMP) ## Validate DATASET and print what does not add up in its published figures
-	@$(BIN)/impact-reports check-data --data $(DATA)
+	@$(BIN)/impact-reports check-data --data $(call q,$(DATA))
 
 gallery: $(STAMP) ## Render every chart for every site into OUT/gallery/ (PNG)
-	@$(BIN)/impact-reports gallery --data $(DATA) --params $(PARAMS) --out $(OUT)
+	@$(BIN)/impact-reports gallery --data $(call q,$(DATA)) --params $(call q,$(PARAMS)) --out $(call q,$(OUT))
 
 reports: $(STAMP) ## Render DATASET's reports to OUT/html/<dataset>/ (REPORT_LANGUAGE=es: .../<dataset>/es/; JOBS=n, FORCE=1)
-	@$(BIN)/impact-reports reports --data $(DATA) --params $(PARAMS) --out $(OUT) --jobs $(JOBS) \
-	  --language $(REPORT_LANGUAGE) $(if $(FORCE),--force) $(if $(EXECUTOR),--executor $(EXECUTOR)) $(if $(UNSAFE),--allow-unsafe)
+	@$(BIN)/impact-reports reports --data $(call q,$(DATA)) --params $(call q,$(PARAMS)) --out $(call q,$(OUT)) \
+	  --jobs $(call q,$(JOBS)) --language $(call q,$(REPORT_LANGUAGE)) $(if $(FORCE),--force) \
+	  $(if $(EXECUTOR),--executor $(call q,$(EXECUTOR))) $(if $(UNSAFE),--allow-unsafe)
 
 screenshots: $(STAMP) $(CHROMIUM) ## Open every report in headless Chromium, check it, save OUT/screenshots/
-	@$(BIN)/python devtools/browser.py --out $(OUT)
+	@$(BIN)/python devtools/browser.py --out $(call q,$(OUT))
 
 stress: $(STAMP) ## Twenty forced renders in a row at JOBS=4, then two runs at once (OUT/stress/)
-	@$(BIN)/python devtools/stress.py --out $(OUT)/stress --runs 20 --jobs 4
+	@$(BIN)/python devtools/stress.py --out $(call q,$(OUT)/stress) --runs 20 --jobs 4
 
 bench: $(STAMP) ## Time make reports against the plain papermill + nbconvert loop (SITES=100,1000 DASK=1)
-	@$(BIN)/python devtools/bench.py $(if $(SITES),--scale $(SITES)) $(if $(DASK),--dask)
+	@$(BIN)/python devtools/bench.py $(if $(SITES),--scale $(call q,$(SITES))) $(if $(DASK),--dask)
 
 lab: $(STAMP) ## Open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
 
 clean: ## Remove everything generated (OUT)
-	rm -rf $(OUT)
+	rm -rf -- $(call q,$(OUT))
 
 translations: $(STAMP) ## Gather the reports' messages into src/helpers/locale/messages.pot and add new ones to each language's catalogue
 	@$(BIN)/python -c "from helpers.language import extract; extract()"

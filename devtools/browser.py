@@ -111,7 +111,10 @@ def check_reports(out: Path, names: list[str] | None = None, width: int = 1280) 
     from playwright.sync_api import sync_playwright
 
     html = Path(out) / "html"
-    pages = [html / f"{n}.html" for n in names] if names else sorted(html.rglob("*.html"))
+    from helpers.render import VERSIONS
+
+    pages = [html / f"{n}.html" for n in names] if names else sorted(
+        p for p in html.rglob("*.html") if VERSIONS not in p.parts)  # each page once, by its address
     shots = Path(out) / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     results = []

@@ -93,6 +93,7 @@ HOUSE_STYLE = {
     "svg.fonttype": "none",  # text stays text: small, sharp, searchable
     "svg.hashsalt": "partnership-reports",  # fixed ids: the same input gives the same bytes
     "figure.facecolor": "white",
+    "text.parse_math": False,  # a label is text: "$5 to $10" is not TeX, and cannot break a chart
 }
 
 

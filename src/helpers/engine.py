@@ -11,9 +11,11 @@ none of them pays for the imports again.
 Cells run in an IPython shell, as in a kernel: the last expression's rich
 representation becomes an execute_result, display() calls become display_data,
 printed text becomes streams and an exception becomes an error output, which
-papermill turns into a PapermillExecutionError as usual. Notebooks still run
-unchanged in JupyterLab's kernel; the tests check that both engines give the
-same HTML.
+papermill turns into a PapermillExecutionError as usual. So does an exception that IPython
+would only print: a rich representation that raises (a kernel sends it as an error output but
+lets the cell go on), so that no section can go missing from a page without the report
+failing. Notebooks still run unchanged in JupyterLab's kernel; the tests check that both
+engines give the same HTML.
 """
 
 import sys
@@ -48,9 +50,22 @@ class RecordingDisplayHook(DisplayHook):
 
 
 class ReportShell(InteractiveShell):
-    """An IPython shell that records results the way a kernel would send them."""
+    """An IPython shell that records results the way a kernel would send them, and every
+    exception it shows: one raised by the cell's code, and one that IPython only prints, such as
+    a rich representation (a chart's _repr_html_) that raised while the cell's code did not."""
 
     displayhook_class = RecordingDisplayHook
+    shown: list
+
+    def showtraceback(self, exc_tuple=None, *args, **kwargs):
+        try:
+            self.shown.append(self._get_exc_info(exc_tuple)[1])
+        except ValueError:  # nothing to show
+            return
+        super().showtraceback(exc_tuple, *args, **kwargs)
+
+    def _showtraceback(self, etype, evalue, stb):
+        pass  # each exception becomes the cell's error output instead (run_cell)
 
 
 def shell() -> ReportShell:
@@ -68,11 +83,12 @@ def shell() -> ReportShell:
 def run_cell(source: str, count: int) -> tuple[list, bool]:
     """Runs one cell; returns its nbformat outputs and whether it raised."""
     current = shell()
-    current.displayhook.results = []
+    current.displayhook.results, current.shown = [], []
     with capture_output(stdout=True, stderr=True, display=True) as captured:
         result = current.run_cell(source, store_history=True, silent=False)
     outputs = []
-    error = result.error_before_exec or result.error_in_exec
+    errors = list(dict.fromkeys([*current.shown, result.error_before_exec or result.error_in_exec]))
+    errors = [error for error in errors if error is not None]
     if captured.stdout:
         outputs.append(nbformat.v4.new_output("stream", name="stdout", text=captured.stdout))
     if captured.stderr:
@@ -83,12 +99,12 @@ def run_cell(source: str, count: int) -> tuple[list, bool]:
     for data, metadata in current.displayhook.results:
         outputs.append(nbformat.v4.new_output("execute_result", data=data, metadata=metadata,
                                               execution_count=count))
-    if error is not None:
+    for error in errors:
         outputs.append(nbformat.v4.new_output(
             "error", ename=type(error).__name__, evalue=str(error),
             traceback=traceback.format_exception(type(error), error, error.__traceback__),
         ))
-    return outputs, error is not None
+    return outputs, bool(errors)
 
 
 _LAST: list = []

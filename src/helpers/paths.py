@@ -28,3 +28,9 @@ def shown(path: Path) -> str:
     """Returns the path as a user should see it: relative to the project where it lies inside."""
     path = Path(path).resolve()
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def inside(folder: Path, name: str) -> bool:
+    """Returns whether a file a dataset names (a codebook's export) lies inside the dataset's folder,
+    in a subfolder or not: a name such as ../elsewhere.csv or an absolute path does not."""
+    return (Path(folder) / name).resolve().is_relative_to(Path(folder).resolve())

@@ -6,8 +6,9 @@ files, the helper package and requirements.txt) and renders only what changed.
 Reports run in parallel on an executor compatible with concurrent.futures (local
 processes by default, a Dask cluster on request). A report that fails leaves its
 previous HTML in place, keeps the executed notebook with the error under
-OUT/notebooks/, and is marked failed in the index. Files are written to a temporary
-name and renamed, so a reader never sees half a report.
+OUT/notebooks/, and is marked failed in the index. A report's files (HTML, workbook, CSV
+files) are written into a new folder and switched in together by one rename (:func:`publish`),
+so that a reader, or a run killed at any moment, finds them all old or all new.
 
 This module imports only the standard library at the top: a run with nothing to do
 must finish in well under a second.
@@ -16,6 +17,7 @@ must finish in well under a second.
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,6 +33,7 @@ from helpers.language import N_, _
 from helpers.paths import NOTEBOOKS, PACKAGE, ROOT
 
 LOCK = ".render.lock"
+VERSIONS = "_reports"  # beside the reports: each report's files, one folder per version (publish)
 SITE_NOTEBOOK = "site_report.ipynb"
 NETWORK = ("network", "network_overview.ipynb", N_("Network overview"))
 QUALITY = ("data-quality", "data_quality.ipynb", N_("Data quality"))
@@ -56,6 +59,19 @@ class Report:
         return digest.hexdigest()
 
 
+class Stopped(BaseException):
+    """The run was asked to stop (SIGTERM): no more reports start, those under way finish, and the
+    run ends as a finished one does (index, state, no leftover file or process). Like
+    KeyboardInterrupt, no `except Exception` catches it. Carries the run's results once known."""
+
+    results: tuple = ()
+
+
+def _stop(signum, frame) -> None:
+    signal.signal(signum, signal.SIG_DFL)  # a second signal ends the run at once
+    raise Stopped(signum)
+
+
 @dataclass
 class Result:
     """What became of one report."""
@@ -70,25 +86,42 @@ class Result:
     rendered_at: str = ""
 
 
-def files_hash(paths) -> str:
-    """Returns one hash over the files' relative names and contents, in a stable order."""
+def files_hash(paths, root: Path) -> str:
+    """Returns one hash over the files' names relative to root and their contents, in a stable
+    order; each name and content is prefixed by its length, so no two sets of files hash alike."""
     digest = hashlib.sha256()
     for path in sorted(paths):
-        digest.update(str(path.name).encode())
-        digest.update(path.read_bytes())
+        name, content = Path(path).relative_to(root).as_posix().encode(), Path(path).read_bytes()
+        digest.update(b"%d:%s%d:" % (len(name), name, len(content)))
+        digest.update(content)
     return digest.hexdigest()
 
 
+def dataset_files(data: Path) -> list[Path]:
+    """Returns every file of the dataset folder that a run reads: its own files (the codebook, its
+    translations, the published tables) and every export its codebook names, in a subfolder too.
+    An export named outside the folder is refused when the data are read (helpers.tabulate)."""
+    from helpers.codebook import read_codebook
+    from helpers.paths import inside
+
+    folder = Path(data)
+    files = {p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
+    files |= {folder / export.file for export in read_codebook(folder).exports
+              if inside(folder, export.file) and (folder / export.file).is_file()}
+    return sorted(files)
+
+
 def data_fingerprint(data: Path) -> str:
-    """Returns the hash of the dataset folder's files, as shown in each report's footer."""
-    return files_hash(p for p in Path(data).iterdir() if p.is_file() and not p.name.startswith("."))
+    """Returns the hash of every file of the dataset a run reads (:func:`dataset_files`), as shown in
+    each report's footer; the run's cache is keyed on it, so no changed input is served from it."""
+    return files_hash(dataset_files(data), Path(data))
 
 
 def code_fingerprint() -> str:
     """Returns the hash of the helper package and the pinned requirements."""
     package = [p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     requirements = ROOT / "requirements.txt"
-    return files_hash(package + ([requirements] if requirements.exists() else []))
+    return files_hash(package + ([requirements] if requirements.exists() else []), ROOT)
 
 
 def plan(data: Path, params: Path, notebooks: Path = NOTEBOOKS, language: str = "en") -> list[Report]:
@@ -160,20 +193,6 @@ def validate(reports: list[Report], data: Path, params: Path, allow_unsafe: bool
     return checked, failed, dataset
 
 
-def write_site_table(dataset, folder: Path) -> None:
-    """Writes every site's compared figures beside the network report (report.SITE_TABLE), for a
-    spreadsheet: a network of many sites shows only their spread on the page."""
-    from helpers import analysis
-    from helpers.report import SITE_TABLE, share_labels
-
-    rows = analysis.site_shares(dataset)
-    names = dataset.codebook.site_name
-    table = rows.assign(**{"site name": rows["site"].map(names), "figure": share_labels(dataset, rows)})
-    columns = ["site", "site name", "item", "answer", "figure", "percent", "low", "high", "n",
-               "reference", "reference n", "gap", "gap low", "gap high", "p", "imprecise"]
-    write_atomically(Path(folder) / SITE_TABLE, table[columns].to_csv(index=False).encode("utf-8"))
-
-
 def shared_file(out: Path, dataset: str, fingerprint: str) -> Path:
     """Returns where a run shares its dataset (:func:`share_dataset`), by data and code."""
     name = f"{dataset}-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}.pickle"
@@ -243,7 +262,7 @@ def provenance(data: Path, language: str = "en") -> dict:
     return {"data": data_fingerprint(data)[:12], "commit": commit, "generated": when,
             "dataset": about.id, "partnership": about.partnership, "source": about.source,
             "synthetic": about.synthetic, "language": language,
-            "translation_note": about.translation_note}
+            "translation_note": about.translation_note, "epoch": stamp}
 
 
 def folders(out: Path, dataset: str, language: str = "en") -> dict[str, Path]:
@@ -289,10 +308,23 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
             kernel_name="python3", progress_bar=False, log_output=False,
             cwd=str(report.notebook.parent),
         )
+        # An output that raised while its cell went on (a kernel lets it) fails the report too.
+        errors = [output for cell in notebook.cells for output in cell.get("outputs", [])
+                  if output.get("output_type") == "error"]
+        if errors:
+            result.status, result.error = "failed", f"{errors[0].ename}: {errors[0].evalue}".strip()
+            write_atomically(failed, nbformat.writes(notebook).encode("utf-8"))
+            return result
         sheets = tables_of(notebook)
-        html = export_html(notebook, report, facts, sheets)
-        spreadsheet.write(where["html"], report.name, sheets, about_rows(report, facts), write_atomically)
-        write_atomically(where["html"] / f"{report.name}.html", html.encode("utf-8"))
+        created = datetime.fromtimestamp(facts["epoch"], UTC) if facts.get("epoch") is not None else None
+        files = spreadsheet.files(report.name, sheets, about_rows(report, facts), created)
+        files[f"{report.name}.html"] = export_html(notebook, report, facts, sheets).encode("utf-8")
+        if report.name == NETWORK[0]:
+            from helpers.load import read_shared
+            from helpers.report import SITE_TABLE, site_sheet
+
+            files[SITE_TABLE] = spreadsheet.csv_bytes(site_sheet(read_shared(Path(facts["shared"]))))
+        publish(where["html"], report.name, files)
         write_atomically(executed, nbformat.writes(notebook).encode("utf-8"))
         failed.unlink(missing_ok=True)
         result.headline = headline_of(notebook)
@@ -301,8 +333,85 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
         _keep_failed(failed, error)
     except Exception as error:  # a report must not take the others down; the summary says why
         result.status, result.error = "failed", f"{type(error).__name__}: {error}"
-    result.seconds = time.perf_counter() - started
+    finally:
+        result.seconds = time.perf_counter() - started
     return result
+
+
+def publish(folder: Path, name: str, files: dict[str, bytes]) -> None:
+    """Puts a report's files (by their names beside its HTML: NAME.html, NAME.xlsx, NAME-csv/...)
+    in place all together, so that a reader, or a run killed at any moment, finds all of them
+    old or all of them new, never some of each.
+
+    They are written into a new folder, VERSIONS/NAME.<random>, and switched in by one rename: a
+    link VERSIONS/NAME, pointing to the report's current folder, is replaced by one pointing to
+    the new one. Each name beside the HTML is a fixed link through that pointer (NAME.html ->
+    VERSIONS/NAME/NAME.html), made once, so a reader's addresses never change. The old folder
+    goes after the switch; one left behind by a killed run goes at the next (:func:`tidy`)."""
+    import contextlib
+    import secrets
+    import shutil
+
+    folder = Path(folder)
+    versions = folder / VERSIONS
+    versions.mkdir(parents=True, exist_ok=True)
+    while True:  # a folder of its own, never one already there
+        new = versions / f"{name}.{secrets.token_hex(6)}"
+        with contextlib.suppress(FileExistsError):
+            new.mkdir()
+            break
+    for relative, content in files.items():
+        (new / relative).parent.mkdir(parents=True, exist_ok=True)
+        (new / relative).write_bytes(content)
+    pointer = versions / name
+    before = sorted(p.name for p in pointer.iterdir()) if pointer.is_dir() else []
+    _link(pointer, new.name)  # the switch
+    entries = sorted({Path(relative).parts[0] for relative in files})
+    for entry in entries:
+        _link(folder / entry, f"{VERSIONS}/{name}/{entry}")
+    for entry in set(before) - set(entries):  # what the new version no longer has
+        if (folder / entry).is_symlink() and os.readlink(folder / entry) == f"{VERSIONS}/{name}/{entry}":
+            (folder / entry).unlink()
+    for old in versions.glob(f"{name}.*"):
+        if old != new:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _link(path: Path, target: str) -> None:
+    """Makes path a link to target by one rename over it, unless it is that link already. A
+    folder there (the layout before versions, or a copy that followed the links) is moved aside
+    first and removed after (by tidy, if this process is killed in between)."""
+    import shutil
+
+    if path.is_symlink() and os.readlink(path) == target:
+        return
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.link")
+    temporary.unlink(missing_ok=True)
+    os.symlink(target, temporary)
+    aside = path.with_name(f".{path.name}.{os.getpid()}.old")
+    if path.is_dir() and not path.is_symlink():
+        path.rename(aside)
+    os.replace(temporary, path)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def tidy(folder: Path) -> None:
+    """Removes what a run killed in the middle left in a folder of reports: report folders no
+    pointer points to, temporary links and files, folders moved aside (publish, write_atomically).
+    Runs only where no other run is writing (render.main holds the output folder's lock)."""
+    import shutil
+
+    versions = Path(folder) / VERSIONS
+    current = ({os.readlink(p) for p in versions.iterdir() if p.is_symlink()}
+               if versions.is_dir() else set())
+    leftovers = [*Path(folder).glob(".*.link"), *Path(folder).glob(".*.tmp"), *Path(folder).glob(".*.old")]
+    if versions.is_dir():
+        leftovers += [p for p in versions.iterdir() if "." in p.name and p.name not in current]
+    for leftover in leftovers:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
 
 
 def _keep_failed(path: Path, error) -> None:
@@ -511,24 +620,35 @@ def _render_all(
         facts = provenance(data, language) | {"shared": str(share_dataset(dataset, cache))}
         if owned and executor is None:
             executor = local_executor(jobs or os.cpu_count() or 1, cache)
-        if NETWORK[0] in stale:
-            write_site_table(dataset, where["html"])
+        for folder in (where["html"], where["notebooks"]):
+            tidy(folder)  # what a run killed before left behind
         del dataset  # the reports have it from the server or the shared file, not from here
         forget_shared()  # (helpers.load is imported by now: validate used it)
         for result in refused:  # a site whose own params are bad fails alone; its HTML is kept
             result.fingerprint = ""
             results[result.name] = result
+        futures, stopped = {}, None
         try:
             # A pool of ours runs each report in its own warm process already; any other
             # executor (a Dask cluster) hands each report to such a process on its worker.
             task = render_one if owned else render_isolated
-            futures = {executor.submit(task, report, out.resolve(), facts, prints[name], engine): name
-                       for name, report in stale.items()}
+            for name, report in stale.items():
+                futures[executor.submit(task, report, out.resolve(), facts, prints[name], engine)] = name
             for result in _with_progress(as_completed(futures), len(futures), progress):
                 results[result.name] = result
+        except Stopped as stop:  # no report starts; those under way finish and are recorded
+            stopped = stop
+            for future in futures:
+                future.cancel()
         finally:
             if owned:
                 executor.shutdown()
+        if stopped is not None:
+            for future, name in futures.items():
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    results[name] = future.result()
+            for folder in (where["html"], where["notebooks"]):
+                tidy(folder)
         for name, result in results.items():
             if result.status == "unchanged":
                 continue
@@ -542,6 +662,9 @@ def _render_all(
                                                               else "")}
         write_atomically(where["state"], json.dumps(state, indent=1, sort_keys=True).encode())
         write_index(out)
+        if stopped is not None:
+            stopped.results = [results[r.name] for r in reports if r.name in results]
+            raise stopped
     return [results[r.name] for r in reports if r.name in results]
 
 
@@ -657,12 +780,20 @@ def main(args) -> int:
         print(f"error: another `make reports` is rendering into {out}/; wait for it to finish.",
               file=sys.stderr)
         return 3
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
         started = time.perf_counter()
         executor = executor_for(args.executor, args.jobs) if args.executor else None
-        results = render_all(Path(args.data), Path(args.params), out, args.jobs, args.force,
-                             executor, notebooks=Path(args.notebooks), progress=sys.stderr.isatty(),
-                             allow_unsafe=args.allow_unsafe, language=args.language)
+        try:
+            results = render_all(Path(args.data), Path(args.params), out, args.jobs, args.force,
+                                 executor, notebooks=Path(args.notebooks), progress=sys.stderr.isatty(),
+                                 allow_unsafe=args.allow_unsafe, language=args.language)
+        except Stopped as stop:
+            done = [r for r in stop.results if r.status != "unchanged"]
+            print(f"error: stopped (SIGTERM) after {len(done)} reports; the others keep their previous "
+                  f"files. Run `make reports` again to render them. {out / 'html' / 'index.html'}",
+                  file=sys.stderr)
+            return 128 + signal.SIGTERM
         rendered = [r for r in results if r.status != "unchanged"]
         if not rendered:
             print(f"Nothing to render: all {len(results)} reports are up to date "
@@ -679,4 +810,5 @@ def main(args) -> int:
                   file=sys.stderr)
         return 1 if failed else 0
     finally:
+        signal.signal(signal.SIGTERM, previous)
         lock.release()

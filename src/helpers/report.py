@@ -76,7 +76,7 @@ class Chart:
         svg = self.svg().decode("utf-8")
         svg = svg[svg.index("<svg"):]
         label = esc(self.alt)
-        svg = re.sub(r"<svg ", f'<svg role="img" aria-label="{label}" ', svg, count=1)
+        svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
         svg = svg.replace(">", f"><title>{html.escape(self.alt)}</title>", 1)
         behind = Table(self.table, name=f"chart-{self.name}", title=self.title.rstrip("."))
         return (
@@ -105,9 +105,9 @@ class Table:
                 for c in self.frame.columns]
 
     def cells(self) -> list[list]:
-        """Returns the rows as the page shows them: numbers rounded to the table's digits,
-        withheld or missing cells as WITHHELD, infinite ratios as
-        words; labels as text."""
+        """Returns the rows as the page shows them: numbers rounded to the table's digits (whole
+        numbers, such as counts, as whole numbers), withheld or missing cells as WITHHELD, infinite
+        ratios as words; labels as text."""
         numeric = self._numeric()
 
         def cell(value, is_number: bool):
@@ -116,7 +116,9 @@ class Table:
             if hasattr(value, "item"):
                 value = value.item()
             if is_number and isinstance(value, float):
-                return _("not defined") if math.isinf(value) else round(value, self.digits)
+                if math.isinf(value):
+                    return _("not defined")
+                return round(value) if self.digits == 0 else round(value, self.digits)
             return value if isinstance(value, int | float | bool) else str(value)
 
         return [[cell(v, n) for v, n in zip(row, numeric, strict=True)]
@@ -131,6 +133,8 @@ class Table:
         def cell(value, is_number: bool) -> str:
             if is_number and isinstance(value, float):
                 return f"{value:,.{self.digits}f}"
+            if is_number and isinstance(value, int) and not isinstance(value, bool):
+                return f"{value:,}"  # a count: 19, never 19.0
             return esc(value)
 
         head = "".join(f'<th scope="col"{" class=num" if n else ""}>{esc(c)}</th>'
@@ -292,6 +296,27 @@ def share_label(dataset: Dataset, item: str, answer: str) -> str:
     return dataset.codebook.answer_label(item, answer) if found.kind == "choose-any" else found.label
 
 
+def site_sheet(dataset: Dataset) -> dict:
+    """Returns every site's compared figures (SITE_TABLE, beside the network report) as the workbook
+    and CSV files take a table: percentages and gaps rounded as on the page, counts whole, p to
+    three significant digits, a missing figure WITHHELD."""
+    rows = analysis.site_shares(dataset)
+    frame = rows.assign(**{"site name": rows["site"].map(dataset.codebook.site_name),
+                           "figure": share_labels(dataset, rows)})
+    rounded = ["percent", "low", "high", "reference", "gap", "gap low", "gap high"]
+    frame[rounded] = frame[rounded].astype(float).round(1)
+    frame["p"] = [float(f"{p:.3g}") if pd.notna(p) else p for p in frame["p"]]
+    frame[["n", "reference n"]] = frame[["n", "reference n"]].astype(float).astype("Int64")
+    columns = ["site", "site name", "item", "answer", "figure", "percent", "low", "high", "n",
+               "reference", "reference n", "gap", "gap low", "gap high", "p", "imprecise"]
+
+    def cell(value):
+        return WITHHELD if pd.isna(value) else value.item() if hasattr(value, "item") else value
+
+    return {"name": "sites", "title": SITE_TABLE, "columns": columns,
+            "rows": [[cell(v) for v in row] for row in frame[columns].itertuples(index=False)]}
+
+
 def share_labels(dataset: Dataset, rows: pd.DataFrame) -> list[str]:
     return [share_label(dataset, i, a) for i, a in zip(rows["item"], rows["answer"], strict=True)]
 
@@ -397,6 +422,7 @@ def respondents_chart(dataset: Dataset, site: str = "") -> Chart | None:
     hidden = counts[counts["respondents"].isna()]
     shown = counts.assign(wave=counts["wave"].map(codebook.wave_label),
                           group=counts["group"].map(codebook.group_label),
+                          respondents=counts["respondents"].astype("Int64"),
                           note=[_("withheld") if pd.isna(n) else "" for n in counts["respondents"]])
     shown = shown.rename(columns={"wave": _("wave"), "group": _("group"), "respondents": _("respondents"),
                                   "note": _("note")})
@@ -534,7 +560,7 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
     shown = pd.DataFrame({
         _("site"): data["site"].map(codebook.site_name), _("figure"): [labels[k] for k in data["key"]],
         "%": data["percent"], _("95% low"): data["low"], _("95% high"): data["high"],
-        _("n (inferred)") if inferred else "n": data["n"].astype(float),
+        _("n (inferred)") if inferred else "n": data["n"].astype("Int64"),
         _("reference %"): data["reference"], _("gap (points)"): data["gap"],
         _("note"): notes(data)}).round(1)
     alt = (_("Dot plot of {figures} figures at {sites} sites with 95% intervals and {reference}; {site} "
@@ -1026,8 +1052,8 @@ def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
             for label, w in zip(share_labels(dataset, hidden), hidden["wave"], strict=True)]))
     shown = pd.DataFrame({_("figure"): labels, f"{before} %": rows["before %"], f"{after} %": rows["after %"],
                           _("change (points)"): rows["change"], _("95% low"): rows["low"],
-                          _("95% high"): rows["high"], f"{before} n": rows["before n"].astype(float),
-                          f"{after} n": rows["after n"].astype(float)})
+                          _("95% high"): rows["high"], f"{before} n": rows["before n"].astype("Int64"),
+                          f"{after} n": rows["after n"].astype("Int64")})
     shown = pd.concat([shown, pd.DataFrame({
         _("figure"): share_labels(dataset, held), f"{before} %": held["before %"],
         f"{after} %": held["after %"], _("note"): _("withheld")})], ignore_index=True).round(1)
@@ -1101,7 +1127,7 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
         shown = pd.DataFrame({_("figure"): [labels[k] for k in rows["key"]],
                               characteristic.label: rows["value"].map(value_labels),
                               "%": rows["percent"], _("95% low"): rows["low"], _("95% high"): rows["high"],
-                              "n": rows["n"].astype(float), _("all respondents %"): rows["overall"],
+                              "n": rows["n"].astype("Int64"), _("all respondents %"): rows["overall"],
                               _("gap (points)"): rows["gap"], _("note"): notes(rows)}).round(1)
         alt = _("Dot plot of {count} figures by {characteristic}, {where}").format(
             count=len(labels), characteristic=characteristic.label, where=where)
@@ -1259,7 +1285,7 @@ def choose_any_section(dataset: Dataset, min_n: int) -> Section:
             + (_("Based on {n} respondents.").format(n=int(n.max())) if len(n) else
                _("The publication gives no number of respondents, so no interval can be given.")))
         shown = pd.DataFrame({_("option"): rows["answer"].map(labels), "%": rows["percent"],
-                              "n": rows["n"].astype(float)})
+                              "n": rows["n"].astype("Int64")})
         heading = (_("{option} leads, with {percent}").format(option=capital(labels[top["answer"]]),
                                                              percent=percent(top["percent"], 0)) if len(n)
                    else _("Each option was chosen by {low} to {high} {of_respondents}").format(

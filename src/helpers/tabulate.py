@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.codebook import Codebook, Export, Item
+from helpers.codebook import CODEBOOK, Codebook, Export, Item
 from helpers.errors import InputError, Problem
 from helpers.files import read_export
 from helpers.load import FIGURE_COLUMNS
-from helpers.paths import shown
+from helpers.paths import inside, shown
 
 TABLE = "responses"
 
@@ -52,6 +52,11 @@ def read_respondents(folder: Path, codebook: Codebook, export: Export) -> tuple[
     """
     path = Path(folder) / export.file
     where = shown(path)
+    if not inside(folder, export.file):
+        index = codebook.exports.index(export)
+        raise InputError(Problem(shown(Path(folder) / CODEBOOK), "a file inside the dataset's folder "
+                                 f"({shown(folder)}), in a subfolder or not", column=f"exports.{index}.file",
+                                 column_word="key", found=export.file))
     columns = {"wave": export.wave_column, "id": export.id_column, "site": export.site_column,
                "group": export.group_column, "weight": export.weight_column}
     characteristics = {c.id: c.column for c in codebook.characteristics if c.column}
