@@ -167,9 +167,10 @@ def write_site_table(dataset, folder: Path) -> None:
 
     rows = analysis.site_shares(dataset)
     names = dataset.codebook.site_name
-    table = rows.assign(**{"site name": rows["site"].map(names), "figure": share_labels(dataset, rows)})
+    table = rows.assign(**{"site name": rows["site"].map(names), "figure": share_labels(dataset, rows),
+                           "clear": analysis.is_clear(dataset, rows.assign(kind="site"))})
     columns = ["site", "site name", "item", "answer", "figure", "percent", "low", "high", "n",
-               "reference", "reference n", "gap", "gap low", "gap high", "p", "imprecise"]
+               "reference", "reference n", "gap", "gap low", "gap high", "p", "clear", "imprecise"]
     write_atomically(Path(folder) / SITE_TABLE, table[columns].to_csv(index=False).encode("utf-8"))
 
 
@@ -191,7 +192,7 @@ def share_dataset(dataset, path: Path) -> Path:
     if not path.exists():
         dataset = dataclasses.replace(dataset, folder=Path(dataset.folder).resolve(), cache=dataset.cache)
         for compute in (analysis.waves, analysis.site_shares, analysis.site_spread,
-                        analysis.compared_sites, analysis.disparity_by_indicator,
+                        analysis.compared_sites, analysis.disparity_by_indicator, analysis.clear_keys,
                         denominators.respondents, checks.run_checks):
             compute(dataset)
         for table in analysis.SITE_TABLES:
