@@ -157,7 +157,8 @@ def test_every_report_gives_each_comparison_the_runs_one_verdict(planted_run):
     # Both planted gaps are clear wherever they appear, in a chart and in the key findings.
     fifth = dataset.site_ids[4]
     informed = seen[analysis.comparison_key("site", fifth, "informed", "positive")]
-    assert {"network: site-comparison", f"{fifth}: site-comparison", f"{fifth}: key findings"} <= set(informed)
+    assert {"network: site-comparison", f"{fifth}: site-comparison", f"{fifth}: key findings"} \
+        <= set(informed)
     assert all(informed.values())
     listen = seen[analysis.comparison_key("breakdown", "", "listen", "positive", breakdown="home-language",
                                           value="spanish")]
@@ -167,7 +168,7 @@ def test_every_report_gives_each_comparison_the_runs_one_verdict(planted_run):
 
 def test_no_title_or_headline_names_a_gap_that_is_not_clear(planted_run):
     dataset, folder = planted_run
-    seen, titles = walk(dataset, folder)
+    _, titles = walk(dataset, folder)
     reader = Reader(dataset)
     clear = analysis.clear_keys(dataset)
     for page, name, title, verdicts in titles:
