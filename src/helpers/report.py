@@ -500,7 +500,7 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
             site=name, reference=reference_words(dataset))
     elif site:
         rows = data[data["site"] == site].dropna(subset=["gap"])
-        found = _clear_rows(dataset, rows.assign(kind="site"))
+        found = _clear_rows(dataset, rows, "site")
         widest = found.iloc[0] if len(found) else None
         heading = words.site_title(name, reference_words(dataset), len(rows), rows["p"].notna().any(),
                                    int((rows["gap"] > 0).sum()), len(found),
@@ -512,7 +512,7 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
             for r in rows.itertuples()) + "."
     else:
         known = data.dropna(subset=["gap"])
-        found = _clear_rows(dataset, known.assign(kind="site"))
+        found = _clear_rows(dataset, known, "site")
         heading = words.gaps_title(reference_words(dataset), known["p"].notna().any(), *(
             (codebook.site_name(found["site"].iloc[0]), labels[found["key"].iloc[0]],
              points(found["gap"].iloc[0])) if len(found) else ()), shares=True,
@@ -538,7 +538,7 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
         "%": data["percent"], _("95% low"): data["low"], _("95% high"): data["high"],
         _("n (inferred)") if inferred else "n": data["n"].astype(float),
         _("reference %"): data["reference"], _("gap (points)"): data["gap"],
-        _("clear"): verdict_cells(data.assign(clear=analysis.is_clear(dataset, data.assign(kind="site")))),
+        _("clear"): verdict_cells(judged(dataset, data, "site")),
         _("note"): notes(data)}).round(1)
     if not data["p"].notna().any():  # gaps without a test: no verdicts to show
         shown = shown.drop(columns=_("clear"))
@@ -633,7 +633,7 @@ def gap_chart(dataset: Dataset, site: str | None = None, data: pd.DataFrame | No
                              xlabel=(_("points vs published all-sites figure")
                                      if dataset.codebook.dataset.reference == "published mean"
                                      else _("points vs rest of the network")))
-    found = _clear_rows(dataset, data.assign(kind="site"))
+    found = _clear_rows(dataset, data, "site")
     heading = words.gaps_title(reference_words(dataset), data["p"].notna().any(), *(
         (names.get(found["site"].iloc[0]), labels[found["key"].iloc[0]], points(found["gap"].iloc[0]))
         if len(found) else ()))
@@ -664,7 +664,7 @@ def gap_grid_chart(dataset: Dataset, data: pd.DataFrame | None = None) -> Chart 
     grid = grid.reindex(index=[s for s in dataset.site_ids if s in grid.index],
                         columns=list(dict.fromkeys(data["key"])))
     figure = charts.gap_grid(grid, names, labels)
-    found = _clear_rows(dataset, data.assign(kind="site"))
+    found = _clear_rows(dataset, data, "site")
     heading = words.gaps_title(reference_words(dataset), data["p"].notna().any(), *(
         (names.get(found["site"].iloc[0]), labels[found["key"].iloc[0]], points(found["gap"].iloc[0]))
         if len(found) else ()))
@@ -788,7 +788,7 @@ def furthest_sites_table(dataset: Dataset, data: pd.DataFrame, most: int = 3) ->
     interval and whether it is clear once chance across the run's comparisons is allowed for."""
     names = dataset.codebook.site_name
     data = data.dropna(subset=["gap"])
-    data = data.assign(clear=analysis.is_clear(dataset, data.assign(kind="site")))
+    data = judged(dataset, data, "site")
     rows = []
     for (item, answer), cells in data.groupby(["item", "answer"], sort=False):
         furthest = cells.reindex(cells["gap"].abs().sort_values(ascending=False, kind="stable").index)
@@ -906,8 +906,8 @@ def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, 
     figure = charts.dumbbell(drawn, [*labels, *share_labels(dataset, held)], "first %", "second %",
                              legend, xlabel=xlabel, gap_label=_("gap, {first} − {second}").format(
                                  first=first_label, second=second_label))
-    rows = rows.assign(clear=analysis.is_clear(dataset, rows.assign(kind="contrast", site=site)))
-    found = _clear_rows(dataset, rows.assign(kind="contrast", site=site))
+    rows = judged(dataset, rows, "contrast", site)
+    found = largest_first(rows[rows["clear"]])
     widest = found.iloc[0] if len(found) else None
     heading = words.contrast_title(first_label, second_label, rows["p"].notna().any(), *(
         (labels[list(rows.index).index(widest.name)], percent(widest["first %"]), of_group(dataset, first),
@@ -996,8 +996,8 @@ def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
                              gap="change",
                              xlabel=_("% {of_respondents}").format(of_respondents=of_respondents(dataset)),
                              gap_label=_("change, {after} − {before}").format(after=after, before=before))
-    rows = rows.assign(clear=analysis.is_clear(dataset, rows.assign(kind="change", site=site or "")))
-    found = _clear_rows(dataset, rows.assign(kind="change", site=site or ""), "change")
+    rows = judged(dataset, rows, "change", site or "")
+    found = largest_first(rows[rows["clear"]], "change")
     widest = found.iloc[0] if len(found) else None
     where = codebook.site_name(site) if site else _("all sites")
     heading = words.change_title(before, after, rows["p"].notna().any(), *(
@@ -1062,8 +1062,8 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
                                      of_respondents=of_respondents(dataset)),
                                  reference="overall", reference_label=all_respondents(), hollow=small)
         where = dataset.codebook.site_name(site) if site else _("all sites")
-        rows = rows.assign(clear=analysis.is_clear(dataset, rows.assign(kind="breakdown", site=site or "")))
-        found = _clear_rows(dataset, rows.assign(kind="breakdown", site=site or ""))
+        rows = judged(dataset, rows, "breakdown", site or "")
+        found = largest_first(rows[rows["clear"]])
         widest = found.iloc[0] if len(found) else None
         heading = words.breakdown_title(characteristic.label, rows["p"].notna().any(), *(
             (value_labels[widest["value"]], labels[widest["key"]], percent(widest["percent"]),
@@ -1259,10 +1259,22 @@ def choose_any_section(dataset: Dataset, min_n: int) -> Section:
 # --- key findings ----------------------------------------------------------------------------------
 
 
-def _clear_rows(dataset: Dataset, rows: pd.DataFrame, gap: str = "gap") -> pd.DataFrame:
+def judged(dataset: Dataset, rows: pd.DataFrame, kind: str, site: str | None = None) -> pd.DataFrame:
+    """Returns rows of one kind of comparison (at a site, when given; else each row's own) with
+    their verdict in the run's one family: a clear column."""
+    keys = rows.assign(kind=kind, **({} if site is None else {"site": site}))
+    return rows.assign(clear=analysis.is_clear(dataset, keys))
+
+
+def largest_first(rows: pd.DataFrame, gap: str = "gap") -> pd.DataFrame:
+    return rows.reindex(rows[gap].abs().sort_values(ascending=False, kind="stable").index)
+
+
+def _clear_rows(dataset: Dataset, rows: pd.DataFrame, kind: str, site: str | None = None,
+                gap: str = "gap") -> pd.DataFrame:
     """Returns the rows whose comparison is clear in the run's family, the largest gap first."""
-    found = rows[analysis.is_clear(dataset, rows)]
-    return found.reindex(found[gap].abs().sort_values(ascending=False, kind="stable").index)
+    rows = judged(dataset, rows, kind, site)
+    return largest_first(rows[rows["clear"]], gap)
 
 
 def yes_no(clear: bool) -> str:
@@ -1298,7 +1310,7 @@ def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, lis
     items = []
     head = _("{site}: the data hold no figures by site for {site}.").format(site=name)
     if not gaps.empty and gaps["p"].notna().any():
-        found = _clear_rows(dataset, gaps.assign(kind="site"))
+        found = _clear_rows(dataset, gaps, "site")
         if found.empty:
             count = len(analysis.verdicts(dataset))
             head = n_("No figure at {site} differs clearly from {reference} once chance across all the "
@@ -1434,7 +1446,7 @@ def of_respondents(dataset: Dataset) -> str:
 def _largest(dataset: Dataset, rows: pd.DataFrame, kind: str, site: str, gap: str = "gap") -> tuple:
     """Returns the largest clear comparison of the rows (or, where none is clear, the largest
     gap) and whether it is clear."""
-    found = _clear_rows(dataset, rows.assign(kind=kind, site=site), gap)
+    found = _clear_rows(dataset, rows, kind, site, gap)
     if len(found):
         return found.iloc[0], True
     return rows.loc[rows[gap].abs().idxmax()], False
@@ -1474,7 +1486,7 @@ def _breakdown_findings(dataset: Dataset, site: str, most: int = 2) -> list[str]
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if rows.empty:
         return []
-    found = _clear_rows(dataset, rows.assign(kind="breakdown"))
+    found = _clear_rows(dataset, rows, "breakdown")
     codebook = dataset.codebook
     return [esc(words.breakdown_finding(
         share_label(dataset, r["item"], r["answer"]), codebook.characteristic(r["breakdown"]).label,
@@ -1512,7 +1524,7 @@ def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
             head, items = chosen, []
     tested = data.dropna(subset=["p"])
     if len(tested):
-        found = _clear_rows(dataset, tested.assign(kind="site"))
+        found = _clear_rows(dataset, tested, "site")
         names = dataset.codebook.site_name
         head = (_gap_headline(dataset, names(found["site"].iloc[0]), found.iloc[0]) if len(found) else
                 _("No site differs clearly from the rest of the network on any figure."))
