@@ -3,7 +3,8 @@
 Writes seeded synthetic networks (devtools/make_synthetic.py) whose sites are alike but for
 planted gaps: at the fifth school far fewer feel kept informed (−40 points), at the seventh
 somewhat fewer (−25 points), and at every school respondents from Spanish-speaking homes agree
-less that adults listen (−25 points). Loads each as a run does, takes the run's family
+less that adults listen (−25 points); belonging rises by 6 points from one wave to the next
+everywhere, as the generator always plants. Loads each as a run does, takes the run's family
 (helpers.analysis.verdicts: one Benjamini–Hochberg family of every tested comparison any report
 publishes) and prints, per network size and seed, the family's size, each planted gap's
 p-value and verdict, the p-value a comparison needed to be clear, and how many other
@@ -70,6 +71,7 @@ def measure(sites: int, seed: int, folder: Path) -> dict:
     }
     real = (family["kind"] == "breakdown") & (family["item"] == "listen") \
         & (family["breakdown"] == "home-language")  # the planted gap, wherever it shows
+    real |= (family["kind"] == "change") & (family["item"] == "belong")  # the generator's +6 points
     for mask in planted.values():
         real |= mask
     # Benjamini–Hochberg's threshold: with R comparisons clear, a p-value at most q·R/m is clear (q/m
@@ -85,6 +87,8 @@ def measure(sites: int, seed: int, folder: Path) -> dict:
         row[f"{name} BB"] = bool(found["bb"].iloc[0]) if len(found) else None
     row["other clear BH"] = int((family["clear"] & ~real).sum())
     row["other clear BB"] = int((family["bb"] & ~real).sum())
+    row["which"] = "; ".join(f"{r.kind} {r.site or 'network'} {r.item} {r.contrast or r.value}".strip()
+                             for r in family[family["clear"] & ~real].head(3).itertuples())
     return row
 
 
