@@ -169,17 +169,24 @@ def answer(rng: random.Random, chance: float) -> str:
     return text
 
 
+CHANCE = {"Q1_belong": 0.66, "Q2_listen": 0.72, "Q3_informed": 0.6, "Q4_safe": 0.78}
+
+
 def respondents(rng: random.Random, sites: list[str], wave: int, spread: float = 0.12,
-                family_gap: float = -0.3, plant: dict | None = None) -> list[dict]:
+                family_gap: float = -0.3, plant: dict | None = None,
+                plant_breakdown: dict | None = None) -> list[dict]:
     """Returns the made-up answers of one wave.
 
     Args:
         spread: sites differ from each other by up to this much in their chance of agreeing.
         family_gap: at the second site, families agree that staff listen this much less.
         plant: {site index: (column, shift)}: a real gap planted at a site, for tests.
+        plant_breakdown: {(characteristic column, answer): (column, shift)}: a real gap planted
+            in every site's respondents who gave that answer (e.g. Spanish-speaking homes).
     """
     rows = []
     plant = plant or {}
+    plant_breakdown = plant_breakdown or {}
     for index, site in enumerate(sites):
         size = 7 if index == len(sites) - 1 else rng.randint(25, 70)  # the last site is tiny
         climate = rng.uniform(-spread, spread)
@@ -203,8 +210,10 @@ def respondents(rng: random.Random, sites: list[str], wave: int, spread: float =
                 "Weight": f"{rng.uniform(0.6, 1.6):.3f}",
             }
             if shift[0]:
-                chance = {"Q1_belong": 0.66, "Q2_listen": 0.72, "Q3_informed": 0.6, "Q4_safe": 0.78}
-                row[shift[0]] = answer(rng, chance[shift[0]] + climate + shift[1])
+                row[shift[0]] = answer(rng, CHANCE[shift[0]] + climate + shift[1])
+            for (characteristic, value), (column, gap) in plant_breakdown.items():
+                if row[characteristic] == value:
+                    row[column] = answer(rng, CHANCE[column] + climate + gap)
             for item in ITEMS:
                 if rng.random() < 0.06:
                     row[item] = ""  # skipped
@@ -353,8 +362,21 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "synthetic")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--id", default="synthetic", help="the dataset's id")
+    parser.add_argument("--spread", type=float, default=0.12,
+                        help="how far the sites' chances of agreeing differ (0: sites alike)")
+    parser.add_argument("--family-gap", type=float, default=-0.3,
+                        help="how much less families at the second site agree that staff listen")
+    parser.add_argument("--plant", action="append", default=[], metavar="SITE:COLUMN:SHIFT",
+                        help="a real gap at one site (its index from 0), e.g. 4:Q3_informed:-0.4")
+    parser.add_argument("--plant-breakdown", action="append", default=[], metavar="COLUMN=ANSWER:ITEM:SHIFT",
+                        help="a real gap among every site's respondents who gave an answer, e.g. "
+                             "Home_language=Spanish:Q2_listen:-0.25")
     args = parser.parse_args()
-    write(args.out, args.sites, args.seed, args.id)
+    write(args.out, args.sites, args.seed, args.id, spread=args.spread, family_gap=args.family_gap,
+          plant={int(site): (column, float(shift)) for site, column, shift in
+                 (p.split(":") for p in args.plant)},
+          plant_breakdown={tuple(who.split("=", 1)): (column, float(shift)) for who, column, shift in
+                           (p.split(":") for p in args.plant_breakdown)})
     print(f"wrote {args.out}")
 
 

@@ -1,5 +1,6 @@
-"""Comparisons that do not mislead: a site against the rest of the network, and a gap called
-clear only when it survives the false discovery rate across the report's comparisons."""
+"""Comparisons that do not mislead: a site against the rest of the network, each group of a
+breakdown against the other respondents, and a gap called clear only when it survives the false
+discovery rate across every comparison of the run's reports (one family, one verdict)."""
 
 import pytest
 
@@ -18,13 +19,18 @@ def planted(tmp_path_factory):
 
 
 def test_the_planted_gap_is_found_and_the_noise_is_not(planted):
-    compared = analysis.comparisons(planted, None)
+    compared = analysis.verdicts(planted)
     found = compared[compared["clear"]]
     fifth = planted.site_ids[4]
     assert [(r.kind, r.site, r.item, r.answer) for r in found.itertuples()] == [
         ("site", fifth, "informed", "positive")]
     assert found["gap"].iloc[0] < -30
-    assert len(compared) > 100  # every site's figures, the contrasts and the changes
+    # Every site's figures, the contrasts, the changes and the breakdowns, at every site and in
+    # the network: one family for the run.
+    assert set(compared["kind"]) == {"site", "contrast", "change", "breakdown"}
+    assert "" in set(compared["site"])
+    assert len(set(compared["site"]) - {""}) >= 6  # the smallest sites have every figure withheld
+    assert len(compared) > 400
     # Without the control, noise would pass for findings too.
     assert (compared["p"] < 0.05).sum() > 1
 
@@ -40,6 +46,34 @@ def test_key_findings_name_only_clear_gaps(planted):
     assert not any("a clear gap" in item for item in items)
     _, items = report.network_key_findings(planted)
     assert any(item.startswith("1 of ") and "Kept informed" in item for item in items)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_planted_breakdown_gap_is_a_key_finding_and_noise_breakdown_gaps_are_not(tmp_path, seed):
+    """Respondents from Spanish-speaking homes, at every school, agree less that adults listen:
+    the network's key findings name that gap; no other breakdown gap is clear or named."""
+    write(tmp_path, 12, seed, dataset_id="planted", family_gap=0.0,
+          plant_breakdown={("Home_language", "Spanish"): ("Q2_listen", -0.25)})
+    dataset = load_dataset(tmp_path)
+    family = analysis.verdicts(dataset)
+    breakdowns = family[family["kind"] == "breakdown"]
+    assert len(breakdowns) > 200  # every group at every site and in the network
+    planted = breakdowns[(breakdowns["site"] == "") & (breakdowns["value"] == "spanish")
+                         & (breakdowns["item"] == "listen")].iloc[0]
+    assert planted["clear"]
+    assert planted["gap"] < -15
+    found = breakdowns[breakdowns["clear"]]
+    assert set(zip(found["breakdown"], found["item"], strict=True)) == {("home-language", "listen")}
+    noise = breakdowns[breakdowns["item"] != "listen"]
+    assert (noise["p"] < 0.05).any()  # chance alone gives small p-values, which the control discounts
+    _, items = report.network_key_findings(dataset)
+    named = [i for i in items if ", by " in i]
+    assert any(i.startswith("Adults listen, by home language: ") and "of the Spanish group" in i
+               and "a clear gap of −" in i for i in named)
+    assert all(i.startswith("Adults listen, by home language: ") for i in named)
+    for site in dataset.site_ids:
+        _, items = report.site_key_findings(dataset, site, 10)
+        assert all(i.startswith("Adults listen, by home language: ") for i in items if ", by " in i)
 
 
 def test_a_site_is_compared_with_the_rest_of_the_network(synthetic):
@@ -91,6 +125,16 @@ def test_breakdowns_carry_disparity_measures_across_groups(synthetic):
     first = rows[(rows["item"] == "belong") & (rows["answer"] == "positive")].iloc[0]
     assert first["range"] == pytest.approx(belong["percent"].max() - belong["percent"].min())
     assert first["reference"] == pytest.approx(belong["overall"].iloc[0])
+    # Each group against the others who stated a value (only published groups among them).
+    spanish = belong[belong["value"] == "spanish"].iloc[0]
+    others = belong[belong["value"] != "spanish"]
+    figures = synthetic.figures
+    cut = figures[(figures["wave"] == "2025") & (figures["site"] == "") & (figures["group"] == "")
+                  & (figures["breakdown"] == "home-language") & (figures["item"] == "belong")
+                  & (figures["answer"] == "positive") & figures["value"].isin(others["value"])]
+    assert spanish["others %"] == pytest.approx(100 * cut["chosen"].sum() / cut["weight"].sum())
+    assert spanish["gap"] == pytest.approx(spanish["percent"] - spanish["others %"])
+    assert spanish["low"] < spanish["gap"] < spanish["high"]
     section = report.breakdowns_section(synthetic, None, 10)
     html = report.to_html(section)
     assert "Disparity across home language groups, by figure" in html

@@ -129,7 +129,7 @@ def test_synthetic_pages_show_exact_n_bases_waves_and_breakdowns(other_datasets)
     out = other_datasets[0]
     site = html_of(out, "westfield-community-school", "synthetic").read_text()
     for words in ("Changes between waves", "spring 2024", "spring 2025", "95% CI",
-                  "Who answered what", "By race/ethnicity", "By home language",
+                  "Who answered what", "Each figure by race/ethnicity", "Each figure by home language",
                   "independent samples", "Every answer", "shown apart"):
         assert words in site, words
     assert "inferred" not in site.split("Methods and sources")[0]

@@ -37,10 +37,18 @@ def indicators(codebook: Codebook) -> list[tuple[str, str]]:
     return pairs
 
 
-def _count(percent: float, n_eff: float, inferred: bool) -> float:
-    """Returns the number of respondents a share stands for: whole where n is inferred from
+def _floats(values) -> np.ndarray:
+    """Returns the values as floats, missing ones (pandas' NA included) as NaN."""
+    return pd.Series(values).astype(float).to_numpy()
+
+
+def _counts(percent, n_eff, inferred) -> np.ndarray:
+    """Returns the number of respondents each share stands for: whole where n is inferred from
     rounding (the published figure is a rounded whole count), else p × effective n."""
-    return round(percent * n_eff / 100) if inferred else percent * n_eff / 100
+    counted = _floats(percent) * _floats(n_eff) / 100
+    inferred = np.asarray(inferred, dtype=bool)
+    counted[inferred] = np.round(counted[inferred])
+    return counted
 
 
 @once
@@ -73,9 +81,7 @@ def shares(dataset: Dataset) -> pd.DataFrame:
         derived.append(summed[keep].assign(answer="positive", aggregate=""))
     table = pd.concat([direct, *derived], ignore_index=True) if derived else direct
     n_eff = table["n_eff"].astype(float).fillna(0).to_numpy()
-    counted = table["percent"].to_numpy(dtype=float) * n_eff / 100
-    inferred = table["inferred"].astype(bool).to_numpy()
-    counted[inferred] = np.round(counted[inferred])  # a rounded whole count (see _count)
+    counted = _counts(table["percent"], n_eff, table["inferred"].astype(bool))
     known = n_eff > 0
     lows, highs = np.full(len(table), math.nan), np.full(len(table), math.nan)
     if known.any():
@@ -214,37 +220,63 @@ def clear(p_values: pd.Series, rate: float = FDR) -> pd.Series:
     return survives
 
 
-@once
-def comparisons(dataset: Dataset, site: str | None) -> pd.DataFrame:
-    """Returns every comparison a report makes, with which are clear after the false discovery
-    rate is controlled across all of them: a site's figures against the rest of the network
-    (every site's, for the network report), the group contrasts and the changes between waves.
+COMPARISON = ["kind", "site", "table", "item", "answer", "contrast", "breakdown", "value"]
 
-    Columns: kind ("site", "contrast", "change"), site, item, answer, label keys (contrast,
-    first, second), gap, low, high, p, clear.
+
+def comparison_key(kind: str, site: str, item: str, answer: str, contrast: str = "", table: str = "",
+                   breakdown: str = "", value: str = "") -> tuple:
+    """Returns the key of one comparison in :func:`verdicts` (COMPARISON's order): the same
+    comparison has the same key in every report."""
+    return (kind, site, table if kind == "contrast" else "", item, answer, contrast, breakdown, value)
+
+
+@once
+def verdicts(dataset: Dataset) -> pd.DataFrame:
+    """Returns every tested comparison that any report of the run publishes, with which are clear
+    after the false discovery rate is controlled across all of them at once (one
+    Benjamini–Hochberg family for the run, so that a comparison has one verdict wherever it is
+    shown): every site against the rest of the network, the group contrasts and the changes
+    between waves at every site and in the network, and each group of a breakdown against the
+    other respondents who stated a value, at every site and in the network.
+
+    Comparisons without a test (a site against a published mean that includes it) are not in
+    the family. Computed once per run (helpers.render.share_dataset). Columns: COMPARISON,
+    gap, low, high, p, clear.
     """
+    renamed = {"gap low": "low", "gap high": "high", "change": "gap"}  # each table's names
     frames = []
-    sites = site_shares(dataset)
-    if site is not None:
-        sites = sites[sites["site"] == site]
-    frames.append(pd.DataFrame({"kind": "site", "site": sites["site"], "item": sites["item"],
-                                "answer": sites["answer"], "contrast": "", "gap": sites["gap"],
-                                "low": sites["gap low"], "high": sites["gap high"], "p": sites["p"]}))
-    rows, _ = shown_contrasts(dataset, site or "")
-    frames.append(pd.DataFrame({"kind": "contrast", "site": site or "", "item": rows["item"],
-                                "answer": rows["answer"], "contrast": rows["contrast"],
-                                "gap": rows["gap"], "low": rows["low"], "high": rows["high"],
-                                "p": rows["p"]}))
-    rows = wave_changes(dataset, site or "")
-    frames.append(pd.DataFrame({"kind": "change", "site": site or "", "item": rows["item"],
-                                "answer": rows["answer"], "contrast": "", "gap": rows["change"],
-                                "low": rows["low"], "high": rows["high"], "p": rows["p"]}))
-    frames = [f for f in frames if len(f)]
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["kind", "site", "item", "answer", "contrast", "gap", "low", "high", "p"])
+    for kind, rows in (("site", site_shares(dataset)), ("contrast", _contrasts_everywhere(dataset)),
+                       ("change", _changes_everywhere(dataset)),
+                       ("breakdown", _breakdowns_everywhere(dataset))):
+        rows = rows.drop(columns=["low", "high"] if kind == "site" else []).rename(columns=renamed)
+        frames.append(pd.DataFrame({c: rows.get(c, "") for c in
+                                    [*COMPARISON[1:], "gap", "low", "high", "p"]}).assign(kind=kind))
+        if kind != "contrast":
+            frames[-1]["table"] = ""
+    table = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)[[*COMPARISON, "gap",
+                                                                                        "low", "high", "p"]]
     table["p"] = table["p"].astype(float)
+    table = table[table["p"].notna()].drop_duplicates(COMPARISON).reset_index(drop=True)
     table["clear"] = clear(table["p"])
     return table
+
+
+@once
+def clear_keys(dataset: Dataset) -> frozenset:
+    """Returns the keys (:func:`comparison_key`) of the run's comparisons that are clear."""
+    family = verdicts(dataset)
+    return frozenset(map(tuple, family.loc[family["clear"], COMPARISON].to_numpy().tolist()))
+
+
+def is_clear(dataset: Dataset, rows: pd.DataFrame) -> pd.Series:
+    """Returns, for rows naming comparisons (kind, site, item, answer and, where they apply,
+    contrast, table, breakdown, value), whether each is clear in the run's family."""
+    keys = clear_keys(dataset)
+    blank = pd.Series("", index=rows.index)
+    columns = [rows.get(c, blank) for c in ("kind", "site", "item", "answer", "contrast",
+                                            "table", "breakdown", "value")]
+    return pd.Series([comparison_key(*key) in keys for key in zip(*columns, strict=True)], index=rows.index,
+                     dtype=bool)
 
 
 def gaps_for_site(dataset: Dataset, site: str) -> pd.DataFrame:
@@ -280,43 +312,73 @@ def disparity_by_indicator(dataset: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+CONTRAST_COLUMNS = ["contrast", "first", "second", "table", "item", "answer", "first %", "second %", "gap",
+                    "low", "high", "first n", "second n", "inferred", "p"]
+
+
+def _tested(count_a, n_a, count_b, n_b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Returns the Newcombe 95% interval (low, high, in points) and the score test's p-value of
+    the difference of two shares, for arrays of counts and effective n: missing where either n
+    is unknown or zero."""
+    count_a, n_a, count_b, n_b = (_floats(v) for v in (count_a, n_a, count_b, n_b))
+    known = (np.nan_to_num(n_a) > 0) & (np.nan_to_num(n_b) > 0) & ~np.isnan(count_a) & ~np.isnan(count_b)
+    lows, highs, ps = (np.full(len(n_a), math.nan) for _ in range(3))
+    if known.any():
+        parts = (count_a[known], n_a[known], count_b[known], n_b[known])
+        _, low, high = newcombe(*parts)
+        lows[known], highs[known] = 100 * low, 100 * high
+        ps[known] = difference_p_value(*parts)
+    return lows, highs, ps
+
+
+def _in_order(dataset: Dataset, rows: pd.DataFrame, *first: str) -> pd.DataFrame:
+    """Returns the rows sorted by the given columns, then by the codebook's order of shares."""
+    order = {pair: i for i, pair in enumerate(indicators(dataset.codebook))}
+    rows = rows.assign(_o=[order.get(pair, 0) for pair in zip(rows["item"], rows["answer"], strict=True)])
+    return rows.sort_values([*first, "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+
+
+@once
+def _contrasts_everywhere(dataset: Dataset) -> pd.DataFrame:
+    """Returns the codebook's contrasts (CONTRAST_COLUMNS and site) at every site and in the
+    network (site blank), latest wave, computed once for every report of a run."""
+    data = shares(dataset)
+    wave = latest_wave(dataset)
+    data = data[(data["wave"] == wave) & (data["breakdown"] == "") & (data["aggregate"] == "")]
+    keys = ["site", "table", "item", "answer"]
+    frames = []
+    for index, contrast in enumerate(dataset.codebook.contrasts):
+        first = data[data["group"] == contrast.first].drop_duplicates(keys)
+        second = data[data["group"] == contrast.second].drop_duplicates(keys)
+        both = first.merge(second, on=keys, suffixes=(" a", " b"))
+        low, high, p = _tested(_counts(both["percent a"], both["n_eff a"], both["inferred a"]),
+                               both["n_eff a"],
+                               _counts(both["percent b"], both["n_eff b"], both["inferred b"]),
+                               both["n_eff b"])
+        frames.append(pd.DataFrame({
+            "_c": index, "site": both["site"], "contrast": contrast.id, "first": contrast.first,
+            "second": contrast.second, "table": both["table"], "item": both["item"],
+            "answer": both["answer"], "first %": both["percent a"], "second %": both["percent b"],
+            "gap": both["percent a"] - both["percent b"], "low": low, "high": high,
+            "first n": both["n a"], "second n": both["n b"],
+            "inferred": both["inferred a"].astype(bool) | both["inferred b"].astype(bool), "p": p}))
+    if not frames:
+        return pd.DataFrame(columns=["site", *CONTRAST_COLUMNS])
+    rows = _in_order(dataset, pd.concat(frames, ignore_index=True), "_c", "table")
+    return rows.drop(columns="_c")
+
+
 @once
 def contrasts(dataset: Dataset, site: str = "", table: str | None = None) -> pd.DataFrame:
     """Returns, for each contrast of the codebook and share, the two groups' figures, the gap
-    (first minus second) and its Newcombe 95% interval, at a site (blank: the network).
+    (first minus second), its Newcombe 95% interval and p-value, at a site (blank: the network).
 
-    Columns: contrast, first, second, table, item, answer, first %, second %, gap, low, high,
-    first n, second n, inferred.
+    Columns: CONTRAST_COLUMNS (contrast, first, second, table, item, answer, first %, second %,
+    gap, low, high, first n, second n, inferred, p).
     """
-    data = at_site(dataset, "shares", site)
-    wave = latest_wave(dataset)
-    data = data[(data["wave"] == wave) & (data["breakdown"] == "") & (data["aggregate"] == "")]
-    if table is not None:
-        data = data[data["table"] == table]
-    rows = []
-    for contrast in dataset.codebook.contrasts:
-        first = data[data["group"] == contrast.first].set_index(["table", "item", "answer"])
-        second = data[data["group"] == contrast.second].set_index(["table", "item", "answer"])
-        order = {pair: i for i, pair in enumerate(indicators(dataset.codebook))}
-        shared = sorted((k for k in first.index if k in second.index),
-                        key=lambda k: (k[0], order.get((k[1], k[2]), 0)))
-        for key in shared:
-            a, b = first.loc[key], second.loc[key]
-            low = high = p = math.nan
-            if pd.notna(a["n_eff"]) and pd.notna(b["n_eff"]):
-                counts = (_count(a["percent"], float(a["n_eff"]), bool(a["inferred"])), float(a["n_eff"]),
-                          _count(b["percent"], float(b["n_eff"]), bool(b["inferred"])), float(b["n_eff"]))
-                _, low, high = newcombe(*counts)
-                p = difference_p_value(*counts)
-            rows.append({"contrast": contrast.id, "first": contrast.first, "second": contrast.second,
-                         "table": key[0], "item": key[1], "answer": key[2],
-                         "first %": a["percent"], "second %": b["percent"],
-                         "gap": a["percent"] - b["percent"], "low": 100 * low, "high": 100 * high,
-                         "first n": a["n"], "second n": b["n"],
-                         "inferred": bool(a["inferred"] or b["inferred"]), "p": p})
-    return pd.DataFrame(rows, columns=["contrast", "first", "second", "table", "item", "answer",
-                                       "first %", "second %", "gap", "low", "high", "first n",
-                                       "second n", "inferred", "p"])
+    rows = _contrasts_everywhere(dataset)
+    rows = rows[(rows["site"] == site) & ((rows["table"] == table) if table is not None else True)]
+    return rows[CONTRAST_COLUMNS].reset_index(drop=True)
 
 
 @once
@@ -331,56 +393,97 @@ def shown_contrasts(dataset: Dataset, site: str) -> tuple[pd.DataFrame, bool]:
     return rows, False
 
 
+CHANGE_COLUMNS = ["item", "answer", "before", "after", "before %", "after %", "change", "low", "high",
+                  "before n", "after n", "p"]
+
+
+@once
+def _changes_everywhere(dataset: Dataset) -> pd.DataFrame:
+    """Returns each share's change between the last two waves (CHANGE_COLUMNS and site) at every
+    site and in the network, all groups, computed once for every report of a run."""
+    present = waves(dataset)
+    if len(present) < 2:
+        return pd.DataFrame(columns=["site", *CHANGE_COLUMNS])
+    before, after = present[-2:]
+    data = shares(dataset)
+    data = data[(data["group"] == "") & (data["breakdown"] == "") & (data["aggregate"] == "")]
+    keys = ["site", "item", "answer"]
+    first = data[data["wave"] == before].drop_duplicates(keys)
+    second = data[data["wave"] == after].drop_duplicates(keys)
+    both = first.merge(second, on=keys, suffixes=(" a", " b"))
+    n_a, n_b = both["n_eff a"].astype(float), both["n_eff b"].astype(float)
+    low, high, p = _tested(both["percent b"] * n_b / 100, n_b, both["percent a"] * n_a / 100, n_a)
+    rows = pd.DataFrame({"site": both["site"], "item": both["item"], "answer": both["answer"],
+                         "before": before, "after": after, "before %": both["percent a"],
+                         "after %": both["percent b"], "change": both["percent b"] - both["percent a"],
+                         "low": low, "high": high, "before n": both["n a"], "after n": both["n b"], "p": p})
+    return _in_order(dataset, rows)
+
+
 @once
 def wave_changes(dataset: Dataset, site: str = "") -> pd.DataFrame:
     """Returns each share's change between the last two waves at a site (blank: the network), all
-    groups, with a Newcombe 95% interval (the waves taken as independent samples).
+    groups, with a Newcombe 95% interval (the waves taken as independent samples) and p-value.
 
-    Columns: item, answer, before, after, before %, after %, change, low, high, before n, after n.
+    Columns: CHANGE_COLUMNS (item, answer, before, after, before %, after %, change, low, high,
+    before n, after n, p).
     """
-    present = waves(dataset)
-    columns = ["item", "answer", "before", "after", "before %", "after %", "change", "low", "high",
-               "before n", "after n", "p"]
-    if len(present) < 2:
-        return pd.DataFrame(columns=columns)
-    before, after = present[-2:]
-    data = at_site(dataset, "shares", site)
-    data = data[(data["group"] == "") & (data["breakdown"] == "") & (data["aggregate"] == "")]
-    first = data[data["wave"] == before].set_index(["item", "answer"])
-    second = data[data["wave"] == after].set_index(["item", "answer"])
-    rows = []
-    for key in [k for k in indicators(dataset.codebook) if k in first.index and k in second.index]:
-        a, b = first.loc[key], second.loc[key]
-        low = high = p = math.nan
-        if pd.notna(a["n_eff"]) and pd.notna(b["n_eff"]):
-            counts = (b["percent"] * float(b["n_eff"]) / 100, float(b["n_eff"]),
-                      a["percent"] * float(a["n_eff"]) / 100, float(a["n_eff"]))
-            _, low, high = newcombe(*counts)
-            p = difference_p_value(*counts)
-        rows.append({"item": key[0], "answer": key[1], "before": before, "after": after,
-                     "before %": a["percent"], "after %": b["percent"],
-                     "change": b["percent"] - a["percent"], "low": 100 * low, "high": 100 * high,
-                     "before n": a["n"], "after n": b["n"], "p": p})
-    return pd.DataFrame(rows, columns=columns)
+    rows = _changes_everywhere(dataset)
+    return rows.loc[rows["site"] == site, CHANGE_COLUMNS].reset_index(drop=True)
+
+
+@once
+def _breakdowns_everywhere(dataset: Dataset) -> pd.DataFrame:
+    """Returns every share by the values of every respondent characteristic, at every site and in
+    the network, latest wave, all groups, each against the other respondents of its site (or of
+    the network) who stated another value: their share ("others %", "others n"), the gap, its
+    Newcombe 95% interval and p-value; and the all-respondents figure ("overall").
+
+    Only published figures enter "the others": a withheld group is neither compared nor part of
+    anyone's comparison, or its figure could be worked out from the gap. Sums of weights make
+    the others' share exact, weights included (as for a site against the rest of the network).
+    """
+    data = shares(dataset)
+    wave = latest_wave(dataset)
+    data = data[(data["wave"] == wave) & (data["group"] == "") & (data["aggregate"] == "")]
+    keys = ["site", "item", "answer"]
+    overall = data[data["breakdown"] == ""].drop_duplicates(keys).set_index(keys)["percent"]
+    rows = data[data["breakdown"] != ""].reset_index(drop=True)
+    rows["overall"] = overall.reindex(pd.MultiIndex.from_frame(rows[keys])).to_numpy()
+    weighted = rows["weight"].notna().to_numpy()
+    n_eff = rows["n_eff"].astype(float).to_numpy()
+    parts = pd.DataFrame({  # published tallies have no weights: their counts and n stand in
+        "chosen": np.where(weighted, rows["chosen"].astype(float),
+                           _counts(rows["percent"], n_eff, rows["inferred"])),
+        "weight": np.where(weighted, rows["weight"].astype(float), n_eff),
+        "weight2": np.where(weighted, rows["weight2"].astype(float), n_eff),
+        "n": rows["n"].astype(float)})
+    totals = parts.groupby([rows["site"], rows["breakdown"], rows["table"], rows["item"], rows["answer"]],
+                           sort=False).transform("sum")
+    others = totals - parts
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rows["others %"] = np.where(others["weight"] > 0, 100 * others["chosen"] / others["weight"], math.nan)
+        others_n_eff = np.where(others["weight2"] > 0, others["weight"] ** 2 / others["weight2"], math.nan)
+    rows["others n"] = np.where(others["weight"] > 0, others["n"], math.nan)
+    rows["gap"] = rows["percent"] - rows["others %"]
+    rows["low"], rows["high"], rows["p"] = _tested(
+        rows["percent"].to_numpy(dtype=float) * n_eff / 100, n_eff,
+        rows["others %"].to_numpy(dtype=float) * others_n_eff / 100, others_n_eff)
+    return rows
 
 
 @once
 def breakdown(dataset: Dataset, characteristic: str, site: str = "") -> pd.DataFrame:
     """Returns each share by the values of a respondent characteristic at a site (blank: the
-    network), latest wave, all groups, in the codebook's order of values, with Wilson intervals
-    and each share's gap to the all-respondents figure."""
-    data = at_site(dataset, "shares", site)
-    wave = latest_wave(dataset)
-    data = data[(data["wave"] == wave) & (data["group"] == "") & (data["aggregate"] == "")]
-    overall = data[data["breakdown"] == ""].set_index(["item", "answer"])["percent"]
-    rows = data[data["breakdown"] == characteristic].copy()
-    keys = pd.MultiIndex.from_frame(rows[["item", "answer"]])
-    rows["overall"] = overall.reindex(keys).to_numpy()
-    rows["gap"] = rows["percent"] - rows["overall"]
+    network), latest wave, all groups, in the codebook's order of values, with Wilson intervals,
+    the all-respondents figure ("overall") and each group against the others who stated a value
+    (see :func:`_breakdowns_everywhere`: others %, others n, gap, low, high, p)."""
+    rows = _breakdowns_everywhere(dataset)
+    rows = rows[(rows["site"] == site) & (rows["breakdown"] == characteristic)]
     order = {v.id: i for i, v in enumerate(dataset.codebook.characteristic(characteristic).values)}
     pairs = {pair: i for i, pair in enumerate(indicators(dataset.codebook))}
-    rows["_o"] = [pairs.get((i, a), 0) for i, a in zip(rows["item"], rows["answer"], strict=True)]
-    rows["_v"] = rows["value"].map(order)
+    rows = rows.assign(_o=[pairs.get(pair, 0) for pair in zip(rows["item"], rows["answer"], strict=True)],
+                       _v=rows["value"].map(order))
     return rows.sort_values(["_o", "_v"]).drop(columns=["_o", "_v"]).reset_index(drop=True)
 
 

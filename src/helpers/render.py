@@ -211,7 +211,7 @@ def share_dataset(dataset, path: Path) -> Path:
     if not path.exists():
         dataset = dataclasses.replace(dataset, folder=Path(dataset.folder).resolve(), cache=dataset.cache)
         for compute in (analysis.waves, analysis.site_shares, analysis.site_spread,
-                        analysis.compared_sites, analysis.disparity_by_indicator,
+                        analysis.compared_sites, analysis.disparity_by_indicator, analysis.clear_keys,
                         denominators.respondents, checks.run_checks):
             compute(dataset)
         for table in analysis.SITE_TABLES:

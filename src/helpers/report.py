@@ -18,13 +18,13 @@ import pandas as pd
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
-from helpers import analysis, charts, language
+from helpers import analysis, charts, language, words
 from helpers.charts import FLAG, points
 from helpers.checks import Finding, findings_for_site
 from helpers.disclosure import SMALL_GROUP
 from helpers.language import N_, NP_, _, gendered, n_, number, percent
 from helpers.load import Dataset
-from helpers.words import CHECK_EXPLANATIONS, CHECK_NAMES, describe, severity
+from helpers.words import CHECK_EXPLANATIONS, CHECK_NAMES, capital, describe, severity
 
 HEADLINE_KEY = "report-headline"
 PRECISION = "‡"  # too imprecise to read much into (NCHS), apart from privacy
@@ -302,13 +302,15 @@ def site_sheet(dataset: Dataset) -> dict:
     three significant digits, a missing figure WITHHELD."""
     rows = analysis.site_shares(dataset)
     frame = rows.assign(**{"site name": rows["site"].map(dataset.codebook.site_name),
-                           "figure": share_labels(dataset, rows)})
+                           "figure": share_labels(dataset, rows),
+                           "clear": analysis.is_clear(dataset, rows.assign(kind="site")).astype(object)
+                           .where(rows["p"].notna(), "")})  # a gap without a test has no verdict
     rounded = ["percent", "low", "high", "reference", "gap", "gap low", "gap high"]
     frame[rounded] = frame[rounded].astype(float).round(1)
     frame["p"] = [float(f"{p:.3g}") if pd.notna(p) else p for p in frame["p"]]
     frame[["n", "reference n"]] = frame[["n", "reference n"]].astype(float).astype("Int64")
     columns = ["site", "site name", "item", "answer", "figure", "percent", "low", "high", "n",
-               "reference", "reference n", "gap", "gap low", "gap high", "p", "imprecise"]
+               "reference", "reference n", "gap", "gap low", "gap high", "p", "clear", "imprecise"]
 
     def cell(value):
         return WITHHELD if pd.isna(value) else value.item() if hasattr(value, "item") else value
@@ -526,21 +528,23 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
             site=name, reference=reference_words(dataset))
     elif site:
         rows = data[data["site"] == site].dropna(subset=["gap"])
-        above = int((rows["gap"] > 0).sum())
-        widest = rows.loc[rows["gap"].abs().idxmax()]
-        heading = n_("{site} is above {reference} on {above} of {count} figure; its largest gap is {gap} "
-                     "points on {figure}",
-                     "{site} is above {reference} on {above} of {count} figures; its largest gap is {gap} "
-                     "points on {figure}", len(rows)).format(
-            site=name, reference=reference_words(dataset), above=above, count=len(rows),
-            gap=points(widest["gap"]), figure=labels[widest["key"]])
+        found = _clear_rows(dataset, rows, "site")
+        widest = found.iloc[0] if len(found) else None
+        heading = words.site_title(name, reference_words(dataset), len(rows), rows["p"].notna().any(),
+                                   int((rows["gap"] > 0).sum()), len(found),
+                                   *((labels[widest["key"]], points(widest["gap"])) if len(found) else ()))
         description = f"{name}: " + "; ".join(
             _("{figure} {percent} vs {reference} ({gap})").format(
                 figure=labels[r.key], percent=percent(r.percent), reference=percent(r.reference),
                 gap=points(r.gap))
             for r in rows.itertuples()) + "."
     else:
-        heading = widest_spread(dataset, data)
+        known = data.dropna(subset=["gap"])
+        found = _clear_rows(dataset, known, "site")
+        heading = words.gaps_title(reference_words(dataset), known["p"].notna().any(), *(
+            (codebook.site_name(found["site"].iloc[0]), labels[found["key"].iloc[0]],
+             points(found["gap"].iloc[0])) if len(found) else ()), shares=True,
+            sites=len(set(data["site"])))
         spread = data.groupby("key", sort=False)["percent"].agg(["min", "max"])
         description = _("Range across sites: {ranges}.").format(ranges="; ".join(
             f"{labels[k]} {number(r['min'])}–{percent(r['max'])}" for k, r in spread.iterrows()))
@@ -562,7 +566,10 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
         "%": data["percent"], _("95% low"): data["low"], _("95% high"): data["high"],
         _("n (inferred)") if inferred else "n": data["n"].astype("Int64"),
         _("reference %"): data["reference"], _("gap (points)"): data["gap"],
+        _("clear"): verdict_cells(judged(dataset, data, "site")),
         _("note"): notes(data)}).round(1)
+    if not data["p"].notna().any():  # gaps without a test: no verdicts to show
+        shown = shown.drop(columns=_("clear"))
     alt = (_("Dot plot of {figures} figures at {sites} sites with 95% intervals and {reference}; {site} "
              "highlighted") if site else
            _("Dot plot of {figures} figures at {sites} sites with 95% intervals and {reference}")).format(
@@ -639,19 +646,6 @@ def _precision_note(rows: pd.DataFrame) -> str:
                     "table; see Methods).", len(rows)).format(mark=PRECISION, count=count, total=len(rows))
 
 
-def widest_spread(dataset: Dataset, data: pd.DataFrame) -> str:
-    """Returns, in words, the figure on which the sites are furthest apart."""
-    data = data.assign(key=data["item"] + ":" + data["answer"])
-    ranges = data.groupby("key", sort=False)["percent"].agg(lambda v: v.max() - v.min())
-    rows = data[data["key"] == ranges.idxmax()]
-    low, high = rows.loc[rows["percent"].idxmin()], rows.loc[rows["percent"].idxmax()]
-    label = share_label(dataset, low["item"], low["answer"])
-    names = dataset.codebook.site_name
-    return _("Sites differ most on {figure}: from {low} ({low_site}) to {high} ({high_site})").format(
-        figure=label, low=percent(low["percent"]), low_site=names(low["site"]), high=percent(high["percent"]),
-        high_site=names(high["site"]))
-
-
 def gap_chart(dataset: Dataset, site: str | None = None, data: pd.DataFrame | None = None) -> Chart | None:
     """Returns the gaps to the reference as bars: the site's, or each site's side by side."""
     data = analysis.site_shares(dataset) if data is None else data
@@ -667,10 +661,10 @@ def gap_chart(dataset: Dataset, site: str | None = None, data: pd.DataFrame | No
                              xlabel=(_("points vs published all-sites figure")
                                      if dataset.codebook.dataset.reference == "published mean"
                                      else _("points vs rest of the network")))
-    widest = data.loc[data["gap"].abs().idxmax()]
-    heading = _("Largest gap to {reference}: {site}, {figure}, {gap} points").format(
-        reference=reference_words(dataset), site=names.get(widest["site"]), figure=labels[widest["key"]],
-        gap=points(widest["gap"]))
+    found = _clear_rows(dataset, data, "site")
+    heading = words.gaps_title(reference_words(dataset), data["p"].notna().any(), *(
+        (names.get(found["site"].iloc[0]), labels[found["key"].iloc[0]], points(found["gap"].iloc[0]))
+        if len(found) else ()))
     above = int((data["gap"] > 0).sum())
     description = n_("{above} of {count} site figure is above {reference}.",
                      "{above} of {count} site figures are above {reference}.", len(data)).format(
@@ -698,14 +692,10 @@ def gap_grid_chart(dataset: Dataset, data: pd.DataFrame | None = None) -> Chart 
     grid = grid.reindex(index=[s for s in dataset.site_ids if s in grid.index],
                         columns=list(dict.fromkeys(data["key"])))
     figure = charts.gap_grid(grid, names, labels)
-    site_id, key = grid.abs().stack().idxmax()
-    heading = _("The largest gap to {reference} is {site} on {figure} ({gap} points)").format(
-        reference=reference_words(dataset), site=names.get(site_id), figure=labels[key],
-        gap=points(grid.at[site_id, key]))
-    if grid.shape[0] > 1:
-        spread = grid.max() - grid.min()
-        heading += "; " + _("sites differ most on {figure} ({points} points from lowest to highest)").format(
-            figure=labels[spread.idxmax()], points=number(spread.max()))
+    found = _clear_rows(dataset, data, "site")
+    heading = words.gaps_title(reference_words(dataset), data["p"].notna().any(), *(
+        (names.get(found["site"].iloc[0]), labels[found["key"].iloc[0]], points(found["gap"].iloc[0]))
+        if len(found) else ()))
     shown = grid.round(1).rename(index=names, columns=labels).reset_index(names=_("site"))
     shown.columns.name = None
     alt = _("Grid of gaps to {reference}: {sites} sites by {figures} figures.").format(
@@ -806,7 +796,8 @@ def network_summary_chart(dataset: Dataset, data: pd.DataFrame) -> Chart:
                              low=None, high=None, reference="network",
                              reference_label=all_respondents())
     sites = data["site"].nunique()
-    return Chart("network-summary", widest_spread(dataset, data),
+    return Chart("network-summary", _("The spread of {sites} sites on each figure").format(
+                     sites=data["site"].nunique()),
                  _("Dot plot of the spread of {sites} sites on {figures} figures.").format(
                      sites=sites, figures=len(keys)),
                  _("For each figure, the lowest site, the quartiles, the median and the highest of the "
@@ -822,19 +813,19 @@ NETWORK_MARKS = (N_("lowest site"), N_("lower quartile"), N_("median site"), N_(
 
 def furthest_sites_table(dataset: Dataset, data: pd.DataFrame, most: int = 3) -> HTML:
     """Returns, per figure, the sites furthest from the rest of the network, with the gap's
-    interval and whether it is clear once chance across the report's comparisons is allowed for."""
-    clear = _clear_set(analysis.comparisons(dataset, None))
+    interval and whether it is clear once chance across the run's comparisons is allowed for."""
     names = dataset.codebook.site_name
+    data = data.dropna(subset=["gap"])
+    data = judged(dataset, data, "site")
     rows = []
-    for (item, answer), cells in data.dropna(subset=["gap"]).groupby(["item", "answer"], sort=False):
+    for (item, answer), cells in data.groupby(["item", "answer"], sort=False):
         furthest = cells.reindex(cells["gap"].abs().sort_values(ascending=False, kind="stable").index)
         for row in furthest.head(most).to_dict("records"):
             rows.append({_("figure"): share_label(dataset, item, answer), _("site"): names(row["site"]),
                          "%": row["percent"], _("rest of the network %"): row["reference"],
                          _("gap (points)"): row["gap"], _("95% low"): row["gap low"],
                          _("95% high"): row["gap high"],
-                         _("clear"): (_("yes") if ("site", row["site"], item, answer, "") in clear
-                                      else _("no"))})
+                         _("clear"): yes_no(row["clear"])})
     if not rows:
         return HTML("")
     return table(pd.DataFrame(rows).round(1),
@@ -943,13 +934,12 @@ def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, 
     figure = charts.dumbbell(drawn, [*labels, *share_labels(dataset, held)], "first %", "second %",
                              legend, xlabel=xlabel, gap_label=_("gap, {first} − {second}").format(
                                  first=first_label, second=second_label))
-    widest = rows.loc[rows["gap"].abs().idxmax()]
-    widest_label = labels[list(rows.index).index(widest.name)]
-    heading = _("The widest gap between {first} and {second} is on “{figure}”: {first_percent} {of_first} "
-                "vs {second_percent} {of_second}").format(
-        first=first_label, second=second_label, figure=widest_label, first_percent=percent(widest["first %"]),
-        of_first=of_group(dataset, first), second_percent=percent(widest["second %"]),
-        of_second=of_group(dataset, second))
+    rows = judged(dataset, rows, "contrast", site)
+    found = largest_first(rows[rows["clear"]])
+    widest = found.iloc[0] if len(found) else None
+    heading = words.contrast_title(first_label, second_label, rows["p"].notna().any(), *(
+        (labels[list(rows.index).index(widest.name)], percent(widest["first %"]), of_group(dataset, first),
+         percent(widest["second %"]), of_group(dataset, second)) if widest is not None else ()))
     gaps = "; ".join(
         f"{label} {points(r.gap)}" + ("" if math.isnan(r.low) else f" ({_interval(r.low, r.high)})")
         for label, r in zip(labels, rows.itertuples(), strict=True))
@@ -968,6 +958,7 @@ def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, 
                           f"{second_label} %": drawn["second %"].to_numpy(),
                           _("gap (points)"): drawn["gap"].to_numpy(), _("95% low"): drawn["low"].to_numpy(),
                           _("95% high"): drawn["high"].to_numpy(),
+                          _("clear"): verdict_cells(rows, len(held)),
                           _("note"): [""] * len(labels) + [_("withheld")] * len(held)}).round(1)
     alt = n_("Dumbbell chart comparing {first} and {second} on {count} figure, with the gap in points",
              "Dumbbell chart comparing {first} and {second} on {count} figures, with the gap in points",
@@ -1033,13 +1024,13 @@ def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
                              gap="change",
                              xlabel=_("% {of_respondents}").format(of_respondents=of_respondents(dataset)),
                              gap_label=_("change, {after} − {before}").format(after=after, before=before))
-    widest = rows.loc[rows["change"].abs().idxmax()]
-    widest_label = labels[list(rows.index).index(widest.name)]
+    rows = judged(dataset, rows, "change", site or "")
+    found = largest_first(rows[rows["clear"]], "change")
+    widest = found.iloc[0] if len(found) else None
     where = codebook.site_name(site) if site else _("all sites")
-    heading = _("The largest change from {before} to {after} is on {figure}: {first} to {last} ({change} "
-                "points)").format(before=before, after=after, figure=widest_label,
-                                  first=percent(widest["before %"]), last=percent(widest["after %"]),
-                                  change=points(widest["change"]))
+    heading = words.change_title(before, after, rows["p"].notna().any(), *(
+        (labels[list(rows.index).index(widest.name)], percent(widest["before %"]), percent(widest["after %"]),
+         points(widest["change"])) if widest is not None else ()))
     changes = "; ".join(
         f"{label} {points(r.change)}" + ("" if math.isnan(r.low) else f" ({_interval(r.low, r.high)})")
         for label, r in zip(labels, rows.itertuples(), strict=True))
@@ -1052,7 +1043,8 @@ def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
             for label, w in zip(share_labels(dataset, hidden), hidden["wave"], strict=True)]))
     shown = pd.DataFrame({_("figure"): labels, f"{before} %": rows["before %"], f"{after} %": rows["after %"],
                           _("change (points)"): rows["change"], _("95% low"): rows["low"],
-                          _("95% high"): rows["high"], f"{before} n": rows["before n"].astype("Int64"),
+                          _("95% high"): rows["high"], _("clear"): verdict_cells(rows),
+                          f"{before} n": rows["before n"].astype("Int64"),
                           f"{after} n": rows["after n"].astype("Int64")})
     shown = pd.concat([shown, pd.DataFrame({
         _("figure"): share_labels(dataset, held), f"{before} %": held["before %"],
@@ -1098,21 +1090,12 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
                                      of_respondents=of_respondents(dataset)),
                                  reference="overall", reference_label=all_respondents(), hollow=small)
         where = dataset.codebook.site_name(site) if site else _("all sites")
-        known = rows.dropna(subset=["gap"])
-        if len(known):
-            widest = known.loc[known["gap"].abs().idxmax()]
-            heading = _("By {characteristic}, the widest gap is on {figure}: {value} {percent} against "
-                        "{overall} of all respondents").format(
-                characteristic=characteristic.label, figure=labels[widest["key"]],
-                value=value_labels[widest["value"]], percent=percent(widest["percent"]),
-                overall=percent(widest["overall"]))
-        else:  # the all-respondents figures are withheld: no gap to state
-            top = rows.loc[rows["percent"].idxmax()]
-            heading = _("By {characteristic}, the highest figure is {figure} among {value}: {percent}")
-            heading = heading.format(
-                characteristic=characteristic.label, figure=labels[top["key"]],
-                value=value_labels[top["value"]],
-                percent=percent(top["percent"]))
+        rows = judged(dataset, rows, "breakdown", site or "")
+        found = largest_first(rows[rows["clear"]])
+        widest = found.iloc[0] if len(found) else None
+        heading = words.breakdown_title(characteristic.label, rows["p"].notna().any(), *(
+            (value_labels[widest["value"]], labels[widest["key"]], percent(widest["percent"]),
+             percent(widest["others %"])) if widest is not None else ()))
         description = _("Each figure by {characteristic} ({where}), with 95% Wilson intervals; the "
                         "dashed mark "
                         "is all respondents. Respondents who did not state their {characteristic} are left "
@@ -1128,7 +1111,10 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
                               characteristic.label: rows["value"].map(value_labels),
                               "%": rows["percent"], _("95% low"): rows["low"], _("95% high"): rows["high"],
                               "n": rows["n"].astype("Int64"), _("all respondents %"): rows["overall"],
-                              _("gap (points)"): rows["gap"], _("note"): notes(rows)}).round(1)
+                              _("other respondents %"): rows["others %"],
+                              _("gap to the others (points)"): rows["gap"], _("gap 95% low"): rows["low"],
+                              _("gap 95% high"): rows["high"], _("clear"): verdict_cells(rows),
+                              _("note"): notes(rows)}).round(1)
         alt = _("Dot plot of {count} figures by {characteristic}, {where}").format(
             count=len(labels), characteristic=characteristic.label, where=where)
         made.append(Chart(f"breakdown-{characteristic.id}", heading,
@@ -1301,10 +1287,34 @@ def choose_any_section(dataset: Dataset, min_n: int) -> Section:
 # --- key findings ----------------------------------------------------------------------------------
 
 
-def _clear_set(compared: pd.DataFrame) -> set:
-    return {(k, st, i, a, c) for k, st, i, a, c, ok in zip(
-        compared["kind"], compared["site"], compared["item"], compared["answer"], compared["contrast"],
-        compared["clear"], strict=True) if ok}
+def judged(dataset: Dataset, rows: pd.DataFrame, kind: str, site: str | None = None) -> pd.DataFrame:
+    """Returns rows of one kind of comparison (at a site, when given; else each row's own) with
+    their verdict in the run's one family: a clear column."""
+    keys = rows.assign(kind=kind, **({} if site is None else {"site": site}))
+    return rows.assign(clear=analysis.is_clear(dataset, keys))
+
+
+def largest_first(rows: pd.DataFrame, gap: str = "gap") -> pd.DataFrame:
+    return rows.reindex(rows[gap].abs().sort_values(ascending=False, kind="stable").index)
+
+
+def _clear_rows(dataset: Dataset, rows: pd.DataFrame, kind: str, site: str | None = None,
+                gap: str = "gap") -> pd.DataFrame:
+    """Returns the rows whose comparison is clear in the run's family, the largest gap first."""
+    rows = judged(dataset, rows, kind, site)
+    return largest_first(rows[rows["clear"]], gap)
+
+
+def yes_no(clear: bool) -> str:
+    """Returns a comparison's verdict as a table shows it."""
+    return _("yes") if clear else _("no")
+
+
+def verdict_cells(rows: pd.DataFrame, withheld_rows: int = 0) -> list:
+    """Returns a table's column of verdicts: yes or no for each tested comparison (rows with a
+    p-value and a clear column), blank for an untested one, missing for withheld rows after them."""
+    return [yes_no(c) if p == p else "" for c, p in zip(rows["clear"], rows["p"], strict=True)] \
+        + [None] * withheld_rows
 
 
 def _interval(low: float, high: float) -> str:
@@ -1316,43 +1326,40 @@ def signed_number(value: float) -> str:
     return ("−" if value < 0 else "") + number(abs(value))
 
 
-def capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, list[str]]:
     """Returns a site's headline and its key findings (escaped HTML), each with its numbers.
 
     Where the comparisons can be tested (n known), a gap is a finding only when it stays clear
-    after the false discovery rate is controlled across all the report's comparisons; the
-    others are left to the charts, with their intervals.
+    after the false discovery rate is controlled across all the comparisons of the run's reports
+    (analysis.verdicts); the others are left to the charts, with their intervals.
     """
     name = dataset.codebook.site_name(site)
     gaps = analysis.gaps_for_site(dataset, site)
-    compared = analysis.comparisons(dataset, site)
-    clear = _clear_set(compared)
     items = []
     head = _("{site}: the data hold no figures by site for {site}.").format(site=name)
     if not gaps.empty and gaps["p"].notna().any():
-        found = gaps[[("site", site, i, a, "") in clear
-                      for i, a in zip(gaps["item"], gaps["answer"], strict=True)]]
+        found = _clear_rows(dataset, gaps, "site")
         if found.empty:
-            top = gaps.iloc[0]
-            head = _("No figure at {site} differs clearly from {reference}: the largest gap, on {figure}, "
-                     "is {gap} points ({interval}), within what chance could give across the report's "
-                     "{count} comparisons.").format(
-                site=name, reference=reference_words(dataset),
-                figure=share_label(dataset, top["item"], top["answer"]), gap=points(top["gap"]),
-                interval=_interval(top["gap low"], top["gap high"]), count=len(compared))
+            count = len(analysis.verdicts(dataset))
+            head = n_("No figure at {site} differs clearly from {reference} once chance across all the "
+                      "reports' {count} comparison is allowed for.",
+                      "No figure at {site} differs clearly from {reference} once chance across all the "
+                      "reports' {count} comparisons is allowed for.", count).format(
+                site=name, reference=reference_words(dataset), count=number(count, 0))
         else:
             head = _gap_headline(dataset, name, found.iloc[0])
         for row in found.head(3).to_dict("records"):
             items.append(_gap_item(dataset, name, row,
                                    clear_interval=_interval(row["gap low"], row["gap high"])))
-    elif not gaps.empty:
-        head = _gap_headline(dataset, name, gaps.iloc[0])
+    elif not gaps.empty:  # gaps without a test: no gap is named in the headline
+        head = words.site_title(name, reference_words(dataset), len(gaps), False,
+                                int((gaps["gap"] > 0).sum()), 0) + "."
         for row in gaps.head(2).to_dict("records"):
             items.append(_gap_item(dataset, name, row))
+        if dataset.codebook.dataset.reference == "published mean":
+            items.append(esc(_("These gaps are not tested for chance: {reference} includes {site}, and the "
+                               "publication gives no site counts.").format(
+                reference=reference_words(dataset), site=name)))
     if not gaps.empty:
         n = gaps["n"].min()
         if pd.notna(n) and n < min_n:
@@ -1362,8 +1369,9 @@ def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, lis
                            "figure by {points} points."))
             items.append("<strong>" + esc(_("Read with care")) + "</strong>: "
                          + esc(text.format(site=name, n=int(n), points=number(100 / n, 0))))
-    items.append(_contrast_finding(dataset, site, clear))
-    items.append(_change_finding(dataset, site, clear))
+    items.append(_contrast_finding(dataset, site))
+    items.append(_change_finding(dataset, site))
+    items += _breakdown_findings(dataset, site)
     hidden = withheld(dataset, site=site)
     if len(hidden):
         if gaps.empty:
@@ -1392,7 +1400,7 @@ def _gap_headline(dataset: Dataset, name: str, top) -> str:
 
 def _gap_item(dataset: Dataset, name: str, row: dict, clear_interval: str = "") -> str:
     """Returns a key finding on one of a site's gaps (escaped HTML): its share, the reference and,
-    for a gap that stays clear across the report's comparisons, its interval."""
+    for a gap that stays clear across the run's comparisons, its interval."""
     label = share_label(dataset, row["item"], row["answer"])
     about = dataset.codebook.dataset
     if clear_interval:
@@ -1421,11 +1429,11 @@ def _verdict(clear: bool, gap: float, low: float, high: float, change: bool = Fa
     values = {"points": points(gap), "interval": _interval(low, high)}
     if change:
         return ("; " + (_("a clear change of {points} points ({interval})") if clear else
-                        _("the change of {points} points ({interval}) is not clear once chance across the "
-                          "report's comparisons is allowed for")).format(**values))
+                        _("the change of {points} points ({interval}) is not clear once chance across "
+                          "all the reports' comparisons is allowed for")).format(**values))
     return ("; " + (_("a clear gap of {points} points ({interval})") if clear else
-                    _("the gap of {points} points ({interval}) is not clear once chance across the "
-                      "report's comparisons is allowed for")).format(**values))
+                    _("the gap of {points} points ({interval}) is not clear once chance across all the "
+                      "reports' comparisons is allowed for")).format(**values))
 
 
 GENDERED = (  # the phrases that agree with the gender of a group's label or of the respondents' word
@@ -1463,13 +1471,22 @@ def of_respondents(dataset: Dataset) -> str:
     return gendered(about.respondents_gender, "of {respondents}").format(respondents=about.respondents_word)
 
 
-def _contrast_finding(dataset: Dataset, site: str, clear: set) -> str:
+def _largest(dataset: Dataset, rows: pd.DataFrame, kind: str, site: str, gap: str = "gap") -> tuple:
+    """Returns the largest clear comparison of the rows (or, where none is clear, the largest
+    gap) and whether it is clear."""
+    found = _clear_rows(dataset, rows, kind, site, gap)
+    if len(found):
+        return found.iloc[0], True
+    return rows.loc[rows[gap].abs().idxmax()], False
+
+
+def _contrast_finding(dataset: Dataset, site: str) -> str:
     rows, where = contrast_tables(dataset, site)
     if len(rows) == 0:
         return ""
-    widest = rows.loc[rows["gap"].abs().idxmax()]
+    network_wide = analysis.shown_contrasts(dataset, site)[1]
+    widest, is_clear = _largest(dataset, rows, "contrast", "" if network_wide else site)
     label = share_label(dataset, widest["item"], widest["answer"])
-    is_clear = ("contrast", site, widest["item"], widest["answer"], widest["contrast"]) in clear
     text = _("{figure}: {first} {of_first} and {second} {of_second} {measure} ({where})").format(
         figure=label, first=percent(widest["first %"]), of_first=of_group(dataset, widest["first"]),
         second=percent(widest["second %"]), of_second=of_group(dataset, widest["second"]),
@@ -1477,18 +1494,33 @@ def _contrast_finding(dataset: Dataset, site: str, clear: set) -> str:
     return esc(text + _verdict(is_clear, widest["gap"], widest["low"], widest["high"]) + ".")
 
 
-def _change_finding(dataset: Dataset, site: str, clear: set) -> str:
+def _change_finding(dataset: Dataset, site: str) -> str:
     rows = analysis.wave_changes(dataset, site)
     if rows.empty:
         return ""
-    widest = rows.loc[rows["change"].abs().idxmax()]
+    widest, is_clear = _largest(dataset, rows, "change", site, "change")
     codebook = dataset.codebook
-    is_clear = ("change", site, widest["item"], widest["answer"], "") in clear
     text = _("{figure}: from {before} in {first_wave} to {after} in {last_wave}").format(
         figure=share_label(dataset, widest["item"], widest["answer"]), before=percent(widest["before %"]),
         first_wave=codebook.wave_label(widest["before"]), after=percent(widest["after %"]),
         last_wave=codebook.wave_label(widest["after"]))
     return esc(text + _verdict(is_clear, widest["change"], widest["low"], widest["high"], change=True) + ".")
+
+
+def _breakdown_findings(dataset: Dataset, site: str, most: int = 2) -> list[str]:
+    """Returns the largest clear gaps between a group of a breakdown and the other respondents (at
+    most `most`), as key findings (escaped HTML); none where no breakdown gap is clear."""
+    frames = [analysis.breakdown(dataset, c.id, site) for c in dataset.codebook.characteristics]
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if rows.empty:
+        return []
+    found = _clear_rows(dataset, rows, "breakdown")
+    codebook = dataset.codebook
+    return [esc(words.breakdown_finding(
+        share_label(dataset, r["item"], r["answer"]), codebook.characteristic(r["breakdown"]).label,
+        {v.id: v.label for v in codebook.characteristic(r["breakdown"]).values}[r["value"]],
+        percent(r["percent"]), percent(r["others %"]), points(r["gap"]), _interval(r["low"], r["high"])))
+        for r in found.head(most).to_dict("records")]
 
 
 def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
@@ -1499,29 +1531,31 @@ def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
     head = _("{partnership}: what {respondents} report.").format(partnership=about.partnership,
                                                                  respondents=about.respondents_word)
     if not data.empty:
-        head = widest_spread(dataset, data) + "."
         reference = data.drop_duplicates(["item", "answer"]).dropna(subset=["network"])
         whose = all_respondents() if about.reference == "network" else reference_words(dataset)
         if len(reference) > 1:
             top = reference.loc[reference["network"].idxmax()]
             bottom = reference.loc[reference["network"].idxmin()]
-            items.append(esc(_("Across all sites, {top} {measure} on {top_figure}, but only {bottom} on "
-                               "{bottom_figure} ({whose}).").format(
+            across = _("Across all sites, {top} {measure} on {top_figure}, but only {bottom} on "
+                       "{bottom_figure} ({whose}).").format(
                 top=percent(top["network"]), measure=measure_words(dataset, top["item"], top["answer"]),
                 top_figure=share_label(dataset, top["item"], top["answer"]),
                 bottom=percent(bottom["network"]),
-                bottom_figure=share_label(dataset, bottom["item"], bottom["answer"]), whose=whose)))
+                bottom_figure=share_label(dataset, bottom["item"], bottom["answer"]), whose=whose)
+            if data["p"].notna().any():
+                items.append(esc(across))
+            else:  # gaps without a test: the network's own figures lead, no gap is named
+                head = across
     else:
         chosen = _choose_any_finding(dataset)
         if chosen:
             head, items = chosen, []
-    compared = analysis.comparisons(dataset, None)
-    clear = _clear_set(compared)
-    tested = compared[(compared["kind"] == "site") & compared["p"].notna()]
+    tested = data.dropna(subset=["p"])
     if len(tested):
-        found = tested[tested["clear"]].reindex(tested[tested["clear"]]["gap"].abs()
-                                                .sort_values(ascending=False).index)
+        found = _clear_rows(dataset, tested, "site")
         names = dataset.codebook.site_name
+        head = (_gap_headline(dataset, names(found["site"].iloc[0]), found.iloc[0]) if len(found) else
+                _("No site differs clearly from the rest of the network on any figure."))
         text = n_("{count} of {tested} site figure differs clearly from the rest of the network once "
                   "chance is allowed for (Benjamini–Hochberg, false discovery rate 5%)",
                   "{count} of {tested} site figures differ clearly from the rest of the network once "
@@ -1530,11 +1564,13 @@ def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
         if len(found):
             text += ": " + "; ".join(
                 _("{site}, {figure} {gap} points ({interval})").format(
-                    site=names(r.site), figure=share_label(dataset, r.item, r.answer), gap=points(r.gap),
-                    interval=_interval(r.low, r.high)) for r in found.head(3).itertuples())
+                    site=names(r["site"]), figure=share_label(dataset, r["item"], r["answer"]),
+                    gap=points(r["gap"]), interval=_interval(r["gap low"], r["gap high"]))
+                for r in found.head(3).to_dict("records"))
         items.append(esc(text + "."))
-    items.append(_contrast_finding(dataset, "", clear))
-    items.append(_change_finding(dataset, "", clear))
+    items.append(_contrast_finding(dataset, ""))
+    items.append(_change_finding(dataset, ""))
+    items += _breakdown_findings(dataset, "")
     return head, [i for i in items if i]
 
 
@@ -1792,14 +1828,25 @@ def methods(dataset: Dataset, min_n: int) -> HTML:
             "The range ratio is the highest site over the lowest; the index of disparity is the mean "
             "absolute "
             "gap as a percentage of the reference (NCI HD*Calc)."))))
-    paragraphs.append(lead(_("Many comparisons."), esc(_(
-        "A report compares many figures (sites, groups, waves), and some gaps look large by chance "
-        "alone. A gap "
-        "is called clear only when it survives Benjamini–Hochberg control of the false discovery rate at 5% "
-        "across all the comparisons in the report (statsmodels' multipletests, with score-test "
-        "p-values); the "
-        "others are shown with their intervals, not as findings. Figures whose n was inferred from rounding "
-        "are not tested against the published mean, which includes the site."))))
+    count = len(analysis.verdicts(dataset))
+    paragraphs.append(lead(_("Many comparisons."), esc(n_(
+        "The reports compare many figures (sites, groups, waves, and each group of a breakdown against the "
+        "other respondents who stated a value), and some gaps look large by chance alone. A gap is called "
+        "clear only when it survives Benjamini–Hochberg control of the false discovery rate at 5% "
+        "across all the comparisons that the reports of this run publish, as one "
+        "family of {count} tested comparison (statsmodels' multipletests, with score-test p-values), so a "
+        "comparison has the same verdict in every report; the others are shown with their intervals, not "
+        "as findings.",
+        "The reports compare many figures (sites, groups, waves, and each group of a breakdown against the "
+        "other respondents who stated a value), and some gaps look large by chance alone. A gap is called "
+        "clear only when it survives Benjamini–Hochberg control of the false discovery rate at 5% "
+        "across all the comparisons that the reports of this run publish, as one "
+        "family of {count} tested comparisons (statsmodels' multipletests, with score-test p-values), so a "
+        "comparison has the same verdict in every report; the others are shown with their intervals, not "
+        "as findings.", count).format(count=number(count, 0))
+        + (" " + _("Gaps to the published mean have no test, since the mean includes the site: they are "
+                   "outside that family and never called clear.")
+           if about.reference == "published mean" else ""))))
     if dataset.audit is not None:
         paragraphs.append(disclosure_words(dataset))
     paragraphs.append(lead(_("Small numbers."), esc(_(

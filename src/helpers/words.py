@@ -254,3 +254,95 @@ CHECK_EXPLANATIONS = {
     "whole numbers of people": N_("every percentage of a group must be a whole number of the same "
                                   "number of people, no more than the published head-count."),
 }
+
+
+# --- comparisons: titles and verdicts --------------------------------------------------------------
+# A title or headline names a gap only when it is clear across the run's one family of comparisons
+# (helpers.analysis.verdicts); otherwise it says what the chart shows. Labels come formatted.
+
+
+def site_title(site: str, reference: str, count: int, tested: bool, above: int, clear: int,
+               figure: str = "", gap: str = "") -> str:
+    """Returns the title of a site's chart against the reference: its largest clear gap, or that
+    none is clear, or (gaps without a test) how many figures are above the reference."""
+    if not tested:
+        return n_("{site} is above {reference} on {above} of {count} figure",
+                  "{site} is above {reference} on {above} of {count} figures", count).format(
+            site=site, reference=reference, above=above, count=count)
+    if not clear:
+        return _("No figure at {site} differs clearly from {reference}").format(site=site,
+                                                                                 reference=reference)
+    return n_("{site} differs clearly from {reference} on {clear} of {count} figure, most on {figure} "
+              "({gap} points)",
+              "{site} differs clearly from {reference} on {clear} of {count} figures, most on {figure} "
+              "({gap} points)", count).format(site=site, reference=reference, clear=clear, count=count,
+                                              figure=figure, gap=gap)
+
+
+def gaps_title(reference: str, tested: bool, site: str = "", figure: str = "", gap: str = "",
+               shares: bool = False, sites: int = 0) -> str:
+    """Returns the title of a chart of the sites' gaps to the reference (of their shares, with
+    shares): the largest clear gap, or that none is clear, or (gaps without a test) what the chart
+    shows."""
+    if not tested:
+        words = (_("The figures of {sites} sites, with {reference} marked") if shares else
+                 _("Gaps to {reference}, in points"))
+        return words.format(sites=sites, reference=reference)
+    if not figure:
+        return _("No gap to {reference} is clear once chance is allowed for").format(reference=reference)
+    return _("Largest clear gap to {reference}: {site}, {figure}, {gap} points").format(
+        reference=reference, site=site, figure=figure, gap=gap)
+
+
+def contrast_title(first: str, second: str, tested: bool, figure: str = "", first_percent: str = "",
+                   of_first: str = "", second_percent: str = "", of_second: str = "") -> str:
+    """Returns the title of a contrast's chart: the largest clear gap between the two groups, or
+    that none is clear, or (no test) what the chart shows."""
+    if not tested:
+        return capital(_("How {first} and {second} answered").format(first=first, second=second))
+    if not figure:
+        return _("No figure differs clearly between {first} and {second}").format(first=first, second=second)
+    return capital(_("{first} and {second} differ clearly on “{figure}”: {first_percent} {of_first} vs "
+                     "{second_percent} {of_second}").format(
+        first=first, second=second, figure=figure, first_percent=first_percent, of_first=of_first,
+        second_percent=second_percent, of_second=of_second))
+
+
+def change_title(before: str, after: str, tested: bool, figure: str = "", first: str = "",
+                 last: str = "", change: str = "") -> str:
+    """Returns the title of the chart of changes between two waves: the largest clear change, or
+    that none is clear, or (no test) what the chart shows."""
+    if not tested:
+        return _("How the figures moved from {before} to {after}").format(before=before, after=after)
+    if not figure:
+        return _("No figure changed clearly from {before} to {after}").format(before=before, after=after)
+    return capital(_("{figure} changed clearly from {before} to {after}: {first} to {last} ({change} "
+                     "points)").format(figure=figure, before=before, after=after, first=first, last=last,
+                                       change=change))
+
+
+def breakdown_title(characteristic: str, tested: bool, value: str = "", figure: str = "",
+                    percent: str = "", others: str = "") -> str:
+    """Returns the title of a breakdown's chart: the largest clear gap between a group and the
+    other respondents, or that no group differs clearly, or (no test) what the chart shows."""
+    if not tested:
+        return _("How respondents answered, by {characteristic}").format(characteristic=characteristic)
+    if not figure:
+        return _("No {characteristic} group differs clearly from the other respondents").format(
+            characteristic=characteristic)
+    return _("By {characteristic}, the {value} group differs clearly from the other respondents on "
+             "{figure}: {percent} against {others}").format(
+        characteristic=characteristic, value=value, figure=figure, percent=percent, others=others)
+
+
+def breakdown_finding(figure: str, characteristic: str, value: str, percent: str, others: str,
+                      points: str, interval: str) -> str:
+    """Returns a key finding on a clear breakdown gap (plain text)."""
+    return _("{figure}, by {characteristic}: {percent} of the {value} group against {others} of the other "
+             "respondents; a clear gap of {points} points ({interval}).").format(
+        figure=capital(figure), characteristic=characteristic, value=value, percent=percent, others=others,
+        points=points, interval=interval)
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
