@@ -172,6 +172,14 @@ def test_every_key_given_twice_is_listed(data_copy):
     assert len(message.splitlines()) == 2
 
 
+def test_keys_that_yaml_reads_as_one_are_given_twice(data_copy):
+    """yes and true are both True, 2 and 2.0 the same number: the second would replace the first."""
+    edit(data_copy / "codebook.es.yaml", "note: >-\n", "yes: 1\ntrue: 2\n2: a\n2.0: b\nnote: >-\n")
+    message = refused(spanish(data_copy), "codebook.es.yaml, row 5, key 'true': found 'the key again "
+                      "(first on row 4)'", "row 7, key '2.0': found 'the key again (first on row 6)'")
+    assert len(message.splitlines()) == 2
+
+
 def test_a_key_given_twice_in_params_is_refused(params_copy):
     path = params_copy / "memphis.yaml"
     path.write_text(path.read_text() + "min_n: 5\n")

@@ -358,7 +358,7 @@ def read_yaml(path: Path, missing: str, expected: str = "valid YAML"):
             node = loader.get_single_node()
             if node is None:
                 return None
-            _check_nodes(node, where)
+            _check_nodes(node, where, loader.construct_object)
             return loader.construct_document(node)
         finally:
             loader.dispose()
@@ -381,9 +381,10 @@ def _check_depth(text: str, where: str) -> None:
             depth -= 1
 
 
-def _check_nodes(root: yaml.Node, where: str) -> None:
-    """Raises InputError for each key repeated in a mapping, and for aliases that stand for
-    more than EXPANDED values or for themselves; reads each node once, however often aliased."""
+def _check_nodes(root: yaml.Node, where: str, construct) -> None:
+    """Raises InputError for each key repeated in a mapping (keys compared as constructed: yes
+    and true are one key, as 1 and 1.0 are), and for aliases that stand for more than EXPANDED
+    values or for themselves; reads each node once, however often aliased."""
     sizes: dict[int, int] = {}  # a node's values once expanded, by id: each node is walked once
     problems: list[Problem] = []
     walking = set()
@@ -402,13 +403,13 @@ def _check_nodes(root: yaml.Node, where: str) -> None:
             for key, value in node.value:
                 name = key.value if isinstance(key, yaml.ScalarNode) else None
                 if name is not None and key.tag != MERGE:
-                    if (key.tag, name) in first:
+                    same = construct(key)
+                    if same in first:
                         problems.append(Problem(
                             where, "each key once in a mapping (YAML would keep the last silently)",
                             row=key.start_mark.line + 1, column=f"{path}.{name}" if path else name,
-                            found=f"the key again (first on row {first[(key.tag, name)]})",
-                            column_word="key"))
-                    first.setdefault((key.tag, name), key.start_mark.line + 1)
+                            found=f"the key again (first on row {first[same]})", column_word="key"))
+                    first.setdefault(same, key.start_mark.line + 1)
                 size += walk(value, f"{path}.{name}" if path else str(name))
         elif isinstance(node, yaml.SequenceNode):
             for number, value in enumerate(node.value):
