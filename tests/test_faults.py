@@ -353,7 +353,7 @@ def test_sigterm_ends_a_run_as_cleanly_as_a_finished_one(tmp_path):
     wait_for(lambda: files_of(folder, "network") != before or run.poll() is not None)
     children = psutil.Process(run.pid).children(recursive=True)
     run.send_signal(signal.SIGTERM)
-    _stdout, stderr = run.communicate(timeout=120)
+    _stdout, stderr = run.communicate(timeout=300)
     assert run.returncode == 128 + signal.SIGTERM, stderr
     assert "error: stopped (SIGTERM) after " in stderr
     assert "Traceback" not in stderr

@@ -612,16 +612,16 @@ def _render_all(
             executor = local_executor(jobs or os.cpu_count() or 1, cache)
         try:
             ready, refused, dataset = validate(stale, data, params, allow_unsafe, cache)
-        except InputError:
+            stale = {r.name: r for r in ready}
+            facts = provenance(data, language) | {"shared": str(share_dataset(dataset, cache))}
+            if owned and executor is None:
+                executor = local_executor(jobs or os.cpu_count() or 1, cache)
+            for folder in (where["html"], where["notebooks"]):
+                tidy(folder)  # what a run killed before left behind
+        except (InputError, Stopped):  # bad input, or a stop before any report started
             if owned and executor is not None:
                 executor.shutdown(cancel_futures=True)
             raise
-        stale = {r.name: r for r in ready}
-        facts = provenance(data, language) | {"shared": str(share_dataset(dataset, cache))}
-        if owned and executor is None:
-            executor = local_executor(jobs or os.cpu_count() or 1, cache)
-        for folder in (where["html"], where["notebooks"]):
-            tidy(folder)  # what a run killed before left behind
         del dataset  # the reports have it from the server or the shared file, not from here
         forget_shared()  # (helpers.load is imported by now: validate used it)
         for result in refused:  # a site whose own params are bad fails alone; its HTML is kept
