@@ -22,7 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import Executor, as_completed
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, wait
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,9 +68,28 @@ class Stopped(BaseException):
     results: tuple = ()
 
 
+STOPS: list[int] = []  # the stop signals received; the run looks at them only at its safe points
+
+
 def _stop(signum, frame) -> None:
+    """Notes a stop. Raising here instead could land inside the pool's own locks or half-way
+    through starting it, and leave a process that never exits."""
     signal.signal(signum, signal.SIG_DFL)  # a second signal ends the run at once
-    raise Stopped(signum)
+    STOPS.append(signum)
+
+
+def _check_stop() -> None:
+    if STOPS:
+        raise Stopped(STOPS[0])
+
+
+def _finished(futures) -> Iterator:
+    """Yields the futures as they finish, looking for a stop between waits."""
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+        yield from done
+        _check_stop()
 
 
 @dataclass
@@ -612,8 +632,10 @@ def _render_all(
             executor = local_executor(jobs or os.cpu_count() or 1, cache)
         try:
             ready, refused, dataset = validate(stale, data, params, allow_unsafe, cache)
+            _check_stop()
             stale = {r.name: r for r in ready}
             facts = provenance(data, language) | {"shared": str(share_dataset(dataset, cache))}
+            _check_stop()
             if owned and executor is None:
                 executor = local_executor(jobs or os.cpu_count() or 1, cache)
             for folder in (where["html"], where["notebooks"]):
@@ -634,7 +656,7 @@ def _render_all(
             task = render_one if owned else render_isolated
             for name, report in stale.items():
                 futures[executor.submit(task, report, out.resolve(), facts, prints[name], engine)] = name
-            for result in _with_progress(as_completed(futures), len(futures), progress):
+            for result in _with_progress(_finished(futures), len(futures), progress):
                 results[result.name] = result
         except Stopped as stop:  # no report starts; those under way finish and are recorded
             stopped = stop
@@ -780,6 +802,7 @@ def main(args) -> int:
         print(f"error: another `make reports` is rendering into {out}/; wait for it to finish.",
               file=sys.stderr)
         return 3
+    STOPS.clear()
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
         started = time.perf_counter()
