@@ -513,7 +513,7 @@ def translated(codebook: Codebook, folder: Path, language: str) -> Codebook:
 
 def _by_id(merged: dict, location: tuple) -> tuple:
     """Returns a key path of the codebook with each list position as its part's id, as a
-    translation file writes it (sites.chicago.name, not sites.0.name)."""
+    translation file writes it (sites.<site id>.name, not sites.0.name)."""
     path, node = [], merged
     for part in location:
         node = node[part] if isinstance(node, dict | list | tuple) else None
