@@ -134,9 +134,9 @@ def test_a_withheld_remainder_of_fewer_than_the_minimum_is_refused():
     shown, and they add up to fewer than the minimum (6 + 3), a small figure in itself."""
     people = {**PEOPLE, ("a", "spanish"): (6, 2), ("a", "other"): (3, 1), ("b", "spanish"): (15, 9),
               ("b", "other"): (12, 6)}
-    protected, audit = protect(everyone_states(people), LANGUAGES, min_base=10, complementary=False)
+    _, audit = protect(everyone_states(people), LANGUAGES, min_base=10, complementary=False)
     remainders = [f for f in audit.findings if f.why == "remainder"]
     assert [(f.key[1], f.true) for f in remainders] == [("a", 9)]
     assert remainders[0].words().endswith("the withheld parts of a published total add up to 9 respondents")
-    protected, audit = protect(everyone_states(people), LANGUAGES, min_base=10)
+    _, audit = protect(everyone_states(people), LANGUAGES, min_base=10)
     assert audit.safe

@@ -354,6 +354,7 @@ class Block:
             return reach
         rectangles = [[(cell, 1), *corners] for corners in self.rectangles(cell, variable)][:limit]
         rectangles += list(self.respondents(cell, variable))
+        rectangles = [moved for moved in rectangles if self._keeps(moved)]
         if not rectangles:
             return reach
         involved = sorted({c for moved in rectangles for c, _ in moved})
@@ -382,6 +383,15 @@ class Block:
             if not self._figure_settled(f, reach[f], None):
                 break  # one figure left unsafe is enough to send the cell on
         return reach
+
+    def _keeps(self, moved: list[tuple[int, int]]) -> bool:
+        """Returns whether a move keeps every published relation (a check of the moves' making:
+        a witness that broke one would prove nothing)."""
+        signs = defaultdict(int)
+        for c, sign in moved:
+            signs[c] += sign
+        touched = {r for c in signs for r in self.of_cell[c]}
+        return all(sum(coef * signs.get(c, 0) for c, coef in self.relations[r]) == 0 for r in touched)
 
     def _figure_settled(self, f: str, value: list, slot: int | None) -> bool:
         """Returns whether a figure's reach so far is enough: for slot 0 or 1 (how low, how
