@@ -197,12 +197,17 @@ class Block:
                 if (whole := index.get((wave, site, "", "", "", item_id))) is not None:
                     entry[(site, MARGIN)] = whole
             self.tables.append((["", *sites], columns, entry))
+        self.places = [{e: (r, c) for (r, c), e in entry.items() if c != MARGIN}  # each cell's place
+                       for _, _, entry in self.tables]
         self.relations = self._relations()
         self.certified: dict[int, str] = {}  # cell: how its figures were certified
         self.of_cell = defaultdict(list)
+        self.coefficients = defaultdict(dict)  # cell: {relation: its coefficient there}
         for r, relation in enumerate(self.relations):
-            for cell, _ in relation:
+            for cell, coef in relation:
                 self.of_cell[cell].append(r)
+                self.coefficients[cell][r] = coef
+        self._limits: dict = {}
 
     def _relations(self) -> list[list[tuple[int, int]]]:
         """Returns every published relation as (cell, coefficient) pairs summing to 0, for every
@@ -235,6 +240,11 @@ class Block:
     # -- what an outsider knows of one withheld cell: G x <= h on its atoms ------------------
     def constraints(self, cell: int, status: str | None = None) -> tuple[np.ndarray, np.ndarray]:
         status = status or self.status[cell]
+        if (cell, status) not in self._limits:
+            self._limits[(cell, status)] = self._constraints(cell, status)
+        return self._limits[(cell, status)]
+
+    def _constraints(self, cell: int, status: str) -> tuple[np.ndarray, np.ndarray]:
         size = len(self.atoms)
         rows, limits = [-np.eye(size, dtype=np.int64)], [np.zeros(size, dtype=np.int64)]  # none negative
         b = self.base_w
@@ -287,8 +297,8 @@ class Block:
     def rectangles(self, cell: int, variable: np.ndarray):
         """Yields, for each table the cell is inside of, the other three cells of each rectangle
         of withheld cells through it, with the signs a move gives them."""
-        for rows, columns, entry in self.tables:
-            place = next(((r, c) for (r, c), e in entry.items() if e == cell and c != MARGIN), None)
+        for t, (rows, columns, entry) in enumerate(self.tables):
+            place = self.places[t].get(cell)
             if place is None:
                 continue
             r1, k1 = place
@@ -387,11 +397,11 @@ class Block:
     def _keeps(self, moved: list[tuple[int, int]]) -> bool:
         """Returns whether a move keeps every published relation (a check of the moves' making:
         a witness that broke one would prove nothing)."""
-        signs = defaultdict(int)
+        balance = defaultdict(int)
         for c, sign in moved:
-            signs[c] += sign
-        touched = {r for c in signs for r in self.of_cell[c]}
-        return all(sum(coef * signs.get(c, 0) for c, coef in self.relations[r]) == 0 for r in touched)
+            for r, coef in self.coefficients[c].items():
+                balance[r] += coef * sign
+        return not any(balance.values())
 
     def _figure_settled(self, f: str, value: list, slot: int | None) -> bool:
         """Returns whether a figure's reach so far is enough: for slot 0 or 1 (how low, how
@@ -645,8 +655,8 @@ class Block:
         """Withholds the shown cells of the cheapest rectangle through the cell whose moves
         protect it (else the cheapest rectangle at all)."""
         candidates = []
-        for rows, columns, entry in self.tables:
-            place = next(((r, c) for (r, c), e in entry.items() if e == cell and c != MARGIN), None)
+        for t, (rows, columns, entry) in enumerate(self.tables):
+            place = self.places[t].get(cell)
             if place is None:
                 continue
             r1, k1 = place
