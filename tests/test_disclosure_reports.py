@@ -5,7 +5,6 @@ table, its description and its alt text, and a leaky configuration is refused.""
 
 import html
 import re
-import shutil
 
 import pandas as pd
 import pytest
@@ -99,7 +98,11 @@ def test_a_pilot_with_every_figure_under_the_minimum_renders_every_report_withhe
 
 
 def leaky_copy(tmp_path):
-    folder = shutil.copytree(SYNTHETIC, tmp_path / "data")
+    """A small synthetic network (four schools, seeded) with complementary suppression off."""
+    from devtools.make_synthetic import write
+
+    folder = tmp_path / "data"
+    write(folder, 4, 2026, "synthetic")
     codebook = folder / "codebook.yaml"
     codebook.write_text(codebook.read_text().replace(
         "  min_n: 10\n", "  min_n: 10\n  disclosure: {complementary_suppression: false}\n"))
