@@ -27,16 +27,23 @@ characteristic (../methods.md, "Disclosure control"). Before anything is publish
    minus its shown parts, for instance "all respondents - students - staff") rests on 1 to
    fewer than the minimum respondents.
 4. **Certified exactly.** A figure is certified by integer witnesses: from the true counts
-   (one solution), moves of ±δ around a rectangle of withheld cells of one table (two rows,
-   two columns; a network row enters with its sign) keep every published relation, and
-   every bound is checked for the cells moved, so the values reached are solutions of the
-   attacker's problem. What the witnesses leave undecided goes to exact programmes (SciPy's
-   HiGHS): a linear programme over the connected withheld cells of its wave and item first
-   (if even the relaxation is too narrow, the figure is unsafe), then the integer programme.
-   Nothing is certified by a heuristic or by fixing other cells at their true values.
+   (one solution), chains of moves keep every published relation (each move is checked
+   against them) and every bound of the cells moved, so the values reached solve the
+   attacker's problem. A move is ±δ of one answer (or one answer for another) around a
+   rectangle of withheld cells of one table (two rows, two columns; a network row enters
+   with its sign), or one whole respondent added to every withheld cell it counts in, or
+   moved between two schools. What the witnesses leave undecided goes to exact programmes
+   (SciPy's HiGHS) over the connected withheld cells of its wave and item: the linear
+   relaxation first (if even it is too narrow, the figure is unsafe; if its optimal vertex
+   is whole, that is the integer optimum), else the integer programme of reaching the
+   protection interval. Nothing is certified by a heuristic or by fixing other cells at
+   their true values; a cell once certified stays so, since withholding more only widens
+   what an outsider must allow.
 5. **Complementary suppression** repairs what the audit finds: for an unsafe cell, the
    cheapest rectangle of shown cells (smallest bases) whose moves certify it; for a small
-   remainder, the smallest shown part of its relation; repeated until the audit passes.
+   remainder, the smallest shown part of its relation. Rounds first repair every cell the
+   witnesses leave uncertified (unproved: it costs suppression, never safety), then the
+   exact audit runs, and rounds again while it finds more.
 
 Counts are the unweighted ones: a shown percentage with its base gives the count. Tallies
 already public (the TFS brief) are flagged, never suppressed.
