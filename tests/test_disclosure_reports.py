@@ -161,3 +161,32 @@ def test_methods_and_the_data_quality_page_state_the_audit(pages, synthetic):
         page = html_of(pages, name, "synthetic").read_text()
         assert expected in page, name
         assert "Audit: passed." in page, name
+
+
+def test_a_pilot_where_every_base_is_under_the_minimum_renders_with_every_figure_withheld(tmp_path):
+    """Issue 21, item 9: a pilot of a few respondents crashed check-data and make reports with
+    KeyError 'n'; it renders every report, says on the first screen that every figure is withheld,
+    and prints no percentage."""
+    import openpyxl
+
+    data = shutil.copytree(SYNTHETIC, tmp_path / "pilot")
+    first = (data / "responses-2024.csv").read_text(encoding="utf-8-sig").splitlines()
+    (data / "responses-2024.csv").write_text("\n".join(first[:4]) + "\n", encoding="utf-8")
+    book = openpyxl.load_workbook(data / "responses-2025.xlsx")
+    sheet = book.active
+    sheet.delete_rows(4, sheet.max_row)  # the header and two respondents
+    book.save(data / "responses-2025.xlsx")
+    checked = run_cli("check-data", "--data", data)
+    assert checked.returncode == 0, checked.stderr
+    assert "Traceback" not in checked.stderr + checked.stdout
+    out = tmp_path / "out"
+    rendered = run_cli("reports", "--data", data, "--params", tmp_path / "none", "--out", out, "--jobs", "2")
+    assert rendered.returncode == 0, rendered.stderr
+    pages = sorted((out / "html" / "synthetic").glob("*.html"))
+    assert len(pages) == 14
+    site = html_of(out, "northside-community-school", "synthetic").read_text()
+    text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|svg)\b.*?</\1>", "", site, flags=re.S)))
+    start = text.index("Key findings")
+    findings = text[start:text.index("Who we heard from", start + 20)]
+    assert "every figure comparing it with the rest of the network is withheld" in findings
+    assert not re.search(r"\d%", text.split("Methods and sources")[0])  # no share shown anywhere

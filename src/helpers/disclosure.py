@@ -225,7 +225,8 @@ def _coded(figures: pd.DataFrame, codebook: Codebook) -> dict[tuple, str]:
             compared |= {(item.id, o.id) for o in item.options}
         else:
             compared.add((item.id, "positive"))
-    rows = figures[[(i, a) in compared for i, a in zip(figures["item"], figures["answer"], strict=True)]]
+    chosen = [(i, a) in compared for i, a in zip(figures["item"], figures["answer"], strict=True)]
+    rows = figures[np.array(chosen, dtype=bool)]  # a mask even when empty: figures[[]] selects no columns
     rows = rows[(rows["n"].astype(float) < SMALL_GROUP)
                 & ((rows["percent"] > TOP) | (rows["percent"] < BOTTOM))]
     coded = {}
