@@ -348,9 +348,12 @@ def test_sigterm_ends_a_run_as_cleanly_as_a_finished_one(tmp_path):
     out = tmp_path / "out"
     assert start(out, old_data, 1_700_000_000).wait(timeout=300) == 0
     folder = out / "html" / "graduate-tacoma"
-    before = files_of(folder, "network")
+    versions = folder / VERSIONS
+    switched_in = {p.name for p in versions.iterdir() if not p.is_symlink()}
     run = start(out, new_data, 1_800_000_000)
-    wait_for(lambda: files_of(folder, "network") != before or run.poll() is not None)
+    # A report's new version being written: the run is under way and has work left to finish.
+    wait_for(lambda: {p.name for p in versions.iterdir() if not p.is_symlink()} - switched_in)
+    assert run.poll() is None
     children = psutil.Process(run.pid).children(recursive=True)
     run.send_signal(signal.SIGTERM)
     _stdout, stderr = run.communicate(timeout=300)
@@ -360,7 +363,6 @@ def test_sigterm_ends_a_run_as_cleanly_as_a_finished_one(tmp_path):
     assert len(stderr) < 500
     _gone, alive = psutil.wait_procs(children, timeout=30)
     assert not [c for c in alive if c.status() != psutil.STATUS_ZOMBIE]
-    versions = folder / VERSIONS
     assert len([p for p in versions.iterdir() if not p.is_symlink()]) == 2  # nothing half-written
     assert not list(out.rglob("*.tmp"))
     assert not list(out.rglob(".*.link"))

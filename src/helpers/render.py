@@ -807,12 +807,15 @@ def main(args) -> int:
     try:
         started = time.perf_counter()
         executor = executor_for(args.executor, args.jobs) if args.executor else None
+        results = []
         try:
             results = render_all(Path(args.data), Path(args.params), out, args.jobs, args.force,
                                  executor, notebooks=Path(args.notebooks), progress=sys.stderr.isatty(),
                                  allow_unsafe=args.allow_unsafe, language=args.language)
+            if STOPS:  # a stop after the last safe point: the work is done, but the run was stopped
+                raise Stopped(STOPS[0]) from None
         except Stopped as stop:
-            done = [r for r in stop.results if r.status != "unchanged"]
+            done = [r for r in stop.results or results if r.status != "unchanged"]
             print(f"error: stopped (SIGTERM) after {len(done)} reports; the others keep their previous "
                   f"files. Run `make reports` again to render them. {out / 'html' / 'index.html'}",
                   file=sys.stderr)
