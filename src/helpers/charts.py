@@ -35,8 +35,7 @@ from matplotlib.transforms import Affine2D, Bbox, ScaledTranslation
 
 from helpers.language import _, number, percent, signed
 
-OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
-CATEGORY = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#999999"]  # no yellow on white
+CATEGORY = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#999999"]  # Okabe-Ito, no yellow on white
 MARKERS = ["o", "s", "D", "^", "v", "P", "X", "h"]
 FOCUS = "#0072B2"
 CONTEXT = "#8A8A8A"

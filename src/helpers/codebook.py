@@ -23,7 +23,6 @@ from helpers.errors import InputError, Problem, brief
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CODEBOOK = "codebook.yaml"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML was built with it
-SIDES = ("negative", "neutral", "positive", "apart")
 DERIVED_ANSWERS = ("positive", "negative")  # a scale side's share, published or counted
 # Values a YAML file may stand for once its aliases are expanded: a thousand sites' codebook is
 # some 10,000; "billion laughs", a few kilobytes of aliases of aliases, stands for billions.
