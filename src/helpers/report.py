@@ -191,10 +191,13 @@ class Block:
 
 
 class Section:
-    """A report section: a heading, a few sentences and its exhibits; nothing when empty."""
+    """A report section: a heading, a few sentences and its exhibits; nothing when empty. An
+    appendix section begins a new printed page, and so does what follows it on paper."""
 
-    def __init__(self, heading: str, intro: str = "", parts: list | None = None, level: int = 2):
+    def __init__(self, heading: str, intro: str = "", parts: list | None = None, level: int = 2,
+                 appendix: bool = False):
         self.heading, self.intro, self.parts, self.level = heading, intro, parts or [], level
+        self.appendix = appendix
 
     def __bool__(self) -> bool:
         return bool(self.parts)
@@ -202,11 +205,14 @@ class Section:
     def _repr_html_(self) -> str | tuple[str, dict]:
         if not self.parts:
             return ""
-        body, sheets = compose(self.parts)
+        first, sheets = compose(self.parts[:1])
+        rest, more = compose(self.parts[1:])
         intro = f"<p>{esc(self.intro)}</p>" if self.intro else ""
         tag = f"h{self.level}"
-        return with_sheets(f'<{tag} id="{anchor(self.heading)}">{esc(self.heading)}</{tag}>{intro}{body}',
-                           sheets)
+        css = ' class="appendix"' if self.appendix else ""
+        # On paper the heading, its sentence and the first exhibit stay on one page (report.css).
+        return with_sheets(f'<div class="section-start"><{tag} id="{anchor(self.heading)}"{css}>'
+                           f"{esc(self.heading)}</{tag}>{intro}{first}</div>{rest}", sheets + more)
 
 
 HEADINGS = {  # the notebooks' fixed headings and what each introduces (report.heading)
@@ -1245,7 +1251,8 @@ def distributions_section(dataset: Dataset, site: str | None, min_n: int) -> Sec
     made = distribution_charts(dataset, site, min_n)
     if not made:
         return _withheld_section(dataset, _("Every answer"), site)
-    return Section(_("Every answer"), _("The full distribution of answers to each statement."), made)
+    return Section(_("Every answer"), _("The full distribution of answers to each statement."), made,
+                   appendix=True)
 
 
 def choose_any_section(dataset: Dataset, min_n: int) -> Section:
