@@ -142,6 +142,7 @@ def test_a_site_report_of_100_sites_prints_in_ten_pages_before_its_appendix(tmp_
     assert appendix - 1 <= 10, outline
     assert "Every answer" in words(reader.pages[appendix - 1])
     assert "Every answer" not in words(reader.pages[appendix - 2])  # on a page of its own
+    assert outline["Appendix: the long tables"] > appendix  # the spread of the sites, 40 rows
     text = " ".join(words(page) for page in reader.pages)
     html = html_of(out, site, "bench-100").read_text()
     for table in re.findall(r"<details>.*?</details>", html, re.S):

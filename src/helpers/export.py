@@ -110,6 +110,18 @@ def downloads(report, sheets: list[dict]) -> str:
     )
 
 
+def appendix(sheets: list[dict]) -> str:
+    """Returns the printed appendix of long tables: the table behind each chart that is too long to
+    print beside it (helpers.report.LONG_TABLE), under the chart's title. Only paper shows it
+    (report.css); on screen each table is under its chart."""
+    tables = [sheet for sheet in sheets if sheet.get("appendix")]
+    if not tables:
+        return ""
+    return ('<section class="print-appendix"><h2>' + html.escape(_("Appendix: the long tables"))
+            + "</h2>" + "".join(f"<h3>{html.escape(sheet['title'])}</h3>{sheet['appendix']}"
+                                for sheet in tables) + "</section>")
+
+
 def footer(report, facts: dict) -> str:
     """Returns the provenance footer: parameters, data fingerprint, commit and time."""
     parameters = "".join(  # the notebook's own names and values: code, shown as such
@@ -141,6 +153,7 @@ def export_html(notebook: nbformat.NotebookNode, report, facts: dict,
                                                            else "")
     resources = {"staff": {"title": title, "footer": footer(report, facts),
                            "downloads": downloads(report, sheets or []), "language": languages.current(),
+                           "appendix": appendix(sheets or []),
                            "running_title": css_string(title),
                            "page_numbers": css_content(_("Page {page} of {pages}"),
                                                        page="counter(page)", pages="counter(pages)")}}
