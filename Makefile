@@ -21,7 +21,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # A variable as one shell word: OUT="my outputs" stays one argument, DATA="x; rm -rf ~" runs nothing.
 q = '$(subst ','\'',$(1))'
 
-.PHONY: help venv test lint check-data gallery reports screenshots lab bench stress clean requirements translations
+.PHONY: help venv test lint check-data gallery reports pdf screenshots lab bench stress clean requirements translations
 
 help: ## List the targets
 	@echo "Usage: make TARGET [DATASET=tfs|synthetic|graduate-tacoma] [REPORT_LANGUAGE=en|es] [OUT=outputs] [JOBS=n] [FORCE=1]"
@@ -58,6 +58,9 @@ reports: $(STAMP) ## Render DATASET's reports to OUT/html/<dataset>/ (REPORT_LAN
 	@$(BIN)/impact-reports reports --data $(call q,$(DATA)) --params $(call q,$(PARAMS)) --out $(call q,$(OUT)) \
 	  --jobs $(call q,$(JOBS)) --language $(call q,$(REPORT_LANGUAGE)) $(if $(FORCE),--force) \
 	  $(if $(EXECUTOR),--executor $(call q,$(EXECUTOR))) $(if $(UNSAFE),--allow-unsafe)
+
+pdf: $(STAMP) $(CHROMIUM) ## Print each report of OUT to PDF beside its HTML (only those rendered since their last PDF)
+	@$(BIN)/impact-reports pdf --out $(call q,$(OUT))
 
 screenshots: $(STAMP) $(CHROMIUM) ## Open every report in headless Chromium, check it, save OUT/screenshots/
 	@$(BIN)/python devtools/browser.py --out $(call q,$(OUT))

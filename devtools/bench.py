@@ -9,7 +9,8 @@ Measured in one run, the two sides alternating, medians of at least three runs
 - a no-op `make reports` (nothing changed);
 - scaling: 4, 16 and 64 synthetic sites (or SITES=...) generated into a temporary DATA
   and PARAMS: seconds a site, peak memory of the whole run, the largest report and the
-  network report in bytes, and a no-op run at that size; with --dask (DASK=1), the
+  network report in bytes, a no-op run at that size, and the index page of that run (its
+  bytes, and the seconds writing it takes, median of three); with --dask (DASK=1), the
   largest size again on a Dask LocalCluster of two workers;
 - the bytes of each HTML report.
 
@@ -119,6 +120,18 @@ def synthetic_sites(count: int, folder: Path, seed: int = 7) -> tuple[Path, Path
     return data, params
 
 
+def index_timing(out: Path) -> tuple[float, int]:
+    """Returns the seconds writing a run's index takes (median of three) and the index's bytes."""
+    from helpers.render import write_index
+
+    seconds = []
+    for _run in range(3):
+        started = time.perf_counter()
+        write_index(out)
+        seconds.append(time.perf_counter() - started)
+    return median(seconds), (out / "html" / "index.html").stat().st_size
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -152,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
             unchanged = make_reports(folder / "out", False, data, params)
             pages = [p.stat().st_size for p in (folder / "out" / "html" / f"bench-{count}").glob("*.html")]
             network = (folder / "out" / "html" / f"bench-{count}" / "network.html").stat().st_size
-            scaling[count] = (seconds, peak, max(pages), network, unchanged)
+            index = index_timing(folder / "out")
+            scaling[count] = (seconds, peak, max(pages), network, unchanged, index)
             print(f"{count} sites: {seconds:.1f} s, peak {peak / 2**30:.2f} GB", file=sys.stderr)
             if args.dask and count == max(counts):
                 dask_seconds = dask_render(data, params, folder / "dask")
@@ -167,13 +181,14 @@ def main(argv: list[str] | None = None) -> int:
          "median of " + ", ".join(f"{s:.2f}" for s in noop)),
     ]
     first = min(scaling) if scaling else None
-    for count, (seconds, peak, largest, network, unchanged) in scaling.items():
+    for count, (seconds, peak, largest, network, unchanged, (index_seconds, index_bytes)) in scaling.items():
         reports = count + 2
         per_site, first_per_site = seconds / count, scaling[first][0] / first
         rows.append((f"{count} synthetic sites ({reports} reports), FORCE=1", f"{seconds:.1f} s",
                      f"{per_site:.2f} s a site ({per_site / first_per_site:.2f} × at {first}); "
                      f"peak memory {peak / 2**30:.2f} GB; largest report {largest / 1024:.0f} KB, "
-                     f"network {network / 1024:.0f} KB; nothing changed {unchanged:.2f} s"))
+                     f"network {network / 1024:.0f} KB; nothing changed {unchanged:.2f} s; "
+                     f"index {index_bytes / 1024:.0f} KB written in {index_seconds:.2f} s"))
     if dask_seconds is not None:
         rows.append((f"{max(scaling)} synthetic sites on a Dask LocalCluster (2 workers)",
                      f"{dask_seconds:.1f} s", f"{dask_seconds / max(scaling):.2f} s a site"))

@@ -6,20 +6,16 @@ console errors, requests that left the machine, images without alt text,
 table-of-contents links that do not land on a heading, whether the page scrolls sideways,
 charts whose text shows smaller than 12 px,
 the violations axe-core finds against the WCAG 2.0, 2.1 and 2.2 A and AA rules
-(axe-playwright-python, which bundles axe-core), the printed PDF, and a full-page screenshot
+(axe-playwright-python, which bundles axe-core), the PDF as `make pdf` prints it, and a full-page screenshot
 under OUT/screenshots/.
 """
 
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-CHROMIUM = "/usr/bin/chromium"
-# As this machine's browser tests start Chromium: no background traffic, no sandbox as root.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from helpers.pdf import ARGS, chromium_path, print_page
 
 # Every WCAG A and AA rule axe-core has, in each version of the guidelines. No rule is
 # switched off.
@@ -95,15 +91,6 @@ class PageCheck:
         return found
 
 
-def chromium_path() -> str:
-    """Returns Debian's chromium, which `make test` installs when it is missing."""
-    path = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
-    if path is None:
-        raise RuntimeError("chromium is not installed: `make test` installs it "
-                           "(apt-get install chromium)")
-    return path
-
-
 def check_reports(out: Path, names: list[str] | None = None, width: int = 1280) -> list[PageCheck]:
     """Opens OUT/html/<dataset>/<name>.html for each report (every page of OUT/html/ when names is
     None; a name is "<dataset>/<report>" or "index") and returns the checks; saves a full-page
@@ -156,8 +143,7 @@ def _check_page(browser, path: Path, shots: Path, width: int, root: Path) -> Pag
     check.violations = accessibility_violations(page)
     check.screenshot = shots / f"{str(name).replace('/', '--')}-{width}.png"
     page.screenshot(path=str(check.screenshot), full_page=True)
-    page.emulate_media(media="print")
-    check.pdf = page.pdf(format="Letter")
+    check.pdf = print_page(page)  # as `make pdf` prints it
     context.close()
     return check
 

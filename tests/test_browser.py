@@ -74,6 +74,20 @@ def test_the_printed_site_report_shows_every_charts_numbers(seen, rendered):
     assert "About this report" in text  # the footer with its provenance
 
 
+@pytest.mark.parametrize(("name", "numbering"), [("tfs/dayton", "Page {} of {}"),
+                                                ("tfs/es/dayton", "Página {} de {}"),
+                                                ("synthetic/es/network", "Página {} de {}")])
+def test_every_printed_page_gives_the_title_and_its_number_in_the_reports_language(seen, name, numbering):
+    from pypdf import PdfReader
+
+    check = seen[(name, 1280)]
+    pages = PdfReader(io.BytesIO(check.pdf)).pages
+    for number, page in enumerate(pages, 1):
+        text = re.sub(r"\s+", " ", page.extract_text())
+        assert check.title in text, number
+        assert numbering.format(number, len(pages)) in text
+
+
 @pytest.mark.parametrize("name", [*PAGES, "index"])
 def test_a_screenshot_is_saved_for_review_at_each_width(seen, rendered, name):
     for width in WIDTHS:

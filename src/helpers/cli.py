@@ -1,4 +1,4 @@
-"""The command line behind the Makefile: `impact-reports check-data`, `gallery` and `reports`.
+"""The command line behind the Makefile: `impact-reports check-data`, `gallery`, `reports` and `pdf`.
 
 Bad input ends with its message and exit status 2, never a traceback; a
 traceback is left for bugs.
@@ -85,6 +85,10 @@ def parser() -> argparse.ArgumentParser:
                          help="publish even if the disclosure audit finds a recoverable figure")
     reports.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help=argparse.SUPPRESS)
     reports.set_defaults(run=lambda args: _lazy("helpers.render", "main")(args))
+
+    pdf = commands.add_parser("pdf", help="print every rendered report to PDF beside its HTML")
+    pdf.add_argument("--out", type=Path, default=OUTPUTS)
+    pdf.set_defaults(run=lambda args: _lazy("helpers.pdf", "main")(args))
     return main
 
 

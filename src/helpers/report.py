@@ -32,6 +32,7 @@ WITHHELD = "—"  # withheld by disclosure control, never 0 or blank
 MANY_SITES = 12  # beyond this, a site's charts show the network as a summary, not site by site
 TABLES_KEY = "report-tables"  # output metadata: the tables a cell shows, as sheets
 SITE_TABLE = "network-sites.csv"  # beside the network report: every site's figures, for a spreadsheet
+LONG_TABLE = 30  # rows: on paper, the table behind a chart longer than this is in the appendix
 
 
 def esc(value) -> str:
@@ -79,14 +80,20 @@ class Chart:
         svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
         svg = svg.replace(">", f"><title>{html.escape(self.alt)}</title>", 1)
         behind = Table(self.table, name=f"chart-{self.name}", title=self.title.rstrip("."))
+        sheet, long = behind.sheet(), len(self.table) > LONG_TABLE
+        if long:  # printed in the appendix, under the chart's title (helpers.export.appendix)
+            sheet["appendix"] = behind.html(css="appendix-table")
+        moved = ('<p class="print-only">' + esc(_("On paper, the numbers behind this chart are in the "
+                                                   "appendix, under its title.")) + "</p>") if long else ""
         return (
             f'<figure class="chart" id="chart-{esc(self.name)}">'
             f'<div class="chart-image">{svg}</div>'
             f"<figcaption><strong>{esc(self.title.rstrip('.'))}.</strong> {esc(self.description)}"
-            "</figcaption>"
-            "<details><summary>" + esc(_("The numbers behind this chart")) + f"</summary>{behind.html()}"
+            f"{moved}</figcaption>"
+            f"<details{' class=in-appendix' if long else ''}><summary>"
+            + esc(_("The numbers behind this chart")) + f"</summary>{behind.html()}"
             "</details></figure>"
-        ), {TABLES_KEY: [behind.sheet()]}
+        ), {TABLES_KEY: [sheet]}
 
 
 @dataclass
@@ -124,7 +131,7 @@ class Table:
         return [[cell(v, n) for v, n in zip(row, numeric, strict=True)]
                 for row in self.frame.itertuples(index=False)]
 
-    def html(self) -> str:
+    def html(self, css: str = "data-table") -> str:
         """Returns the table as HTML: escaped labels, numbers right-aligned (class "num"), text
         left-aligned, no index; in a box that scrolls sideways where the table is wider than the
         screen, and that the keyboard can reach to scroll it (tabindex)."""
@@ -145,7 +152,7 @@ class Table:
             for row in self.cells()
         )
         title = f"<caption>{esc(self.caption)}</caption>" if self.caption else ""
-        return (f'<div class="table-wrap" tabindex="0"><table class="data-table">{title}'
+        return (f'<div class="table-wrap" tabindex="0"><table class="{css}">{title}'
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
     def sheet(self) -> dict:
@@ -191,10 +198,13 @@ class Block:
 
 
 class Section:
-    """A report section: a heading, a few sentences and its exhibits; nothing when empty."""
+    """A report section: a heading, a few sentences and its exhibits; nothing when empty. An
+    appendix section begins a new printed page, and so does what follows it on paper."""
 
-    def __init__(self, heading: str, intro: str = "", parts: list | None = None, level: int = 2):
+    def __init__(self, heading: str, intro: str = "", parts: list | None = None, level: int = 2,
+                 appendix: bool = False):
         self.heading, self.intro, self.parts, self.level = heading, intro, parts or [], level
+        self.appendix = appendix
 
     def __bool__(self) -> bool:
         return bool(self.parts)
@@ -202,11 +212,14 @@ class Section:
     def _repr_html_(self) -> str | tuple[str, dict]:
         if not self.parts:
             return ""
-        body, sheets = compose(self.parts)
+        first, sheets = compose(self.parts[:1])
+        rest, more = compose(self.parts[1:])
         intro = f"<p>{esc(self.intro)}</p>" if self.intro else ""
         tag = f"h{self.level}"
-        return with_sheets(f'<{tag} id="{anchor(self.heading)}">{esc(self.heading)}</{tag}>{intro}{body}',
-                           sheets)
+        css = ' class="appendix"' if self.appendix else ""
+        # On paper the heading, its sentence and the first exhibit stay on one page (report.css).
+        return with_sheets(f'<div class="section-start"><{tag} id="{anchor(self.heading)}"{css}>'
+                           f"{esc(self.heading)}</{tag}>{intro}{first}</div>{rest}", sheets + more)
 
 
 HEADINGS = {  # the notebooks' fixed headings and what each introduces (report.heading)
@@ -1245,7 +1258,8 @@ def distributions_section(dataset: Dataset, site: str | None, min_n: int) -> Sec
     made = distribution_charts(dataset, site, min_n)
     if not made:
         return _withheld_section(dataset, _("Every answer"), site)
-    return Section(_("Every answer"), _("The full distribution of answers to each statement."), made)
+    return Section(_("Every answer"), _("The full distribution of answers to each statement."), made,
+                   appendix=True)
 
 
 def choose_any_section(dataset: Dataset, min_n: int) -> Section:
