@@ -14,6 +14,7 @@ from helpers.errors import InputError, Problem
 from helpers.paths import NOTEBOOKS, OUTPUTS, PARAMS, default_dataset
 
 EXIT_BAD_INPUT = 2
+SHOWN = 20  # problems printed on screen; more go to OUT/problems.txt
 
 
 def check_data(args: argparse.Namespace) -> int:
@@ -115,7 +116,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {problems} problem{'s' if problems > 1 else ''} with the input:",
               file=sys.stderr)
         print(textwrap.indent(str(error), "  "), file=sys.stderr)
+        if problems > SHOWN:
+            listed = _list_problems(error, getattr(args, "out", None) or OUTPUTS)
+            print(f"  Every one of the {problems:,} is listed in {listed}.", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _list_problems(error: InputError, out: Path) -> str:
+    """Writes every problem, one a line, to OUT/problems.txt; returns where (or why not)."""
+    from helpers.paths import shown
+
+    path = Path(out) / "problems.txt"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{problem}\n" for problem in error.problems), encoding="utf-8")
+    except OSError as failure:
+        return f"no file: {path} could not be written ({failure.strerror})"
+    return shown(path)
 
 
 if __name__ == "__main__":
