@@ -21,7 +21,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # A variable as one shell word: OUT="my outputs" stays one argument, DATA="x; rm -rf ~" runs nothing.
 q = '$(subst ','\'',$(1))'
 
-.PHONY: help venv test lint check-data gallery reports screenshots lab bench stress clean requirements translations
+.PHONY: help venv test lint check-data codebook gallery reports screenshots lab bench stress clean requirements translations
 
 help: ## List the targets
 	@echo "Usage: make TARGET [DATASET=tfs|synthetic|graduate-tacoma] [REPORT_LANGUAGE=en|es] [OUT=outputs] [JOBS=n] [FORCE=1]"
@@ -50,6 +50,10 @@ lint: $(STAMP) ## Check the code with ruff
 
 check-data: $(STAMP) ## Validate DATASET and print what does not add up in its published figures
 	@$(BIN)/impact-reports check-data --data $(call q,$(DATA))
+
+codebook: $(STAMP) ## Draft a codebook beside EXPORT=file (DICTIONARY=the tool's definition, FORCE=1 replaces one)
+	@$(BIN)/impact-reports draft $(call q,$(EXPORT)) $(if $(DICTIONARY),--dictionary $(call q,$(DICTIONARY))) \
+	  $(if $(FORCE),--force)
 
 gallery: $(STAMP) ## Render every chart for every site into OUT/gallery/ (PNG)
 	@$(BIN)/impact-reports gallery --data $(call q,$(DATA)) --params $(call q,$(PARAMS)) --out $(call q,$(OUT))
