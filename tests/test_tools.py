@@ -329,3 +329,34 @@ def test_many_problems_are_counted_on_screen_and_listed_whole_in_a_file(tmp_path
     assert len(listed) == 30
     assert listed[-1] == (f"{folder / 'export.csv'}, row 31, column 'Welcome': found 'Maybe 30'; expected "
                           "an answer to welcome: Disagree, Agree (or an alias the codebook lists)")
+
+
+def test_a_wide_sav_reads_only_the_codebook_columns_in_under_two_seconds(tmp_path):
+    """1,500 respondents x 765 labelled variables, ten of them named (issue 22: reading every
+    column with its labels took 61 s)."""
+    import time
+
+    import numpy as np
+    import pandas as pd
+    import pyreadstat
+
+    rng = np.random.default_rng(22)
+    columns = {f"v{n:03d}": rng.integers(1, 6, 1500).astype(float) for n in range(765)}
+    frame = pd.DataFrame(columns)
+    frame["v000"] = np.arange(1, 1501, dtype=float)
+    frame["v001"] = rng.integers(1, 4, 1500).astype(float)
+    labels = {name: {1.0: "Strongly disagree", 2.0: "Disagree", 3.0: "Agree", 4.0: "Strongly agree",
+                     5.0: "Don't know"} for name in frame.columns[2:]}
+    labels["v001"] = {1.0: "Alder", 2.0: "Birch", 3.0: "Cedar"}
+    pyreadstat.write_sav(frame, tmp_path / "wide.sav", variable_value_labels=labels,
+                         column_labels=[f"Question {n}" for n in range(765)])
+    named = ["v000", "v001", *(f"v{n:03d}" for n in range(100, 800, 100))]
+    named.append("v764")
+    start = time.perf_counter()
+    cells = read(tmp_path / "wide.sav", named).cells
+    seconds = time.perf_counter() - start
+    assert list(cells.columns) == named
+    assert len(cells) == 1500
+    assert set(cells["v001"]) == {"Alder", "Birch", "Cedar"}
+    assert set(cells["v764"]) <= {"Strongly disagree", "Disagree", "Agree", "Strongly agree", "Don't know"}
+    assert seconds <= 2, f"{seconds:.2f} s"

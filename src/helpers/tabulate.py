@@ -78,7 +78,7 @@ def read_respondents(folder: Path, codebook: Codebook, export: Export,
     def mapped(column: str, named, what: str, blank: str | None) -> pd.Series:
         """Returns the column's ids; a blank cell is `blank`, or a problem where blank is None."""
         lookup = _lookup(named)
-        values = raw[column].map(lambda text: lookup.get(_key(text), None if text else ""))
+        values = _each(raw[column], lambda text: lookup.get(_key(text), None if text else ""))
         for row in values.index[values.isna() | ((values == "") & (blank is None))]:
             problems.append(Problem(where, _expected(named, what), row=int(row), column=column,
                                     found=raw.at[row, column]))
@@ -129,7 +129,7 @@ def _answers(raw: pd.DataFrame, item: Item, codebook: Codebook, where: str, prob
     the item's `other` answer where it has one (its text is never shown), else it is a problem.
     """
     if item.option_columns:
-        chosen = [raw.index[raw[o.column].map(tools.checked)] for o in item.options]
+        chosen = [raw.index[_each(raw[o.column], tools.checked).astype(bool)] for o in item.options]
         rows = [(row, o.id) for o, marked in zip(item.options, chosen, strict=True) for row in marked]
         rows.sort()
         return pd.DataFrame({"row": [r for r, _ in rows], "item": item.id,
@@ -146,13 +146,19 @@ def _answers(raw: pd.DataFrame, item: Item, codebook: Codebook, where: str, prob
     else:
         named = codebook.scale_of(item).levels
         lookup = _lookup(named)
-        answer = cells.map(lambda text: lookup.get(_key(text), item.other or None))
+        answer = _each(cells, lambda text: lookup.get(_key(text), item.other or None))
         unknown = cells[answer.isna()]
     for row, text in unknown.items():
         problems.append(Problem(where, _expected(named, f"an answer to {item.id}"), row=int(row),
                                 column=item.column, found=text))
     answer = answer[answer.notna()]
     return pd.DataFrame({"row": answer.index, "item": item.id, "answer": answer.to_numpy()})
+
+
+def _each(cells: pd.Series, function) -> pd.Series:
+    """Returns the function of each cell, computed once for each distinct text (an export of a
+    million rows holds a few hundred)."""
+    return cells.map({text: function(text) for text in cells.unique()})
 
 
 def _chosen(cell: str, item: Item) -> list[tuple[str | None, str]]:
@@ -217,7 +223,11 @@ def tabulate(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     file, row, wave, site, group, weight and characteristics)."""
     sides = _sides(codebook)
     answers = answers.merge(sides, on=["item", "answer"])
-    answers["respondent"] = answers["file"] + ":" + answers["row"].astype(str)
+    # Every key as a category: a million respondents' texts are grouped by their codes, not hashed
+    keys = ["file", "wave", "site", "group", "item", "answer", "side",
+            *(c.id for c in codebook.characteristics if c.column)]
+    answers = answers.astype({key: "category" for key in keys})
+    answers["respondent"] = answers.groupby(["file", "row"], sort=False, observed=True).ngroup()
     # One row per respondent and item answered: the base of the item's percentages.
     answered = answers.drop_duplicates(["respondent", "item"]).copy()
     substantive = answers[answers["side"] != "apart"].drop_duplicates(["respondent", "item"])
@@ -234,6 +244,8 @@ def tabulate(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     for column in FIGURE_COLUMNS:
         if column not in figures:
             figures[column] = ""
+    for column in ("wave", "site", "group", "breakdown", "value", "item", "answer"):
+        figures[column] = figures[column].astype(object).astype(str)
     figures["decimals"] = -1  # counted, not printed: no rounding to audit
     figures["exact"] = True
     figures["aggregate"] = ""
@@ -245,7 +257,7 @@ def tabulate(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
 def _weights(frame: pd.DataFrame, keys: list[str], name: str) -> pd.DataFrame:
     """Returns per key: the respondents, the sum of weights and the sum of squared weights."""
-    return frame.assign(w2=frame["weight"] ** 2).groupby(keys, sort=False).agg(
+    return frame.assign(w2=frame["weight"] ** 2).groupby(keys, sort=False, observed=True).agg(
         **{f"{name}_n": ("weight", "size"), f"{name}_w": ("weight", "sum"), f"{name}_w2": ("w2", "sum")})
 
 
@@ -271,7 +283,7 @@ def _cut(answers, answered, substantive, cut, codebook, sides) -> pd.DataFrame:
     for side in ("positive", "negative"):
         levels = sides[sides["side"] == side]
         rows = full.merge(levels[["item", "answer"]], on=["item", "answer"])
-        summed = rows.groupby(keys, sort=False).agg(
+        summed = rows.groupby(keys, sort=False, observed=True).agg(
             count_n=("count_n", "sum"), count_w=("count_w", "sum"), n=("n", "first"),
             wsum=("wsum", "first"), w2sum=("w2sum", "first")).reset_index()
         derived.append(summed.assign(answer=side))

@@ -31,13 +31,17 @@ comes from its own file (:func:`definition`), for reading codes and for drafting
 (:mod:`helpers.draft`).
 """
 
+import codecs
+import csv
+import io
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.errors import InputError, Problem
-from helpers.files import EXPORT_TYPES, csv_lines, frame_of, read_export
+from helpers.files import EXPORT_TYPES, csv_lines, frame_of, read_csv_columns, read_export
 from helpers.paths import shown
 
 UNCHECKED = {"", "0", "unchecked", "false", "no", "not selected", "not checked"}  # an option column
@@ -48,6 +52,7 @@ QUALTRICS_LEFT_OUT = {  # Status as a numeric or a choice-text export writes it
 UNFINISHED = {"0", "false"}
 DICHOTOMY = {"selected", "not selected", "checked", "unchecked", "not checked", "chosen", "not chosen"}
 SURVEYMONKEY_SINGLE = {"", "response", "open-ended response"}
+ONE_HEADER_ROW = ("plain", "google-forms", "redcap", "kobo")  # read fast where the rows allow
 
 
 def checked(cell: str) -> bool:
@@ -160,6 +165,10 @@ def read(path: Path, columns: list[str] | None, fmt: str | None = None, sheet: s
 def _csv(path: Path, columns: list[str] | None, fmt: str | None) -> Export:
     """Returns a CSV export of any tool, its extra header rows read as its definition."""
     where = shown(path)
+    if fmt is None and path.is_file():
+        fmt = recognise(path, *_first_rows(path))
+    if fmt in ONE_HEADER_ROW and columns and (fast := read_csv_columns(path, columns)) is not None:
+        return Export(fast, format=fmt)
     lines = csv_lines(path, columns or [])
     if not lines:
         raise InputError(Problem(where, f"a header row: {', '.join(columns or [])}", found="an empty file"))
@@ -182,6 +191,21 @@ def _csv(path: Path, columns: list[str] | None, fmt: str | None) -> Export:
             result.parts[name] = name.removeprefix(f"{texts[name]} | ")
             result.questions.setdefault(texts[name], []).append(name)
     return result
+
+
+def _first_rows(path: Path) -> tuple[list[str], list[str] | None]:
+    """Returns a CSV file's first two rows as far as its first 64 KB show them (to recognise it)."""
+    with Path(path).open("rb") as file:
+        start = file.read(2**16)
+    utf16 = start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    start = start.decode("utf-16" if utf16 else "utf-8-sig", errors="replace")
+    separator = max(",;\t", key=lambda s: start.split("\n", 1)[0].count(s))
+    try:
+        rows = list(itertools.islice(csv.reader(io.StringIO(start, newline=""), delimiter=separator), 2))
+    except csv.Error:  # the reader proper names the row
+        rows = []
+    return ([c.strip() for c in rows[0]] if rows else [],
+            [c.strip() for c in rows[1]] if len(rows) > 1 else None)
 
 
 def _qualtrics_header(lines: list) -> tuple[list[str], dict[str, str], list]:
