@@ -8,6 +8,7 @@ import yaml
 
 from devtools import make_exports as make
 from helpers.load import load_dataset
+from helpers.paths import DATA
 from helpers.render import render_all
 from helpers.tools import definition
 
@@ -35,25 +36,65 @@ def exports(tmp_path_factory):
     return folder
 
 
-def drafted(exports, tmp_path, case: str):
-    """Copies a tool's files into a new dataset folder, drafts its codebook through the command
-    line, and returns (the folder, the draft's text, what the command printed)."""
+# Each "From a ... export to reports" section of data/README.md, with the cases whose synthetic
+# files this test puts where its command blocks (in order) name them.
+SECTIONS = {
+    "From a Qualtrics export to reports": ["qualtrics", "qualtrics-qsf"],
+    "From a SurveyMonkey export to reports": ["surveymonkey"],
+    "From a Google Forms export to reports": ["google-forms"],
+    "From a REDCap export to reports": ["redcap"],
+    "From a KoboToolbox export to reports": ["kobo"],
+    "From an SPSS or Stata file to reports": ["spss", "stata"],
+}
+CODEBOOK = re.compile(r"make codebook EXPORT=(\S+)(?: DICTIONARY=(\S+))?")
+REPORTS = re.compile(r"make reports DATASET=(\S+)")
+
+
+def readme_blocks(title: str) -> list[list[str]]:
+    """Returns the command blocks of one section of data/README.md, each as its lines."""
+    text = (DATA / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"### {title}\n", 1)[1]
+    section = re.split(r"\n##", section, maxsplit=1)[0]
+    return [block.strip().splitlines() for block in re.findall(r"```\n(.*?)```", section, re.S)]
+
+
+def drafted(exports, tmp_path, case: str, export_at: str | None = None, dictionary_at: str | None = None):
+    """Puts a tool's synthetic files where named (default: a folder of the case's name), drafts the
+    codebook through the command line, and returns (the folder, the draft, what was printed)."""
     tool, export, dictionary = CASES[case]
-    folder = tmp_path / case
-    folder.mkdir()
-    for name in (export, dictionary):
-        if name:
-            (folder / name).write_bytes((exports / tool / name).read_bytes())
-    args = ["draft", folder / export, *(["--dictionary", folder / dictionary] if dictionary else [])]
+    export_path = tmp_path / (export_at or f"{case}/{export}")
+    export_path.parent.mkdir(parents=True, exist_ok=True)
+    export_path.write_bytes((exports / tool / export).read_bytes())
+    args = ["draft", export_path]
+    if dictionary:
+        dictionary_path = tmp_path / (dictionary_at or f"{case}/{dictionary}")
+        dictionary_path.write_bytes((exports / tool / dictionary).read_bytes())
+        args += ["--dictionary", dictionary_path]
     result = run_cli(*args)
     assert result.returncode == 0, result.stderr
+    folder = export_path.parent
     return folder, (folder / "codebook.yaml").read_text(encoding="utf-8"), result.stdout
 
 
+def test_every_tool_has_its_section_in_the_readme():
+    text = (DATA / "README.md").read_text(encoding="utf-8")
+    assert re.findall(r"^### (From an? .* to reports)$", text, re.M) == list(SECTIONS)
+    assert sorted(case for cases in SECTIONS.values() for case in cases) == sorted(CASES)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("case", list(CASES))
-def test_a_drafted_codebook_renders_every_report_with_no_edit(exports, tmp_path, case):
-    folder, text, printed = drafted(exports, tmp_path, case)
+@pytest.mark.parametrize(("title", "number"),
+                         [(title, n) for title, cases in SECTIONS.items() for n in range(len(cases))])
+def test_the_readme_section_renders_every_report_with_no_edit(exports, tmp_path, title, number):
+    blocks = readme_blocks(title)
+    assert len(blocks) == len(SECTIONS[title])
+    case = SECTIONS[title][number]
+    codebook, reports = blocks[number]  # these two commands, and nothing else
+    export_at, dictionary_at = CODEBOOK.fullmatch(codebook).groups()
+    assert (dictionary_at is not None) == (CASES[case][2] is not None)
+    name = REPORTS.fullmatch(reports)[1]
+    folder, text, printed = drafted(exports, tmp_path, case, export_at, dictionary_at)
+    assert folder == tmp_path / "data" / name
     guesses = text.count("# guess:")
     assert re.fullmatch(rf"wrote {re.escape(str(folder / 'codebook.yaml'))}: \d+ lines, {guesses} of them "
                         r"guesses to review \(marked 'guess:'\)\n(wrote .*codebook.es.yaml.*\n)?", printed)
@@ -62,7 +103,7 @@ def test_a_drafted_codebook_renders_every_report_with_no_edit(exports, tmp_path,
     assert not re.findall(rf"\b({'|'.join(NAMES)})\b", text)
     dataset = load_dataset(folder, shared=False)
     book = dataset.codebook
-    assert book.dataset.synthetic  # the file's name says synthetic, so every page will
+    assert book.dataset.synthetic  # its folder's name says synthetic, so every page will
     expected_sites = 1 if case == "kobo" else 3  # Kobo's export is one school's: site: on the export
     assert len(book.sites) == expected_sites
     assert sorted(g.label for g in book.groups) == sorted(r.lower() for r in make.ROLES)

@@ -30,6 +30,9 @@ def check_data(args: argparse.Namespace) -> int:
     findings = run_checks(dataset)
     print(f"{shown(args.data)}: the codebook and every file are valid "
           f"({len(dataset.figures)} figures).\n")
+    for file, reasons in dataset.left_out.items():
+        print(f"{file}: left out as its survey tool marks them, "
+              + ", ".join(f"{count} {reason}" for reason, count in reasons.items()) + ".\n")
     severities = pd_counts([f.severity for f in findings])
     print(f"{len(findings)} findings about the published figures"
           + (f" ({severities})" if findings else "") + ":\n")
