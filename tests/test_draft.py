@@ -1,6 +1,7 @@
 """From each survey tool's export, as it comes, through `impact-reports draft` to rendered reports
 with no edit to the export or the draft; the drafted scales checked against the tool's metadata."""
 
+import random
 import re
 
 import pytest
@@ -114,6 +115,11 @@ def test_the_readme_section_renders_every_report_with_no_edit(exports, tmp_path,
     assert "synthetic" in page.casefold()
     for words in OWN_WORDS:
         assert words not in page, words
+    if case.startswith("qualtrics"):  # the methods say how many responses the tool's marks left out
+        people = make.people(random.Random(2026 * 100 + list(make.TOOLS).index("qualtrics")), 170)
+        left = sum(p["preview"] or not p["finished"] for p in people)
+        assert f"{left} responses that the survey tool marks as unfinished, a preview, a test or spam " \
+            "are left out." in page
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -115,6 +115,11 @@ def test_qualtrics_header_rows_are_metadata_and_unfinished_or_preview_responses_
         "preview": sum(p["preview"] for p in people),
         "unfinished": sum(not p["finished"] and not p["preview"] for p in people)}}
     assert answers["row"].min() == 4  # names, question texts and ImportIds are rows 1 to 3
+    checked = run_cli("check-data", "--data", folder)
+    assert checked.returncode == 0, checked.stderr
+    counts = left_out["synthetic-qualtrics.csv"]
+    assert (f"synthetic-qualtrics.csv: left out as its survey tool marks them, {counts['preview']} preview, "
+            f"{counts['unfinished']} unfinished.") in checked.stdout
     figures = tabulate(answers, load_codebook(folder))
     assert network(figures, "welcome") == {
         **expected_welcome(kept), "positive": sum(1 for p in kept if p["welcome"] in (2, 3)),
