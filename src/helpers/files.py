@@ -35,6 +35,7 @@ WORKBOOK = "an Excel workbook (.xlsx)"
 # and aborts the whole process when that does not fit in memory (to XFD1048576: 17 billion).
 LARGEST_SHEET = 10_000_000
 INFLATION, SMALL = 100, 10 * 2**20  # a workbook may inflate to 100 times its size, or to 10 MB
+CHUNK = 2**18  # rows of a CSV export read as text at once, before they become categories
 
 
 def read_text(path: Path, advice: str = "save it as UTF-8") -> str:
@@ -121,12 +122,13 @@ def frame_of(where: str, header_row: int, header: list[str], body: list,
 
 def read_csv_columns(path: Path, columns: list[str]) -> "pd.DataFrame | None":
     """Returns only the given columns of a one-header-row CSV file, read by pandas' C reader, as
-    trimmed text indexed by spreadsheet row; None where that reader cannot keep the promises of
+    trimmed texts (categories) indexed by spreadsheet row; None where that reader cannot keep the promises of
     :func:`csv_lines` (a row spanning lines, a blank line, a row of the wrong length, a separator
     with decimal commas, UTF-16, a byte that is not UTF-8, a column named twice, a cell longer than
     the csv module takes), so that the
     row-by-row reader names the row at fault. A million rows take seconds, not minutes."""
     import pandas as pd
+    from pandas.api.types import union_categoricals
 
     path = Path(path)
     with path.open("rb") as file:
@@ -140,8 +142,14 @@ def read_csv_columns(path: Path, columns: list[str]) -> "pd.DataFrame | None":
         return None
     wanted = set(columns)
     try:
-        frame = pd.read_csv(path, sep=separator, usecols=lambda name: name.strip() in wanted, dtype=str,
-                            na_filter=False, encoding="utf-8-sig", engine="c", skip_blank_lines=False)
+        chunks = pd.read_csv(path, sep=separator, usecols=lambda name: name.strip() in wanted, dtype=str,
+                             na_filter=False, encoding="utf-8-sig", engine="c", skip_blank_lines=False,
+                             chunksize=CHUNK)
+        parts = [chunk.astype("category") for chunk in chunks]  # the texts as categories: small
+        if not parts:
+            return None
+        frame = pd.DataFrame({column: union_categoricals([part[column] for part in parts])
+                              for column in parts[0].columns})
     except (ValueError, UnicodeDecodeError):  # pandas' ParserError is a ValueError
         return None
     lines = 0
@@ -156,11 +164,14 @@ def read_csv_columns(path: Path, columns: list[str]) -> "pd.DataFrame | None":
     frame.index = range(2, len(frame) + 2)
     longest = csv.field_size_limit()
     for column in frame.columns:  # each distinct text trimmed once
-        values = frame[column]
-        distinct = values.unique()
-        if any(len(text) > longest for text in distinct):  # the row-by-row reader names its row
+        values = frame[column].cat.categories
+        if any(len(text) > longest for text in values):  # the row-by-row reader names its row
             return None
-        frame[column] = values.map({text: text.strip() for text in distinct})
+        trimmed = [text.strip() for text in values]
+        if len(set(trimmed)) == len(trimmed):
+            frame[column] = frame[column].cat.rename_categories(trimmed)
+        else:  # " agree " and "agree" are one text
+            frame[column] = frame[column].astype(str).str.strip().astype("category")
     return frame[list(dict.fromkeys(columns))]
 
 

@@ -78,7 +78,7 @@ def read_respondents(folder: Path, codebook: Codebook, export: Export,
     def mapped(column: str, named, what: str, blank: str | None) -> pd.Series:
         """Returns the column's ids; a blank cell is `blank`, or a problem where blank is None."""
         lookup = _lookup(named)
-        values = _each(raw[column], lambda text: lookup.get(_key(text), None if text else ""))
+        values = tools.each(raw[column], lambda text: lookup.get(_key(text), None if text else ""))
         for row in values.index[values.isna() | ((values == "") & (blank is None))]:
             problems.append(Problem(where, _expected(named, what), row=int(row), column=column,
                                     found=raw.at[row, column]))
@@ -96,14 +96,14 @@ def read_respondents(folder: Path, codebook: Codebook, export: Export,
         people[characteristic] = mapped(column, named, f"a value of {characteristic}", "")
     people["weight"] = 1.0
     if export.weight_column:
-        weights = pd.to_numeric(raw[export.weight_column], errors="coerce")
+        weights = tools.each(raw[export.weight_column], _number).astype(float)
         for row in weights.index[weights.isna() | (weights < 0)]:
             problems.append(Problem(where, "a weight: a number of 0 or more", row=int(row),
                                     column=export.weight_column,
                                     found=raw.at[row, export.weight_column] or "(blank)"))
         people["weight"] = weights
     if export.id_column:
-        ids = raw[export.id_column]
+        ids = raw[export.id_column].astype(str)
         # a long export (REDCap events, waves in a column) holds each id once per wave
         key = ids + "\x00" + people["wave"] if export.wave_column else ids
         per = " in each wave" if export.wave_column else ""
@@ -114,10 +114,18 @@ def read_respondents(folder: Path, codebook: Codebook, export: Export,
         for row in ids.index[ids == ""]:
             problems.append(Problem(where, "a respondent id", row=int(row), column=export.id_column,
                                     found="(blank)"))
+    kinds = categories(codebook)
     answers = [_answers(raw, item, codebook, where, problems) for item in codebook.items]
     if problems:
         raise InputError(problems)
-    return people, pd.concat(answers, ignore_index=True)
+    return people, pd.DataFrame({  # as categories, item by item: a million rows' answers stay small
+        "row": np.concatenate([a["row"].to_numpy(dtype=np.int64) for a in answers]),
+        "item": pd.Categorical.from_codes(np.concatenate(
+            [np.full(len(a), kinds["item"].categories.get_loc(i.id)) for a, i in zip(answers, codebook.items,
+                                                                                       strict=True)]),
+            dtype=kinds["item"]),
+        "answer": pd.Categorical(np.concatenate([a["answer"].to_numpy(dtype=object) for a in answers]),
+                                 dtype=kinds["answer"])})
 
 
 def _answers(raw: pd.DataFrame, item: Item, codebook: Codebook, where: str, problems: list) -> pd.DataFrame:
@@ -129,7 +137,7 @@ def _answers(raw: pd.DataFrame, item: Item, codebook: Codebook, where: str, prob
     the item's `other` answer where it has one (its text is never shown), else it is a problem.
     """
     if item.option_columns:
-        chosen = [raw.index[_each(raw[o.column], tools.checked).astype(bool)] for o in item.options]
+        chosen = [raw.index[tools.each(raw[o.column], tools.checked).astype(bool)] for o in item.options]
         rows = [(row, o.id) for o, marked in zip(item.options, chosen, strict=True) for row in marked]
         rows.sort()
         return pd.DataFrame({"row": [r for r, _ in rows], "item": item.id,
@@ -138,27 +146,20 @@ def _answers(raw: pd.DataFrame, item: Item, codebook: Codebook, where: str, prob
     cells = cells[cells != ""]
     if item.kind == "choose-any":
         named = item.options
-        split = {text: _chosen(text, item) for text in cells.unique()}  # each distinct cell once
-        cells = cells.map(split).explode()
+        cells = tools.each(cells, lambda text: _chosen(text, item)).explode()  # each distinct cell once
         cells = cells[cells.notna()]
         answer = cells.map(lambda found: found[0])
         unknown = cells[answer.isna()].map(lambda found: found[1])
     else:
         named = codebook.scale_of(item).levels
         lookup = _lookup(named)
-        answer = _each(cells, lambda text: lookup.get(_key(text), item.other or None))
+        answer = tools.each(cells, lambda text: lookup.get(_key(text), item.other or None))
         unknown = cells[answer.isna()]
     for row, text in unknown.items():
         problems.append(Problem(where, _expected(named, f"an answer to {item.id}"), row=int(row),
                                 column=item.column, found=text))
     answer = answer[answer.notna()]
     return pd.DataFrame({"row": answer.index, "item": item.id, "answer": answer.to_numpy()})
-
-
-def _each(cells: pd.Series, function) -> pd.Series:
-    """Returns the function of each cell, computed once for each distinct text (an export of a
-    million rows holds a few hundred)."""
-    return cells.map({text: function(text) for text in cells.unique()})
 
 
 def _chosen(cell: str, item: Item) -> list[tuple[str | None, str]]:
@@ -186,17 +187,44 @@ def _chosen(cell: str, item: Item) -> list[tuple[str | None, str]]:
     return list(dict.fromkeys(found))
 
 
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+def categories(codebook: Codebook) -> dict[str, pd.CategoricalDtype]:
+    """Returns the categories of every key of the long answers, from the codebook, so that a
+    million respondents' answers take a byte or two a key, and exports concatenate as categories."""
+    def kind(values) -> pd.CategoricalDtype:
+        return pd.CategoricalDtype(list(dict.fromkeys(values)))
+
+    answers = [*(o.id for i in codebook.items for o in i.options),
+               *(level.id for s in codebook.scales for level in s.levels)]
+    return {
+        "file": kind(e.file for e in codebook.exports), "wave": kind(w.id for w in codebook.waves),
+        "site": kind(["", NOT_STATED, *(s.id for s in codebook.sites)]),
+        "group": kind(["", NOT_STATED, *(g.id for g in codebook.groups)]),
+        "item": kind(i.id for i in codebook.items), "answer": kind(answers),
+        **{c.id: kind(["", *(v.id for v in c.values)]) for c in codebook.characteristics if c.column},
+    }
+
+
 def read_exports(folder: Path, codebook: Codebook) -> tuple[pd.DataFrame, dict]:
     """Returns every export's answers with their respondents (long, as :func:`tabulate` takes
-    them) and, by file, the responses their tools mark unfinished or a preview, left out."""
+    them, keys as :func:`categories`) and, by file, the responses their tools mark unfinished or
+    a preview, left out."""
     parts, problems, left_out = [], [], {}
+    kinds = categories(codebook)
     for export in codebook.exports:
         try:
             people, answers = read_respondents(folder, codebook, export, left_out)
         except InputError as error:
             problems.extend(error.problems)
             continue
-        parts.append(answers.merge(people, on="row").assign(file=export.file))
+        people = people.assign(file=export.file).astype({k: v for k, v in kinds.items() if k in people})
+        parts.append(answers.merge(people, on="row"))
     if problems:
         raise InputError(problems)
     return pd.concat(parts, ignore_index=True), left_out
@@ -215,21 +243,33 @@ def _sides(codebook: Codebook) -> pd.DataFrame:
             rows += [(item.id, o.id, "option") for o in item.options]
         else:
             rows += [(item.id, level.id, level.side) for level in codebook.scale_of(item).levels]
-    return pd.DataFrame(rows, columns=["item", "answer", "side"])
+    kinds = categories(codebook)
+    return pd.DataFrame(rows, columns=["item", "answer", "side"]).astype(
+        {"item": kinds["item"], "answer": kinds["answer"]})
 
 
 def tabulate(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Returns figures from long answers (one row per answer given, with the respondent's
-    file, row, wave, site, group, weight and characteristics)."""
+    file, row, wave, site, group, weight and characteristics; keys as :func:`categories`, as
+    :func:`read_exports` gives them). Adds each answer's side and respondent number to the
+    answers given: a million respondents' answers are not copied for it."""
     sides = _sides(codebook)
-    answers = answers.merge(sides, on=["item", "answer"])
-    # Every key as a category: a million respondents' texts are grouped by their codes, not hashed
-    keys = ["file", "wave", "site", "group", "item", "answer", "side",
-            *(c.id for c in codebook.characteristics if c.column)]
-    answers = answers.astype({key: "category" for key in keys})
+    kinds = categories(codebook)
+    for key, kind in kinds.items():  # every key as a category: grouped by codes, not hashed texts
+        if key in answers and answers[key].dtype != kind:
+            answers[key] = answers[key].astype(str).astype(kind)
+    table = np.full((len(kinds["item"].categories), len(kinds["answer"].categories)), -1, dtype=np.int8)
+    names = list(dict.fromkeys(sides["side"]))
+    for item, answer, side in zip(sides["item"].cat.codes, sides["answer"].cat.codes, sides["side"],
+                                  strict=True):
+        table[item, answer] = names.index(side)
+    codes = table[answers["item"].cat.codes.to_numpy(), answers["answer"].cat.codes.to_numpy()]
+    answers["side"] = pd.Categorical.from_codes(codes, categories=names)
+    if (codes < 0).any():  # an answer that is not one of its item's
+        answers = answers[codes >= 0]
     answers["respondent"] = answers.groupby(["file", "row"], sort=False, observed=True).ngroup()
     # One row per respondent and item answered: the base of the item's percentages.
-    answered = answers.drop_duplicates(["respondent", "item"]).copy()
+    answered = answers.drop_duplicates(["respondent", "item"])
     substantive = answers[answers["side"] != "apart"].drop_duplicates(["respondent", "item"])
     cuts = [["site", "group"], ["site"], ["group"], []]
     cuts += [[*where, c.id] for c in codebook.characteristics if c.column for where in (["site"], [])]
@@ -257,7 +297,8 @@ def tabulate(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
 def _weights(frame: pd.DataFrame, keys: list[str], name: str) -> pd.DataFrame:
     """Returns per key: the respondents, the sum of weights and the sum of squared weights."""
-    return frame.assign(w2=frame["weight"] ** 2).groupby(keys, sort=False, observed=True).agg(
+    weights = pd.DataFrame({"weight": frame["weight"], "w2": frame["weight"] ** 2})  # not the whole frame
+    return weights.groupby([frame[key] for key in keys], sort=False, observed=True).agg(
         **{f"{name}_n": ("weight", "size"), f"{name}_w": ("weight", "sum"), f"{name}_w2": ("w2", "sum")})
 
 
@@ -265,12 +306,11 @@ def _cut(answers, answered, substantive, cut, codebook, sides) -> pd.DataFrame:
     """Returns the figures of one cut: wave and item by the cut's columns, every answer."""
     keys = ["wave", "item", *cut]
     breakdown = next((c for c in cut if c not in ("site", "group")), None)
-    if breakdown:
-        answers = answers[answers[breakdown] != ""]
-        answered = answered[answered[breakdown] != ""]
-        substantive = substantive[substantive[breakdown] != ""]
     base = _weights(substantive, keys, "base").join(_weights(answered, keys, "all"), how="outer")
     counts = _weights(answers, [*keys, "answer"], "count")
+    if breakdown:  # those who did not state the characteristic leave its breakdown
+        base = base[base.index.get_level_values(breakdown) != ""]
+        counts = counts[counts.index.get_level_values(breakdown) != ""]
     # Every answer of every item, also those nobody gave (a count of 0, not a missing row).
     full = base.reset_index().merge(sides, on="item")
     full = full.merge(counts.reset_index(), on=[*keys, "answer"], how="left").fillna(

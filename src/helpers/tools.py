@@ -55,6 +55,18 @@ SURVEYMONKEY_SINGLE = {"", "response", "open-ended response"}
 ONE_HEADER_ROW = ("plain", "google-forms", "redcap", "kobo")  # read fast where the rows allow
 
 
+def each(cells, function):
+    """Returns the function of each cell (a pandas Series of text, or of categories), computed once
+    for each distinct text: an export of a million rows holds a few hundred."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(cells.dtype, pd.CategoricalDtype):
+        done = np.array([function(text) for text in cells.cat.categories] + [None], dtype=object)
+        return pd.Series(done[cells.cat.codes.to_numpy()], index=cells.index, dtype=object)
+    return cells.map({text: function(text) for text in cells.unique()})
+
+
 def checked(cell: str) -> bool:
     """Returns whether an option's own column says the option was chosen (1, Checked, its text)."""
     return cell.strip().casefold() not in UNCHECKED
@@ -158,7 +170,7 @@ def read(path: Path, columns: list[str] | None, fmt: str | None = None, sheet: s
         result = Export(cells, format=fmt or recognise(path, list(cells.columns)))
     for column, labels in codes.items():
         if column in result.cells:
-            result.cells[column] = result.cells[column].map(lambda cell, by=labels: by.get(cell, cell))
+            result.cells[column] = each(result.cells[column], lambda cell, by=labels: by.get(cell, cell))
     return result
 
 
