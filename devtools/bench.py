@@ -14,7 +14,10 @@ Measured in one run, the two sides alternating, medians of at least three runs
   largest size again on a Dask LocalCluster of two workers;
 - the bytes of each HTML report.
 
-The last line printed is the ratio plain loop / make reports.
+The last line printed is the ratio plain loop / make reports. With --rows N (make bench
+ROWS=1500000) it measures only a large export instead: the synthetic survey's export grown to N
+rows (its rows drawn again, seeded), loaded and tabulated in a process of its own, with that
+process's seconds and peak resident memory.
 """
 
 import argparse
@@ -132,6 +135,48 @@ def index_timing(out: Path) -> tuple[float, int]:
     return median(seconds), (out / "html" / "index.html").stat().st_size
 
 
+def large_export(rows: int, folder: Path, seed: int = 7) -> Path:
+    """Returns a copy of the synthetic dataset whose export holds the given number of rows."""
+    import pandas as pd
+    import yaml
+
+    source = ROOT / "data" / "synthetic"
+    folder.mkdir(parents=True)
+    book = yaml.safe_load((source / "codebook.yaml").read_text(encoding="utf-8"))
+    export = book["exports"][0]
+    book["exports"] = [export]
+    (folder / "codebook.yaml").write_text(yaml.safe_dump(book, sort_keys=False), encoding="utf-8")
+    table = pd.read_csv(source / export["file"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    grown = table.sample(n=rows, replace=True, random_state=seed).reset_index(drop=True)
+    grown[export["id_column"]] = [f"R{number:08d}" for number in range(1, rows + 1)]
+    grown.to_csv(folder / export["file"], index=False)
+    return folder
+
+
+def load_measured(folder: Path) -> tuple[float, int]:
+    """Returns the seconds and peak resident bytes of loading and tabulating a dataset in a
+    process of its own."""
+    code = "import sys; from helpers.load import load_dataset; load_dataset(sys.argv[1], shared=False)"
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", code, str(folder)])
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"loading {folder} failed")
+    return seconds, usage.ru_maxrss * 1024  # kilobytes on Linux
+
+
+def rows_bench(rows: int) -> int:
+    """Prints the time and peak memory of loading a synthetic export of that many rows."""
+    with tempfile.TemporaryDirectory(prefix="tfs-bench-rows-") as scratch:
+        folder = large_export(rows, Path(scratch) / "large")
+        size = (folder / "responses-2024.csv").stat().st_size
+        seconds, peak = load_measured(folder)
+    print(f"{rows:,}-row export ({size / 2**20:.0f} MB CSV): loaded and tabulated in {seconds:.1f} s, "
+          f"peak memory {peak / 2**30:.2f} GB ({peak / size:.1f} times the file)")
+    return 0
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -144,7 +189,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="synthetic site counts (make bench SITES=100,1000)")
     parser.add_argument("--dask", action="store_true",
                         help="render the largest size again on a Dask LocalCluster of two workers")
+    parser.add_argument("--rows", type=int, default=0,
+                        help="measure only loading an export of this many rows (make bench ROWS=1500000)")
     args = parser.parse_args(argv)
+    if args.rows:
+        return rows_bench(args.rows)
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
     with tempfile.TemporaryDirectory(prefix="tfs-bench-") as scratch:
         scratch = Path(scratch)

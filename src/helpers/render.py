@@ -122,15 +122,17 @@ def files_hash(paths, root: Path) -> str:
 
 def dataset_files(data: Path) -> list[Path]:
     """Returns every file of the dataset folder that a run reads: its own files (the codebook, its
-    translations, the published tables) and every export its codebook names, in a subfolder too.
+    translations, the published tables) and every export its codebook names with the tool's
+    definition beside it (a REDCap data dictionary, a .qsf, an XLSForm), in a subfolder too.
     An export named outside the folder is refused when the data are read (helpers.tabulate)."""
     from helpers.codebook import read_codebook
     from helpers.paths import inside
 
     folder = Path(data)
     files = {p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
-    files |= {folder / export.file for export in read_codebook(folder).exports
-              if inside(folder, export.file) and (folder / export.file).is_file()}
+    named = [name for export in read_codebook(folder).exports for name in (export.file, export.dictionary)
+             if name]  # the export, and the tool's definition its codes are read by
+    files |= {folder / name for name in named if inside(folder, name) and (folder / name).is_file()}
     return sorted(files)
 
 

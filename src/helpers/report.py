@@ -1825,6 +1825,12 @@ def methods(dataset: Dataset, min_n: int) -> HTML:
             "“don't know” are shown apart and leave the base of the others. A blank choose-any answer counts "
             "as skipped. Where the export has weights, percentages are weighted and intervals use Kish's "
             "effective sample size."))))
+    left = sum(count for reasons in dataset.left_out.values() for count in reasons.values())
+    if left:  # the survey tool's own marks (Qualtrics' Finished and Status)
+        paragraphs.append(lead(_("Responses left out."), esc(n_(
+            "{count} response that the survey tool marks as unfinished, a preview, a test or spam is left "
+            "out.", "{count} responses that the survey tool marks as unfinished, a preview, a test or spam "
+            "are left out.", left).format(count=number(left, 0)))))
     paragraphs.append(lead(_("Uncertainty."), esc(_(
         "Intervals are 95% Wilson score intervals for one percentage and Newcombe's hybrid score intervals "
         "for a difference between two groups or two waves (Brown, Cai & DasGupta 2001; Newcombe 1998), "
