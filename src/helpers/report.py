@@ -1132,8 +1132,8 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
                               "%": rows["percent"], _("95% low"): rows["low"], _("95% high"): rows["high"],
                               "n": rows["n"].astype("Int64"), _("all respondents %"): rows["overall"],
                               _("other respondents %"): rows["others %"],
-                              _("gap to the others (points)"): rows["gap"], _("gap 95% low"): rows["low"],
-                              _("gap 95% high"): rows["high"], _("clear"): verdict_cells(rows),
+                              _("gap to the others (points)"): rows["gap"], _("gap 95% low"): rows["gap low"],
+                              _("gap 95% high"): rows["gap high"], _("clear"): verdict_cells(rows),
                               _("note"): notes(rows)}).round(1)
         alt = _("Dot plot of {count} figures by {characteristic}, {where}").format(
             count=len(labels), characteristic=characteristic.label, where=where)
