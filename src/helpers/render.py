@@ -70,6 +70,23 @@ class Stopped(BaseException):
     results: tuple = ()
 
 
+class LanguageMissing(Exception):
+    """The dataset has no codebook.<language>.yaml at all: it is not rendered in that language
+    (the run says so and succeeds). A translation file that lacks some texts is bad input."""
+
+    def __init__(self, dataset: str, language: str, path: Path):
+        super().__init__(dataset, language, path)
+        self.dataset, self.language, self.path = dataset, language, path
+
+    def __str__(self) -> str:
+        from helpers.paths import shown
+
+        return (f"skipped {self.language!r} for {self.dataset}: it has no {shown(self.path)} (the "
+                f"codebook's texts in {self.language!r}), so its reports are rendered only in the "
+                f"languages it has; write that file to render them in {self.language!r} (see "
+                "data/README.md)")
+
+
 STOPS: list[int] = []  # the stop signals received; the run looks at them only at its safe points
 
 
@@ -619,14 +636,17 @@ def _render_all(
 
     Returns one Result per report, "unchanged" for those skipped. Raises InputError,
     before any kernel starts, when the data or parameters are bad, or when the codebook's
-    texts lack a translation into the language.
+    texts lack a translation into the language; LanguageMissing, rendering nothing, when the
+    dataset has no translation into the language at all.
     """
-    from helpers.codebook import read_codebook, translated
+    from helpers.codebook import read_codebook, translated, translation_file
 
     languages.use(language)
     out = Path(out)
     reports = plan(data, params, notebooks, language)
     codebook = read_codebook(data)
+    if language != "en" and not translation_file(data, language).exists():
+        raise LanguageMissing(codebook.dataset.id, language, translation_file(data, language))
     translated(codebook, data, language)  # every text of the codebook translated...
     languages.check(language)  # ...and every message, or nothing renders
     dataset_id = codebook.dataset.id
@@ -860,6 +880,9 @@ def main(args) -> int:
                                  allow_unsafe=args.allow_unsafe, language=args.language)
             if STOPS:  # a stop after the last safe point: the work is done, but the run was stopped
                 raise Stopped(STOPS[0]) from None
+        except LanguageMissing as missing:
+            print(missing)
+            return 0
         except Stopped as stop:
             done = [r for r in stop.results or results if r.status != "unchanged"]
             print(f"error: stopped (SIGTERM) after {len(done)} reports; the others keep their previous "
