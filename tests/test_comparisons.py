@@ -92,6 +92,22 @@ def test_a_site_is_compared_with_the_rest_of_the_network(synthetic):
     assert row["gap low"] < row["gap"] < row["gap high"]
 
 
+def test_the_disparity_between_sites_is_measured_against_the_whole_network(synthetic):
+    """One reference for every site: the network's share of all respondents, not the first site's
+    rest of the network (a new user's Qualtrics trial showed 62.15 = Alder's rest of the network
+    where all respondents gave 63.59)."""
+    table = analysis.disparity_by_indicator(synthetic).set_index(["item", "answer"])
+    figures = synthetic.figures
+    cut = figures[(figures["wave"] == "2025") & (figures["group"] == "") & (figures["breakdown"] == "")
+                  & (figures["site"] == "") & (figures["item"] == "belong") & (figures["answer"] == "positive")]
+    network = cut.iloc[0]
+    assert table.loc[("belong", "positive"), "reference"] == pytest.approx(
+        100 * network["chosen"] / network["weight"])
+    shares = analysis.site_shares(synthetic)
+    first = shares[(shares["item"] == "belong") & (shares["answer"] == "positive")].iloc[0]
+    assert table.loc[("belong", "positive"), "reference"] != pytest.approx(first["reference"])
+
+
 def test_published_tallies_keep_the_published_mean_and_say_why(tfs):
     shares = analysis.site_shares(tfs)
     assert set(shares["reference"]) == {58.3, 43.0, 25.9, 20.3, 25.1}
