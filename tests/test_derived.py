@@ -150,3 +150,22 @@ def test_combines_without_derived_from_is_refused(tmp_path):
     with pytest.raises(InputError, match="expected derived_from naming the characteristic whose values "
                                          "'english' combines"):
         load_dataset(folder, shared=False)
+
+
+def test_a_derived_characteristic_is_broken_down_like_any_other(of_colour):
+    """The reports' breakdowns take it as they take race/ethnicity: each group against the other."""
+    from helpers import analysis
+
+    rows = analysis.breakdown(of_colour, OF_COLOUR["id"], "")
+    belong = rows[rows["item"] == "belong"].set_index("value")
+    assert list(belong.index) == ["white", "of-colour"]
+    assert belong.loc["white", "others %"] == pytest.approx(belong.loc["of-colour", "percent"])
+    white, of_colour_share = belong.loc["white", "percent"], belong.loc["of-colour", "percent"]
+    assert belong.loc["white", "gap"] == pytest.approx(white - of_colour_share)
+
+
+def test_data_readme_declares_the_characteristic_these_tests_load():
+    readme = (SYNTHETIC.parent / "README.md").read_text(encoding="utf-8")
+    text = readme.split("### Derived characteristics")[1]
+    block = text.split("```yaml\n")[1].split("```")[0]
+    assert yaml.safe_load(block) == [OF_COLOUR]
