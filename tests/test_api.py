@@ -12,7 +12,7 @@ import pandas as pd
 import papermill
 import pytest
 
-from helpers import analysis
+from helpers import analysis, language
 from helpers.api import chart, derive, figures, open_dataset
 from helpers.codebook import translated
 from helpers.errors import InputError
@@ -96,6 +96,33 @@ def test_names_and_ids_give_the_same_figures_and_an_unknown_name_is_named(data):
     assert len(message) < 600
 
 
+def test_published_tallies_come_as_printed_with_their_n_marked_inferred():
+    tfs = open_dataset("tfs")
+    chicago = figures(tfs, site="Chicago")
+    printed = pd.read_csv(TFS / "figures.csv", dtype=str, keep_default_na=False)
+    printed = printed[printed["site"] == "chicago"]
+    assert chicago["percent"].tolist() == [float(p) for p in printed["percent"]]
+    assert chicago["inferred"].all()
+    assert chicago["n"].tolist() == [11] * 5  # elevenths (data/README.md, the TFS brief's slips)
+    assert set(chicago["table"]) == {tfs.codebook.table_title("improvements")}
+    mean = figures(tfs, site="the published all-sites figure", item="improvements")
+    assert len(mean) == 5
+    assert mean["percent"].iloc[0] == 58.3
+
+
+def test_in_spanish_the_labels_and_reasons_are_spanish():
+    try:
+        spanish = open_dataset("synthetic", language="es")
+        table = figures(spanish, item="Pertenencia", site="todos los sitios", group="all respondents")
+        assert set(table["site"]) == {"todos los sitios"}
+        assert set(table["wave"]) == {"primavera de 2024", "primavera de 2025"}
+        withheld = figures(spanish, item="belong", site="Hillcrest Community School", wave="2024",
+                           group="all respondents")["withheld"]
+        assert withheld.tolist() == ["para que no se pueda deducir de ella otra cifra reservada"]
+    finally:
+        language.use("en")
+
+
 def test_b_one_chart_for_a_chosen_subset_shows_inline_with_what_it_draws(data):
     """Task (b), one line: the chart displays itself in Jupyter (SVG), its dots at the figures."""
     plot = chart(data, item=["Belonging", "Feels safe"], site=["Oakridge Community School", "all sites"],
@@ -141,6 +168,12 @@ def test_c_a_new_breakdown_declared_as_a_derived_characteristic(data, export):
     at_schools = figures(colour, breakdown="white or of colour", site=[s.id for s in data.codebook.sites])
     assert (at_schools["withheld"] != "").any()
     assert (at_schools["withheld"] == "").any()
+    language_too = derive(colour, "home language", "English at home", {"English": ["English"],
+                                                                        "another": ["Spanish", "Other"]})
+    labels = {c.label for c in language_too.codebook.characteristics}
+    assert {"white or of colour", "English at home"} <= labels
+    assert len(figures(language_too, breakdown="white or of colour")) == len(
+        figures(colour, breakdown="white or of colour"))
     with pytest.raises(InputError, match="combines 'Purple', expected a value of race-ethnicity: black"):
         derive(data, "race/ethnicity", "odd", {"Odd": ["Purple"]})
 

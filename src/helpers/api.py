@@ -36,7 +36,7 @@ from helpers.paths import dataset_folder, shown
 MEAN = "(published mean)"  # the site of a publication's own mean over the sites
 DIMENSIONS = ("site", "wave", "group", "breakdown", "value", "item")
 COLUMNS = ["site", "wave", "group", "breakdown", "value", "item", "answer", "percent", "low", "high",
-           "n", "n_eff", "imprecise", "withheld"]
+           "n", "n_eff", "inferred", "imprecise", "withheld"]
 
 
 def open_dataset(name: str | Path = "", language: str = "en") -> Dataset:
@@ -141,7 +141,7 @@ def _labelled(dataset: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
     codebook = dataset.codebook
     frame = pd.DataFrame(index=rows.index)
     breakdowns = [b for b in dict.fromkeys(rows["breakdown"]) if b]
-    if len(set(rows["table"])) > 1:  # a publication's figures from more than one of its tables
+    if analysis.shares(dataset)["table"].nunique() > 1:  # a publication's shares from several tables
         frame["table"] = rows["table"].map(codebook.table_title)
     for dimension in DIMENSIONS:
         labels = rows[dimension].map(_names(dataset, dimension, breakdowns)).fillna(rows[dimension])
@@ -152,6 +152,7 @@ def _labelled(dataset: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
                                          dtype=object), answers)
     for column in ("percent", "low", "high", "n", "n_eff"):
         frame[column] = rows[column].astype(float)
+    frame["inferred"] = rows["inferred"].fillna(False).astype(bool)  # n from a published share's rounding
     frame["imprecise"] = rows["imprecise"].fillna(False).astype(bool)
     frame["withheld"] = _reasons(dataset, rows)
     return frame
@@ -177,7 +178,8 @@ def figures(dataset: Dataset, item=None, site=None, wave=None, group=None, break
 
     Columns: site, wave, group, breakdown, value, item, answer (labels, ordered categories),
     percent, low, high (its 95% Wilson interval), n (respondents in the base), n_eff (effective
-    n, weights considered), imprecise (‡: too imprecise to read much into) and withheld (why
+    n, weights considered), inferred (n inferred from the rounding of published percentages,
+    never published), imprecise (‡: too imprecise to read much into) and withheld (why
     disclosure control withholds the figure, whose numbers are then missing; blank if shown).
     """
     rows = _selected(dataset, item, site, wave, group, breakdown, value)
@@ -263,20 +265,23 @@ def derive(dataset: Dataset, source: str, label: str, values: dict[str, list[str
                 "values": [{"id": _slug(name), "label": name,
                             "combines": [known.get(_key(part), str(part)) for part in parts]}
                            for name, parts in values.items()]}
-    original = _extended(read_codebook(folder), declared, where)  # its texts match the exports'
-    loaded = load_dataset(folder, shared=False, codebook=original)
-    if dataset.codebook.dataset.translation_note:  # the dataset speaks another language: so does the copy
-        loaded = loaded.relabelled(codebook=_extended(dataset.codebook, declared, where))
+    translated = bool(dataset.codebook.dataset.translation_note)
+    english = read_codebook(folder) if translated else dataset.codebook  # its texts match the exports'
+    earlier = [c.model_dump() for c in dataset.codebook.characteristics  # derived before, in English
+               if c.id not in {known.id for known in english.characteristics}]
+    loaded = load_dataset(folder, shared=False, codebook=_extended(english, [*earlier, declared], where))
+    if translated:  # the dataset speaks another language: so does the copy
+        loaded = loaded.relabelled(codebook=_extended(dataset.codebook, [declared], where))
     return loaded
 
 
-def _extended(codebook: Codebook, characteristic: dict, where: str) -> Codebook:
+def _extended(codebook: Codebook, characteristics: list[dict], where: str) -> Codebook:
     from pydantic import ValidationError
 
     from helpers.codebook import _problem
 
     dump = codebook.model_dump()
-    dump["characteristics"] = [*dump["characteristics"], characteristic]
+    dump["characteristics"] = [*dump["characteristics"], *characteristics]
     try:
         return Codebook.model_validate(dump)
     except ValidationError as error:
