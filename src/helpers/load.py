@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.codebook import Codebook, read_codebook
+from helpers.codebook import Codebook, read_codebook, structure
+from helpers.derived import protect_derived
 from helpers.disclosure import Audit, protect
 from helpers.errors import InputError, Problem
 from helpers.files import read_csv_text
@@ -71,7 +72,11 @@ class Dataset:
     folder: Path
     audit: Audit | None = None  # disclosure control of counted figures; None for published tallies
     left_out: dict = field(default_factory=dict)  # by export, responses its tool marks unfinished...
-    cache: dict = field(default_factory=dict, compare=False, repr=False)  # computed once per load
+    # What :func:`once` computed from these figures. Not taken over by a copy: a copy made with
+    # dataclasses.replace() (other figures, another codebook) starts empty, and cannot be given
+    # another's (replace refuses an init=False field), so no result comes from a cache of other
+    # data; :meth:`relabelled`, the same data under other texts, is the one copy that shares it.
+    cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -80,6 +85,19 @@ class Dataset:
     @property
     def site_ids(self) -> list[str]:
         return [site.id for site in self.codebook.sites]
+
+    def relabelled(self, codebook: Codebook | None = None, folder: Path | None = None) -> "Dataset":
+        """Returns the same data under the codebook's texts in another language, or with its
+        folder named another way, sharing what was computed from them (ids and numbers, never
+        texts). Raises ValueError for a codebook that differs in more than its texts: other
+        data need a dataset of their own (dataclasses.replace gives one, with an empty cache)."""
+        if codebook is not None and structure(codebook) != structure(self.codebook):
+            raise ValueError("relabelled() takes the same codebook with other texts only; "
+                             "for other data use dataclasses.replace(), which starts a new cache")
+        copy = dataclasses.replace(self, **{k: v for k, v in (("codebook", codebook), ("folder", folder))
+                                            if v is not None})
+        object.__setattr__(copy, "cache", self.cache)
+        return copy
 
 
 def once(compute):
@@ -312,16 +330,18 @@ def quoted_figures(figures: pd.DataFrame, quote, codebook: Codebook) -> pd.DataF
 
 
 
-def load_dataset(folder: Path, shared: bool = True, language: str | None = None) -> Dataset:
+def load_dataset(folder: Path, shared: bool = True, language: str | None = None,
+                 codebook: Codebook | None = None) -> Dataset:
     """Returns the dataset of a folder, or raises one InputError listing the problems of all files.
 
     A folder holds published tallies (figures.csv and, where published, headcounts.csv
     and quotes.csv), respondent-level exports named in its codebook, or both. Within a
     render (and with shared), the run's already loaded dataset is reused: see :data:`SHARED`.
     Given a language, the reports of this process speak it and, other than English, the
-    codebook's texts are its translations (helpers.codebook.translated).
+    codebook's texts are its translations (helpers.codebook.translated). Given a codebook, it
+    stands for the folder's codebook.yaml (helpers.api.derive declares a characteristic so).
     """
-    dataset = _load_dataset(folder, shared)
+    dataset = _load_dataset(folder, shared and codebook is None, codebook)
     if language is None:
         return dataset
     from helpers import language as languages
@@ -330,18 +350,17 @@ def load_dataset(folder: Path, shared: bool = True, language: str | None = None)
     languages.use(language)
     if language == "en":
         return dataset
-    return dataclasses.replace(dataset, codebook=translated(dataset.codebook, folder, language),
-                               cache=dataset.cache)
+    return dataset.relabelled(codebook=translated(dataset.codebook, folder, language))
 
 
-def _load_dataset(folder: Path, shared: bool) -> Dataset:
+def _load_dataset(folder: Path, shared: bool, codebook: Codebook | None = None) -> Dataset:
     if shared and (reused := _shared(Path(folder))) is not None:
         return reused
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(Problem(shown(folder), "a dataset folder with a codebook.yaml",
                                  found="no such folder"))
-    codebook = read_codebook(folder)
+    codebook = codebook or read_codebook(folder)
     problems, parts = [], []
     if (folder / FIGURES).exists() or not codebook.exports:
         try:
@@ -371,6 +390,7 @@ def _load_dataset(folder: Path, shared: bool) -> Dataset:
         rules = codebook.dataset.disclosure
         figures, audit = protect(figures, codebook, rules.minimum_base, rules.top_bottom_coding,
                                  rules.complementary_suppression)
+        figures = protect_derived(figures, codebook, audit)
     quotes = pd.DataFrame(columns=[*KINDS[QUOTES], "decimals", "row"])
     if (folder / QUOTES).exists():
         quotes = load_quotes(folder, codebook, figures)

@@ -246,13 +246,12 @@ def share_dataset(dataset, path: Path) -> Path:
     """Computes the network-wide statistics once, pickles the dataset with them into the file
     every report of the run reads (helpers.load.SHARED), unless it is there already, and
     removes the dataset's older ones; returns the file."""
-    import dataclasses
     import pickle
 
     from helpers import analysis, checks, denominators
 
     if not path.exists():
-        dataset = dataclasses.replace(dataset, folder=Path(dataset.folder).resolve(), cache=dataset.cache)
+        dataset = dataset.relabelled(folder=Path(dataset.folder).resolve())
         for compute in (analysis.waves, analysis.site_shares, analysis.site_spread,
                         analysis.compared_sites, analysis.disparity_by_indicator, analysis.clear_keys,
                         denominators.respondents, checks.run_checks):
