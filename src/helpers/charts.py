@@ -18,6 +18,7 @@ import math
 import pickle
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -33,7 +34,11 @@ from matplotlib.patches import Rectangle
 from matplotlib.textpath import TextToPath
 from matplotlib.transforms import Affine2D, Bbox, ScaledTranslation
 
-from helpers.language import _, number, percent, signed
+from helpers.language import number, percent, signed
+from helpers.marks import FLAG, WITHHELD
+
+if TYPE_CHECKING:
+    from helpers.words import ChartText
 
 CATEGORY = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#999999"]  # Okabe-Ito, no yellow on white
 MARKERS = ["o", "s", "D", "^", "v", "P", "X", "h"]
@@ -42,7 +47,6 @@ CONTEXT = "#8A8A8A"
 TEXT = "#222222"
 NEGATIVE_STRONG, NEGATIVE, NEUTRAL = "#8C510A", "#D8B365", "#E3E3E3"
 POSITIVE, POSITIVE_STRONG, APART = "#5AB4AC", "#01665E", "#B0B0B0"
-FLAG = "†"
 # Every chart is drawn WIDTH inches (284 pt) wide, the size it shows at on a wide screen. A
 # phone's page (about 360 px) shows it at 0.9 of that: text of SMALL points at 12 px or more.
 WIDTH = 3.95
@@ -438,20 +442,14 @@ def wrap(text: str, width: int = 34) -> str:
     return "\n".join(lines)
 
 
-def points(value: float) -> str:
-    """Returns signed percentage points with a true minus sign, as the report's locale writes
-    numbers."""
-    return signed(value)
-
-
 OVER_MARK = {"facecolor": "white", "edgecolor": "none", "pad": 0.5}  # a label the dashed mark stops at
 
 
 def withheld_mark(record, column: str = "") -> str:
     """Returns what stands in for a withheld figure: "> 95%" or "< 5%" where top/bottom coding
-    lets that much show, else "—"."""
+    lets that much show, else WITHHELD."""
     shown = record.get(f"{column} shown" if column else "shown", "")
-    return shown if isinstance(shown, str) and shown else "—"
+    return shown if isinstance(shown, str) and shown else WITHHELD
 
 
 def _whole(value: float) -> str:
@@ -469,6 +467,8 @@ def likert(
     row_labels: dict[str, str],
     panel_titles: dict[str, str],
     level_labels: dict[str, str],
+    *,
+    text: "ChartText",
 ) -> Figure:
     """Draws diverging stacked bars: one panel per `panel` value, one under another, one bar
     per `row` value with its label above it.
@@ -507,7 +507,7 @@ def likert(
             segments = {level: [] for level in stacked}  # (y, left, value): one barh call a level
             for y, item in enumerate(row_order):
                 if (key, item) not in wide.index:
-                    axis.text(0, y, _("not asked"), ha="center", va="center", color=CONTEXT, fontsize=SMALL)
+                    axis.text(0, y, text.not_asked, ha="center", va="center", color=CONTEXT, fontsize=SMALL)
                     continue
                 values = wide.loc[(key, item)].reindex(levels).fillna(0)
                 neutral = sum(values[lv] for lv in stacked if side_of[lv] == "neutral")
@@ -585,6 +585,8 @@ def dot_plot(
     focus: str | None = None,
     hollow: Sequence[str] = (),
     palette: Sequence[str] = CATEGORY,
+    *,
+    text: "ChartText",
 ) -> Figure:
     """Draws an equiplot: one row per `y` value, its label above it, one dot per `hue` value
     with whiskers from `low` to `high`, and a dashed mark at each row's `reference`.
@@ -619,7 +621,7 @@ def dot_plot(
                 position = row_number + offsets[index]
                 if pd.isna(record[x]):  # withheld by disclosure control: say so where the dot would be
                     if focal:
-                        axis.text(1, position, _("{mark} withheld").format(mark=withheld_mark(record)),
+                        axis.text(1, position, text.withheld.format(mark=withheld_mark(record)),
                                   va="center", fontsize=SMALL, color=colour, gid=f"withheld:{row_key}:{key}",
                                   zorder=4, bbox=OVER_MARK)
                     elif not many:  # the group's marker, hollow, then "— withheld" once per row
@@ -650,9 +652,9 @@ def dot_plot(
                           markerfacecolor="white" if key in hollow and not many else colour,
                           markeredgewidth=1.6, gid=f"dots:{key}", zorder=3 if focal else 2)
         for row_number, marks in held.items():
-            coded = sorted({m for m in marks if m != "—"})
+            coded = sorted({m for m in marks if m != WITHHELD})
             axis.text(2 + 3.5 * len(marks), row_number + rows.units(rows.mark / 2), " " + (
-                _("— withheld ({marks})").format(marks=", ".join(coded)) if coded else _("— withheld")),
+                text.withheld_coded.format(marks=", ".join(coded)) if coded else text.withheld_row),
                 va="center", fontsize=SMALL, color=TEXT, zorder=4, bbox=OVER_MARK)
         if reference:
             marks = dict(zip(data[y][::-1], data[reference][::-1], strict=True))  # each row's first
@@ -668,7 +670,7 @@ def dot_plot(
         axis.set_axisbelow(True)
         if many:
             handles = [Line2D([], [], marker="o", linestyle="", color=CONTEXT, markersize=5,
-                              label=_("each of {count}").format(count=len(hue_order)))]
+                              label=text.each_of.format(count=len(hue_order)))]
             if focus is not None:
                 handles.append(Line2D([], [], marker="o", linestyle="", color=FOCUS, markersize=8,
                                       label=hue_labels.get(focus, focus)))
@@ -697,6 +699,8 @@ def dumbbell(
     xlabel: str = "%",
     gap_label: str = "gap",
     colours: tuple[str, str] = ("#0072B2", "#D55E00"),
+    *,
+    text: "ChartText",
 ) -> Figure:
     """Draws one dumbbell per row: the `first` and `second` columns' values joined by a line,
     under the row's label and its gap in points with its interval (from `low` to `high`)."""
@@ -716,15 +720,15 @@ def dumbbell(
                                   fontsize=SMALL, color=colour, gid=f"withheld:{y}:{column}")
                     else:
                         dots[column].append((values[column], y))
-                axis.text(0, y, _("— (withheld)"), transform=below_label, va="bottom", fontsize=SMALL,
+                axis.text(0, y, text.withheld_pair, transform=below_label, va="bottom", fontsize=SMALL,
                           color="#555555")
                 continue
             bars.append((values[second], values[first], y))
             for column in (first, second):
                 dots[column].append((values[column], y))
-            gap_text = (_("{gap} pts").format(gap=points(values[gap])) if math.isnan(values[low]) else
-                        _("{gap} pts (95% CI {low} to {high})").format(
-                            gap=points(values[gap]), low=_whole(values[low]), high=_whole(values[high])))
+            gap_text = (text.gap.format(gap=signed(values[gap])) if math.isnan(values[low]) else
+                        text.gap_interval.format(
+                            gap=signed(values[gap]), low=_whole(values[low]), high=_whole(values[high])))
             axis.text(0, y, gap_text, transform=below_label, va="bottom", fontsize=SMALL, color="#555555")
         if bars:
             lefts, rights, ys = zip(*bars, strict=True)
@@ -741,7 +745,7 @@ def dumbbell(
         axis.set_axisbelow(True)
         handles = [Line2D([], [], marker=m, linestyle="", color=c, markersize=9, label=label)
                    for m, c, label in zip(markers, colours, labels, strict=True)]
-        explained = _("under each label: {gap}, in points").format(gap=gap_label)
+        explained = text.under_label.format(gap=gap_label)
         handles.append(Line2D([], [], linestyle="", label=wrap(explained, 44)))
         _stack(figure, [axis], [rows.height], [_legend_above(axis, handles)], right=0.25)
     return figure
@@ -759,6 +763,8 @@ def bars(
     focus: str | None = None,
     percentages: bool = False,
     xmax: float | None = None,
+    *,
+    text: "ChartText",
 ) -> Figure:
     """Draws horizontal bars, one panel per `panel` value, one under another, each bar
     labelled with its value; with `focus`, that row is blue and the others grey. Short labels
@@ -783,7 +789,7 @@ def bars(
             for position, row_key in enumerate(y_order):
                 value = values.get(row_key, 0)
                 if pd.isna(value):  # withheld by disclosure control
-                    axis.text(largest * 0.02, position, _("— withheld"), va="center", fontsize=SMALL,
+                    axis.text(largest * 0.02, position, text.withheld_row, va="center", fontsize=SMALL,
                               color=TEXT, gid=f"withheld:{row_key}:{key}")
                     continue
                 value = float(value)
@@ -818,6 +824,8 @@ def gap_bars(
     panel_titles: dict[str, str],
     gap: str = "gap",
     xlabel: str = "points",
+    *,
+    text: "ChartText",
 ) -> Figure:
     """Draws gaps as bars diverging from zero, teal above and brown below, each labelled: one
     panel per `panel` value, one under another, each bar under its label."""
@@ -829,13 +837,13 @@ def gap_bars(
             here = data[data[panel] == key].set_index(y)
             for position, row_key in enumerate(y_order):
                 if row_key not in here.index:
-                    axis.text(0, position, _("no figure"), ha="center", va="center", color=CONTEXT,
+                    axis.text(0, position, text.no_figure, ha="center", va="center", color=CONTEXT,
                               fontsize=SMALL)
                     continue
                 value = float(here.loc[row_key, gap])
                 colour = POSITIVE_STRONG if value >= 0 else NEGATIVE_STRONG
                 axis.barh(position, value, height=rows.units(0.2), color=colour, gid=f"bar:{row_key}:{key}")
-                axis.text(value + (1 if value >= 0 else -1) * limit * 0.04, position, points(value),
+                axis.text(value + (1 if value >= 0 else -1) * limit * 0.04, position, signed(value),
                           va="center", ha="left" if value >= 0 else "right", fontsize=SMALL, color=TEXT)
             rows.zero_line(axis)
             axis.set_xlim(-limit * 1.3, limit * 1.3)  # room for the label of the longest bar
@@ -876,8 +884,8 @@ def gap_grid(grid: pd.DataFrame, row_labels: dict[str, str], column_labels: dict
             part = values[:, list(columns)]
             axis.imshow(part, cmap=cmap, vmin=-limit, vmax=limit, aspect="auto")
             for (row, column), value in np.ndenumerate(part):  # "—" where the table has it
-                axis.text(column, row, "—" if math.isnan(value) else points(value), ha="center", va="center",
-                          fontsize=SMALL, color="white" if abs(value) > 0.6 * limit else TEXT)
+                axis.text(column, row, WITHHELD if math.isnan(value) else signed(value), ha="center",
+                          va="center", fontsize=SMALL, color="white" if abs(value) > 0.6 * limit else TEXT)
             axis.set_xticks(range(len(columns)))
             axis.set_xticklabels([str(n + 1) for n in columns], fontsize=SMALL, fontweight="bold")
             axis.xaxis.tick_top()

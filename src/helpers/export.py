@@ -62,7 +62,7 @@ def headline_of(notebook: nbformat.NotebookNode) -> str:
 
 
 def tables_of(notebook: nbformat.NotebookNode) -> list[dict]:
-    """Returns the tables the notebook showed, as sheets (helpers.report.Table), in page order.
+    """Returns the tables the notebook showed, as sheets (helpers.report.DataTable), in page order.
     IPython files what a _repr_html_ returns beside its HTML under the HTML's MIME type."""
     return [sheet for cell in notebook.cells for output in cell.get("outputs", [])
             for sheet in output.get("metadata", {}).get("text/html", {}).get(TABLES_KEY, [])]
