@@ -249,16 +249,11 @@ def share_dataset(dataset, path: Path) -> Path:
     import dataclasses
     import pickle
 
-    from helpers import analysis, checks, denominators
+    from helpers.report.layout import prepare
 
     if not path.exists():
         dataset = dataclasses.replace(dataset, folder=Path(dataset.folder).resolve(), cache=dataset.cache)
-        for compute in (analysis.waves, analysis.site_shares, analysis.site_spread,
-                        analysis.compared_sites, analysis.disparity_by_indicator, analysis.clear_keys,
-                        denominators.respondents, checks.run_checks):
-            compute(dataset)
-        for table in analysis.SITE_TABLES:
-            analysis.at_site(dataset, table, "")
+        prepare(dataset)
         write_atomically(path, pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL))
     for old in path.parent.glob(f"{dataset.id}-*.pickle"):
         if old != path:
@@ -345,7 +340,8 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
     from helpers import spreadsheet
     from helpers.engine import ENGINE_NAME
     from helpers.export import about_rows, export_html, headline_of, tables_of
-    from helpers.load import SHARED
+    from helpers.load import SHARED, read_shared
+    from helpers.report.layout import files_beside
 
     out = Path(out)
     started = time.perf_counter()
@@ -374,11 +370,9 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
         created = datetime.fromtimestamp(facts["epoch"], UTC) if facts.get("epoch") is not None else None
         files = spreadsheet.files(report.name, sheets, about_rows(report, facts), created)
         files[f"{report.name}.html"] = export_html(notebook, report, facts, sheets).encode("utf-8")
-        if report.name == NETWORK[0]:
-            from helpers.load import read_shared
-            from helpers.report import SITE_TABLE, site_sheet
-
-            files[SITE_TABLE] = spreadsheet.csv_bytes(site_sheet(read_shared(Path(facts["shared"]))))
+        if facts.get("shared"):  # the tables a report writes beside its page (helpers.report.layout)
+            beside = files_beside(report.notebook.stem, read_shared(Path(facts["shared"])))
+            files |= {name: spreadsheet.csv_bytes(sheet) for name, sheet in beside.items()}
         publish(where["html"], report.name, files)
         write_atomically(executed, nbformat.writes(notebook).encode("utf-8"))
         failed.unlink(missing_ok=True)
