@@ -61,3 +61,25 @@ def test_the_gallery_draws_the_charts_of_the_page_in_its_order(rendered, tfs, na
                                                    tfs.codebook.dataset.min_n)]
     assert on_page
     assert drawn == on_page
+
+
+def test_a_section_cell_leaves_the_frames_behind_its_charts_and_tables_to_look_into(tfs):
+    section = LAYOUTS["site_report"][5].build({"data": tfs, "site": SITES[0], "min_n": 10})
+    charts = [p for p in section.parts if hasattr(p, "figure")]
+    assert charts
+    assert all(section.frames[chart.name] is chart.table for chart in charts)
+    assert any(name.startswith("disparity") for name in section.frames), list(section.frames)
+
+
+@pytest.mark.slow
+def test_the_analyst_s_notes_are_tagged_and_left_out_of_the_page(rendered):
+    """Every markdown cell of a notebook is a note for the analyst (tagged "analyst"); the page
+    template leaves them out, so a page's words all come from the catalogue."""
+    for name in LAYOUTS:
+        notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+        notes = [c for c in notebook.cells if c.cell_type == "markdown"]
+        assert notes
+        assert all("analyst" in c.metadata.get("tags", []) for c in notes), name
+    page = html_of(rendered[0], "network").read_text(encoding="utf-8")
+    assert "markdown cells tagged" not in page
+    assert '<section class="prose">' not in page

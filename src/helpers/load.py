@@ -311,18 +311,14 @@ def load_dataset(folder: Path, shared: bool = True, language: str | None = None)
     A folder holds published tallies (figures.csv and, where published, headcounts.csv
     and quotes.csv), respondent-level exports named in its codebook, or both. Within a
     render (and with shared), the run's already loaded dataset is reused: see :data:`SHARED`.
-    Given a language, the reports of this process speak it and, other than English, the
-    codebook's texts are its translations (helpers.codebook.translated).
+    Given a language other than English, the codebook's texts are its translations
+    (helpers.codebook.translated); loading never changes the language the reports speak.
     """
     dataset = _load_dataset(folder, shared)
-    if language is None:
+    if language is None or language == "en":
         return dataset
-    from helpers import language as languages
     from helpers.codebook import translated
 
-    languages.use(language)
-    if language == "en":
-        return dataset
     return dataclasses.replace(dataset, codebook=translated(dataset.codebook, folder, language),
                                cache=dataset.cache)
 

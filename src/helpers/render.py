@@ -605,11 +605,8 @@ def executor_for(address: str, jobs: int) -> Executor:
 def render_all(data: Path, params: Path, out: Path, *args, language: str = "en", **kwargs) -> list[Result]:
     """Renders every report that changed (every report with force) in the language, and writes
     the index; the process speaks its own language again afterwards. See :func:`_render_all`."""
-    previous = languages.current()
-    try:
+    with languages.speaking(language):
         return _render_all(data, params, out, *args, language=language, **kwargs)
-    finally:
-        languages.use(previous)
 
 
 def _render_all(
@@ -635,7 +632,6 @@ def _render_all(
     """
     from helpers.codebook import read_codebook, translated, translation_file
 
-    languages.use(language)
     out = Path(out)
     reports = plan(data, params, notebooks, language)
     codebook = read_codebook(data)
@@ -769,9 +765,7 @@ def write_index(out: Path) -> None:
                      "dataset": dataset, "language": language,
                      "language_name": languages.NAMES.get(language, language), "folder": folder})
     sets.sort(key=lambda s: (s["folder"].split("/")[0], s["language"] != "en", s["language"]))
-    previous = languages.current()
-    languages.use("en")
-    try:
+    with languages.speaking("en"):
         environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
                                          autoescape=True, keep_trailing_newline=True)
         environment.globals["_"] = _
@@ -781,8 +775,6 @@ def write_index(out: Path) -> None:
             languages=sorted({(s["language"], s["language_name"]) for s in sets}),
             kinds=sorted(kinds.items(), key=lambda kv: list(KINDS).index(kv[0]) if kv[0] in KINDS else 99),
             total=sum(len(s["records"]) for s in sets))
-    finally:
-        languages.use(previous)
     write_atomically(Path(out) / "html" / "index.html", page.encode("utf-8"))
 
 

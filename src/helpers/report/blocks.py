@@ -12,7 +12,7 @@ import pandas as pd
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
-from helpers import charts
+from helpers import svg
 from helpers.language import N_, _
 from helpers.load import Dataset
 from helpers.marks import WITHHELD
@@ -198,6 +198,14 @@ class Section:
 
     def __bool__(self) -> bool:
         return bool(self.parts)
+
+    @property
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Returns the frame behind each chart and table of the section, by its sheet's name: what
+        an analyst looks into after a notebook's section cell (``_.frames``)."""
+        tables = [part for part in self.parts if isinstance(part, DataTable)]
+        return ({part.name: part.table for part in self.parts if isinstance(part, Chart)}
+                | {table.sheet()["name"]: table.frame for table in tables})
 
     def _repr_html_(self) -> str | tuple[str, dict]:
         if not self.parts:
