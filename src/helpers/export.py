@@ -178,7 +178,7 @@ def css_content(sentence: str, **counters: str) -> str:
 
 def shared_chart_styles(page: str) -> str:
     """Returns the page with its charts' style rules stated once, in the head: the charts' classes
-    are named by their content (helpers.charts.compact_svg), so charts share most of them."""
+    are named by their content (helpers.svg.compact_svg), so charts share most of them."""
     rules: dict[str, None] = {}
     for block in SVG_STYLE.findall(page):
         rules.update(dict.fromkeys(rule + "}" for rule in block.split("}") if rule.strip()))

@@ -54,10 +54,10 @@ class Chart:
     flagged: bool = False
 
     def svg(self) -> bytes:
-        return charts.svg(self.figure)
+        return svg.svg(self.figure)
 
     def png(self) -> bytes:
-        return charts.png(self.figure)
+        return svg.png(self.figure)
 
     def _repr_html_(self) -> tuple[str, dict]:
         """Returns inline SVG with a title for screen readers, the finding as caption and the
