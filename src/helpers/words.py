@@ -1,8 +1,12 @@
-"""Findings in words: made when a finding is shown, from its keys and numbers and the codebook.
+"""The reports' phrases: made when a figure or finding is shown, from its keys and numbers and
+the codebook, in the report's language.
 
-:mod:`helpers.checks` returns records; this module is the one place that turns
-them into sentences (for `make check-data`, the data notes and the data-quality
-report). Nothing here is parsed again.
+:mod:`helpers.checks` returns records; this module turns them into sentences (for `make
+check-data`, the data notes and the data-quality report). It also holds the phrases the report's
+sections share (labels, grammar that agrees with a group's gender, verdicts, what is withheld and
+why, chart titles) and the words charts write beside their marks (:class:`ChartText`), since
+helpers.charts writes none of its own. Numbers are formatted by helpers.language. Nothing here is
+parsed again.
 """
 
 import math
