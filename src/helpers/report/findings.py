@@ -83,10 +83,10 @@ def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, lis
 
 def gap_headline(dataset: Dataset, name: str, top) -> str:
     """Returns "<site> is N points above/below the reference on <figure> (x% vs y%)."."""
-    words = (_("{site} is {points} points above {reference} on {figure} ({percent} vs {reference_percent}).")
+    said = (_("{site} is {points} points above {reference} on {figure} ({percent} vs {reference_percent}).")
              if top["gap"] > 0 else
              _("{site} is {points} points below {reference} on {figure} ({percent} vs {reference_percent})."))
-    return words.format(site=name, points=number(abs(top["gap"])), reference=reference_words(dataset),
+    return said.format(site=name, points=number(abs(top["gap"])), reference=reference_words(dataset),
                         figure=share_label(dataset, top["item"], top["answer"]),
                         percent=percent(top["percent"]),
                         reference_percent=percent(top["reference"]))
@@ -98,16 +98,16 @@ def gap_item(dataset: Dataset, name: str, row: dict, clear: bool = False) -> str
     label = share_label(dataset, row["item"], row["answer"])
     about = dataset.codebook.dataset
     if clear:
-        words = (_("{percent} {of_whom} {measure}, {points} points above {reference} ({reference_percent}); "
+        said = (_("{percent} {of_whom} {measure}, {points} points above {reference} ({reference_percent}); "
                    "a clear gap.") if row["gap"] > 0 else
                  _("{percent} {of_whom} {measure}, {points} points below {reference} ({reference_percent}); "
                    "a clear gap."))
     else:
-        words = (_("{percent} {of_whom} {measure}, {points} points above {reference} of {reference_percent}.")
+        said = (_("{percent} {of_whom} {measure}, {points} points above {reference} of {reference_percent}.")
                  if row["gap"] > 0 else
                  _("{percent} {of_whom} {measure}, {points} points below {reference} of "
                    "{reference_percent}."))
-    text = words.format(percent=percent(row["percent"]),
+    text = said.format(percent=percent(row["percent"]),
                         of_whom=gendered(about.respondents_gender, "of {site}'s {respondents}").format(
                             site=name, respondents=about.respondents_word),
                         measure=measure_words(dataset, row["item"], row["answer"]),

@@ -38,14 +38,14 @@ def finding_items(dataset: Dataset, findings: list[Finding], gather: bool = True
     others = [f for f in findings if f not in averages]
     items = [averages_item(dataset, averages)] if averages else []
     for finding in others:
-        words = describe(finding, dataset.codebook)
+        described = describe(finding, dataset.codebook)
         source = (_("(source: {file}, row {row}; published {published}; the other figures give {implied})")
                   if finding.row is not None else
                   _("(source: {file}; published {published}; the other figures give {implied})")).format(
-            file=finding.file, row=finding.row, published=words.published, implied=words.implied)
+            file=finding.file, row=finding.row, published=described.published, implied=described.implied)
         items.append(f'<span class="severity {esc(finding.severity)}">'
                      f'{esc(severity(finding.severity))}</span> '
-                     f'{esc(words.explanation)} <span class="source">{esc(source)}</span>')
+                     f'{esc(described.explanation)} <span class="source">{esc(source)}</span>')
     return items
 
 

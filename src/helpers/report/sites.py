@@ -276,7 +276,7 @@ def network_summary_chart(dataset: Dataset, data: pd.DataFrame) -> Chart:
     data = data.assign(key=data["item"] + ":" + data["answer"])
     names = dataset.codebook.site_name
     marks = ["lowest site", "lower quartile", "median site", "upper quartile", "highest site"]
-    words = {m: _(m) for m in marks}
+    mark_labels = {m: _(m) for m in marks}
     rows, table_rows = [], []
     for key, cells in data.groupby("key", sort=False):
         q1, median, q3 = analysis.quartiles(cells["percent"])
@@ -292,7 +292,7 @@ def network_summary_chart(dataset: Dataset, data: pd.DataFrame) -> Chart:
     frame = pd.DataFrame(rows)
     keys = list(dict.fromkeys(frame["key"]))
     labels = dict(zip(data["key"], share_labels(dataset, data), strict=True))
-    figure = charts.dot_plot(frame, "key", "who", keys, marks, labels, words,
+    figure = charts.dot_plot(frame, "key", "who", keys, marks, labels, mark_labels,
                              xlabel=_("% {of_respondents}").format(of_respondents=of_respondents(dataset)),
                              low=None, high=None, reference="network",
                              reference_label=all_respondents(), text=words.chart_text())
