@@ -20,6 +20,12 @@ the first differing text of a page or CSV), and each file only one side has.
 
 renders a synthetic network of that many sites (devtools/make_synthetic.py, seeded) with each
 tree's `make reports FORCE=1`, alternating old and new, and prints each run and the medians.
+Where the machine is too loaded for that (each run of 102 reports took 13 minutes at a load
+average of 8 on two cores), `sections` times only what a report's cells do, in CPU seconds of
+one process: every section of the network report and of `--reports` site reports built and shown
+as HTML (charts drawn as SVG), after one untimed site, old and new alternating:
+
+    python devtools/same_pages.py sections 0320499 worktree --sites 100 --reports 5 --pairs 3
 """
 
 import argparse
@@ -160,6 +166,56 @@ def paired_times(old: str, new: str, sites: int, pairs: int, folder: Path) -> No
           f"new/old {new_median / old_median:.3f}")
 
 
+def section_seconds(data: Path, count: int) -> tuple[float, int]:
+    """Returns the CPU seconds that building and showing every section of the network report and
+    of `count` site reports takes (after one untimed site), and the HTML's length; run in a
+    process whose PYTHONPATH is the tree's (see paired_sections)."""
+    from helpers import report
+    from helpers.checks import run_checks
+    from helpers.load import load_dataset
+
+    dataset = load_dataset(data, shared=False)
+    findings = run_checks(dataset)
+
+    def shown(site: str | None) -> int:
+        parts = [report.who_took_part(dataset, site), report.sites_section(dataset, site, 10),
+                 report.contrasts_section(dataset, site, 10), report.waves_section(dataset, site, 10),
+                 report.breakdowns_section(dataset, site, 10),
+                 report.distributions_section(dataset, site, 10),
+                 report.data_notes(dataset, findings, site), report.methods(dataset, 10)]
+        if site is None:
+            parts.append(report.choose_any_section(dataset, 10))
+        found = report.network_key_findings(dataset) if site is None else report.site_key_findings(
+            dataset, site, 10)
+        return sum(len(report.to_html(part)) for part in [*parts, report.bullets(found[1])])
+
+    shown(dataset.site_ids[0])
+    started = time.process_time()
+    size = sum(shown(site) for site in [None, *dataset.site_ids[1:count + 1]])
+    return time.process_time() - started, size
+
+
+def paired_sections(old: str, new: str, sites: int, count: int, pairs: int, folder: Path) -> None:
+    """Times each tree's section_seconds on one synthetic network, old and new alternating."""
+    sys.path.insert(0, str(ROOT / "devtools"))
+    from make_synthetic import write
+
+    trees = {label: copy_tree(source, folder / label) for label, source in (("old", old), ("new", new))}
+    write(folder / "data", sites, 7, dataset_id=f"bench-{sites}")
+    times: dict[str, list[float]] = {"old": [], "new": []}
+    for run in range(pairs):
+        for label in ("old", "new") if run % 2 == 0 else ("new", "old"):
+            done = subprocess.run([sys.executable, __file__, "_sections", str(folder / "data"), str(count)],
+                                  env=environment(trees[label]), capture_output=True, text=True, check=True)
+            seconds, size = done.stdout.split()
+            times[label].append(float(seconds))
+            print(f"pair {run + 1}: {label} {float(seconds):.2f} s of CPU ({size} characters of HTML)",
+                  flush=True)
+    old_median, new_median = (statistics.median(times[k]) for k in ("old", "new"))
+    print(f"{sites} sites, {count} site reports and the network's, {pairs} pairs: old median "
+          f"{old_median:.2f} s, new median {new_median:.2f} s, new/old {new_median / old_median:.3f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -178,8 +234,25 @@ def main() -> int:
     timing.add_argument("--sites", type=int, default=100)
     timing.add_argument("--pairs", type=int, default=3)
     timing.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "same-pages-time")
+    sectioning = commands.add_parser("sections", help="paired CPU seconds of the reports' sections")
+    sectioning.add_argument("old")
+    sectioning.add_argument("new")
+    sectioning.add_argument("--sites", type=int, default=100)
+    sectioning.add_argument("--reports", type=int, default=5)
+    sectioning.add_argument("--pairs", type=int, default=3)
+    sectioning.add_argument("--folder", type=Path,
+                            default=Path(tempfile.gettempdir()) / "same-pages-sections")
+    inner = commands.add_parser("_sections")  # one timed process, run by `sections`
+    inner.add_argument("data", type=Path)
+    inner.add_argument("count", type=int)
     args = parser.parse_args()
-    if args.command == "render":
+    if args.command == "_sections":
+        seconds, size = section_seconds(args.data, args.count)
+        print(f"{seconds:.3f} {size}")
+    elif args.command == "sections":
+        shutil.rmtree(args.folder, ignore_errors=True)
+        paired_sections(args.old, args.new, args.sites, args.reports, args.pairs, args.folder)
+    elif args.command == "render":
         render(args.source, args.out)
     elif args.command == "compare":
         return 1 if compare(args.before, args.after) else 0
