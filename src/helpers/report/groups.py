@@ -104,6 +104,12 @@ def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, 
     return Chart(name, heading, alt, description, shown, figure, bool(small))
 
 
+def contrast_tables(dataset: Dataset, site: str) -> tuple[pd.DataFrame, str]:
+    """Returns the contrasts a report shows and, in words, where they come from."""
+    rows, scope = shown_contrasts(dataset, site)
+    return rows, words.contrast_scope(dataset, site, scope)
+
+
 def contrasts_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     """Returns the section comparing respondent groups (the codebook's contrasts)."""
     rows, scope = shown_contrasts(dataset, site or "")
