@@ -56,7 +56,7 @@ codebook: $(STAMP) ## Draft a codebook beside EXPORT=file (DICTIONARY=the tool's
 	  $(if $(FORCE),--force)
 
 gallery: $(STAMP) ## Render every chart for every site into OUT/gallery/ (PNG)
-	@$(BIN)/impact-reports gallery --data $(call q,$(DATA)) $(if $(PARAMS),--params $(call q,$(PARAMS))) --out $(call q,$(OUT))
+	@$(BIN)/impact-reports gallery --data $(call q,$(DATA)) --out $(call q,$(OUT))
 
 reports: $(STAMP) ## Render DATASET's reports to OUT/html/<dataset>/ (REPORT_LANGUAGE=es: .../<dataset>/es/; JOBS=n, FORCE=1)
 	@$(BIN)/impact-reports reports --data $(call q,$(DATA)) $(if $(PARAMS),--params $(call q,$(PARAMS))) --out $(call q,$(OUT)) \

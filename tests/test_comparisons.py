@@ -99,8 +99,8 @@ def test_the_disparity_between_sites_is_measured_against_the_whole_network(synth
     table = analysis.disparity_by_indicator(synthetic).set_index(["item", "answer"])
     figures = synthetic.figures
     cut = figures[(figures["wave"] == "2025") & (figures["group"] == "") & (figures["breakdown"] == "")
-                  & (figures["site"] == "") & (figures["item"] == "belong") & (figures["answer"] == "positive")]
-    network = cut.iloc[0]
+                  & (figures["site"] == "") & (figures["item"] == "belong")]
+    network = cut[cut["answer"] == "positive"].iloc[0]
     assert table.loc[("belong", "positive"), "reference"] == pytest.approx(
         100 * network["chosen"] / network["weight"])
     shares = analysis.site_shares(synthetic)

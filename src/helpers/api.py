@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import analysis, charts
+from helpers import analysis, charts, svg, words
 from helpers.codebook import CODEBOOK, NOT_STATED, Codebook, read_codebook
 from helpers.errors import InputError, Problem
 from helpers.language import _
@@ -41,8 +41,14 @@ COLUMNS = ["site", "wave", "group", "breakdown", "value", "item", "answer", "per
 
 def open_dataset(name: str | Path = "", language: str = "en") -> Dataset:
     """Returns a dataset, loaded, validated and protected as the reports see it: a folder under
-    data/ by its name ("synthetic"), any dataset folder, or the default one ("")."""
-    return load_dataset(dataset_folder(str(name)), shared=False, language=language)
+    data/ by its name ("synthetic"), any dataset folder, or the default one (""). Given a
+    language, the codebook's texts are its translations and this session speaks it, as a
+    notebook's first cell makes its report speak the report's (loading alone never switches)."""
+    from helpers import language as languages
+
+    dataset = load_dataset(dataset_folder(str(name)), shared=False, language=language)
+    languages.use(language)
+    return dataset
 
 
 def all_sites() -> str:
@@ -205,11 +211,11 @@ class Plot:
         return self._figure
 
     def _repr_svg_(self) -> str:
-        return charts.svg(self.figure).decode("utf-8")
+        return svg.svg(self.figure).decode("utf-8")
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
-        path.write_bytes(charts.png(self.figure) if path.suffix == ".png" else charts.svg(self.figure))
+        path.write_bytes(svg.png(self.figure) if path.suffix == ".png" else svg.svg(self.figure))
         return path
 
     def __repr__(self) -> str:
@@ -239,7 +245,8 @@ def chart(dataset: Dataset, item=None, site=None, wave=None, group=None, breakdo
 
     def draw():
         return charts.dot_plot(frame, "share", "who", shares, keys, {s: s for s in shares},
-                               {k: k for k in keys}, xlabel=_("Share (%), with 95% intervals"))
+                               {k: k for k in keys}, xlabel=_("Share (%), with 95% intervals"),
+                               text=words.chart_text())
 
     return Plot(frame.drop(columns=["share", "who"]), " and ".join(varying), draw)
 

@@ -30,6 +30,14 @@ EXPANDED = 1_000_000
 DEEPEST = 64  # levels of nesting (a codebook has six)
 MERGE = "tag:yaml.org,2002:merge"
 NOT_STATED = "not-stated"  # the site or group of respondents whose export leaves it blank
+# The one table of figures every dataset becomes, published (helpers.load) or counted
+# (helpers.tabulate). breakdown and value: a respondent characteristic and its value, or blank.
+# weight and weight2: the sums of weights and squared weights over the base; chosen: the sum of
+# weights of those giving the answer (all three known only for counted figures, so that a
+# site's complement, the rest of the network, can be formed by subtraction).
+FIGURE_COLUMNS = ["table", "wave", "site", "group", "breakdown", "value", "item", "answer",
+                  "percent", "count", "n", "n_eff", "weight", "weight2", "chosen", "decimals",
+                  "aggregate", "exact", "file", "row"]
 
 
 class Strict(BaseModel):

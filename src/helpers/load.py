@@ -8,7 +8,7 @@ A dataset is a folder with a ``codebook.yaml`` and either or both of:
   (figures the publication's text repeats);
 - respondent-level exports named in the codebook, tabulated by :mod:`helpers.tabulate`.
 
-Both become one table of figures (:data:`FIGURE_COLUMNS`), so that everything
+Both become one table of figures (:data:`helpers.codebook.FIGURE_COLUMNS`), so that everything
 downstream works the same whether n was published, counted or must be inferred.
 Every file is read as text first, so that a message can name the row and column
 and the checks can know each figure's printed decimals; pandera then coerces and
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.codebook import Codebook, read_codebook, structure
+from helpers.codebook import FIGURE_COLUMNS, Codebook, read_codebook, structure
 from helpers.derived import protect_derived
 from helpers.disclosure import Audit, protect
 from helpers.errors import InputError, Problem
@@ -34,13 +34,6 @@ from helpers.paths import shown
 FIGURES, HEADCOUNTS, QUOTES = "figures.csv", "headcounts.csv", "quotes.csv"
 AGGREGATES = ("total", "mean", "difference")
 # One row per figure. Blank site: not broken down by site; blank group: all groups;
-# breakdown and value: a respondent characteristic and its value, or blank.
-# weight and weight2: the sums of weights and squared weights over the base; chosen: the sum of
-# weights of those giving the answer (all three known only for counted figures, so that a
-# site's complement, the rest of the network, can be formed by subtraction).
-FIGURE_COLUMNS = ["table", "wave", "site", "group", "breakdown", "value", "item", "answer",
-                  "percent", "count", "n", "n_eff", "weight", "weight2", "chosen", "decimals",
-                  "aggregate", "exact", "file", "row"]
 KINDS = {
     FIGURES: {"table": "text", "wave": "text", "site": "text", "group": "text", "item": "text",
               "answer": "text", "percent": "percent", "count": "count", "n": "count",
@@ -337,19 +330,16 @@ def load_dataset(folder: Path, shared: bool = True, language: str | None = None,
     A folder holds published tallies (figures.csv and, where published, headcounts.csv
     and quotes.csv), respondent-level exports named in its codebook, or both. Within a
     render (and with shared), the run's already loaded dataset is reused: see :data:`SHARED`.
-    Given a language, the reports of this process speak it and, other than English, the
-    codebook's texts are its translations (helpers.codebook.translated). Given a codebook, it
-    stands for the folder's codebook.yaml (helpers.api.derive declares a characteristic so).
+    Given a language other than English, the codebook's texts are its translations
+    (helpers.codebook.translated); loading never changes the language the reports speak. Given a
+    codebook, it stands for the folder's codebook.yaml (helpers.api.derive declares a
+    characteristic so).
     """
     dataset = _load_dataset(folder, shared and codebook is None, codebook)
-    if language is None:
+    if language is None or language == "en":
         return dataset
-    from helpers import language as languages
     from helpers.codebook import translated
 
-    languages.use(language)
-    if language == "en":
-        return dataset
     return dataset.relabelled(codebook=translated(dataset.codebook, folder, language))
 
 

@@ -248,16 +248,11 @@ def share_dataset(dataset, path: Path) -> Path:
     removes the dataset's older ones; returns the file."""
     import pickle
 
-    from helpers import analysis, checks, denominators
+    from helpers.report.layout import prepare
 
     if not path.exists():
         dataset = dataset.relabelled(folder=Path(dataset.folder).resolve())
-        for compute in (analysis.waves, analysis.site_shares, analysis.site_spread,
-                        analysis.compared_sites, analysis.disparity_by_indicator, analysis.clear_keys,
-                        denominators.respondents, checks.run_checks):
-            compute(dataset)
-        for table in analysis.SITE_TABLES:
-            analysis.at_site(dataset, table, "")
+        prepare(dataset)
         write_atomically(path, pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL))
     for old in path.parent.glob(f"{dataset.id}-*.pickle"):
         if old != path:
@@ -344,7 +339,8 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
     from helpers import spreadsheet
     from helpers.engine import ENGINE_NAME
     from helpers.export import about_rows, export_html, headline_of, tables_of
-    from helpers.load import SHARED
+    from helpers.load import SHARED, read_shared
+    from helpers.report.layout import files_beside
 
     out = Path(out)
     started = time.perf_counter()
@@ -373,11 +369,9 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
         created = datetime.fromtimestamp(facts["epoch"], UTC) if facts.get("epoch") is not None else None
         files = spreadsheet.files(report.name, sheets, about_rows(report, facts), created)
         files[f"{report.name}.html"] = export_html(notebook, report, facts, sheets).encode("utf-8")
-        if report.name == NETWORK[0]:
-            from helpers.load import read_shared
-            from helpers.report import SITE_TABLE, site_sheet
-
-            files[SITE_TABLE] = spreadsheet.csv_bytes(site_sheet(read_shared(Path(facts["shared"]))))
+        if facts.get("shared"):  # the tables a report writes beside its page (helpers.report.layout)
+            beside = files_beside(report.notebook.stem, read_shared(Path(facts["shared"])))
+            files |= {name: spreadsheet.csv_bytes(sheet) for name, sheet in beside.items()}
         publish(where["html"], report.name, files)
         write_atomically(executed, nbformat.writes(notebook).encode("utf-8"))
         failed.unlink(missing_ok=True)
@@ -610,11 +604,8 @@ def executor_for(address: str, jobs: int) -> Executor:
 def render_all(data: Path, params: Path, out: Path, *args, language: str = "en", **kwargs) -> list[Result]:
     """Renders every report that changed (every report with force) in the language, and writes
     the index; the process speaks its own language again afterwards. See :func:`_render_all`."""
-    previous = languages.current()
-    try:
+    with languages.speaking(language):
         return _render_all(data, params, out, *args, language=language, **kwargs)
-    finally:
-        languages.use(previous)
 
 
 def _render_all(
@@ -640,7 +631,6 @@ def _render_all(
     """
     from helpers.codebook import read_codebook, translated, translation_file
 
-    languages.use(language)
     out = Path(out)
     reports = plan(data, params, notebooks, language)
     codebook = read_codebook(data)
@@ -774,9 +764,7 @@ def write_index(out: Path) -> None:
                      "dataset": dataset, "language": language,
                      "language_name": languages.NAMES.get(language, language), "folder": folder})
     sets.sort(key=lambda s: (s["folder"].split("/")[0], s["language"] != "en", s["language"]))
-    previous = languages.current()
-    languages.use("en")
-    try:
+    with languages.speaking("en"):
         environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
                                          autoescape=True, keep_trailing_newline=True)
         environment.globals["_"] = _
@@ -786,8 +774,6 @@ def write_index(out: Path) -> None:
             languages=sorted({(s["language"], s["language_name"]) for s in sets}),
             kinds=sorted(kinds.items(), key=lambda kv: list(KINDS).index(kv[0]) if kv[0] in KINDS else 99),
             total=sum(len(s["records"]) for s in sets))
-    finally:
-        languages.use(previous)
     write_atomically(Path(out) / "html" / "index.html", page.encode("utf-8"))
 
 

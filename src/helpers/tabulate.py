@@ -19,9 +19,8 @@ import numpy as np
 import pandas as pd
 
 from helpers import tools
-from helpers.codebook import CODEBOOK, NOT_STATED, Codebook, Export, Item
+from helpers.codebook import CODEBOOK, FIGURE_COLUMNS, NOT_STATED, Codebook, Export, Item
 from helpers.errors import InputError, Problem
-from helpers.load import FIGURE_COLUMNS
 from helpers.paths import inside, shown
 
 TABLE = "responses"
