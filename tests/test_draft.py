@@ -167,3 +167,13 @@ def test_drafted_group_labels_are_plural(label, plural):
     """Sentences name groups by their labels ("30 students answered"); a new user's draft gave
     "30 student, 22 parent or caregiver, 9 staff answered"."""
     assert draft.plural(label) == plural
+
+
+def test_drafted_ids_end_at_a_word_and_labels_drop_the_closing_stop():
+    """A new user's draft gave the id 'adults-at-this-school-treat-students-wit' and the label
+    'I feel safe at school.', which sentences then wrote as 'on I feel safe at school., but'."""
+    long = "Adults at this school treat students with respect"
+    assert draft.slug(long) == "adults-at-this-school-treat-students"
+    assert draft.slug("x" * 50) == "x" * 40
+    assert draft._short("I feel safe at school.") == "I feel safe at school"
+    assert draft._short("Do you feel safe?") == "Do you feel safe?"

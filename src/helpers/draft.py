@@ -103,7 +103,10 @@ def plural(label: str) -> str:
 
 def slug(text: str, taken: set | None = None) -> str:
     """Returns a slug of the text (lower-case letters, digits, single hyphens), made unique."""
-    base = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40].strip("-") or "x"
+    base = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+    if len(base) > 40:  # cut at a word's end, not inside one ("...-treat-students-wit")
+        base = base[:41].rsplit("-", 1)[0] if "-" in base[:41] else base[:40]
+    base = base.strip("-") or "x"
     base = base if base[0].isalnum() else f"x-{base}"
     name, number = base, 2
     while taken is not None and name in taken:
@@ -353,7 +356,9 @@ def _parts(text: str) -> tuple[str, str]:
 
 
 def _short(text: str) -> str:
-    text = " ".join(text.split())
+    """Returns a label for charts and sentences: at most 60 characters, without the question's
+    closing full stop or colon (sentences read "on I feel safe at school, but")."""
+    text = " ".join(text.split()).rstrip(".:;, ")
     return text if len(text) <= 60 else text[:57].rsplit(" ", 1)[0] + "..."
 
 
