@@ -160,3 +160,13 @@ def test_breakdowns_carry_disparity_measures_across_groups(synthetic):
     html = report.to_html(section)
     assert "Disparity across home language groups, by figure" in html
     assert "Disparity across race/ethnicity groups, by figure" in html
+
+
+def test_the_network_sets_like_beside_like(synthetic):
+    """'Across all sites' compares figures of one measure: a new user's page set an agree share
+    beside a choose-any option ('65.4% answer agree ... on informed, but only 7.3% on Other')."""
+    from helpers.report import findings
+
+    head, items = findings.network_key_findings(synthetic)
+    across = next(t for t in [head, *items] if t.startswith("Across all sites"))
+    assert "answer agree or strongly agree on Feels safe, but only 56.1% on Kept informed" in across

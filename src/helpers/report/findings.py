@@ -170,6 +170,11 @@ def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
                                                                  respondents=about.respondents_word)
     if not data.empty:
         reference = data.drop_duplicates(["item", "answer"]).dropna(subset=["network"])
+        # Like with like: an agree share is not set beside a choose-any option or a yes; the
+        # figures measured as the codebook's first is ("answer agree or strongly agree") compared.
+        measures = [measure_words(dataset, i, a) for i, a in
+                    zip(reference["item"], reference["answer"], strict=True)]
+        reference = reference[[m == measures[0] for m in measures]] if measures else reference
         whose = all_respondents() if about.reference == "network" else reference_words(dataset)
         if len(reference) > 1:
             top = reference.loc[reference["network"].idxmax()]
