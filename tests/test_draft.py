@@ -117,6 +117,14 @@ def test_the_readme_section_renders_every_report_with_no_edit(exports, tmp_path,
     assert "synthetic" in page.casefold()
     for words in OWN_WORDS:
         assert words not in page, words
+    if expected_sites == 1:  # one school: said so, not compared with itself nor called withheld
+        site_page = html_of(tmp_path / "out", book.sites[0].id, book.dataset.id).read_text(encoding="utf-8")
+        only = f"{book.sites[0].name} is the only site in this survey, so it is not compared with other"
+        assert only in page
+        assert only in site_page
+        assert "too few people answered" not in site_page
+        assert "How the sites compare" in page
+        assert "Range across sites" not in page
     if case.startswith("qualtrics"):  # the methods say how many responses the tool's marks left out
         people = make.people(random.Random(2026 * 100 + list(make.TOOLS).index("qualtrics")), 170)
         left = sum(p["preview"] or not p["finished"] for p in people)

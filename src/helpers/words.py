@@ -294,6 +294,12 @@ def site_title(site: str, reference: str, count: int, tested: bool, above: int, 
                                               figure=figure, gap=gap)
 
 
+def only_site(site: str) -> str:
+    """Returns the sentence for a survey of one site: it has no other site to be compared with."""
+    return _("{site} is the only site in this survey, so it is not compared with other sites.").format(
+        site=site)
+
+
 def gaps_title(reference: str, tested: bool, site: str = "", figure: str = "", gap: str = "",
                shares: bool = False, sites: int = 0) -> str:
     """Returns the title of a chart of the sites' gaps to the reference (of their shares, with

@@ -67,8 +67,10 @@ def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, lis
     items.append(change_finding(dataset, site))
     items += breakdown_findings(dataset, site)
     hidden = withheld(dataset, site=site)
+    if gaps.empty and len(dataset.site_ids) < 2:
+        head = words.only_site(name)
     if len(hidden):
-        if gaps.empty:
+        if gaps.empty and len(dataset.site_ids) > 1:
             head = _("{site}: too few people answered for its figures to be shown safely, so each one "
                      "is withheld.").format(site=name)
         items.append("<strong>" + esc(_("Withheld")) + "</strong>: " + esc(n_(
