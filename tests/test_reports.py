@@ -232,7 +232,7 @@ def test_notebooks_in_git_carry_no_outputs_and_one_parameters_cell():
     tracked = subprocess.run(["git", "-C", str(ROOT), "ls-files", "notebooks/*.ipynb"],
                              capture_output=True, text=True, check=True).stdout.split()
     assert sorted(Path(p).name for p in tracked) == [
-        "data_quality.ipynb", "network_overview.ipynb", "site_report.ipynb"]
+        "data_quality.ipynb", "family_snapshot.ipynb", "network_overview.ipynb", "site_report.ipynb"]
     for path in tracked:
         notebook = nbformat.read(ROOT / path, as_version=4)
         code = [c for c in notebook.cells if c.cell_type == "code"]
