@@ -28,7 +28,7 @@ from helpers.engine import run_cell
 from helpers.paths import ROOT
 from helpers.render import VERSIONS, data_fingerprint, publish, render_all, tidy
 
-from .conftest import REPORTS, SYNTHETIC, TACOMA, TFS, html_of, run_cli
+from .conftest import REPORTS, SNAPSHOTS, SYNTHETIC, TACOMA, TFS, html_of, run_cli
 from .test_reports import broken_notebooks
 
 HOSTILE = {  # codebook text: what it becomes
@@ -460,7 +460,8 @@ def test_a_failed_notebook_names_its_error_once(rendered, tmp_path):
     out = tmp_path / "out"
     results = render_all(TFS, tmp_path / "no-params", out, jobs=2, notebooks=notebooks, progress=False)
     assert {r.name: r.status for r in results} == {**dict.fromkeys(REPORTS, "failed"),
-                                                   "network": "ok", "data-quality": "ok"}
+                                                   "network": "ok", "data-quality": "ok",
+                                                   **dict.fromkeys(SNAPSHOTS, "ok")}  # not broken
     failed = nbformat.read(out / "notebooks" / "tfs" / "memphis.failed.ipynb", as_version=4)
     outputs = [o for c in failed.cells for o in c.get("outputs", [])]
     assert [o.evalue for o in outputs if o.output_type == "error"] == ["broken on purpose"]

@@ -59,8 +59,8 @@ def test_every_spanish_report_renders_in_its_own_folder(spanish_reports):
     out, tfs, synthetic = spanish_reports
     assert {r.name: r.status for r in tfs} == dict.fromkeys(REPORTS, "ok")
     assert {r.status for r in synthetic} == {"ok"}
-    assert len(synthetic) == 14
-    assert len(spanish_pages(spanish_reports)) == 6 + 14
+    assert len(synthetic) == 2 + 2 * 12
+    assert len(spanish_pages(spanish_reports)) == 10 + 26
     assert not list((out / "html" / "tfs").glob("*.html"))  # English stays where it was, untouched
 
 

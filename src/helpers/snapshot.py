@@ -20,15 +20,15 @@ from IPython.display import HTML
 from helpers import analysis, language, report
 from helpers.language import N_, NP_, _, gendered, n_, number, percent
 from helpers.load import Dataset
+from helpers.render import SNAPSHOT
 
-SUFFIX = "_family"  # a snapshot's report name: the site's id and this, which no id (a slug) can be
 HEADLINE_FIGURES = 3  # with no families' group and no items named: the figures the findings lead with
 SUBTITLE = N_("Family snapshot")  # the title block's subtitle (report.title translates it)
 
 
 def name_of(site: str) -> str:
     """Returns the report name (and file name, without .html) of a site's snapshot."""
-    return site + SUFFIX
+    return site + SNAPSHOT[0]
 
 
 # --- the facts ------------------------------------------------------------------------------------
