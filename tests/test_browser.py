@@ -67,6 +67,16 @@ def test_the_headline_and_a_key_finding_are_on_the_first_screen(seen):
     assert max(phone) <= 844
 
 
+def test_every_family_snapshot_prints_on_one_page_in_both_languages(seen):
+    """Printed as `make pdf` prints it (US Letter), each site's snapshot is one page."""
+    from pypdf import PdfReader
+
+    printed = {name: len(PdfReader(io.BytesIO(check.pdf)).pages) for (name, width), check in seen.items()
+               if width == 1280 and name.endswith("_family")}
+    assert len(printed) == 2 * (4 + 12)
+    assert {name: pages for name, pages in printed.items() if pages != 1} == {}
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_tfs_pages_have_their_title_and_contents(seen, name):
     check = seen[(name, 1280)]

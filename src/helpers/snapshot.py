@@ -302,7 +302,8 @@ def full_report_link(site: str) -> HTML:
     """Returns a paragraph linking the site's full report, for educators and partners."""
     words = _("the full report")  # (not inside the f-string, where extraction cannot see it)
     link = f'<a href="{report.esc(site)}.html">{report.esc(words)}</a>'
-    return HTML('<p class="note">' + report.esc(_(
+    # "family-snapshot": on paper, report.css fits the page with this paragraph on one sheet
+    return HTML('<p class="note family-snapshot">' + report.esc(_(
         "For educators and partners: {link} has every figure, chart and method.")).format(link=link)
         + "</p>")
 
