@@ -185,7 +185,7 @@ def test_a_section_that_raises_as_it_is_shown_fails_its_report_and_keeps_the_old
     assert result.returncode == 1, result.stdout + result.stderr
     assert "error: dayton failed: ValueError: dayton: no section" in result.stderr
     assert "Traceback" not in result.stderr
-    assert "5 rendered, 1 failed" in result.stdout
+    assert "9 rendered, 1 failed" in result.stdout  # the others and the four family snapshots
     assert files_of(out / "html" / "tfs", "dayton") == before
     index = (out / "html" / "index.html").read_text(encoding="utf-8")
     assert "ValueError: dayton: no section" in index
