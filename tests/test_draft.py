@@ -112,7 +112,7 @@ def test_the_readme_section_renders_every_report_with_no_edit(exports, tmp_path,
     assert all(g.answers for g in book.groups)  # the tool's own text, so a label can change freely
     results = render_all(folder, tmp_path / "params", tmp_path / "out", jobs=2, progress=False)
     assert {r.status for r in results} == {"ok"}, [r for r in results if r.status != "ok"]
-    assert len(results) == 2 + expected_sites
+    assert len(results) == 2 + 2 * expected_sites  # a report and a family snapshot per site
     page = html_of(tmp_path / "out", "network", book.dataset.id).read_text(encoding="utf-8")
     assert "synthetic" in page.casefold()
     for words in OWN_WORDS:

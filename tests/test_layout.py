@@ -65,7 +65,8 @@ def test_the_gallery_draws_the_charts_of_the_page_in_its_order(rendered, tfs, na
 
 
 def test_a_section_cell_leaves_the_frames_behind_its_charts_and_tables_to_look_into(tfs):
-    section = LAYOUTS["site_report"][5].build({"data": tfs, "site": SITES[0], "min_n": 10})
+    part = next(p for p in LAYOUTS["site_report"] if p.call == "sites_section")
+    section = part.build({"data": tfs, "site": SITES[0], "min_n": 10})
     charts = [p for p in section.parts if hasattr(p, "figure")]
     assert charts
     assert all(section.frames[chart.name] is chart.table for chart in charts)

@@ -5,8 +5,9 @@ respondent groups; the answer scales (ordered levels, each negative, neutral,
 positive or kept apart, such as "don't know"); the items (question, label, wording
 per group, scale, kind); the survey waves; the group pairs to contrast; the
 respondent characteristics to break results down by; the activities people took
-part in (interviews, focus groups, a survey); the publication's tables; and, for
-respondent-level data, the export files and which column holds what.
+part in (interviews, focus groups, a survey); the publication's tables; for
+respondent-level data, the export files and which column holds what; and what each site's
+family snapshot shows (which group is the families', which items).
 
 It is validated with pydantic and every mistake is reported with the key path
 (``items.3.scale``) and what was expected, as :class:`~helpers.errors.InputError`.
@@ -300,6 +301,16 @@ class About(Strict):
     disclosure: Disclosure = Disclosure()
 
 
+class Snapshot(Strict):
+    """What each site's one-page family snapshot shows (helpers.snapshot)."""
+
+    families: str = Field(default="", description="the id of the group that is the families' "
+                          "(parents, caregivers); none by default")
+    items: tuple[str, ...] = Field(default=(), description="the items it shows, in this order; by "
+                                   "default those the families' group answered, or, with no such "
+                                   "group, those the site's key findings name")
+
+
 class Codebook(Strict):
     """A whole codebook: see the module's docstring."""
 
@@ -314,6 +325,7 @@ class Codebook(Strict):
     activities: tuple[Activity, ...] = ()
     tables: tuple[Table, ...] = ()
     exports: tuple[Export, ...] = ()
+    snapshot: Snapshot = Snapshot()
 
     @model_validator(mode="after")
     def _references(self):
@@ -360,6 +372,15 @@ class Codebook(Strict):
                     for unknown in (c for c in value.combines if c not in known):
                         problems.append(f"characteristics: {characteristic.id} value {value.id} combines "
                                         f"{unknown!r}, expected a value of {source.id}: {', '.join(known)}")
+        if self.snapshot.families and self.snapshot.families not in groups:
+            problems.append(f"snapshot: families is {self.snapshot.families!r}, expected a group: "
+                            f"{', '.join(sorted(groups)) or 'none defined'}")
+        items = [i.id for i in self.items]
+        for item in self.snapshot.items:
+            if item not in items:
+                problems.append(f"snapshot: items names {item!r}, expected an item: {', '.join(items)}")
+        if len(set(self.snapshot.items)) != len(self.snapshot.items):
+            problems.append("snapshot: items: each item once")
         waves = {w.id for w in self.waves}
         for export in self.exports:
             if export.wave is None and not export.wave_column:

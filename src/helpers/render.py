@@ -31,14 +31,17 @@ from pathlib import Path
 from helpers import language as languages
 from helpers.errors import InputError, Problem
 from helpers.language import N_, _
-from helpers.paths import NOTEBOOKS, PACKAGE, ROOT
+from helpers.paths import NOTEBOOKS, PACKAGE, ROOT, SNAPSHOT_PAGE
 
 LOCK = ".render.lock"
 VERSIONS = "_reports"  # beside the reports: each report's files, one folder per version (publish)
 SITE_NOTEBOOK = "site_report.ipynb"
+# a page per site for its families (helpers.snapshot)
+SNAPSHOT = (SNAPSHOT_PAGE, "family_snapshot.ipynb", N_("{site}: family snapshot"))
 NETWORK = ("network", "network_overview.ipynb", N_("Network overview"))
 QUALITY = ("data-quality", "data_quality.ipynb", N_("Data quality"))
-KINDS = {Path(SITE_NOTEBOOK).stem: N_("Site report"), Path(NETWORK[1]).stem: N_("Network overview"),
+KINDS = {Path(SITE_NOTEBOOK).stem: N_("Site report"), Path(SNAPSHOT[1]).stem: N_("Family snapshot"),
+         Path(NETWORK[1]).stem: N_("Network overview"),
          Path(QUALITY[1]).stem: N_("Data quality")}  # the index's filter; other notebooks by their name
 
 
@@ -167,8 +170,10 @@ def code_fingerprint() -> str:
 
 
 def plan(data: Path, params: Path, notebooks: Path = NOTEBOOKS, language: str = "en") -> list[Report]:
-    """Returns the reports of one dataset: the network overview, data quality, and one per site
-    of its codebook (a params/<site>.yaml, where there is one, sets that report's options).
+    """Returns the reports of one dataset: the network overview, data quality, and for each site
+    of its codebook its report and its family snapshot (a params/<site>.yaml, where there is one,
+    sets both reports' options). A snapshot's name is the site's id and "_family", which no id of
+    the codebook (a slug) can be.
 
     Reads only the codebook here; the data are validated in :func:`validate`.
     """
@@ -183,8 +188,11 @@ def plan(data: Path, params: Path, notebooks: Path = NOTEBOOKS, language: str = 
     ]
     for site in codebook.sites:
         path = Path(params) / f"{site.id}.yaml"
+        inputs = (path,) if path.exists() else ()
         reports.append(Report(site.id, site.name, notebooks / SITE_NOTEBOOK, {**shared, "site": site.id},
-                              inputs=(path,) if path.exists() else ()))
+                              inputs=inputs))
+        reports.append(Report(site.id + SNAPSHOT[0], _(SNAPSHOT[2]).format(site=site.name),
+                              notebooks / SNAPSHOT[1], {**shared, "site": site.id}, inputs=inputs))
     return reports
 
 
@@ -220,8 +228,8 @@ def validate(reports: list[Report], data: Path, params: Path, allow_unsafe: bool
     checked, failed = [], []
     for report in reports:
         parameters = report.parameters
-        if report.notebook.name == SITE_NOTEBOOK:
-            path = Path(params) / f"{report.name}.yaml"
+        if report.notebook.name in (SITE_NOTEBOOK, SNAPSHOT[1]):
+            path = Path(params) / f"{parameters['site']}.yaml"
             try:
                 min_n = read_params(path).min_n if path.exists() else default
             except InputError as error:

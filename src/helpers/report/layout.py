@@ -23,10 +23,11 @@ class Part:
     takes: tuple[str, ...] = ("data",)  # names of the notebook, literals, or keyword=literal
     section: bool = False  # a section of charts (the gallery draws them)
     shown: str = ""  # "headline": the call returns the report's headline; "findings": a headline and a list
+    module: str = "report"  # the helpers module of the function: report, or snapshot (the family's page)
 
     def code(self) -> str:
         """Returns the cell's code, as the notebook has it."""
-        called = f"report.{self.call}({', '.join(self.takes)})"
+        called = f"{self.module}.{self.call}({', '.join(self.takes)})"
         if self.shown == "findings":
             return (f"headline, key_findings = {called}\n"
                     "report.headline(headline)\nreport.bullets(key_findings)")
@@ -34,7 +35,7 @@ class Part:
 
     def build(self, names: dict):
         """Returns what the part's function returns, given the notebook's names."""
-        from helpers import report
+        import importlib
 
         args, kwargs = [], {}
         for take in self.takes:
@@ -43,7 +44,7 @@ class Part:
                 kwargs[key] = ast.literal_eval(value)
             else:
                 args.append(ast.literal_eval(take) if take[0] in "\"'" else names[take])
-        return getattr(report, self.call)(*args, **kwargs)
+        return getattr(importlib.import_module(f"helpers.{self.module}"), self.call)(*args, **kwargs)
 
 
 def _sections(site: str) -> tuple[Part, ...]:
@@ -56,6 +57,7 @@ SITE_REPORT = (
     Part("title", ("data", "site", '"Disparity and involvement report"')),
     Part("heading", ('"key-findings"',)),
     Part("site_key_findings", ("data", "site", "min_n"), shown="findings"),
+    Part("snapshot_link", ("site",), module="snapshot"),
     Part("missing_note", ("data", "site")),
     Part("who_took_part", ("data", "site"), section=True),
     *_sections("site"),
@@ -91,7 +93,16 @@ DATA_QUALITY = (
     Part("heading", ('"what-each-check-does"',)),
     Part("checks_list", ()),
 )
-LAYOUTS = {"site_report": SITE_REPORT, "network_overview": NETWORK_OVERVIEW, "data_quality": DATA_QUALITY}
+FAMILY_SNAPSHOT = (  # one printed page per site for families (helpers.snapshot)
+    Part("title", ("data", "site", "snapshot.SUBTITLE")),
+    Part("heading", ('"key-findings"',)),
+    Part("key_findings", ("data", "site", "min_n"), shown="findings", module="snapshot"),
+    Part("families_section", ("data", "site"), module="snapshot"),
+    Part("numbers_section", ("data", "site"), module="snapshot"),
+    Part("full_report_link", ("site",), module="snapshot"),
+)
+LAYOUTS = {"site_report": SITE_REPORT, "network_overview": NETWORK_OVERVIEW, "data_quality": DATA_QUALITY,
+           "family_snapshot": FAMILY_SNAPSHOT}
 
 
 def sections(notebook: str, dataset: Dataset, site: str | None, min_n: int) -> list:
