@@ -67,7 +67,7 @@ def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, lis
     items.append(change_finding(dataset, site))
     items += breakdown_findings(dataset, site)
     hidden = withheld(dataset, site=site)
-    if gaps.empty and len(dataset.site_ids) < 2:
+    if gaps.empty and len(dataset.site_ids) == 1:
         head = words.only_site(name)
     if len(hidden):
         if gaps.empty and len(dataset.site_ids) > 1:

@@ -236,7 +236,7 @@ def disparity_table(dataset: Dataset, appendix: bool = True) -> HTML:
 def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     """Returns the section comparing sites (the site, when given, against the reference)."""
     data = analysis.site_shares(dataset)
-    if len(dataset.site_ids) < 2:  # nothing to compare: no chart of one site against itself
+    if len(dataset.site_ids) == 1:  # nothing to compare: no chart of one site against itself
         heading = (_("{site} against the other sites").format(site=dataset.codebook.site_name(site)) if site
                    else _("How the sites compare"))
         only = dataset.codebook.site_name(dataset.site_ids[0])
