@@ -38,9 +38,24 @@ def chromium_path() -> str:
     return path
 
 
+# Chromium prints a link to another file as its absolute address on this machine
+# (file:///home/.../dayton_family.html): on paper, or on another machine, that address leads
+# nowhere and tells where the reports were made, so such links print as their words alone.
+# Links within the page stay (they become the PDF's own links), as do links to the web.
+UNLINK_FILES = """() => {
+  const here = location.href.split('#')[0];
+  for (const a of document.querySelectorAll('a[href]')) {
+    const target = new URL(a.href);
+    if (target.protocol === 'file:' && target.href.split('#')[0] !== here) a.removeAttribute('href');
+  }
+}"""
+
+
 def print_page(page) -> bytes:
     """Returns the open page printed as the reports print: US Letter, margins and running title
-    from the page's @page rules, backgrounds kept, tagged, with an outline of its headings."""
+    from the page's @page rules, backgrounds kept, tagged, with an outline of its headings; links
+    to other files print as their words (UNLINK_FILES)."""
+    page.evaluate(UNLINK_FILES)
     return page.pdf(format="Letter", prefer_css_page_size=True, print_background=True,
                     tagged=True, outline=True)
 
