@@ -518,3 +518,14 @@ def test_a_quoted_cell_over_two_lines_is_read_and_later_rows_keep_their_lines(da
     header, first, rest = text.split("\n", 2)
     path.write_text("\n".join([header, first, rest.replace("year-2,dayton,", "year-2,\"day\nton\",", 1)]))
     refused(lambda: load_dataset(data_copy), "figures.csv, row 3, column 'site'", "found 'day\\nton'")
+
+
+def test_problems_are_listed_by_file_then_row_then_column():
+    from helpers.errors import Problem
+
+    found = [Problem("b.csv", "x", row=9, column="Q3_10"), Problem("a.yaml", "a key", column="items.0"),
+             Problem("b.csv", "x", row=2), Problem("b.csv", "x", row=9, column="Q3_2"),
+             Problem("a.yaml", "x", row=3), Problem("b.csv", "the file's header")]
+    assert [(p.file, p.row, p.column) for p in InputError(found).problems] == [
+        ("b.csv", None, None), ("b.csv", 2, None), ("b.csv", 9, "Q3_2"), ("b.csv", 9, "Q3_10"),
+        ("a.yaml", None, "items.0"), ("a.yaml", 3, None)]

@@ -293,12 +293,14 @@ def test_surveymonkey_option_row_names_the_columns(exports):
 
 def test_repeated_names_in_unused_columns_do_no_harm_and_problems_name_row_column_and_value(tmp_path):
     (tmp_path / "export.csv").write_text(
-        "ID,Comment,Comment,School,Welcome\n1,a,b,Lincoln,Agree\n2,,,Lincoln,Maybe\n3,c,,Nowhere,Agree\n")
+        "ID,Comment,Comment,School,Welcome\n1,a,b,Lincoln,Agree\n2,,,Lincoln,Maybe\n3,c,,Nowhere,Agree\n"
+        "4,,,Nowhere,Maybe\n")
     tiny_codebook(tmp_path)
     with pytest.raises(InputError) as error:
         load_dataset(tmp_path, shared=False)
+    # in the order a reader goes through the file (they are found column by column)
     assert [(p.row, p.column, p.found) for p in error.value.problems] == [
-        (4, "School", "Nowhere"), (3, "Welcome", "Maybe")]
+        (3, "Welcome", "Maybe"), (4, "School", "Nowhere"), (5, "School", "Nowhere"), (5, "Welcome", "Maybe")]
 
 
 def tiny_codebook(folder) -> None:
