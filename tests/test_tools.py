@@ -1,6 +1,8 @@
 """Survey tools' exports read as they come (helpers.tools): each tool's header rows, codes,
 option columns and marks, counted against the made-up people devtools/make_exports.py wrote."""
 
+import csv
+import io
 import random
 from collections import Counter
 
@@ -233,6 +235,42 @@ def test_an_id_repeated_within_one_wave_is_refused_with_both_rows(exports, tmp_p
     assert [str(p) for p in error.value.problems] == [
         f"{folder / 'synthetic-redcap.csv'}, row 4, column 'record_id': found '1'; expected each respondent "
         "id once in each wave (also on row 2)"]
+
+
+def broken_redcap(exports, folder, cells: dict[str, str], row: int = 3) -> None:
+    """Copies the synthetic REDCap export and its dictionary into folder with the given cells of one
+    row (the file's row number, the header being 1) changed, and writes its codebook."""
+    folder.mkdir()
+    (folder / "data-dictionary.csv").write_bytes((exports / "redcap" / "data-dictionary.csv").read_bytes())
+    rows = list(csv.reader(io.StringIO((exports / "redcap" / "synthetic-redcap.csv").read_text())))
+    for column, value in cells.items():
+        rows[row - 1][rows[0].index(column)] = value
+    with (folder / "synthetic-redcap.csv").open("w", newline="") as file:
+        csv.writer(file).writerows(rows)
+    codebook(folder, {"file": "synthetic-redcap.csv", "dictionary": "data-dictionary.csv",
+                      "wave_column": "redcap_event_name", "id_column": "record_id",
+                      "site_column": "school", "group_column": "role"},
+             {"welcome": "welcome", "event": "family_night", "language": "language"},
+             options=[{"id": f"s{n}", "label": label, "column": f"supports___{n + 1}"}
+                      for n, label in enumerate([*make.SUPPORTS, "Other"])],
+             waves=[{"id": "b", "label": "b", "answers": ["baseline_arm_1"]},
+                    {"id": "f", "label": "f", "answers": ["followup_arm_1"]}])
+
+
+def test_a_code_the_dictionary_lacks_is_refused_listing_the_codes_the_file_should_hold(exports, tmp_path):
+    folder = tmp_path / "redcap"
+    broken_redcap(exports, folder, {"role": "7", "welcome": "5"})
+    with pytest.raises(InputError) as error:
+        load_dataset(folder, shared=False)
+    where = f"{folder / 'synthetic-redcap.csv'}, row 3"
+    roles = ", ".join(f"{n + 1} ({label})" for n, label in enumerate(make.ROLES))
+    labels = [*make.AGREE, make.DONT_KNOW]
+    levels = ", ".join(f"{code} ({label})" for code, label in zip([1, 2, 3, 4, 9], labels, strict=True))
+    assert [str(p) for p in error.value.problems] == [
+        f"{where}, column 'role': found '7'; expected a respondent group, one of the codes {roles} (in the "
+        "survey's definition)",
+        f"{where}, column 'welcome': found '5'; expected an answer to welcome, one of the codes {levels} (in "
+        "the survey's definition)"]
 
 
 def test_kobo_xlsform_names_become_labels_and_one_export_is_one_site(exports):

@@ -72,6 +72,7 @@ def checked(cell: str) -> bool:
     return cell.strip().casefold() not in UNCHECKED
 
 
+
 @dataclass(frozen=True)
 class Question:
     """One question as the tool defines it.
@@ -117,6 +118,7 @@ class Export:
     format: str = "plain"
     parts: dict[str, str] = field(default_factory=dict)  # a question's column: its row or option
     questions: dict[str, list] = field(default_factory=dict)  # a question with several: its columns
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)  # a coded column: code -> label
 
 
 # --- recognising a tool's export -------------------------------------------------------------------
@@ -171,6 +173,7 @@ def read(path: Path, columns: list[str] | None, fmt: str | None = None, sheet: s
     for column, labels in codes.items():
         if column in result.cells:
             result.cells[column] = each(result.cells[column], lambda cell, by=labels: by.get(cell, cell))
+            result.codes[column] = labels
     return result
 
 
