@@ -273,6 +273,16 @@ def test_a_code_the_dictionary_lacks_is_refused_listing_the_codes_the_file_shoul
         "the survey's definition)"]
 
 
+def test_a_redcap_checkbox_mark_other_than_1_or_0_is_refused(exports, tmp_path):
+    folder = tmp_path / "redcap"
+    broken_redcap(exports, folder, {"supports___2": "2"}, row=5)
+    with pytest.raises(InputError) as error:
+        load_dataset(folder, shared=False)
+    assert [str(p) for p in error.value.problems] == [
+        f"{folder / 'synthetic-redcap.csv'}, row 5, column 'supports___2': found '2'; expected a checkbox "
+        "mark: 1 or Checked (chosen), 0, Unchecked or blank (not chosen) (supports)"]
+
+
 def test_kobo_xlsform_names_become_labels_and_one_export_is_one_site(exports):
     folder = exports / "kobo"
     people = crowd("kobo", 120)

@@ -126,7 +126,7 @@ def read_respondents(folder: Path, codebook: Codebook, export: Export,
             problems.append(Problem(where, "a respondent id", row=int(row), column=export.id_column,
                                     found="(blank)"))
     kinds = categories(codebook)
-    answers = [_answers(raw, item, codebook, where, problems, read.codes) for item in codebook.items]
+    answers = [_answers(raw, item, codebook, where, problems, read) for item in codebook.items]
     if problems:
         raise InputError(problems)
     return people, pd.DataFrame({  # as categories, item by item: a million rows' answers stay small
@@ -140,15 +140,21 @@ def read_respondents(folder: Path, codebook: Codebook, export: Export,
 
 
 def _answers(raw: pd.DataFrame, item: Item, codebook: Codebook, where: str, problems: list,
-             codes: dict) -> pd.DataFrame:
+             read: tools.Export) -> pd.DataFrame:
     """Returns the item's given answers (row, item, answer), adding a Problem for each unknown one.
 
     A choose-any item is one cell (its options matched longest first, so that an option holding
     the separator stays whole) or a column per option (chosen: any mark but 0, Unchecked, No or
-    blank); a respondent who chose none skipped it. A text no option or level matches counts as
-    the item's `other` answer where it has one (its text is never shown), else it is a problem.
+    blank; a REDCap checkbox column holds 1, 0, Checked, Unchecked or blank, and any other mark is
+    a problem); a respondent who chose none skipped it. A text no option or level matches counts
+    as the item's `other` answer where it has one (its text is never shown), else it is a problem.
     """
     if item.option_columns:
+        for column in (o.column for o in item.options):
+            known = tools.each(raw[column], lambda cell: tools.marked(cell, read.format)).astype(bool)
+            for row in raw.index[~known]:
+                problems.append(Problem(where, f"{tools.MARKS[read.format][1]} ({item.id})", row=int(row),
+                                        column=column, found=raw.at[row, column]))
         chosen = [raw.index[tools.each(raw[o.column], tools.checked).astype(bool)] for o in item.options]
         rows = [(row, o.id) for o, marked in zip(item.options, chosen, strict=True) for row in marked]
         rows.sort()
@@ -168,7 +174,7 @@ def _answers(raw: pd.DataFrame, item: Item, codebook: Codebook, where: str, prob
         answer = tools.each(cells, lambda text: lookup.get(_key(text), item.other or None))
         unknown = cells[answer.isna()]
     for row, text in unknown.items():
-        expected = _expected(named, f"an answer to {item.id}", codes.get(item.column))
+        expected = _expected(named, f"an answer to {item.id}", read.codes.get(item.column))
         problems.append(Problem(where, expected, row=int(row), column=item.column, found=text))
     answer = answer[answer.notna()]
     return pd.DataFrame({"row": answer.index, "item": item.id, "answer": answer.to_numpy()})

@@ -17,7 +17,7 @@ file when the codebook does not say):
   whole).
 - ``redcap``: a raw (codes) or labelled CSV export; codes through the data dictionary
   (``dictionary:``); a checkbox field as one column per choice, ``field___code`` (1/0, or
-  Checked/Unchecked); ``redcap_event_name`` a long export's wave.
+  Checked/Unchecked; any other mark is refused); ``redcap_event_name`` a long export's wave.
 - ``kobo``: a KoboToolbox/ODK export (.xlsx or CSV); a ``select_multiple`` as ``q/choice`` columns
   of 1/0 beside the ``q`` cell of choice names; names become labels through the XLSForm's
   ``choices`` sheet.
@@ -50,6 +50,10 @@ QUALTRICS_LEFT_OUT = {  # Status as a numeric or a choice-text export writes it
     "2": "test", "survey test": "test", "8": "spam", "spam": "spam", "12": "spam",
 }
 UNFINISHED = {"0", "false"}
+# What a tool writes in an option's own column when it writes nothing else: REDCap's checkbox
+# columns (field___code) hold 1 or 0, or Checked and Unchecked in a labelled export.
+MARKS = {"redcap": ({"", "0", "1", "checked", "unchecked"},
+                    "a checkbox mark: 1 or Checked (chosen), 0, Unchecked or blank (not chosen)")}
 DICHOTOMY = {"selected", "not selected", "checked", "unchecked", "not checked", "chosen", "not chosen"}
 SURVEYMONKEY_SINGLE = {"", "response", "open-ended response"}
 ONE_HEADER_ROW = ("plain", "google-forms", "redcap", "kobo")  # read fast where the rows allow
@@ -71,6 +75,11 @@ def checked(cell: str) -> bool:
     """Returns whether an option's own column says the option was chosen (1, Checked, its text)."""
     return cell.strip().casefold() not in UNCHECKED
 
+
+def marked(cell: str, fmt: str) -> bool:
+    """Returns whether a cell of an option's own column holds a mark the tool writes there (any
+    text, for a tool that may write the option's text or its own marks)."""
+    return fmt not in MARKS or cell.strip().casefold() in MARKS[fmt][0]
 
 
 @dataclass(frozen=True)
