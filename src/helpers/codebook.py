@@ -16,20 +16,14 @@ It is validated with pydantic and every mistake is reported with the key path
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from helpers.errors import InputError, Problem, brief
+from helpers.files import read_yaml
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CODEBOOK = "codebook.yaml"
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML was built with it
 DERIVED_ANSWERS = ("positive", "negative")  # a scale side's share, published or counted
-# Values a YAML file may stand for once its aliases are expanded: a thousand sites' codebook is
-# some 10,000; "billion laughs", a few kilobytes of aliases of aliases, stands for billions.
-EXPANDED = 1_000_000
-DEEPEST = 64  # levels of nesting (a codebook has six)
-MERGE = "tag:yaml.org,2002:merge"
 NOT_STATED = "not-stated"  # the site or group of respondents whose export leaves it blank
 # The one table of figures every dataset becomes, published (helpers.load) or counted
 # (helpers.tabulate). breakdown and value: a respondent characteristic and its value, or blank.
@@ -469,96 +463,6 @@ def _not_stated() -> str:
     from helpers.language import _
 
     return _("not stated")
-
-
-def read_yaml(path: Path, missing: str, expected: str = "valid YAML"):
-    """Returns a YAML file's content (None for an empty file), or raises InputError: not there
-    (missing says what it should be), not UTF-8 (the row of the byte), not YAML (its row), a
-    key given twice in one mapping (both rows: YAML would keep the second silently),
-    aliases standing for more than EXPANDED values, or nesting deeper than DEEPEST.
-    """
-    from helpers.files import read_text
-    from helpers.paths import shown
-
-    where = shown(path)
-    if not Path(path).is_file():
-        raise InputError(Problem(where, missing))
-    text = read_text(path)
-    try:
-        _check_depth(text, where)  # before composing, which recurses and would overflow the stack
-        loader = SAFE_LOADER(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                return None
-            _check_nodes(node, where, loader.construct_object)
-            return loader.construct_document(node)
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputError(Problem(where, expected, row=mark.line + 1 if mark else None,
-                                 found=str(getattr(error, "problem", None) or error))) from None
-
-
-def _check_depth(text: str, where: str) -> None:
-    """Raises InputError if lists and mappings nest deeper than DEEPEST."""
-    depth = 0
-    for event in yaml.parse(text, Loader=SAFE_LOADER):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > DEEPEST:
-                raise InputError(Problem(where, f"at most {DEEPEST} levels of lists and mappings",
-                                         row=event.start_mark.line + 1, found=f"more than {DEEPEST}"))
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
-def _check_nodes(root: yaml.Node, where: str, construct) -> None:
-    """Raises InputError for each key repeated in a mapping (keys compared as constructed: yes
-    and true are one key, as 1 and 1.0 are), and for aliases that stand for more than EXPANDED
-    values or for themselves; reads each node once, however often aliased."""
-    sizes: dict[int, int] = {}  # a node's values once expanded, by id: each node is walked once
-    problems: list[Problem] = []
-    walking = set()
-
-    def walk(node: yaml.Node, path: str) -> int:
-        if id(node) in sizes:
-            return sizes[id(node)]
-        if id(node) in walking:
-            raise InputError(Problem(where, "an alias of an anchor outside it", column=path or None,
-                                     row=node.start_mark.line + 1, column_word="key",
-                                     found="an alias inside the anchor it names"))
-        walking.add(id(node))
-        size = 1
-        if isinstance(node, yaml.MappingNode):
-            first: dict = {}
-            for key, value in node.value:
-                name = key.value if isinstance(key, yaml.ScalarNode) else None
-                if name is not None and key.tag != MERGE:
-                    same = construct(key)
-                    if same in first:
-                        problems.append(Problem(
-                            where, "each key once in a mapping (YAML would keep the last silently)",
-                            row=key.start_mark.line + 1, column=f"{path}.{name}" if path else name,
-                            found=f"the key again (first on row {first[same]})", column_word="key"))
-                    first.setdefault(same, key.start_mark.line + 1)
-                size += walk(value, f"{path}.{name}" if path else str(name))
-        elif isinstance(node, yaml.SequenceNode):
-            for number, value in enumerate(node.value):
-                size += walk(value, f"{path}.{number}" if path else str(number))
-        if size > EXPANDED:
-            raise InputError(Problem(
-                where, f"at most {EXPANDED:,} values once its aliases (*name) are expanded",
-                row=node.start_mark.line + 1, column=path or None, column_word="key",
-                found=f"aliases standing for more than {EXPANDED:,} values"))
-        walking.discard(id(node))
-        sizes[id(node)] = size
-        return size
-
-    walk(root, "")
-    if problems:
-        raise InputError(problems)
 
 
 def read_codebook(folder: Path) -> Codebook:
