@@ -214,3 +214,22 @@ def test_the_explore_notebook_runs_under_papermill_and_is_no_report(tmp_path):
     assert "Traceback" not in outputs
     assert "notebooks/explore.ipynb" not in {str(r.notebook.relative_to(NOTEBOOKS.parent))
                                              for r in plan(SYNTHETIC, SYNTHETIC / "no-params")}
+
+
+def test_the_api_uses_only_the_public_names_of_other_modules():
+    import ast
+    import inspect
+
+    from helpers import api
+
+    private = [f"{node.module}.{alias.name}" for node in ast.walk(ast.parse(inspect.getsource(api)))
+               if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers")
+               for alias in node.names if alias.name.startswith("_") and alias.name != "_"]
+    assert private == []
+
+
+def test_a_derived_characteristic_the_codebook_refuses_is_named_by_its_key_path(data):
+    with pytest.raises(InputError) as error:
+        derive(data, "race/ethnicity", "Of colour", {"of colour": ["Black", "Martian"]})
+    assert "Traceback" not in str(error.value)
+    assert "key 'characteristics.of-colour.values.of-colour.combines': found 'Martian'" in str(error.value)

@@ -165,10 +165,11 @@ def test_the_figures_the_codebook_names_and_its_defaults(synthetic, tfs):
 
 
 @pytest.mark.parametrize(("snapshot_key", "expected"), [
-    ("snapshot: {families: parents}", "snapshot: families is 'parents', expected a group: community, "
-                                      "organizational"),
-    ("snapshot: {items: [parents, budget]}", "snapshot: items names 'budget', expected an item: "),
-    ("snapshot: {items: [parents, parents]}", "snapshot: items: each item once"),
+    ("snapshot: {families: parents}", "key 'snapshot.families': found 'parents'; expected a group: "
+                                      "community, organizational"),
+    ("snapshot: {items: [parents, budget]}", "key 'snapshot.items': found 'budget'; expected an item: "),
+    ("snapshot: {items: [parents, parents]}",
+     "key 'snapshot.items': found 'parents'; expected each item once"),
     ("snapshot: {family: community}", "key 'snapshot.family': found \"'community'\"; expected no such key"),
 ])
 def test_a_snapshot_key_the_codebook_cannot_meet_is_refused_by_key(data_copy, snapshot_key, expected):

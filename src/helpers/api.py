@@ -285,11 +285,11 @@ def derive(dataset: Dataset, source: str, label: str, values: dict[str, list[str
 def _extended(codebook: Codebook, characteristics: list[dict], where: str) -> Codebook:
     from pydantic import ValidationError
 
-    from helpers.codebook import _problem
+    from helpers.codebook import problems
 
     dump = codebook.model_dump()
     dump["characteristics"] = [*dump["characteristics"], *characteristics]
     try:
         return Codebook.model_validate(dump)
     except ValidationError as error:
-        raise InputError([_problem(where, detail) for detail in error.errors()]) from None
+        raise InputError(problems(where, error, dump)) from None
