@@ -180,3 +180,20 @@ def test_a_snapshot_key_the_codebook_cannot_meet_is_refused_by_key(data_copy, sn
     assert "Traceback" not in result.stderr
     assert expected in result.stderr, result.stderr
     assert len(result.stderr.splitlines()) < 10
+
+
+@pytest.mark.parametrize(("language_id", "gaps", "expected"), [
+    ("en", [4.0, -2.0, -1.0], "At Dayton, 1 of 3 figures is above the published all-sites figure."),
+    ("en", [4.0, 2.0, -1.0], "At Dayton, 2 of 3 figures are above the published all-sites figure."),
+    ("en", [4.0], "At Dayton, the one figure here is above the published all-sites figure."),
+    ("es", [4.0, -2.0, -1.0], "En Dayton, 1 de 3 cifras está por encima de"),
+    ("es", [4.0, 2.0, -1.0], "En Dayton, 2 de 3 cifras están por encima de"),
+])
+def test_how_many_figures_are_above_agrees_with_how_many_are(tfs, language_id, gaps, expected):
+    from helpers import language
+
+    figures = [snapshot.Figure("parents", "positive", percent=50 + gap, reference=50, gap=gap)
+               for gap in gaps]
+    with language.speaking(language_id):
+        said = snapshot.headline(tfs, snapshot.Facts("dayton", figures))
+    assert said.startswith(expected), said

@@ -149,8 +149,12 @@ def headline(dataset: Dataset, found: Facts) -> str:
                   "At {site}, people answered much like {reference}: none of the {count} figures here "
                   "differs clearly.", len(shown)).format(site=name, reference=reference, count=len(shown))
     above = sum(f.gap > 0 for f in shown)
-    return n_("At {site}, {above} of {count} figure is above {reference}.",
-              "At {site}, {above} of {count} figures are above {reference}.", len(shown)).format(
+    if len(shown) == 1:
+        one = (_("At {site}, the one figure here is above {reference}.") if above else
+               _("At {site}, the one figure here is not above {reference}."))
+        return one.format(site=name, reference=reference)
+    return n_("At {site}, {above} of {count} figures is above {reference}.",  # the verb agrees with above
+              "At {site}, {above} of {count} figures are above {reference}.", above).format(
         site=name, above=above, count=len(shown), reference=reference)
 
 
