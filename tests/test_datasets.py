@@ -114,6 +114,7 @@ def test_the_synthetic_and_tacoma_datasets_render(other_datasets):
     assert 'href="synthetic/network.html"' in index
     assert 'href="graduate-tacoma/network.html"' in index
     assert "(synthetic data)" in index
+    assert "(synthetic) (synthetic data)" not in index
 
 
 def test_every_synthetic_page_says_synthetic(other_datasets):
@@ -122,6 +123,7 @@ def test_every_synthetic_page_says_synthetic(other_datasets):
         html = page.read_text()
         assert "<strong>Synthetic data.</strong>" in html or page.stem == "data-quality", page.name
         assert "(synthetic data)</title>" in html
+        assert "(synthetic)" not in html.split("</title>")[0]  # said once
         assert "<dt>Synthetic data</dt>" in html
 
 

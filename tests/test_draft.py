@@ -185,3 +185,16 @@ def test_drafted_ids_end_at_a_word_and_labels_drop_the_closing_stop():
     assert draft.slug("x" * 50) == "x" * 40
     assert draft._short("I feel safe at school.") == "I feel safe at school"
     assert draft._short("Do you feel safe?") == "Do you feel safe?"
+
+
+def test_a_synthetic_draft_leaves_saying_so_to_the_pages(exports, tmp_path):
+    """synthetic: true puts "(synthetic data)" in every page's title, banner and footer; a title or
+    name that said "(synthetic)" as well made titles read "(synthetic) (synthetic data)"."""
+    _folder, text, _ = drafted(exports, tmp_path, "qualtrics")
+    about = yaml.safe_load(text)["dataset"]
+    assert about["synthetic"] is True
+    assert "synthetic" not in f"{about['title']} {about['partnership']}".casefold()
+    for folder in (DATA / "synthetic", ):
+        shipped = yaml.safe_load((folder / "codebook.yaml").read_text(encoding="utf-8"))["dataset"]
+        assert "(synthetic)" not in f"{shipped['title']} {shipped['partnership']}"
+

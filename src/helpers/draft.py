@@ -169,9 +169,8 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
     folder_id = slug(export.parent.name)
     out.add("dataset:")
     out.add(f"  id: {folder_id}", "the folder's name; the reports go to outputs/html/<id>/")
-    out.add(f"  title: {q('Survey results' + (' (synthetic)' if synthetic else ''))}", "the reports' title")
-    out.add(f"  partnership: {q('The partnership' + (' (synthetic)' if synthetic else ''))}",
-            "write the partnership's name")
+    out.add(f"  title: {q('Survey results')}", "the reports' title")  # synthetic: true says the rest
+    out.add(f"  partnership: {q('The partnership')}", "write the partnership's name")
     out.add(f"  source: {q(f'{export.name}, a {fmt} export' + (', synthetic data' if synthetic else ''))}",
             "where the answers come from")
     out.add("  published: false", "the tool's export is not already public")
