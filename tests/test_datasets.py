@@ -1,6 +1,7 @@
 """Any partnership's survey: respondent-level exports tabulated exactly, in every file format,
 and every shipped dataset rendered, with nothing about one partnership in the code."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 from helpers.load import load_dataset
 from helpers.paths import ROOT
 
-from .conftest import SYNTHETIC, html_of, run_cli
+from .conftest import SYNTHETIC, TFS, html_of, run_cli
 
 
 def test_the_synthetic_dataset_is_what_its_seeded_script_writes(tmp_path):
@@ -172,3 +173,14 @@ def test_check_data_on_exports_says_there_is_nothing_to_infer():
     result = run_cli("check-data", "--data", SYNTHETIC)
     assert result.returncode == 0, result.stderr
     assert "0 findings about the published figures" in result.stdout
+
+
+def test_the_readme_counts_the_tfs_reports_a_run_makes():
+    from helpers.render import plan
+
+    made = len(plan(TFS, TFS / "no-params"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = [int(n) for n in re.findall(r"\b(\d+) TFS reports", readme)]
+    assert said, "the README says how many TFS reports a run makes"
+    assert set(said) == {made}, (said, made)
+
