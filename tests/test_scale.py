@@ -2,8 +2,10 @@
 
 import os
 import signal
+import subprocess
 import sys
 import time
+import uuid
 
 import dask
 import pandas as pd
@@ -36,31 +38,62 @@ def test_a_dask_cluster_renders_the_same_reports(tmp_path):
         assert html_of(tmp_path / "out", name, "graduate-tacoma").read_bytes() == page, name
 
 
-def strays(since: float) -> list[str]:
-    """Returns the processes started since then that belong to no process of this test run (the
-    pytest process and everything under it) and look like ours: this environment's Python running
-    multiprocessing, Dask or the helpers."""
+RUN = "IMPACT_REPORTS_TEST_RUN"  # set to a token by a test whose processes strays() looks for
+
+
+def strays(since: float, run: str) -> list[str]:
+    """Returns the processes started since then by this test, those whose environment carries RUN
+    set to run (which every process they start inherits), that belong to no process of this test
+    run (the pytest process and everything under it): left behind. Another pytest of the same
+    environment at the same time starts processes just like them, without that token."""
     root = psutil.Process()
     while root.parent() is not None and "pytest" in " ".join(root.parent().cmdline()):
         root = root.parent()
     found = []
     for process in psutil.process_iter(["pid", "create_time", "cmdline"]):
-        line = " ".join(process.info["cmdline"] or [])
-        if not (process.info["create_time"] >= since - 1 and sys.prefix in line
-                and ("multiprocessing" in line or "distributed" in line or "helpers" in line)):
+        if process.info["create_time"] < since - 1:
             continue
-        try:  # under the test run (another test's report, started a moment ago): not a stray
+        try:  # under the test run (the cluster's resource tracker lives as long as it): not a stray
+            if process.environ().get(RUN) != run:
+                continue
             if process.pid == root.pid or root.pid in {p.pid for p in process.parents()}:
                 continue
-        except psutil.Error:  # ended meanwhile: not left behind
+        except psutil.Error:  # ended meanwhile, or another user's: not ours left behind
             continue
-        found.append(f"{process.pid}: {line[:120]}")
+        found.append(f"{process.pid}: {' '.join(process.info['cmdline'] or [])[:120]}")
     return found
 
 
-def test_warm_dask_workers_render_through_the_python_api(tmp_path):
+def detached(run: str | None) -> int:
+    """Starts a Python of this environment that outlives its parent, as a process left behind (or
+    another run's) is: no longer under the test run; RUN set to run, or unset. Returns its pid."""
+    env = {k: v for k, v in os.environ.items() if k != RUN} | ({RUN: run} if run else {})
+    code = ("import subprocess, sys; print(subprocess.Popen([sys.executable, '-c', 'import time; "
+            "time.sleep(60)  # multiprocessing helpers'], stdout=subprocess.DEVNULL, "
+            "stderr=subprocess.DEVNULL).pid)")
+    return int(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                              check=True).stdout)
+
+
+def test_a_process_of_another_run_is_no_stray_of_this_one(monkeypatch):
+    run = uuid.uuid4().hex
+    monkeypatch.setenv(RUN, run)
+    started = time.time()
+    others, ours = detached(None), detached(run)
+    try:
+        found = strays(started, run)
+        assert not any(line.startswith(f"{others}:") for line in found)  # another pytest's, say
+        assert any(line.startswith(f"{ours}:") for line in found)  # the check still finds ours
+    finally:
+        for pid in (others, ours):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_warm_dask_workers_render_through_the_python_api(tmp_path, monkeypatch):
     """Workers that are not daemons (DASK_DISTRIBUTED__WORKER__DAEMON=False) keep a warm pool,
     and nothing of it outlives the cluster: no forkserver, worker or resource tracker."""
+    run = uuid.uuid4().hex
+    monkeypatch.setenv(RUN, run)  # every process the cluster starts carries it
     started = time.time()
     before = {p.pid for p in psutil.Process().children(recursive=True)}
     with dask.config.set({"distributed.worker.daemon": False}), LocalCluster(
@@ -78,9 +111,9 @@ def test_warm_dask_workers_render_through_the_python_api(tmp_path):
     _, alive = psutil.wait_procs(cluster_processes, timeout=30)  # the cluster's workers end...
     assert [" ".join(p.cmdline())[:100] for p in alive] == []
     deadline = time.time() + 10  # ...and what they started ends with them
-    while strays(started) and time.time() < deadline:
+    while strays(started, run) and time.time() < deadline:
         time.sleep(0.5)
-    assert strays(started) == []
+    assert strays(started, run) == []
     pages = local_pages(tmp_path)
     assert html_of(tmp_path / "out", "network", "graduate-tacoma").read_bytes() == pages["network"]
 
