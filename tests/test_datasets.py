@@ -184,3 +184,32 @@ def test_the_readme_counts_the_tfs_reports_a_run_makes():
     assert said, "the README says how many TFS reports a run makes"
     assert set(said) == {made}, (said, made)
 
+
+
+def test_who_we_heard_from_says_what_its_number_counts(tmp_path):
+    """12 people answered only the first question and 12 only the second: 24 answered one at least,
+    and the chart's number, the largest base of any one question, is 12; its words say so."""
+    import yaml
+
+    from helpers.report import participation
+
+    rows = ["id,school,role,q1,q2"]
+    rows += [f"{n},Lincoln,Student,{'Agree' if n % 3 else 'Disagree'}," for n in range(12)]
+    rows += [f"{n},Lincoln,Student,,{'Agree' if n % 2 else 'Disagree'}" for n in range(12, 24)]
+    (tmp_path / "export.csv").write_text("\n".join(rows) + "\n")
+    levels = [{"id": "no", "label": "Disagree", "side": "negative"},
+              {"id": "yes", "label": "Agree", "side": "positive"}]
+    book = {"dataset": {"id": "x", "title": "x", "partnership": "x", "source": "x", "published": False,
+                        "disclosure": {"minimum_base": 5, "top_bottom_coding": False}},
+            "sites": [{"id": "lincoln", "name": "Lincoln"}],
+            "groups": [{"id": "students", "label": "students", "answers": ["Student"]}],
+            "waves": [{"id": "1", "label": "the survey"}], "scales": [{"id": "a", "levels": levels}],
+            "items": [{"id": f"q{n}", "kind": "scale", "scale": "a", "label": f"Q{n}", "column": f"q{n}"}
+                      for n in (1, 2)],
+            "exports": [{"file": "export.csv", "wave": "1", "id_column": "id", "site_column": "school",
+                         "group_column": "role"}]}
+    (tmp_path / "codebook.yaml").write_text(yaml.safe_dump(book))
+    chart = participation.respondents_chart(load_dataset(tmp_path, shared=False), "lincoln")
+    assert chart.title == "Lincoln: 12 students answered in the survey"
+    assert "at least one question" not in chart.description
+    assert chart.description.startswith("For each group, the most respondents who answered any one question")

@@ -108,7 +108,9 @@ def respondents_chart(dataset: Dataset, site: str = "") -> Chart | None:
                           note=[_("withheld") if pd.isna(n) else "" for n in counts["respondents"]])
     shown = shown.rename(columns={"wave": _("wave"), "group": _("group"), "respondents": _("respondents"),
                                   "note": _("note")})
-    description = _("Respondents who answered at least one question, counted from the survey exports.")
+    description = _("For each group, the most respondents who answered any one question, counted from the "
+                    "survey exports; someone who skipped that question but answered others is not counted "
+                    "in it.")
     if len(hidden):
         description += " " + _("{mark} Withheld to protect the people behind small numbers: {names} (fewer "
                                "than {base} respondents answered any question, or so that another withheld "
