@@ -198,3 +198,29 @@ def test_a_synthetic_draft_leaves_saying_so_to_the_pages(exports, tmp_path):
         shipped = yaml.safe_load((folder / "codebook.yaml").read_text(encoding="utf-8"))["dataset"]
         assert "(synthetic)" not in f"{shipped['title']} {shipped['partnership']}"
 
+
+
+def test_a_kobo_draft_takes_the_forms_title_and_its_choices_spanish_labels(exports, tmp_path):
+    folder, text, _ = drafted(exports, tmp_path, "kobo")
+    book = yaml.safe_load(text)
+    assert book["dataset"]["title"] == "Synthetic family survey"  # the settings sheet's form_title
+    written = (folder / "codebook.es.yaml").read_text(encoding="utf-8")
+    spanish = yaml.safe_load(written)
+
+    def by_label(parts: list, given: dict) -> dict:
+        """Returns the drafted parts' Spanish labels keyed by their English ones."""
+        labels = {part["id"]: part["label"] for part in parts}
+        return {labels[key]: value["label"] for key, value in given.items()}
+
+    scale = book["scales"][0]
+    assert by_label(scale["levels"], spanish["scales"][scale["id"]]["levels"]) == {
+        "Strongly disagree": "Muy en desacuerdo", "Disagree": "En desacuerdo", "Agree": "De acuerdo",
+        "Strongly agree": "Muy de acuerdo", "Don't know": "No sé"}
+    supports = next(i for i in book["items"] if i["kind"] == "choose-any")
+    assert by_label(supports["options"], spanish["items"][supports["id"]]["options"]) == dict(zip(
+        [*make.SUPPORTS, "Other"],
+        ["Tutoría", "Comida, ropa o útiles escolares", "Programas después de clases", "Otro"], strict=True))
+    language = book["characteristics"][0]
+    assert by_label(language["values"], spanish["characteristics"][language["id"]]["values"]) == {
+        "English": "Inglés", "Spanish": "Español", "Another language": "Otro idioma"}
+    assert '#   student: {label: "Estudiante"}' in written  # a group's label is a plural: a comment

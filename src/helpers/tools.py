@@ -108,6 +108,7 @@ class Definition:
 
     questions: tuple[Question, ...] = ()
     source: str = ""  # the file it was read from, or "" for an export's own header rows
+    title: str = ""  # the survey's own title, where its definition gives one (an XLSForm's form_title)
 
     def codes(self) -> dict[str, dict[str, str]]:
         """Returns, by column, each answer code's label (one-answer questions)."""
@@ -443,7 +444,9 @@ def _spanish_choices(spanish: dict, order: list[str]) -> tuple[str, ...]:
 
 def _xlsform(path: Path) -> Definition:
     """Returns an XLSForm's questions from its survey and choices sheets: select_one (one),
-    select_multiple (many, columns q/choice), text; label::Spanish (es) as the Spanish text."""
+    select_multiple (many, columns q/choice), text; label::Spanish (es) as the Spanish text (of a
+    question, and of each choice from the choices sheet's own such column); the settings sheet's
+    form_title, where there is one, as the survey's title."""
     import pandas as pd
 
     from helpers.files import check_workbook
@@ -451,13 +454,19 @@ def _xlsform(path: Path) -> Definition:
     where = shown(path)
     check_workbook(path)
     try:
-        sheets = pd.read_excel(path, sheet_name=["survey", "choices"], dtype=str, engine="calamine")
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="calamine")
+        survey, choices = (sheets[s].fillna("") for s in ("survey", "choices"))
     except Exception as error:  # no such sheet, or not a workbook
         raise InputError(Problem(where, "an XLSForm: a workbook with the sheets survey and choices",
                                  found=f"a file that will not read ({error})")) from None
-    survey, choices = (sheets[s].fillna("") for s in ("survey", "choices"))
-    spanish = next((c for c in survey.columns if c.lower().startswith("label::spanish")
-                    or c.lower() == "label::es"), None)
+    settings = sheets.get("settings", pd.DataFrame()).fillna("")
+    title = _plain(settings["form_title"].iloc[0]) if "form_title" in settings and len(settings) else ""
+
+    def spanish_of(sheet):
+        return next((c for c in sheet.columns if c.lower().startswith("label::spanish")
+                     or c.lower() == "label::es"), None)
+
+    spanish, spanish_choice = spanish_of(survey), spanish_of(choices)
     lists: dict[str, list] = {}
     for _, choice in choices.iterrows():
         lists.setdefault(choice["list_name"].strip(), []).append(choice)
@@ -479,7 +488,7 @@ def _xlsform(path: Path) -> Definition:
             options = lists.get(kind[1], [])
             pairs = tuple((o["name"].strip(), _plain(o.get("label", "") or o.get("label::English (en)", "")))
                           for o in options)
-            es_choices = tuple(_plain(o.get(spanish, "")) for o in options) if spanish else ()
+            es_choices = tuple(_plain(o.get(spanish_choice, "")) for o in options) if spanish_choice else ()
             many = kind[0] == "select_multiple"
             columns = tuple(f"{column}/{code}" for code, _ in pairs) if many else ()
             questions.append(Question(column, label, "many" if many else "one", pairs, columns, es,
@@ -488,7 +497,7 @@ def _xlsform(path: Path) -> Definition:
             questions.append(Question(column, label, "text", spanish=es))
         else:
             questions.append(Question(column, label, "other", spanish=es))
-    return Definition(tuple(questions), where)
+    return Definition(tuple(questions), where, title)
 
 
 def _labels(path: Path) -> Definition:
