@@ -224,3 +224,24 @@ def test_a_kobo_draft_takes_the_forms_title_and_its_choices_spanish_labels(expor
     assert by_label(language["values"], spanish["characteristics"][language["id"]]["values"]) == {
         "English": "Inglés", "Spanish": "Español", "Another language": "Otro idioma"}
     assert '#   student: {label: "Estudiante"}' in written  # a group's label is a plural: a comment
+
+
+def test_the_draft_counts_prefer_not_to_say_on_a_characteristic_as_not_stated(tmp_path):
+    folder = tmp_path / "survey"
+    folder.mkdir()
+    languages = ["English", "Spanish", "Prefer not to say", "Decline to answer", "Don't know"]
+    rows = ["School,I feel safe at school,Home language"] + [
+        f"Lincoln,{['Agree', 'Disagree', 'Strongly agree', 'Strongly disagree'][n % 4]},{languages[n % 5]}"
+        for n in range(60)]
+    (folder / "responses.csv").write_text("\n".join(rows) + "\n")
+    result = run_cli("draft", folder / "responses.csv")
+    assert result.returncode == 0, result.stderr
+    text = (folder / "codebook.yaml").read_text(encoding="utf-8")
+    language = yaml.safe_load(text)["characteristics"][0]
+    assert sorted(language["not_stated"]) == sorted(languages[2:])
+    assert [v["label"] for v in language["values"]] == ["English", "Spanish"]
+    assert "# guess: answers that say nothing of it: counted as not stated" in text
+    figures = load_dataset(folder, shared=False).figures  # the draft loads as it is
+    by = figures[(figures["breakdown"] == language["id"]) & (figures["site"] == "")]
+    assert set(by["value"]) == {v["id"] for v in language["values"]}
+    assert int(figures[(figures["breakdown"] == "") & (figures["site"] == "")]["n"].max()) == 60

@@ -415,3 +415,41 @@ def test_a_wide_sav_reads_only_the_codebook_columns_in_under_two_seconds(tmp_pat
     assert set(cells["v001"]) == {"Alder", "Birch", "Cedar"}
     assert set(cells["v764"]) <= {"Strongly disagree", "Disagree", "Agree", "Strongly agree", "Don't know"}
     assert seconds <= 2, f"{seconds:.2f} s"
+
+
+def unstated_dataset(folder, not_stated: list[str]) -> None:
+    """Writes an export of 30 people at one school, a third of whom answered their home language
+    with "Prefer not to say" or "Decline to answer", and a codebook naming those as not_stated."""
+    rows = ["ID,School,Welcome,Language"] + [
+        f"{n},Lincoln,{'Agree' if n % 4 else 'Disagree'},"
+        f"{['English', 'Spanish', 'Prefer not to say', 'DECLINE to answer'][n % 4 if n < 20 else n % 2]}"
+        for n in range(30)]
+    (folder / "export.csv").write_text("\n".join(rows) + "\n")
+    tiny_codebook(folder)
+    book = yaml.safe_load((folder / "codebook.yaml").read_text())
+    book["dataset"]["disclosure"] = {"minimum_base": 5, "top_bottom_coding": False}
+    book["characteristics"] = [{"id": "language", "label": "home language", "column": "Language",
+                                "not_stated": not_stated,
+                                "values": [{"id": "en", "label": "English"},
+                                           {"id": "es", "label": "Spanish"}]}]
+    (folder / "codebook.yaml").write_text(yaml.safe_dump(book))
+
+
+def test_answers_named_not_stated_count_as_a_blank_characteristic(tmp_path):
+    unstated_dataset(tmp_path, ["Prefer not to say", "Decline to answer"])
+    figures = load_dataset(tmp_path, shared=False).figures
+    every = figures[(figures["site"] == "") & (figures["breakdown"] == "") & (figures["item"] == "welcome")]
+    assert int(every["n"].iloc[0]) == 30  # everyone counts among all respondents...
+    by = figures[(figures["site"] == "") & (figures["breakdown"] == "language")
+                 & (figures["item"] == "welcome")]
+    bases = by.drop_duplicates("value").set_index("value")["n"].astype(int).to_dict()
+    assert bases == {"en": 5 + 5, "es": 5 + 5}  # ...and those who did not say are in no value
+
+
+def test_a_not_stated_answer_that_is_also_a_value_is_refused_by_its_key(tmp_path):
+    unstated_dataset(tmp_path, ["Prefer not to say", "decline to answer", "spanish"])
+    with pytest.raises(InputError) as error:
+        load_dataset(tmp_path, shared=False)
+    assert [str(p) for p in error.value.problems] == [
+        f"{tmp_path / 'codebook.yaml'}, key 'characteristics.language.not_stated': found 'spanish'; expected "
+        "an answer no value stands for (this one is es's)"]

@@ -193,6 +193,8 @@ class Characteristic(Named):
     values: tuple[Value, ...] = Field(min_length=1)
     column: str = ""
     derived_from: str = Field(default="", description="the characteristic whose values this one's combine")
+    not_stated: tuple[str, ...] = Field(default=(), description="answers in the export that count as not "
+                                        "stated, like a blank: 'Prefer not to say', 'Decline to answer'")
 
     @property
     def tabulated(self) -> bool:

@@ -299,10 +299,16 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
             out.add(f"  - id: {q(characteristic)}", f"from the question {q(_short(text))}")
             out.add(f"    label: {q(name)}", "as in 'by home language'")
             out.add(f"    column: {q(column)}")
+            choices = _choices(column, cells, questions)
+            unstated = [text for code, label in choices if APART.match(label)
+                        for text in dict.fromkeys((label, code))]
+            if unstated:
+                out.add(f"    not_stated: [{', '.join(q(text) for text in unstated)}]",
+                        "answers that say nothing of it: counted as not stated, like a blank")
             out.add("    values:")
             taken_values: set = set()
             value_ids = {}
-            for code, label in _choices(column, cells, questions):
+            for code, label in (c for c in choices if not APART.match(c[1])):
                 alias = f", answers: [{q(code)}]" if code != label else ""
                 value_ids[label] = slug(label, taken_values)
                 out.add(f"      - {{id: {q(value_ids[label])}, label: {q(label)}{alias}}}")

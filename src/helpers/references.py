@@ -1,11 +1,11 @@
 """A codebook's parts that name one another: each name is one the codebook defines.
 
 An item names its scale, a contrast its groups, a derived characteristic its source and the
-source's values, the snapshot a group and items, an export its wave and site. Each mistake is a
-:class:`Mistake` named by its key path from the codebook's top, a list's part by its id where it
-has one (``items.parents.scale``, as translation files write it), an export by its place
-(``exports.0.wave``). Called by :class:`helpers.codebook.Codebook` as it is validated; imports
-nothing of it.
+source's values, the snapshot a group and items, an export its wave and site; a characteristic's
+not_stated answers are none of its values. Each mistake is a :class:`Mistake` named by its key
+path from the codebook's top, a list's part by its id where it has one (``items.parents.scale``,
+as translation files write it), an export by its place (``exports.0.wave``). Called by
+:class:`helpers.codebook.Codebook` as it is validated; imports nothing of it.
 """
 
 from typing import NamedTuple
@@ -28,6 +28,11 @@ class Mistakes(ValueError):
     def __init__(self, mistakes: list[Mistake]):
         self.mistakes = mistakes
         super().__init__("; ".join(f"{m.path}: {m.expected}" for m in mistakes))
+
+
+def _key(text: str) -> str:
+    """Returns a text as an export's cell is matched against it: lower case, single spaces."""
+    return " ".join(str(text).split()).casefold()
 
 
 def listed(ids) -> str:
@@ -70,6 +75,14 @@ def mistakes(book, kept: str) -> list[Mistake]:
     for characteristic in book.characteristics:
         source = read.get(characteristic.derived_from)
         here = f"characteristics.{characteristic.id}"
+        values = {_key(text): v.id for v in characteristic.values for text in v.texts()}
+        for text in characteristic.not_stated:
+            if characteristic.derived_from:
+                found.append(Mistake(f"{here}.not_stated", "no not_stated on a derived characteristic (it is "
+                                     "not stated wherever its source is not)", text))
+            elif _key(text) in values:
+                found.append(Mistake(f"{here}.not_stated", f"an answer no value stands for (this one is "
+                                     f"{values[_key(text)]}'s)", text))
         if characteristic.derived_from and source is None:
             found.append(Mistake(f"{here}.derived_from", "a characteristic read from an export's column: "
                                  f"{listed(read)}", characteristic.derived_from))

@@ -84,9 +84,10 @@ def read_respondents(folder: Path, codebook: Codebook, export: Export,
     problems: list[Problem] = []
     people = pd.DataFrame({"file": export.file, "row": raw.index}, index=raw.index)
 
-    def mapped(column: str, named, what: str, blank: str | None) -> pd.Series:
-        """Returns the column's ids; a blank cell is `blank`, or a problem where blank is None."""
-        lookup = _lookup(named)
+    def mapped(column: str, named, what: str, blank: str | None, unstated: tuple = ()) -> pd.Series:
+        """Returns the column's ids; a blank cell, or one of the unstated answers, is `blank` (a
+        problem where blank is None)."""
+        lookup = _lookup(named) | {_key(text): "" for text in unstated}
         values = tools.each(raw[column], lambda text: lookup.get(_key(text), None if text else ""))
         for row in values.index[values.isna() | ((values == "") & (blank is None))]:
             problems.append(Problem(where, _expected(named, what, read.codes.get(column)), row=int(row),
@@ -101,8 +102,9 @@ def read_respondents(folder: Path, codebook: Codebook, export: Export,
     people["group"] = (mapped(export.group_column, codebook.groups, "a respondent group", blank["group"])
                        if export.group_column else "")
     for characteristic, column in characteristics.items():
-        named = codebook.characteristic(characteristic).values
-        people[characteristic] = mapped(column, named, f"a value of {characteristic}", "")
+        declared = codebook.characteristic(characteristic)
+        people[characteristic] = mapped(column, declared.values, f"a value of {characteristic}", "",
+                                        declared.not_stated)
     for derived in (c for c in codebook.characteristics if c.derived_from):
         people[derived.id] = people[derived.derived_from].map(derived.recoding()).fillna("")
     people["weight"] = 1.0
