@@ -7,12 +7,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers.context import Run
 from helpers.gallery import report_charts
 from helpers.paths import NOTEBOOKS
 from helpers.report.layout import LAYOUTS, SITE_REPORT, Part
 from tests.conftest import SITES, html_of
 
-SETUP = 2  # the parameters cell and the cell that loads the dataset come before the layout's parts
+SETUP = 2  # the parameters cell and the cell that makes the run come before the layout's parts
 
 
 def out_of_step(path: Path, parts: tuple[Part, ...]) -> list[tuple]:
@@ -66,7 +67,7 @@ def test_the_gallery_draws_the_charts_of_the_page_in_its_order(rendered, tfs, na
 
 def test_a_section_cell_leaves_the_frames_behind_its_charts_and_tables_to_look_into(tfs):
     part = next(p for p in LAYOUTS["site_report"] if p.call == "sites_section")
-    section = part.build({"data": tfs, "site": SITES[0], "min_n": 10})
+    section = part.build({"run": Run(tfs, SITES[0], 10)})
     charts = [p for p in section.parts if hasattr(p, "figure")]
     assert charts
     assert all(section.frames[chart.name] is chart.table for chart in charts)

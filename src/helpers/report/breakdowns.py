@@ -5,6 +5,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from helpers import analysis, charts, language, words
+from helpers.context import of_run
 from helpers.language import _, percent
 from helpers.load import Dataset
 from helpers.marks import FLAG
@@ -102,6 +103,7 @@ def breakdown_disparity_table(dataset: Dataset, characteristic, site: str | None
         characteristic=characteristic.label), digits=2)
 
 
+@of_run("dataset", "site", "min_n")
 def breakdowns_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     names = language.conjunction([c.label for c in dataset.codebook.characteristics])
     parts: list = []

@@ -5,6 +5,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from helpers import analysis, charts, language, words
+from helpers.context import of_run
 from helpers.language import _, n_
 from helpers.load import Dataset
 from helpers.marks import WITHHELD
@@ -124,6 +125,7 @@ def respondents_chart(dataset: Dataset, site: str = "") -> Chart | None:
                  description, shown, figure)
 
 
+@of_run("dataset", "site")
 def who_took_part(dataset: Dataset, site: str | None = None) -> Section:
     """Returns the "who we heard from" section: head-counts as published, or respondents counted."""
     parts: list = [*participation_charts(dataset, site)]
