@@ -86,3 +86,25 @@ def test_the_analyst_s_notes_are_tagged_and_left_out_of_the_page(rendered):
     page = html_of(rendered[0], "network").read_text(encoding="utf-8")
     assert "markdown cells tagged" not in page
     assert '<section class="prose">' not in page
+
+
+def test_the_breakdowns_cell_builds_an_exhibit_of_numbers_and_keys_shown_as_the_page_shows_it(synthetic):
+    """The exhibit holds ids and numbers (its frame), the section its presenter makes from them
+    holds the words; each chart's table shows the exhibit's figures, and the page's HTML is the
+    section's, in the run's language."""
+    from helpers import report
+
+    codebook = synthetic.codebook
+    site = next(s for s in synthetic.site_ids  # a school with a breakdown shown
+                if any(isinstance(p, report.Chart) for p in report.breakdowns(Run(synthetic, s)).shown.parts))
+    exhibit = report.breakdowns(Run(synthetic, site))
+    frame = exhibit.frame
+    assert set(frame["breakdown"]) <= {c.id for c in codebook.characteristics}
+    assert set(frame["value"]) <= {v.id for c in codebook.characteristics for v in c.values}
+    assert "clear" in frame
+    for chart in (p for p in exhibit.shown.parts if isinstance(p, report.Chart)):
+        figures = frame[frame["breakdown"] == chart.name.removeprefix("breakdown-")]
+        assert chart.table["%"].fillna(-1).tolist() == figures["percent"].round(1).fillna(-1).tolist()
+        assert figures["percent"].notna().any()
+    assert report.to_html(exhibit) == report.to_html(report.breakdowns_section(Run(synthetic, site)))
+    assert repr(exhibit) == f"<Breakdowns: {len(frame)} rows in .frame>"

@@ -28,6 +28,7 @@ from helpers.report.blocks import (
     TABLES_KEY,
     Chart,
     DataTable,
+    Exhibit,
     Fragment,
     Section,
     anchor,
@@ -42,7 +43,15 @@ from helpers.report.blocks import (
     to_html,
     with_sheets,
 )
-from helpers.report.breakdowns import breakdown_charts, breakdown_disparity_table, breakdowns_section
+from helpers.report.breakdowns import (
+    Breakdown,
+    Breakdowns,
+    breakdown,
+    breakdown_chart,
+    breakdown_disparity_table,
+    breakdowns,
+    breakdowns_section,
+)
 from helpers.report.distributions import choose_any_section, distribution_charts, distributions_section
 from helpers.report.facts import (
     MANY_SITES,
@@ -113,15 +122,20 @@ __all__ = [
     "SUBTITLES",
     "TABLES_KEY",
     "WITHHELD",
+    "Breakdown",
+    "Breakdowns",
     "Chart",
     "DataTable",
+    "Exhibit",
     "Fragment",
     "Section",
     "all_respondents",
     "among",
     "anchor",
-    "breakdown_charts",
+    "breakdown",
+    "breakdown_chart",
     "breakdown_disparity_table",
+    "breakdowns",
     "breakdowns_section",
     "bullets",
     "checks_list",

@@ -2,6 +2,7 @@
 sheet of the report's workbook), a section, the fixed headings and the title. Every label that
 comes from data is escaped, so a label containing markup shows as text."""
 
+import functools
 import html
 import math
 import re
@@ -226,6 +227,24 @@ class Section:
         # On paper the heading, its sentence and the first exhibit stay on one page (report.css).
         return with_sheets(f'<div class="section-start"><{tag} id="{anchor(self.heading)}"{css}>'
                            f"{esc(self.heading)}</{tag}>{intro}{first}</div>{rest}", sheets + more)
+
+
+class Exhibit:
+    """A section's exhibit: built from a run (``run``), the tidy frame it shows (``frame``) and the
+    facts its sentences need, numbers and keys; no words, no drawing. ``shown`` is the section as
+    the page shows it (made once, in the run's language, by the exhibit's ``present``), and a
+    notebook displays an exhibit so."""
+
+    @functools.cached_property
+    def shown(self) -> Section:
+        with self.run.speaking():
+            return self.present()
+
+    def _repr_html_(self) -> str | tuple[str, dict]:
+        return self.shown._repr_html_()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {len(self.frame)} rows in .frame>"
 
 
 HEADINGS = {  # the notebooks' fixed headings and what each introduces (report.heading)

@@ -49,7 +49,7 @@ class Part:
 
 
 SECTIONS = tuple(Part(call, ("run",), section=True) for call in (
-    "sites_section", "contrasts_section", "waves_section", "breakdowns_section",
+    "sites_section", "contrasts_section", "waves_section", "breakdowns",
     "distributions_section"))
 SITE_REPORT = (
     Part("title", ("run", '"Disparity and involvement report"')),
@@ -106,9 +106,11 @@ def sections(notebook: str, dataset: Dataset, site: str | None, min_n: int) -> l
     """Returns the sections of charts that a report (its notebook's name) shows, in page order,
     in the dataset's language."""
     from helpers.context import Run
+    from helpers.report.blocks import Exhibit
 
     names = {"run": Run(dataset, site, min_n)}
-    return [part.build(names) for part in LAYOUTS[notebook] if part.section]
+    built = [part.build(names) for part in LAYOUTS[notebook] if part.section]
+    return [b.shown if isinstance(b, Exhibit) else b for b in built]
 
 
 def prepare(dataset: Dataset) -> None:
