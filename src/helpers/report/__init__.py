@@ -9,9 +9,12 @@ A package by section, each module in its room, the data flowing one way
 - one module per section: :mod:`.participation` (who took part), :mod:`.sites` (the sites
   against one another), :mod:`.groups` (respondent groups and waves), :mod:`.breakdowns`,
   :mod:`.distributions` (every answer, choose-any), :mod:`.findings` (the key findings) and
-  :mod:`.notes` (data notes, data quality, methods); each returns a Section of charts, tables and
-  sentences, its figures drawn by :mod:`helpers.charts` and its phrases from :mod:`helpers.words`;
-- :mod:`.blocks`: the HTML building blocks (Chart, DataTable, Fragment, Section, headings);
+  :mod:`.notes` (data notes, data quality, methods); each is a function of a run
+  (:class:`helpers.context.Run`) returning a Section of charts, tables and sentences, its figures
+  drawn by :mod:`helpers.charts` and its phrases from :mod:`helpers.words`. :mod:`.breakdowns`
+  is in two steps, as each section is to be: :func:`breakdowns` builds its exhibit (numbers and
+  keys, ``.frame`` to look into), which its presenter turns into the Section (``.shown``);
+- :mod:`.blocks`: the HTML building blocks (Exhibit, Chart, DataTable, Fragment, Section, headings);
 - :mod:`.layout`: the sections of each report, in page order, as data.
 
 A section whose data the dataset lacks shows nothing (the report says which sections it left
