@@ -108,3 +108,23 @@ def test_the_breakdowns_cell_builds_an_exhibit_of_numbers_and_keys_shown_as_the_
         assert figures["percent"].notna().any()
     assert report.to_html(exhibit) == report.to_html(report.breakdowns_section(Run(synthetic, site)))
     assert repr(exhibit) == f"<Breakdowns: {len(frame)} rows in .frame>"
+
+
+def test_the_participation_cell_builds_an_exhibit_of_the_counts_it_shows(tfs, synthetic):
+    """Head-counts as published (TFS) and respondents counted from the exports (synthetic): the
+    exhibit's frame holds ids and counts, each chart's table the same counts under their labels."""
+    from helpers import report
+
+    exhibit = report.participation(Run(tfs))
+    frame = exhibit.frame
+    assert set(frame["unit"]) & set(tfs.site_ids)
+    chart = next(p for p in exhibit.shown.parts if p.name == "participation-participants-by-site")
+    by_site = frame[frame["table"] == "participants-by-site"]
+    assert int(by_site["count"].sum()) == int(chart.table.drop(columns="site").iloc[:-1, :-1].sum().sum())
+    school = Run(synthetic, synthetic.site_ids[0])
+    counted = report.participation(school)
+    rows = counted.frame[counted.frame["table"] == "respondents"]
+    assert set(rows["group"]) == {g.id for g in synthetic.codebook.groups}
+    shown = counted.shown.parts[-1].table["respondents"]
+    assert shown.tolist() == rows["respondents"].astype("Int64").tolist()
+    assert report.to_html(counted) == report.to_html(report.who_took_part(school))

@@ -12,8 +12,9 @@ A package by section, each module in its room, the data flowing one way
   :mod:`.notes` (data notes, data quality, methods); each is a function of a run
   (:class:`helpers.context.Run`) returning a Section of charts, tables and sentences, its figures
   drawn by :mod:`helpers.charts` and its phrases from :mod:`helpers.words`. :mod:`.breakdowns`
-  is in two steps, as each section is to be: :func:`breakdowns` builds its exhibit (numbers and
-  keys, ``.frame`` to look into), which its presenter turns into the Section (``.shown``);
+  and :mod:`.participation` are in two steps, as each section is to be: :func:`breakdowns` and
+  :func:`participation` build the section's exhibit (numbers and keys, ``.frame`` to look into),
+  which its presenter turns into the Section (``.shown``);
 - :mod:`.blocks`: the HTML building blocks (Exhibit, Chart, DataTable, Fragment, Section, headings);
 - :mod:`.layout`: the sections of each report, in page order, as data.
 
@@ -80,8 +81,14 @@ from helpers.report.notes import (
     respondents_table,
 )
 from helpers.report.participation import (
+    Headcount,
+    Participation,
+    Respondents,
+    headcount,
     participants_sentence,
-    participation_charts,
+    participation,
+    participation_chart,
+    respondents,
     respondents_chart,
     who_took_part,
 )
@@ -131,6 +138,9 @@ __all__ = [
     "DataTable",
     "Exhibit",
     "Fragment",
+    "Headcount",
+    "Participation",
+    "Respondents",
     "Section",
     "all_respondents",
     "among",
@@ -161,6 +171,7 @@ __all__ = [
     "furthest_sites_table",
     "gap_chart",
     "gap_grid_chart",
+    "headcount",
     "heading",
     "headline",
     "judged",
@@ -176,9 +187,11 @@ __all__ = [
     "of_respondents",
     "paragraph",
     "participants_sentence",
-    "participation_charts",
+    "participation",
+    "participation_chart",
     "quality_headline",
     "reference_words",
+    "respondents",
     "respondents_chart",
     "respondents_table",
     "share_label",
