@@ -14,6 +14,7 @@ from distributed import Client, LocalCluster
 
 from devtools.bench import synthetic_sites
 from helpers import analysis, report
+from helpers.context import Run
 from helpers.load import load_dataset
 from helpers.render import render_all
 
@@ -123,7 +124,7 @@ def test_a_large_network_is_summarised_in_each_site_report(tmp_path):
     dataset = load_dataset(data)
     assert len(dataset.site_ids) == 30
     site = dataset.site_ids[3]
-    section = report.sites_section(dataset, site, 10)
+    section = report.sites_section(Run(dataset, site))
     names = [part.name for part in section.parts if isinstance(part, report.Chart)]
     assert names == ["site-summary", "site-gaps"]
     summary = section.parts[0]
@@ -135,7 +136,7 @@ def test_a_large_network_is_summarised_in_each_site_report(tmp_path):
     assert published == 29
     assert "against the spread of 29 sites" in summary.title
     # The network report summarises: the spread of the sites and the furthest ones, not a row each.
-    network = report.sites_section(dataset, None, 10)
+    network = report.sites_section(Run(dataset))
     assert [part.name for part in network.parts if isinstance(part, report.Chart)] == ["network-summary"]
     spread = network.parts[0].table
     assert len(spread) == 10  # one row a figure, whatever the number of sites

@@ -65,6 +65,7 @@ class Dataset:
     folder: Path
     audit: Audit | None = None  # disclosure control of counted figures; None for published tallies
     left_out: dict = field(default_factory=dict)  # by export, responses its tool marks unfinished...
+    language: str = "en"  # the language of the codebook's texts (helpers.language.LANGUAGES)
     # What :func:`once` computed from these figures. Not taken over by a copy: a copy made with
     # dataclasses.replace() (other figures, another codebook) starts empty, and cannot be given
     # another's (replace refuses an init=False field), so no result comes from a cache of other
@@ -79,7 +80,8 @@ class Dataset:
     def site_ids(self) -> list[str]:
         return [site.id for site in self.codebook.sites]
 
-    def relabelled(self, codebook: Codebook | None = None, folder: Path | None = None) -> "Dataset":
+    def relabelled(self, codebook: Codebook | None = None, folder: Path | None = None,
+                   language: str | None = None) -> "Dataset":
         """Returns the same data under the codebook's texts in another language, or with its
         folder named another way, sharing what was computed from them (ids and numbers, never
         texts). Raises ValueError for a codebook that differs in more than its texts: other
@@ -87,8 +89,8 @@ class Dataset:
         if codebook is not None and structure(codebook) != structure(self.codebook):
             raise ValueError("relabelled() takes the same codebook with other texts only; "
                              "for other data use dataclasses.replace(), which starts a new cache")
-        copy = dataclasses.replace(self, **{k: v for k, v in (("codebook", codebook), ("folder", folder))
-                                            if v is not None})
+        given = (("codebook", codebook), ("folder", folder), ("language", language))
+        copy = dataclasses.replace(self, **{k: v for k, v in given if v is not None})
         object.__setattr__(copy, "cache", self.cache)
         return copy
 
@@ -340,7 +342,7 @@ def load_dataset(folder: Path, shared: bool = True, language: str | None = None,
         return dataset
     from helpers.codebook import translated
 
-    return dataset.relabelled(codebook=translated(dataset.codebook, folder, language))
+    return dataset.relabelled(codebook=translated(dataset.codebook, folder, language), language=language)
 
 
 def _load_dataset(folder: Path, shared: bool, codebook: Codebook | None = None) -> Dataset:

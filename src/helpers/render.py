@@ -359,38 +359,39 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
                     rendered_at=facts["generated"], kind=report.notebook.stem)
     if facts.get("shared"):
         os.environ[SHARED] = facts["shared"]
-    try:
-        notebook = papermill.execute_notebook(
-            str(report.notebook), None, parameters=report.parameters,
-            engine_name=ENGINE_NAME if engine == "warm" else None,
-            kernel_name="python3", progress_bar=False, log_output=False,
-            cwd=str(report.notebook.parent),
-        )
-        # An output that raised while its cell went on (a kernel lets it) fails the report too.
-        errors = [output for cell in notebook.cells for output in cell.get("outputs", [])
-                  if output.get("output_type") == "error"]
-        if errors:
-            result.status, result.error = "failed", f"{errors[0].ename}: {errors[0].evalue}".strip()
-            write_atomically(failed, nbformat.writes(notebook).encode("utf-8"))
-            return result
-        sheets = tables_of(notebook)
-        created = datetime.fromtimestamp(facts["epoch"], UTC) if facts.get("epoch") is not None else None
-        files = spreadsheet.files(report.name, sheets, about_rows(report, facts), created)
-        files[f"{report.name}.html"] = export_html(notebook, report, facts, sheets).encode("utf-8")
-        if facts.get("shared"):  # the tables a report writes beside its page (helpers.report.layout)
-            beside = files_beside(report.notebook.stem, read_shared(Path(facts["shared"])))
-            files |= {name: spreadsheet.csv_bytes(sheet) for name, sheet in beside.items()}
-        publish(where["html"], report.name, files)
-        write_atomically(executed, nbformat.writes(notebook).encode("utf-8"))
-        failed.unlink(missing_ok=True)
-        result.headline = headline_of(notebook)
-    except papermill.PapermillExecutionError as error:
-        result.status, result.error = "failed", f"{error.ename}: {error.evalue}".strip()
-        _keep_failed(failed, error)
-    except Exception as error:  # a report must not take the others down; the summary says why
-        result.status, result.error = "failed", f"{type(error).__name__}: {error}"
-    finally:
-        result.seconds = time.perf_counter() - started
+    with languages.speaking(facts["language"]):  # the page's and the workbook's own words
+        try:
+            notebook = papermill.execute_notebook(
+                str(report.notebook), None, parameters=report.parameters,
+                engine_name=ENGINE_NAME if engine == "warm" else None,
+                kernel_name="python3", progress_bar=False, log_output=False,
+                cwd=str(report.notebook.parent),
+            )
+            # An output that raised while its cell went on (a kernel lets it) fails the report too.
+            errors = [output for cell in notebook.cells for output in cell.get("outputs", [])
+                      if output.get("output_type") == "error"]
+            if errors:
+                result.status, result.error = "failed", f"{errors[0].ename}: {errors[0].evalue}".strip()
+                write_atomically(failed, nbformat.writes(notebook).encode("utf-8"))
+                return result
+            sheets = tables_of(notebook)
+            created = datetime.fromtimestamp(facts["epoch"], UTC) if facts.get("epoch") is not None else None
+            files = spreadsheet.files(report.name, sheets, about_rows(report, facts), created)
+            files[f"{report.name}.html"] = export_html(notebook, report, facts, sheets).encode("utf-8")
+            if facts.get("shared"):  # the tables a report writes beside its page (helpers.report.layout)
+                beside = files_beside(report.notebook.stem, read_shared(Path(facts["shared"])))
+                files |= {name: spreadsheet.csv_bytes(sheet) for name, sheet in beside.items()}
+            publish(where["html"], report.name, files)
+            write_atomically(executed, nbformat.writes(notebook).encode("utf-8"))
+            failed.unlink(missing_ok=True)
+            result.headline = headline_of(notebook)
+        except papermill.PapermillExecutionError as error:
+            result.status, result.error = "failed", f"{error.ename}: {error.evalue}".strip()
+            _keep_failed(failed, error)
+        except Exception as error:  # a report must not take the others down; the summary says why
+            result.status, result.error = "failed", f"{type(error).__name__}: {error}"
+        finally:
+            result.seconds = time.perf_counter() - started
     return result
 
 

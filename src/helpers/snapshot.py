@@ -18,6 +18,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from helpers import analysis, language, report
+from helpers.context import of_run
 from helpers.language import N_, NP_, _, gendered, n_, number, percent
 from helpers.load import Dataset
 from helpers.paths import SNAPSHOT_PAGE
@@ -252,6 +253,7 @@ def families_note(dataset: Dataset, found: Facts) -> str:
 # --- the blocks -----------------------------------------------------------------------------------
 
 
+@of_run("dataset", "site", "min_n")
 def key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, list[str]]:
     """Returns the snapshot's headline and its findings (escaped HTML), one per figure."""
     found = facts(dataset, site)
@@ -259,6 +261,7 @@ def key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, list[str
     return headline(dataset, found), [*findings, *filter(None, [withheld_finding(dataset, found)])]
 
 
+@of_run("dataset", "site")
 def families_section(dataset: Dataset, site: str) -> report.Section | HTML:
     """Returns what the families said at the site, or that too few answered; nothing without a
     families' group."""
@@ -293,6 +296,7 @@ def numbers_table(dataset: Dataset, site: str) -> report.DataTable:
         site=dataset.codebook.site_name(site)), name="snapshot")
 
 
+@of_run("dataset", "site")
 def numbers_section(dataset: Dataset, site: str) -> report.Section:
     """Returns the section with the numbers behind the findings and what they are."""
     wave = dataset.codebook.wave_label(analysis.latest_wave(dataset))
@@ -303,6 +307,7 @@ def numbers_section(dataset: Dataset, site: str) -> report.Section:
     return report.Section(_("The numbers"), intro, [numbers_table(dataset, site)])
 
 
+@of_run("site")
 def full_report_link(site: str) -> HTML:
     """Returns a paragraph linking the site's full report, for educators and partners."""
     words = _("the full report")  # (not inside the f-string, where extraction cannot see it)
@@ -313,6 +318,7 @@ def full_report_link(site: str) -> HTML:
         + "</p>")
 
 
+@of_run("site")
 def snapshot_link(site: str) -> HTML:
     """Returns a paragraph linking a site's family snapshot, for its full report."""
     words = _("the family snapshot")
