@@ -204,14 +204,16 @@ def validate(reports: list[Report], data: Path, params: Path, allow_unsafe: bool
     Loads and validates the dataset first: bad shared data (or a params file that belongs
     to no site of the codebook) raises InputError before any report starts. So does a
     dataset whose disclosure audit finds a withheld figure that the published ones
-    determine, unless allow_unsafe. A shared file (:func:`share_dataset`) of an earlier run
+    determine, unless allow_unsafe. A shared folder (:func:`share_dataset`) of an earlier run
     with the same data and code holds the dataset as loaded, validated and protected then.
     """
-    from helpers.load import load_dataset, read_shared
+    from helpers import shared as sharing
+    from helpers.load import load_dataset
     from helpers.params import check_folder, read_params
     from helpers.paths import shown
 
-    dataset = read_shared(shared) if shared and shared.exists() else load_dataset(data, shared=False)
+    dataset = (sharing.read(sharing.file_for(shared, None)) if shared and shared.is_dir()
+               else load_dataset(data, shared=False))
     if dataset.audit is not None and not dataset.audit.safe and not allow_unsafe:
         first = dataset.audit.recoverable[0]
         raise InputError(Problem(
@@ -245,25 +247,28 @@ def validate(reports: list[Report], data: Path, params: Path, allow_unsafe: bool
 
 
 def shared_file(out: Path, dataset: str, fingerprint: str) -> Path:
-    """Returns where a run shares its dataset (:func:`share_dataset`), by data and code."""
-    name = f"{dataset}-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}.pickle"
+    """Returns the folder where a run shares its dataset (:func:`share_dataset`), by data and code."""
+    name = f"{dataset}-{hashlib.sha256(fingerprint.encode()).hexdigest()[:16]}"
     return (Path(out) / "cache" / name).resolve()
 
 
 def share_dataset(dataset, path: Path) -> Path:
-    """Computes the network-wide statistics once, pickles the dataset with them into the file
-    every report of the run reads (helpers.load.SHARED), unless it is there already, and
-    removes the dataset's older ones; returns the file."""
-    import pickle
+    """Computes the network-wide statistics once, writes the dataset with them into the folder
+    every report of the run reads its part of (helpers.shared), unless it is there already, and
+    removes the dataset's older ones; returns the folder."""
+    import shutil
 
+    from helpers import shared as sharing
     from helpers.report.layout import prepare
 
-    if not path.exists():
+    if not path.is_dir():
         dataset = dataset.relabelled(folder=Path(dataset.folder).resolve())
         prepare(dataset)
-        write_atomically(path, pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL))
-    for old in path.parent.glob(f"{dataset.id}-*.pickle"):
-        if old != path:
+        sharing.share(dataset, path)
+    for old in path.parent.glob(f"{dataset.id}-*"):  # older ones, and the single files of before
+        if old != path and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        elif old != path:
             old.unlink(missing_ok=True)
     return path
 
@@ -344,10 +349,10 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
     import nbformat
     import papermill
 
+    from helpers import shared as sharing
     from helpers import spreadsheet
     from helpers.engine import ENGINE_NAME
     from helpers.export import about_rows, export_html, headline_of, tables_of
-    from helpers.load import SHARED, read_shared
     from helpers.report.layout import files_beside
 
     out = Path(out)
@@ -357,8 +362,9 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
     failed = where["notebooks"] / f"{report.name}.failed.ipynb"
     result = Result(report.name, report.title, "ok", fingerprint=fingerprint,
                     rendered_at=facts["generated"], kind=report.notebook.stem)
-    if facts.get("shared"):
-        os.environ[SHARED] = facts["shared"]
+    own = sharing.file_for(facts["shared"], report.parameters.get("site")) if facts.get("shared") else None
+    if own is not None:  # a site's report reads its site's part, any other the whole network's
+        os.environ[sharing.SHARED] = str(own)
     try:
         notebook = papermill.execute_notebook(
             str(report.notebook), None, parameters=report.parameters,
@@ -377,8 +383,8 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
         created = datetime.fromtimestamp(facts["epoch"], UTC) if facts.get("epoch") is not None else None
         files = spreadsheet.files(report.name, sheets, about_rows(report, facts), created)
         files[f"{report.name}.html"] = export_html(notebook, report, facts, sheets).encode("utf-8")
-        if facts.get("shared"):  # the tables a report writes beside its page (helpers.report.layout)
-            beside = files_beside(report.notebook.stem, read_shared(Path(facts["shared"])))
+        if own is not None:  # the tables a report writes beside its page (helpers.report.layout)
+            beside = files_beside(report.notebook.stem, sharing.read(own))
             files |= {name: spreadsheet.csv_bytes(sheet) for name, sheet in beside.items()}
         publish(where["html"], report.name, files)
         write_atomically(executed, nbformat.writes(notebook).encode("utf-8"))
@@ -484,12 +490,13 @@ def _keep_failed(path: Path, error) -> None:
 def local_executor(jobs: int, shared: Path | None = None) -> Executor:
     """Returns a pool of local worker processes, each forked from a warm server and used for one
     report only: no imports paid twice, no state shared between reports. The server starts
-    now, with the run's shared dataset in memory when its file is given (helpers.preload)."""
+    now, with the run's shared dataset in memory when its file is given (helpers.preload): a
+    site's file, whose summary of the network every site's report shares."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import forkserver
 
-    from helpers.load import SHARED
+    from helpers.shared import SHARED
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["helpers.preload"])
@@ -558,7 +565,7 @@ def render_isolated(report: Report, out: Path, facts: dict, fingerprint: str,
     from concurrent.futures.process import BrokenProcessPool
 
     task = (render_one, report, out, facts, fingerprint, engine)
-    shared = Path(facts["shared"]) if facts.get("shared") else None
+    shared = Path(facts["preload"]) if facts.get("preload") else None
     try:
         return _isolated_pool(shared).submit(*task).result()
     except BrokenProcessPool:  # its server ended with the thread that started it: start anew
@@ -657,30 +664,34 @@ def _render_all(
     results = {r.name: Result(**_known(state[r.name], r)) for r in reports
                if r not in stale and r.name in state}
     if stale:
-        from helpers.load import forget_shared
+        from helpers import shared as sharing
 
         owned = executor is None
         cache = shared_file(out, dataset_id, shared)
-        if owned and cache.exists():
+        # the warm server holds the first site's part, with the summary every site's report shares
+        preload = sharing.file_for(cache, codebook.sites[0].id if codebook.sites else None)
+        if owned and cache.is_dir():
             # Start the warm server now, with the dataset of an earlier run of the same data and
             # code in memory: it imports and reads while this process checks the parameters.
-            executor = local_executor(jobs or os.cpu_count() or 1, cache)
+            executor = local_executor(jobs or os.cpu_count() or 1, preload)
         try:
             ready, refused, dataset = validate(stale, data, params, allow_unsafe, cache)
             _check_stop()
             stale = {r.name: r for r in ready}
-            facts = provenance(data, language) | {"shared": str(share_dataset(dataset, cache))}
+            facts = provenance(data, language) | {"shared": str(share_dataset(dataset, cache)),
+                                                  "preload": str(preload)}
             _check_stop()
             if owned and executor is None:
-                executor = local_executor(jobs or os.cpu_count() or 1, cache)
+                executor = local_executor(jobs or os.cpu_count() or 1, preload)
             for folder in (where["html"], where["notebooks"]):
                 tidy(folder)  # what a run killed before left behind
         except (InputError, Stopped):  # bad input, or a stop before any report started
             if owned and executor is not None:
                 executor.shutdown(cancel_futures=True)
             raise
-        del dataset  # the reports have it from the server or the shared file, not from here
-        forget_shared()  # (helpers.load is imported by now: validate used it)
+        del dataset  # the reports have it from the server or the shared files, not from here
+        sharing.forget()
+        release_memory()
         for result in refused:  # a site whose own params are bad fails alone; its HTML is kept
             result.fingerprint = ""
             results[result.name] = result
@@ -723,6 +734,18 @@ def _render_all(
             stopped.results = [results[r.name] for r in reports if r.name in results]
             raise stopped
     return [results[r.name] for r in reports if r.name in results]
+
+
+def release_memory() -> None:
+    """Gives the memory this process freed back to the system (glibc's malloc_trim), so that
+    loading the dataset does not weigh on the machine for the rest of the run."""
+    import contextlib
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: the memory stays reserved
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def writable(folder: Path) -> None:
