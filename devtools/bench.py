@@ -118,7 +118,7 @@ def synthetic_sites(count: int, folder: Path, seed: int = 7) -> tuple[Path, Path
 
 def index_timing(out: Path) -> tuple[float, int]:
     """Returns the seconds writing a run's index takes (median of three) and the index's bytes."""
-    from helpers.render import write_index
+    from helpers.index import write_index
 
     seconds = []
     for _run in range(3):

@@ -26,7 +26,8 @@ import yaml
 from helpers import spreadsheet
 from helpers.engine import run_cell
 from helpers.paths import ROOT
-from helpers.render import VERSIONS, data_fingerprint, publish, render_all, tidy
+from helpers.publish import VERSIONS, publish, tidy
+from helpers.render import data_fingerprint, render_all
 
 from .conftest import REPORTS, SNAPSHOTS, SYNTHETIC, TACOMA, TFS, html_of, run_cli
 from .test_reports import broken_notebooks

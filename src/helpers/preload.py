@@ -12,7 +12,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 from helpers import shared as sharing  # noqa: E402
 from helpers.engine import warm_up  # noqa: E402
-from helpers.render import end_with_parent  # noqa: E402
+from helpers.workers import end_with_parent  # noqa: E402
 
 
 def warm_charts(dataset, site: str | None) -> None:
