@@ -91,3 +91,20 @@ def provenance(data: Path, language: str = "en") -> dict:
             "dataset": about.id, "partnership": about.partnership, "source": about.source,
             "synthetic": about.synthetic, "language": language,
             "translation_note": about.translation_note, "epoch": stamp}
+
+
+def inputs_stamp(data: Path, params: Path, notebooks: Path, language: str, files: list[Path]) -> str:
+    """Returns one hash of everything a run's reports depend on, given the dataset files its
+    codebook names (:func:`dataset_files`): those files, the names of the dataset folder's own
+    files (a new translation counts), the params folder's files, the notebooks, the code and the
+    language. The same stamp as the last run's means the same reports with the same fingerprints;
+    a run with nothing to do knows so without reading the codebook (helpers.render)."""
+    data, params, notebooks = Path(data).absolute(), Path(params).absolute(), Path(notebooks).absolute()
+    files = [Path(file).absolute() for file in files]
+    own = sorted(p.name for p in data.iterdir() if p.is_file() and not p.name.startswith("."))
+    options = sorted(p for p in params.iterdir() if p.is_file()) if params.is_dir() else []
+    digest = hashlib.sha256(repr((str(data), str(params), str(notebooks), language, own)).encode())
+    for part in (files_hash(files, data), files_hash(options, params),
+                 files_hash(sorted(notebooks.glob("*.ipynb")), notebooks), code_fingerprint()):
+        digest.update(part.encode())
+    return digest.hexdigest()

@@ -38,7 +38,7 @@ from helpers.errors import InputError, Problem
 from helpers.index import NETWORK, QUALITY, SITE_NOTEBOOK, SNAPSHOT, read_state, write_index
 from helpers.language import _
 from helpers.paths import NOTEBOOKS
-from helpers.provenance import code_fingerprint, data_fingerprint, provenance
+from helpers.provenance import code_fingerprint, data_fingerprint, dataset_files, inputs_stamp, provenance
 from helpers.publish import publish, tidy, write_atomically
 from helpers.workers import Failed, executor_for, isolated, local_executor
 
@@ -357,9 +357,11 @@ def _render_all(
     texts lack a translation into the language; LanguageMissing, rendering nothing, when the
     dataset has no translation into the language at all.
     """
+    out = Path(out)
+    if not force and (known := _unchanged(data, params, notebooks, out, language)) is not None:
+        return known  # nothing changed since the last run: the codebook is not even read
     from helpers.codebook import read_codebook, translated, translation_file
 
-    out = Path(out)
     reports = plan(data, params, notebooks, language)
     codebook = read_codebook(data)
     if language != "en" and not translation_file(data, language).exists():
@@ -371,6 +373,8 @@ def _render_all(
     for folder in (where["html"], where["notebooks"], where["state"].parent, out / "cache"):
         writable(folder)
     shared = data_fingerprint(data) + code_fingerprint()
+    files = dataset_files(data)
+    stamp = inputs_stamp(data, params, notebooks, language, files)  # before anything renders
     state = read_state(where["state"])
     prints = {r.name: r.fingerprint(shared) for r in reports}
     stale = [r for r in reports if force or _needs_render(r, prints[r.name], state, where["html"])]
@@ -378,6 +382,8 @@ def _render_all(
                if r not in stale and r.name in state}
     if stale:
         from helpers import shared as sharing
+
+        _remember(out, data, language, None)  # a run stopped half-way leaves no stamp to trust
 
         owned = executor is None
         cache = shared_file(out, dataset_id, shared)
@@ -446,7 +452,49 @@ def _render_all(
         if stopped is not None:
             stopped.results = [results[r.name] for r in reports if r.name in results]
             raise stopped
+    _remember(out, data, language, {"stamp": stamp, "state": str(where["state"]), "html": str(where["html"]),
+                                    "files": [Path(f).relative_to(data).as_posix() for f in files]})
     return [results[r.name] for r in reports if r.name in results]
+
+
+RUNS = "runs.json"  # in OUT/cache/: what the last run of each dataset and language read
+
+
+def _run_key(data: Path, language: str) -> str:
+    return f"{Path(data).resolve()} {language}"
+
+
+def _remember(out: Path, data: Path, language: str, run: dict | None) -> None:
+    """Records what this run read (:func:`helpers.provenance.inputs_stamp`), for the next; None
+    forgets the last run's, before any report of this one changes."""
+    runs = read_state(out / "cache" / RUNS)
+    if run is None and _run_key(data, language) not in runs:
+        return
+    runs[_run_key(data, language)] = run
+    if run is None:
+        del runs[_run_key(data, language)]
+    write_atomically(out / "cache" / RUNS, json.dumps(runs, indent=1, sort_keys=True).encode())
+
+
+def _unchanged(data: Path, params: Path, notebooks: Path, out: Path, language: str) -> list[Result] | None:
+    """Returns every report of the last run as unchanged when nothing it depends on changed since
+    (the same stamp, each report rendered and its HTML there), else None: the run goes the long way."""
+    run = read_state(out / "cache" / RUNS).get(_run_key(data, language))
+    try:
+        if not run or inputs_stamp(data, params, notebooks, language,
+                                   [Path(data) / name for name in run["files"]]) != run["stamp"]:
+            return None
+    except OSError:  # a file the last run read is gone, or a folder: the long way says what
+        return None
+    state, html = read_state(Path(run["state"])), Path(run["html"])
+    order = state.get("_dataset", {}).get("order")
+    if not order or any(state.get(name, {}).get("status") != "ok" or not (html / f"{name}.html").exists()
+                        for name in order):
+        return None
+    fields = Result.__dataclass_fields__
+    return [Result(**{k: v for k, v in state[name].items() if k in fields} | {"status": "unchanged",
+                                                                               "seconds": 0.0})
+            for name in order]
 
 
 def release_memory() -> None:
