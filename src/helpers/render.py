@@ -419,8 +419,11 @@ def _render_all(
             # A pool of ours runs each report in its own warm process already; any other
             # executor (a Dask cluster) hands each report to such a process on its worker.
             task = render_one if owned else render_isolated
-            for name, report in stale.items():
-                futures[executor.submit(task, report, out.resolve(), facts, prints[name], engine)] = name
+            # A report on the whole network reads the whole dataset (helpers.shared): the first
+            # starts first and the others last, so that no two of them hold it at once.
+            whole = [name for name, report in stale.items() if "site" not in report.parameters]
+            for name in [*whole[:1], *(n for n in stale if n not in whole), *whole[1:]]:
+                futures[executor.submit(task, stale[name], out.resolve(), facts, prints[name], engine)] = name
             for result in _with_progress(_finished(futures), len(futures), progress):
                 results[result.name] = result
         except Stopped as stop:  # no report starts; those under way finish and are recorded

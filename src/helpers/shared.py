@@ -111,7 +111,13 @@ def _merged(first: tuple, second: tuple):
 
 
 def _write(path: Path, value) -> None:
-    path.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    with path.open("wb") as file:  # streamed: never the whole pickle in memory at once
+        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(path: Path):
+    with path.open("rb") as file:  # streamed, as written
+        return pickle.load(file)
 
 
 _READ: dict[str, object] = {}  # the summary and the last dataset read, by file, once read here
@@ -122,12 +128,12 @@ def read(path: Path):
     site's (the summary, read once, with the site's rows)."""
     path = Path(path)
     if str(path) not in _READ:
-        loaded = pickle.loads(path.read_bytes())
+        loaded = _load(path)
         summary = path.parent.parent / SUMMARY
         if isinstance(loaded, SitePart):
             if str(summary) not in _READ:
                 forget()
-                _READ[str(summary)] = pickle.loads(summary.read_bytes())
+                _READ[str(summary)] = _load(summary)
             whole, network = _READ[str(summary)]
             dataset = dataclasses.replace(whole, figures=_merged(loaded.figures, network.figures))
             object.__setattr__(dataset, "cache", {**whole.cache, **{
