@@ -383,8 +383,6 @@ def _render_all(
     if stale:
         from helpers import shared as sharing
 
-        _remember(out, data, language, None)  # a run stopped half-way leaves no stamp to trust
-
         owned = executor is None
         cache = shared_file(out, dataset_id, shared)
         # the warm server holds the first site's part, with the summary every site's report shares
@@ -411,6 +409,7 @@ def _render_all(
         del dataset  # the reports have it from the server or the shared files, not from here
         sharing.forget()
         release_memory()
+        _remember(out, data, language, None)  # a run stopped half-way leaves no stamp to trust
         for result in refused:  # a site whose own params are bad fails alone; its HTML is kept
             result.fingerprint = ""
             results[result.name] = result
