@@ -5,20 +5,24 @@ import signal
 import subprocess
 import sys
 import time
+import tracemalloc
 import uuid
 
 import dask
 import pandas as pd
 import psutil
+import pytest
 from distributed import Client, LocalCluster
 
 from devtools.bench import synthetic_sites
-from helpers import analysis, report
+from helpers import analysis, report, snapshot
 from helpers.context import Run
 from helpers.load import load_dataset
 from helpers.render import render_all
+from helpers.report.layout import prepare
+from helpers.shared import file_for, forget, read, share
 
-from .conftest import TACOMA, html_of, run_cli
+from .conftest import SYNTHETIC, TACOMA, TFS, html_of, run_cli
 
 
 def local_pages(tmp_path) -> dict:
@@ -161,3 +165,64 @@ def test_many_sites_render(tmp_path):
     assert len(every) == len(shares) > 100
     assert list(every["percent"]) == list(shares["percent"].astype(float).round(1))  # as on the page
     assert 'href="network-sites.csv"' in (folder / "network.html").read_text()
+
+
+def shown(value) -> str:
+    """Returns what a notebook shows of a part's value: a headline and findings as words, an
+    exhibit as its section."""
+    if isinstance(value, tuple | str):
+        return repr(value)
+    return report.to_html(value.shown() if isinstance(value, report.Exhibit) else value)
+
+
+def site_pages(dataset, site: str) -> dict[str, str]:
+    """Returns the HTML of every part of a site's report and family snapshot, by part."""
+    from helpers.report.layout import FAMILY_SNAPSHOT, SITE_REPORT
+
+    names = {"run": Run(dataset, site, 10), "snapshot.SUBTITLE": snapshot.SUBTITLE}
+    return {f"{layout}:{number}:{part.call}": shown(part.build(names))
+            for layout, parts in (("site", SITE_REPORT), ("snapshot", FAMILY_SNAPSHOT))
+            for number, part in enumerate(parts)}
+
+
+@pytest.mark.parametrize("folder", [TFS, SYNTHETIC], ids=["tfs", "synthetic"])
+def test_a_site_report_from_its_sites_part_is_the_report_from_the_whole_dataset(folder, tmp_path):
+    """Each site's report reads the run's summary and its own site's file (helpers.shared), not
+    every site's tables: what it shows is what it shows from the whole dataset."""
+    whole = load_dataset(folder, shared=False)
+    prepare(whole)
+    share(whole, tmp_path / "share")
+    sites = whole.site_ids
+    for site in dict.fromkeys([sites[0], sites[len(sites) // 2], sites[-1]]):
+        part = read(file_for(tmp_path / "share", site))
+        assert len(part.figures) < len(whole.figures)
+        assert set(part.figures["site"]) == {site, ""}
+        assert site_pages(part, site) == site_pages(whole, site), site
+
+
+def held(path) -> int:
+    """Returns the bytes a process holds once it has read a shared file (tracemalloc)."""
+    forget()
+    tracemalloc.start()
+    try:
+        read(path)
+        return tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+        forget()
+
+
+def test_a_site_reports_memory_does_not_grow_with_the_number_of_sites(tmp_path):
+    """What a site's report reads of the run's shared dataset (the summary and its site's
+    rows) stays nearly the same from 8 to 48 sites, while the whole network's grows with them."""
+    sizes = {}
+    for count in (8, 48):
+        data, _ = synthetic_sites(count, tmp_path / str(count))
+        dataset = load_dataset(data, shared=False)
+        prepare(dataset)
+        folder = share(dataset, tmp_path / str(count) / "share")
+        sizes[count] = held(file_for(folder, dataset.site_ids[1])), held(file_for(folder, None))
+    (site_small, network_small), (site_large, network_large) = sizes[8], sizes[48]
+    assert network_large > 4 * network_small  # the network's tables grow with the sites...
+    assert site_large < 1.3 * site_small  # ...a site's part hardly does
+    assert site_large < network_large / 8
