@@ -12,7 +12,8 @@ Measured in one run, the two sides alternating, medians of at least three runs
   beside the resident sets added up and the kernel's cgroup high-water), the largest report and the
   network report in bytes, a no-op run at that size, and the index page of that run (its
   bytes, and the seconds writing it takes, median of three); with --dask (DASK=1), the
-  largest size again on a Dask LocalCluster of two workers;
+  largest size again on a Dask LocalCluster laid out as on a machine of a cluster: one worker
+  process with a thread per core, whose one warm server forks every report of that machine;
 - the bytes of each HTML report.
 
 The last line printed is the ratio plain loop / make reports. With --rows N (make bench
@@ -89,7 +90,10 @@ def measured(out: Path, force: bool, data: Path = DATA, params: Path = PARAMS) -
 
 
 def dask_render(data: Path, params: Path, out: Path) -> float:
-    """Renders on a Dask LocalCluster of two single-threaded, non-daemon workers; returns seconds."""
+    """Renders on a Dask LocalCluster of one non-daemon worker with a thread per core (a machine of
+    a cluster: one warm server, helpers.workers.isolated, shared by its threads); returns seconds.
+    Two single-threaded workers would start a warm server each, with a pool as large as the
+    machine, and run twice as many report processes as there are cores."""
     import dask
     from distributed import Client, LocalCluster
 
@@ -97,7 +101,8 @@ def dask_render(data: Path, params: Path, out: Path) -> float:
 
     started = time.perf_counter()
     with dask.config.set({"distributed.worker.daemon": False}), LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            n_workers=1, threads_per_worker=os.cpu_count() or 1, processes=True,
+            dashboard_address=None) as cluster, \
             Client(cluster) as client:
         results = render_all(data, params, out, force=True, progress=False,
                              executor=client.get_executor(pure=False))
@@ -118,7 +123,7 @@ def synthetic_sites(count: int, folder: Path, seed: int = 7) -> tuple[Path, Path
 
 def index_timing(out: Path) -> tuple[float, int]:
     """Returns the seconds writing a run's index takes (median of three) and the index's bytes."""
-    from helpers.render import write_index
+    from helpers.index import write_index
 
     seconds = []
     for _run in range(3):
@@ -181,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default=os.environ.get("SITES") or "4,16,64",
                         help="synthetic site counts (make bench SITES=100,1000)")
     parser.add_argument("--dask", action="store_true",
-                        help="render the largest size again on a Dask LocalCluster of two workers")
+                        help="render the largest size again on a Dask LocalCluster (a machine's worth)")
     parser.add_argument("--rows", type=int, default=0,
                         help="measure only loading an export of this many rows (make bench ROWS=1500000)")
     args = parser.parse_args(argv)
@@ -224,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     first = min(scaling) if scaling else None
     for count, (seconds, peak, largest, network, unchanged, (index_seconds, index_bytes)) in scaling.items():
-        reports = count + 2
+        reports = 2 * count + 2  # a report and a family snapshot a site, the network, data quality
         per_site, first_per_site = seconds / count, scaling[first][0] / first
         rows.append((f"{count} synthetic sites ({reports} reports), FORCE=1", f"{seconds:.1f} s",
                      f"{per_site:.2f} s a site ({per_site / first_per_site:.2f} × at {first}); "
@@ -232,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
                      f"network {network / 1024:.0f} KB; nothing changed {unchanged:.2f} s; "
                      f"index {index_bytes / 1024:.0f} KB written in {index_seconds:.2f} s"))
     if dask_seconds is not None:
-        rows.append((f"{max(scaling)} synthetic sites on a Dask LocalCluster (2 workers)",
+        rows.append((f"{max(scaling)} synthetic sites on a Dask LocalCluster (1 worker, "
+                     f"{os.cpu_count()} threads)",
                      f"{dask_seconds:.1f} s", f"{dask_seconds / max(scaling):.2f} s a site"))
     rows += [(f"size of {name}", f"{size / 1024:.0f} KB", "") for name, size in sizes.items()]
     width = max(len(r[0]) for r in rows)

@@ -134,7 +134,7 @@ def check_reports(out: Path, names: list[str] | None = None, width: int = 1280,
     from playwright.sync_api import sync_playwright
 
     html = Path(out) / "html"
-    from helpers.render import VERSIONS
+    from helpers.publish import VERSIONS
 
     pages = [html / f"{n}.html" for n in names] if names else sorted(
         p for p in html.rglob("*.html") if VERSIONS not in p.parts)  # each page once, by its address

@@ -14,7 +14,8 @@ from pypdf import PdfReader
 from devtools.bench import synthetic_sites
 from devtools.browser import check_reports
 from helpers import pdf, render
-from helpers.render import VERSIONS, write_index
+from helpers.index import write_index
+from helpers.publish import VERSIONS
 
 from .conftest import REPORTS, SNAPSHOTS, html_of, run_cli
 

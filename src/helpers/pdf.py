@@ -7,7 +7,7 @@ for the same page: Chromium writes the clock into CreationDate and ModDate, whic
 (pypdf) to SOURCE_DATE_EPOCH, or the commit's time, as the pages' footers are.
 
 A report's PDF lies in the folder of the report's current version
-(html/<dataset>/_reports/<report>/<report>.pdf, see helpers.render.publish), behind the fixed
+(html/<dataset>/_reports/<report>/<report>.pdf, see helpers.publish.publish), behind the fixed
 address <report>.pdf beside its HTML. A report rendered again is a new version without a PDF, and
 its old PDF's address goes with the switch, so no PDF ever outlives the page it was printed from;
 `make pdf` prints just the versions that have none (incremental, as `make reports` is). Each PDF
@@ -85,7 +85,7 @@ def fixed_dates(pdf: bytes, epoch: int | None) -> bytes:
 def unprinted(out: Path) -> list[tuple[Path, str]]:
     """Returns each report of OUT/html whose current version has no PDF yet: its version folder
     and its name. Generic over every report the runs have: whatever notebook made the page."""
-    from helpers.render import VERSIONS
+    from helpers.publish import VERSIONS
 
     found = []
     for versions in sorted((Path(out) / "html").rglob(VERSIONS)):
@@ -105,7 +105,7 @@ def print_reports(out: Path, epoch: int | None) -> tuple[list[str], list[str]]:
     its version folder, renamed into place, and linked beside the HTML by one rename."""
     from playwright.sync_api import sync_playwright
 
-    from helpers.render import VERSIONS, _link
+    from helpers.publish import VERSIONS, _link
 
     pending = unprinted(out)
     for version, _name in pending:  # what a killed run left
@@ -144,7 +144,9 @@ def main(args) -> int:
     """Runs `impact-reports pdf`; returns 0, 1 if any report failed to print, 3 if busy."""
     from filelock import FileLock, Timeout
 
-    from helpers.render import LOCK, source_time, write_index
+    from helpers.index import write_index
+    from helpers.provenance import source_time
+    from helpers.render import LOCK
 
     out = Path(args.out)
     if not (out / "html").is_dir():
