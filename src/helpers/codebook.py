@@ -496,15 +496,15 @@ def translated(codebook: Codebook, folder: Path, language: str) -> Codebook:
         raise InputError(Problem(where, "key: value lines with the codebook's keys and a note",
                                  found=_kind(given)))
     given = given or {}
-    problems: list[Problem] = []
-    merged = _translate(codebook.model_dump(), given, "", where, problems)
+    missing: list[Problem] = []
+    merged = _translate(codebook.model_dump(), given, "", where, missing)
     note = given.get("note")
     if not isinstance(note, str) or not note.strip():
-        problems.append(Problem(where, "a note saying who translated the texts (the page shows it)",
-                                column="note", column_word="key"))
+        missing.append(Problem(where, "a note saying who translated the texts (the page shows it)",
+                               column="note", column_word="key"))
     merged["dataset"]["translation_note"] = note
-    if problems:
-        raise InputError(problems, hint=f"Nothing was rendered in {language!r}: every text needs its "
+    if missing:
+        raise InputError(missing, hint=f"Nothing was rendered in {language!r}: every text needs its "
                                         "translation, so that no page mixes two languages.")
     try:
         return Codebook.model_validate(merged)
