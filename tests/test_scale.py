@@ -172,7 +172,7 @@ def shown(value) -> str:
     exhibit as its section."""
     if isinstance(value, tuple | str):
         return repr(value)
-    return report.to_html(value.shown() if isinstance(value, report.Exhibit) else value)
+    return report.to_html(value.shown if isinstance(value, report.Exhibit) else value)
 
 
 def site_pages(dataset, site: str) -> dict[str, str]:
