@@ -191,7 +191,8 @@ def test_who_we_heard_from_says_what_its_number_counts(tmp_path):
     and the chart's number, the largest base of any one question, is 12; its words say so."""
     import yaml
 
-    from helpers.report import participation
+    from helpers import report
+    from helpers.context import Run
 
     rows = ["id,school,role,q1,q2"]
     rows += [f"{n},Lincoln,Student,{'Agree' if n % 3 else 'Disagree'}," for n in range(12)]
@@ -209,7 +210,8 @@ def test_who_we_heard_from_says_what_its_number_counts(tmp_path):
             "exports": [{"file": "export.csv", "wave": "1", "id_column": "id", "site_column": "school",
                          "group_column": "role"}]}
     (tmp_path / "codebook.yaml").write_text(yaml.safe_dump(book))
-    chart = participation.respondents_chart(load_dataset(tmp_path, shared=False), "lincoln")
+    shown = report.participation(Run(load_dataset(tmp_path, shared=False), "lincoln")).shown
+    [chart] = [part for part in shown.parts if getattr(part, "name", "") == "respondents"]
     assert chart.title == "Lincoln: 12 students answered in the survey"
     assert "at least one question" not in chart.description
     assert chart.description.startswith("For each group, the most respondents who answered any one question")

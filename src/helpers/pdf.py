@@ -39,7 +39,7 @@ def chromium_path() -> str:
 
 
 # Chromium prints a link to another file as its absolute address on this machine
-# (file:///home/.../dayton_family.html): on paper, or on another machine, that address leads
+# (file:///home/.../<site>_family.html): on paper, or on another machine, that address leads
 # nowhere and tells where the reports were made, so such links print as their words alone.
 # Links within the page stay (they become the PDF's own links), as do links to the web.
 UNLINK_FILES = """() => {
