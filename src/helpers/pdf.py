@@ -105,7 +105,7 @@ def print_reports(out: Path, epoch: int | None) -> tuple[list[str], list[str]]:
     its version folder, renamed into place, and linked beside the HTML by one rename."""
     from playwright.sync_api import sync_playwright
 
-    from helpers.publish import VERSIONS, _link
+    from helpers.publish import VERSIONS, point
 
     pending = unprinted(out)
     for version, _name in pending:  # what a killed run left
@@ -130,7 +130,7 @@ def print_reports(out: Path, epoch: int | None) -> tuple[list[str], list[str]]:
                     finally:
                         context.close()
                     os.replace(temporary, version / f"{name}.pdf")
-                    _link(folder / f"{name}.pdf", f"{VERSIONS}/{name}/{name}.pdf")
+                    point(folder / f"{name}.pdf", f"{VERSIONS}/{name}/{name}.pdf")
                     printed.append(shown)
                 except Exception as error:  # one report's failure must not stop the others
                     temporary.unlink(missing_ok=True)

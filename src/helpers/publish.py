@@ -47,10 +47,10 @@ def publish(folder: Path, name: str, files: dict[str, bytes]) -> None:
         (new / relative).write_bytes(content)
     pointer = versions / name
     before = sorted(p.name for p in pointer.iterdir()) if pointer.is_dir() else []
-    _link(pointer, new.name)  # the switch
+    point(pointer, new.name)  # the switch
     entries = sorted({Path(relative).parts[0] for relative in files})
     for entry in entries:
-        _link(folder / entry, f"{VERSIONS}/{name}/{entry}")
+        point(folder / entry, f"{VERSIONS}/{name}/{entry}")
     for entry in set(before) - set(entries):  # what the new version no longer has
         if (folder / entry).is_symlink() and os.readlink(folder / entry) == f"{VERSIONS}/{name}/{entry}":
             (folder / entry).unlink()
@@ -59,7 +59,7 @@ def publish(folder: Path, name: str, files: dict[str, bytes]) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _link(path: Path, target: str) -> None:
+def point(path: Path, target: str) -> None:
     """Makes path a link to target by one rename over it, unless it is that link already. A
     folder there (the layout before versions, or a copy that followed the links) is moved aside
     first and removed after (by tidy, if this process is killed in between)."""
