@@ -10,8 +10,10 @@ Measured in one run, the two sides alternating, medians of at least three runs
 - scaling: 4, 16 and 64 synthetic sites (or SITES=...) generated into a temporary DATA
   and PARAMS: seconds a site, peak memory of the whole run (devtools/memory.py: PSS added up,
   beside the resident sets added up and the kernel's cgroup high-water), the largest report and the
-  network report in bytes, a no-op run at that size, and the index page of that run (its
-  bytes, and the seconds writing it takes, median of three); with --dask (DASK=1), the
+  network report in bytes, the shared files under OUT/cache/, the CPU seconds of the run (a
+  cgroup's count, fair on a loaded machine) and the load average during it, a no-op run at that
+  size, and the index page of that run (its bytes, and the seconds writing it takes, median of
+  three); on standard error, the peak PSS by kind of process (devtools/memory.py); with --dask (DASK=1), the
   largest size again on a Dask LocalCluster laid out as on a machine of a cluster: one worker
   process with a thread per core, whose one warm server forks every report of that machine;
 - the bytes of each HTML report.
@@ -213,8 +215,10 @@ def main(argv: list[str] | None = None) -> int:
             pages = [p.stat().st_size for p in (folder / "out" / "html" / f"bench-{count}").glob("*.html")]
             network = (folder / "out" / "html" / f"bench-{count}" / "network.html").stat().st_size
             index = index_timing(folder / "out")
-            scaling[count] = (seconds, peak, max(pages), network, unchanged, index)
-            print(f"{count} sites: {seconds:.1f} s, {peak}", file=sys.stderr)
+            cache = sum(f.stat().st_size for f in (folder / "out" / "cache").rglob("*") if f.is_file())
+            scaling[count] = (seconds, peak, max(pages), network, unchanged, index, cache)
+            print(f"{count} sites: {seconds:.1f} s, {peak}; by kind of process (added up / largest): "
+                  f"{peak.by_kind()}", file=sys.stderr)
             if args.dask and count == max(counts):
                 dask_seconds = dask_render(data, params, folder / "dask")
             shutil.rmtree(folder)
@@ -228,13 +232,18 @@ def main(argv: list[str] | None = None) -> int:
          "median of " + ", ".join(f"{s:.2f}" for s in noop)),
     ]
     first = min(scaling) if scaling else None
-    for count, (seconds, peak, largest, network, unchanged, (index_seconds, index_bytes)) in scaling.items():
+    for count, (seconds, peak, largest, network, unchanged, (index_seconds, index_bytes),
+                cache) in scaling.items():
         reports = 2 * count + 2  # a report and a family snapshot a site, the network, data quality
         per_site, first_per_site = seconds / count, scaling[first][0] / first
+        cpu, first_cpu = peak.cpu, scaling[first][1].cpu
+        cpu = (f"{cpu / count:.2f} CPU s a site ({cpu / count / (first_cpu / first):.2f} × at {first}); "
+               if cpu is not None and first_cpu else "")
         rows.append((f"{count} synthetic sites ({reports} reports), FORCE=1", f"{seconds:.1f} s",
-                     f"{per_site:.2f} s a site ({per_site / first_per_site:.2f} × at {first}); "
-                     f"{peak}; largest report {largest / 1024:.0f} KB, "
-                     f"network {network / 1024:.0f} KB; nothing changed {unchanged:.2f} s; "
+                     f"{per_site:.2f} s a site ({per_site / first_per_site:.2f} × at {first}); {cpu}"
+                     f"load average {peak.load:.1f}; {peak}; largest report {largest / 1024:.0f} KB, "
+                     f"network {network / 1024:.0f} KB; shared files {cache / 2**20:.0f} MB; "
+                     f"nothing changed {unchanged:.2f} s; "
                      f"index {index_bytes / 1024:.0f} KB written in {index_seconds:.2f} s"))
     if dask_seconds is not None:
         rows.append((f"{max(scaling)} synthetic sites on a Dask LocalCluster (1 worker, "
