@@ -269,7 +269,7 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
     result = Result(report.name, report.title, "ok", fingerprint=fingerprint,
                     rendered_at=facts["generated"], kind=report.notebook.stem)
     own = sharing.file_for(facts["shared"], report.parameters.get("site")) if facts.get("shared") else None
-    if own is not None:  # a site's report reads its site's part, any other the whole network's
+    if own is not None:  # a site's report reads its site's part, any other the network's summary
         os.environ[sharing.SHARED] = str(own)
     with languages.speaking(facts["language"]):  # the page's and the workbook's own words
         try:
@@ -419,10 +419,7 @@ def _render_all(
             # A pool of ours runs each report in its own warm process already; any other
             # executor (a Dask cluster) hands each report to such a process on its worker.
             task = render_one if owned else render_isolated
-            # A report on the whole network reads the whole dataset (helpers.shared): the first
-            # starts first and the others last, so that no two of them hold it at once.
-            whole = [name for name, report in stale.items() if "site" not in report.parameters]
-            for name in [*whole[:1], *(n for n in stale if n not in whole), *whole[1:]]:
+            for name in stale:
                 futures[executor.submit(task, stale[name], out.resolve(), facts, prints[name], engine)] = name
             for result in _with_progress(_finished(futures), len(futures), progress):
                 results[result.name] = result

@@ -131,7 +131,7 @@ def choose_any_section(dataset: Dataset, min_n: int) -> Section:
             continue
         rows = data[(data["item"] == item.id) & (data["site"] == "") & (data["group"] == "")
                     & (data["breakdown"] == "") & (data["wave"] == analysis.latest_wave(dataset))]
-        if rows.empty or (data["site"] != "").any():
+        if rows.empty or analysis.any_site_shares(dataset):
             continue
         options = [o.id for o in item.options]
         labels = {o.id: o.label for o in item.options}

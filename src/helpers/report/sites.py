@@ -59,7 +59,6 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
     the site, when given, highlighted and labelled. None when there are no site figures."""
     data = analysis.site_shares(dataset) if data is None else data
     hidden = withheld(dataset, **({"site": site} if site else {}), group="", breakdown="")
-    hidden = hidden[hidden["site"] != ""]
     small = {s for s, n in zip(data["site"], data["n"], strict=True) if pd.isna(n) or n < min_n}
     data = pd.concat([data, hidden[["site", "item", "answer", "shown"]]], ignore_index=True)
     if data.empty or (site is not None and not (data["site"] == site).any()):
