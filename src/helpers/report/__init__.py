@@ -56,7 +56,16 @@ from helpers.report.breakdowns import (
     breakdowns,
     breakdowns_section,
 )
-from helpers.report.distributions import choose_any_section, distribution_charts, distributions_section
+from helpers.report.distributions import (
+    ChooseAny,
+    Distribution,
+    Distributions,
+    choose_any,
+    choose_any_section,
+    distribution_chart,
+    distributions,
+    distributions_section,
+)
 from helpers.report.facts import (
     MANY_SITES,
     contrast_tables_used,
@@ -66,7 +75,18 @@ from helpers.report.facts import (
     withheld,
 )
 from helpers.report.findings import network_key_findings, site_key_findings
-from helpers.report.groups import contrast_chart, contrast_tables, contrasts_section, waves_section
+from helpers.report.groups import (
+    Contrast,
+    Contrasts,
+    Waves,
+    contrast,
+    contrast_chart,
+    contrast_tables,
+    contrasts,
+    contrasts_section,
+    waves,
+    waves_section,
+)
 from helpers.report.notes import (
     checks_list,
     data_notes,
@@ -94,6 +114,7 @@ from helpers.report.participation import (
 )
 from helpers.report.sites import (
     SITE_TABLE,
+    Sites,
     disparity_frame,
     disparity_table,
     furthest_sites_table,
@@ -103,6 +124,7 @@ from helpers.report.sites import (
     site_comparison_chart,
     site_sheet,
     site_summary_chart,
+    sites,
     sites_section,
 )
 from helpers.words import (
@@ -135,13 +157,20 @@ __all__ = [
     "Breakdown",
     "Breakdowns",
     "Chart",
+    "ChooseAny",
+    "Contrast",
+    "Contrasts",
     "DataTable",
+    "Distribution",
+    "Distributions",
     "Exhibit",
     "Fragment",
     "Headcount",
     "Participation",
     "Respondents",
     "Section",
+    "Sites",
+    "Waves",
     "all_respondents",
     "among",
     "anchor",
@@ -152,18 +181,22 @@ __all__ = [
     "breakdowns_section",
     "bullets",
     "checks_list",
+    "choose_any",
     "choose_any_section",
     "compose",
+    "contrast",
     "contrast_chart",
     "contrast_tables",
     "contrast_tables_used",
+    "contrasts",
     "contrasts_section",
     "data_notes",
     "disclosure_section",
     "disclosure_words",
     "disparity_frame",
     "disparity_table",
-    "distribution_charts",
+    "distribution_chart",
+    "distributions",
     "distributions_section",
     "esc",
     "finding_items",
@@ -202,11 +235,13 @@ __all__ = [
     "site_key_findings",
     "site_sheet",
     "site_summary_chart",
+    "sites",
     "sites_section",
     "table",
     "title",
     "to_html",
     "verdict_cells",
+    "waves",
     "waves_section",
     "who_took_part",
     "with_sheets",
