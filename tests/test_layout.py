@@ -181,3 +181,27 @@ def test_the_distributions_and_choose_any_cells_build_exhibits_of_shares_by_leve
     (chart,) = options.shown.parts
     assert chart.table["%"].tolist() == rows["percent"].tolist()
     assert set(options.frame["answer"]) == {o.id for o in tacoma.codebook.item(item).options}
+
+
+def test_the_data_notes_and_methods_cells_build_exhibits_of_keys_and_facts(tfs, synthetic):
+    """The data notes hold the checks' findings (keys and numbers), the site's own apart from the
+    network-wide ones, each a note on the page; the methods hold which methods apply, each fact
+    a paragraph of the page or none."""
+    from helpers import report
+
+    site = Run(tfs, SITES[0])
+    notes = report.data_notes(site, gather=False)
+    frame = notes.frame
+    assert set(frame["about"]) == {"site", "network"}
+    assert (frame["about"] == "site").sum() == len(notes.own)
+    assert set(frame.loc[frame["about"] == "site", "sites"]) == {(SITES[0],)}
+    assert report.to_html(notes).count("<li") == len(frame)
+    assert len(report.data_notes(Run(tfs)).frame) == len(Run(tfs).findings)
+    published, counted = report.methods(Run(tfs)), report.methods(Run(synthetic))
+    assert published.frame[["published", "inferred", "counted", "audited"]].iloc[0].tolist() == [
+        True, True, False, False]
+    assert counted.frame[["published", "inferred", "counted", "audited"]].iloc[0].tolist() == [
+        False, False, True, True]
+    assert "<strong>Counting.</strong>" in report.to_html(counted)
+    assert "<strong>Counting.</strong>" not in report.to_html(published)
+    assert f"family of {counted.comparisons:,} tested comparisons" in report.to_html(counted)

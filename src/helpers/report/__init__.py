@@ -88,6 +88,8 @@ from helpers.report.groups import (
     waves_section,
 )
 from helpers.report.notes import (
+    DataNotes,
+    Methods,
     checks_list,
     data_notes,
     disclosure_section,
@@ -160,12 +162,14 @@ __all__ = [
     "ChooseAny",
     "Contrast",
     "Contrasts",
+    "DataNotes",
     "DataTable",
     "Distribution",
     "Distributions",
     "Exhibit",
     "Fragment",
     "Headcount",
+    "Methods",
     "Participation",
     "Respondents",
     "Section",

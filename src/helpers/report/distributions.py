@@ -53,7 +53,7 @@ class Distributions(Exhibit):
     def frame(self) -> pd.DataFrame:
         """Returns every share of the section, by scale, section, statement, group and level."""
         frames = [d.cells.assign(scale=d.scale, section=d.section) for d in self.each]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["scale"])
+        return self.stacked(frames, "scale")
 
     def present(self) -> Section:
         return distributions_section_of(self)
@@ -189,7 +189,7 @@ class ChooseAny(Exhibit):
     def frame(self) -> pd.DataFrame:
         """Returns every option's share, by item (its answer column is the option)."""
         frames = [rows for _, rows in self.each]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["item"])
+        return self.stacked(frames, "item")
 
     def present(self) -> Section:
         return choose_any_section_of(self)

@@ -158,7 +158,7 @@ class Contrasts(Exhibit):
         frames = [frame for c in self.each for frame in (
             c.rows, c.held.assign(first=c.first, second=c.second, contrast=c.rows["contrast"].iloc[0],
                                   table=c.rows["table"].iloc[0]))]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["contrast"])
+        return self.stacked(frames, "contrast")
 
     def present(self) -> Section:
         return contrasts_section_of(self)
