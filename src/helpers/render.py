@@ -16,6 +16,9 @@ footer's facts), helpers.shared (the run's dataset, written once, read by each r
 part), helpers.workers (the warm processes reports run in, locally or on each Dask worker),
 helpers.publish (a report's files put in place) and helpers.index (the index page).
 
+Its command line (the output folder's lock, SIGTERM, the exit status and the summary printed) is
+helpers.cli's, which imports this module.
+
 This module imports only the standard library and those at the top: a run with nothing to do
 must finish in well under a second.
 """
@@ -24,7 +27,6 @@ import hashlib
 import json
 import os
 import signal
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -40,7 +42,7 @@ from helpers.language import _
 from helpers.paths import NOTEBOOKS
 from helpers.provenance import code_fingerprint, data_fingerprint, dataset_files, inputs_stamp, provenance
 from helpers.publish import publish, tidy, write_atomically
-from helpers.workers import Failed, executor_for, isolated, local_executor
+from helpers.workers import Failed, isolated, local_executor
 
 LOCK = ".render.lock"
 
@@ -93,7 +95,7 @@ class LanguageMissing(Exception):
 STOPS: list[int] = []  # the stop signals received; the run looks at them only at its safe points
 
 
-def _stop(signum, frame) -> None:
+def note_stop(signum, frame) -> None:
     """Notes a stop. Raising here instead could land inside the pool's own locks or half-way
     through starting it, and leave a process that never exits."""
     signal.signal(signum, signal.SIG_DFL)  # a second signal ends the run at once
@@ -555,77 +557,3 @@ def _with_progress(futures, total: int, show: bool):
             result = future.result()
             bar.update(task, advance=1, description=f"{result.name}: {result.status}")
             yield result
-
-
-def print_summary(results: list[Result], out: Path) -> None:
-    """Prints a table of reports with their status and seconds."""
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=None, show_edge=False)
-    for column in ("report", "status", "seconds", "detail"):
-        table.add_column(column, justify="right" if column == "seconds" else "left")
-    for result in results:
-        detail = result.error if result.status == "failed" else result.headline
-        style = {"failed": "bold red", "ok": "green"}.get(result.status, "dim")
-        table.add_row(result.name, f"[{style}]{result.status}[/]",
-                      f"{result.seconds:.1f}" if result.status != "unchanged" else "–",
-                      detail[:90])
-    console = Console(width=140)
-    console.print(table)
-    console.print(f"Open {Path(out) / 'html' / 'index.html'}")
-
-
-def main(args) -> int:
-    """Runs `impact-reports reports`; returns 0, 1 if any report failed, 2 for bad input, 3 if busy."""
-    from filelock import FileLock, Timeout
-
-    out = Path(args.out)
-    writable(out)
-    out.mkdir(parents=True, exist_ok=True)
-    try:
-        lock = FileLock(str(out / LOCK), timeout=0)
-        lock.acquire()
-    except Timeout:
-        print(f"error: another `make reports` is rendering into {out}/; wait for it to finish.",
-              file=sys.stderr)
-        return 3
-    STOPS.clear()
-    previous = signal.signal(signal.SIGTERM, _stop)
-    try:
-        started = time.perf_counter()
-        executor = executor_for(args.executor, args.jobs) if args.executor else None
-        results = []
-        try:
-            results = render_all(Path(args.data), Path(args.params), out, args.jobs, args.force,
-                                 executor, notebooks=Path(args.notebooks), progress=sys.stderr.isatty(),
-                                 allow_unsafe=args.allow_unsafe, language=args.language)
-            if STOPS:  # a stop after the last safe point: the work is done, but the run was stopped
-                raise Stopped(STOPS[0]) from None
-        except LanguageMissing as missing:
-            print(missing)
-            return 0
-        except Stopped as stop:
-            done = [r for r in stop.results or results if r.status != "unchanged"]
-            print(f"error: stopped (SIGTERM) after {len(done)} reports; the others keep their previous "
-                  f"files. Run `make reports` again to render them. {out / 'html' / 'index.html'}",
-                  file=sys.stderr)
-            return 128 + signal.SIGTERM
-        rendered = [r for r in results if r.status != "unchanged"]
-        if not rendered:
-            print(f"Nothing to render: all {len(results)} reports are up to date "
-                  f"(FORCE=1 renders them again). {out / 'html' / 'index.html'}")
-            return 0
-        print_summary(results, out)
-        failed = [r for r in results if r.status == "failed"]
-        print(f"{len(rendered) - len(failed)} rendered, {len(failed)} failed, "
-              f"{len(results) - len(rendered)} unchanged in {time.perf_counter() - started:.1f} s.")
-        for result in failed:
-            notebooks = sorted(out.glob(f"notebooks/*/{result.name}.failed.ipynb"))
-            print(f"error: {result.name} failed: {result.error}\n  its previous HTML, if any, is kept"
-                  + (f"; the notebook with the error is {notebooks[0]}" if notebooks else ""),
-                  file=sys.stderr)
-        return 1 if failed else 0
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        lock.release()

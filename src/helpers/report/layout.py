@@ -49,8 +49,8 @@ class Part:
 
 
 SECTIONS = tuple(Part(call, ("run",), section=True) for call in (
-    "sites_section", "contrasts_section", "waves_section", "breakdowns",
-    "distributions_section"))
+    "sites", "contrasts", "waves", "breakdowns",
+    "distributions"))
 SITE_REPORT = (
     Part("title", ("run", '"Disparity and involvement report"')),
     Part("heading", ("run", '"key-findings"')),
@@ -70,7 +70,7 @@ NETWORK_OVERVIEW = (
     Part("network_key_findings", ("run",), shown="findings"),
     Part("participation", ("run",), section=True),
     SECTIONS[0],
-    Part("choose_any_section", ("run",), section=True),
+    Part("choose_any", ("run",), section=True),
     *SECTIONS[1:],
     Part("heading", ("run", '"all-data-notes"')),
     Part("data_notes", ("run",)),
