@@ -28,6 +28,7 @@ from helpers.report.layout import (
     prepare,
 )
 from helpers.shared import file_for, forget, read, share
+from helpers.workers import WORKER_CONFIG, worker_environment
 
 from .conftest import SYNTHETIC, TACOMA, TFS, html_of, run_cli
 
@@ -87,6 +88,12 @@ def detached(run: str | None) -> int:
                               check=True).stdout)
 
 
+def test_a_worker_started_by_hand_reads_the_worker_config_from_its_environment():
+    """`dask worker` on a machine of a cluster takes WORKER_CONFIG as DASK_ variables (README)."""
+    config = dask.config.collect_env(worker_environment())
+    assert {key: dask.config.get(key, config=config) for key in WORKER_CONFIG} == WORKER_CONFIG
+
+
 def test_a_process_of_another_run_is_no_stray_of_this_one(monkeypatch):
     run = uuid.uuid4().hex
     monkeypatch.setenv(RUN, run)
@@ -102,15 +109,18 @@ def test_a_process_of_another_run_is_no_stray_of_this_one(monkeypatch):
 
 
 def test_warm_dask_workers_render_through_the_python_api(tmp_path, monkeypatch):
-    """Workers that are not daemons (DASK_DISTRIBUTED__WORKER__DAEMON=False) keep a warm pool,
-    and nothing of it outlives the cluster: no forkserver, worker or resource tracker."""
+    """Workers configured as helpers.workers.WORKER_CONFIG says (not daemons, no sampling for the
+    dashboard) keep a warm pool, and nothing of it outlives the cluster: no forkserver, worker or
+    resource tracker."""
     run = uuid.uuid4().hex
     monkeypatch.setenv(RUN, run)  # every process the cluster starts carries it
     started = time.time()
     before = {p.pid for p in psutil.Process().children(recursive=True)}
-    with dask.config.set({"distributed.worker.daemon": False}), LocalCluster(
+    with dask.config.set(WORKER_CONFIG), LocalCluster(
             n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
+        configured = client.run(lambda: [dask.config.get(key) for key in WORKER_CONFIG])
+        assert list(configured.values()) == [list(WORKER_CONFIG.values())]  # the nanny passes it on
         results = render_all(TACOMA, tmp_path / "no-params", tmp_path / "out",
                              executor=client.get_executor(pure=False), progress=False)
         # (the resource tracker that this process starts for the cluster lives as long as it does)

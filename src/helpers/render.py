@@ -35,6 +35,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from helpers import index
 from helpers import language as languages
 from helpers.errors import InputError, Problem
 from helpers.index import NETWORK, QUALITY, SITE_NOTEBOOK, SNAPSHOT, read_state, write_index
@@ -378,7 +379,9 @@ def _render_all(
     shared = data_fingerprint(data) + code_fingerprint()
     files = dataset_files(data)
     stamp = inputs_stamp(data, params, notebooks, language, files)  # before anything renders
-    state = read_state(where["state"])
+    journal = index.journal_of(where["state"])  # what a run killed half-way finished, and noted
+    noted = index.read_journal(journal)
+    state = read_state(where["state"]) | noted
     prints = {r.name: r.fingerprint(shared) for r in reports}
     stale = [r for r in reports if force or _needs_render(r, prints[r.name], state, where["html"])]
     results = {r.name: Result(**_known(state[r.name], r)) for r in reports
@@ -423,8 +426,12 @@ def _render_all(
             task = render_one if owned else render_isolated
             for name in stale:
                 futures[executor.submit(task, stale[name], out.resolve(), facts, prints[name], engine)] = name
-            for result in _with_progress(_finished(futures), len(futures), progress):
-                results[result.name] = result
+            journal.parent.mkdir(parents=True, exist_ok=True)
+            with journal.open("a", encoding="utf-8") as log:
+                for result in _with_progress(_finished(futures), len(futures), progress):
+                    results[result.name] = result
+                    if result.status == "ok":  # done, should this run be killed before its end
+                        index.note(log, asdict(result))
         except Stopped as stop:  # no report starts; those under way finish and are recorded
             stopped = stop
             for future in futures:
@@ -450,10 +457,15 @@ def _render_all(
                              "title": facts["partnership"] + (_(" (synthetic data)") if facts["synthetic"]
                                                               else "")}
         write_atomically(where["state"], json.dumps(state, indent=1, sort_keys=True).encode())
+        journal.unlink(missing_ok=True)
         write_index(out)
         if stopped is not None:
             stopped.results = [results[r.name] for r in reports if r.name in results]
             raise stopped
+    elif noted:  # a run killed after its last report: its state and the index, now
+        write_atomically(where["state"], json.dumps(state, indent=1, sort_keys=True).encode())
+        journal.unlink()
+        write_index(out)
     _remember(out, data, language, {"stamp": stamp, "state": str(where["state"]), "html": str(where["html"]),
                                     "files": [Path(f).relative_to(data).as_posix() for f in files]})
     return [results[r.name] for r in reports if r.name in results]
