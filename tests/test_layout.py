@@ -205,3 +205,40 @@ def test_the_data_notes_and_methods_cells_build_exhibits_of_keys_and_facts(tfs, 
     assert "<strong>Counting.</strong>" in report.to_html(counted)
     assert "<strong>Counting.</strong>" not in report.to_html(published)
     assert f"family of {counted.comparisons:,} tested comparisons" in report.to_html(counted)
+
+
+def test_the_key_findings_and_snapshot_cells_build_exhibits_shown_as_a_headline_and_a_list(tfs, synthetic):
+    """The site's and the network's key findings, and the family snapshot's sections, are exhibits
+    of the run (keys and numbers in .frame); the old entry points return their .shown, and a
+    notebook shows the findings in two outputs: the headline marked for the index page, the list."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from helpers import report, snapshot
+
+    site = Run(tfs, SITES[0])
+    found = report.site_findings(site)
+    assert found.shown == report.site_key_findings(site)
+    assert set(found.frame["site"]) == {SITES[0]}
+    assert "clear" in found.frame
+    network = report.network_findings(Run(tfs))
+    assert network.shown == report.network_key_findings(Run(tfs))
+    assert set(network.frame["site"]) <= set(tfs.site_ids)
+    assert network.frame["p"].notna().all()
+    InteractiveShell.instance()
+    with capture_output() as shown:
+        found._ipython_display_()
+    first, second = shown.outputs
+    assert first.metadata == {report.HEADLINE_KEY: found.shown.headline}
+    assert first.data["text/html"] == f'<p class="headline">{report.esc(found.shown.headline)}</p>'
+    assert second.data["text/html"] == report.to_html(report.bullets(found.shown.items))
+    school = Run(synthetic, synthetic.site_ids[0])
+    assert snapshot.findings(school).shown == snapshot.key_findings(school)
+    families, numbers = snapshot.families(school), snapshot.numbers(school)
+    assert report.to_html(families) == report.to_html(snapshot.families_section(school))
+    assert report.to_html(numbers) == report.to_html(snapshot.numbers_section(school))
+    frame = numbers.frame
+    assert set(frame["whose"]) <= {"site", synthetic.codebook.snapshot.families}
+    (table,) = numbers.shown.parts
+    assert table.frame["%"].fillna(-1).tolist() == \
+        frame.loc[frame["whose"] == "site", "percent"].round(1).fillna(-1).tolist()
