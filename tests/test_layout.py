@@ -242,3 +242,24 @@ def test_the_key_findings_and_snapshot_cells_build_exhibits_shown_as_a_headline_
     (table,) = numbers.shown.parts
     assert table.frame["%"].fillna(-1).tolist() == \
         frame.loc[frame["whose"] == "site", "percent"].round(1).fillna(-1).tolist()
+
+
+def test_the_sites_charts_draw_what_the_exhibit_holds_and_look_up_nothing(tfs, synthetic, monkeypatch):
+    """The dataset is followed one way: the sites section's charts and tables are drawn from the
+    exhibit's facts alone; with every function of helpers.analysis refused after the exhibit is
+    built, the section is the same."""
+    import inspect
+
+    from helpers import analysis, report
+
+    runs = [Run(tfs, SITES[0]), Run(tfs), Run(synthetic, synthetic.site_ids[0]), Run(synthetic)]
+    wanted = [report.to_html(report.sites(run)) for run in runs]
+    exhibits = [report.sites(run) for run in runs]
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("a presenter looked up helpers.analysis")
+
+    for name, function in inspect.getmembers(analysis, inspect.isfunction):
+        if function.__module__ == analysis.__name__:
+            monkeypatch.setattr(analysis, name, refused)
+    assert [report.to_html(exhibit) for exhibit in exhibits] == wanted
