@@ -9,12 +9,12 @@ A package by section, each module in its room, the data flowing one way
 - one module per section: :mod:`.participation` (who took part), :mod:`.sites` (the sites
   against one another), :mod:`.groups` (respondent groups and waves), :mod:`.breakdowns`,
   :mod:`.distributions` (every answer, choose-any), :mod:`.findings` (the key findings) and
-  :mod:`.notes` (data notes, data quality, methods); each section is in two steps: a function of
-  a run (:class:`helpers.context.Run`) builds the section's exhibit (numbers and keys, ``.frame``
-  to look into: :func:`participation`, :func:`sites`, :func:`site_findings`, ...), which its
-  presenter turns into what the page shows (``.shown``: a Section of charts, tables and sentences,
-  or a headline and its findings), its figures drawn by :mod:`helpers.charts` and its phrases from
-  :mod:`helpers.words`;
+  :mod:`.notes` (data notes, data quality, methods); each section (but the data-quality
+  report's tables) is in two steps: a function of a run (:class:`helpers.context.Run`) builds
+  the section's exhibit (numbers and keys, ``.frame`` to look into: :func:`participation`,
+  :func:`sites`, :func:`site_findings`, ...), which its presenter turns into what the page shows
+  (``.shown``: a Section of charts, tables and sentences, or a headline and its findings), its
+  figures drawn by :mod:`helpers.charts` and its phrases from :mod:`helpers.words`;
 - :mod:`.blocks`: the HTML building blocks (Exhibit, Chart, DataTable, Fragment, Section, headings);
 - :mod:`.layout`: the sections of each report, in page order, as data.
 
