@@ -37,7 +37,7 @@ def dots_by_row(line) -> dict[int, float]:
 
 def test_each_dot_sits_at_its_percentage_and_the_focus_is_the_site_asked_for(tfs):
     data = analysis.site_shares(tfs)
-    chart = report.site_comparison_chart(tfs, "dayton", 10)
+    chart = report.site_comparison_chart(report.sites(Run(tfs, "dayton", 10)))
     lines = artists(chart.figure, "dots:")
     assert sorted(lines) == [f"dots:{site}" for site in SITES]
     present = set(zip(data["item"], data["answer"], strict=True))
@@ -63,7 +63,7 @@ def test_a_bar_extends_to_its_figure(tfs):
 
 
 def test_gap_bars_extend_to_the_gap_and_change_colour_with_its_sign(tfs):
-    chart = report.gap_chart(tfs, "memphis")
+    chart = report.gap_chart(report.sites(Run(tfs, "memphis")))
     bars = artists(chart.figure, "bar:")
     gaps = analysis.gaps_for_site(tfs, "memphis")
     assert len(bars) == len(gaps) == 5
@@ -117,7 +117,7 @@ def test_likert_bars_stack_to_the_published_cells():
 
 
 def test_site_comparison_states_the_focal_sites_gaps(tfs):
-    chart = report.site_comparison_chart(tfs, "dayton", 10)
+    chart = report.site_comparison_chart(report.sites(Run(tfs, "dayton", 10)))
     # Gaps to the published mean have no test: the title names none of them.
     assert chart.title == "Dayton is above the published all-sites figure on 1 of 5 figures"
     assert "groups joining the work 20.0% vs 43.0% (−23.0)" in chart.description
@@ -144,14 +144,14 @@ def test_every_chart_of_every_report_renders_with_words_and_numbers(tfs, synthet
 
 
 def test_the_same_input_gives_the_same_bytes(tfs):
-    first = report.site_comparison_chart(tfs, "memphis", 10)
-    second = report.site_comparison_chart(tfs, "memphis", 10)
+    first = report.site_comparison_chart(report.sites(Run(tfs, "memphis", 10)))
+    second = report.site_comparison_chart(report.sites(Run(tfs, "memphis", 10)))
     assert first.svg() == second.svg()
     assert first.png() == second.png()
 
 
 def test_html_keeps_text_as_text_and_escapes_labels(tfs):
-    chart = report.site_comparison_chart(tfs, None, 10)
+    chart = report.site_comparison_chart(report.sites(Run(tfs, None, 10)))
     chart.title = "<b>bold</b> & more"
     html = report.to_html(chart)
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in html
@@ -160,7 +160,7 @@ def test_html_keeps_text_as_text_and_escapes_labels(tfs):
 
 
 def test_many_sites_become_context_dots_without_a_legend_entry_each(synthetic):
-    chart = report.site_comparison_chart(synthetic, None, 10)
+    chart = report.site_comparison_chart(report.sites(Run(synthetic, None, 10)))
     labels = [t.get_text() for t in chart.figure.axes[0].get_legend().get_texts()]
     # every site, the one whose figures are all withheld included
     assert labels == [f"each of {len(synthetic.site_ids)}", "all respondents"]
@@ -193,7 +193,7 @@ def test_every_chart_is_drawn_for_a_phone(tfs, synthetic):
 
 
 def test_a_grid_wider_than_a_phone_goes_on_below_itself(synthetic):
-    chart = report.gap_grid_chart(synthetic)
+    chart = report.gap_grid_chart(report.sites(Run(synthetic)))
     figures = chart.table.shape[1] - 1  # a column per figure, after the site's name
     assert figures > 5
     grids = chart.figure.axes

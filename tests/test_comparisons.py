@@ -128,7 +128,7 @@ def test_precision_flags_follow_the_nchs_rules():
 
 
 def test_imprecise_figures_are_marked_in_the_tables_and_explained(synthetic):
-    chart = report.site_comparison_chart(synthetic, synthetic.site_ids[0], 10)
+    chart = report.site_comparison_chart(report.sites(Run(synthetic, synthetic.site_ids[0], 10)))
     marked = chart.table[chart.table["note"] == "‡"]
     shares = analysis.site_shares(synthetic)
     assert len(marked) == int(shares["imprecise"].sum()) > 0

@@ -205,3 +205,61 @@ def test_the_data_notes_and_methods_cells_build_exhibits_of_keys_and_facts(tfs, 
     assert "<strong>Counting.</strong>" in report.to_html(counted)
     assert "<strong>Counting.</strong>" not in report.to_html(published)
     assert f"family of {counted.comparisons:,} tested comparisons" in report.to_html(counted)
+
+
+def test_the_key_findings_and_snapshot_cells_build_exhibits_shown_as_a_headline_and_a_list(tfs, synthetic):
+    """The site's and the network's key findings, and the family snapshot's sections, are exhibits
+    of the run (keys and numbers in .frame); the old entry points return their .shown, and a
+    notebook shows the findings in two outputs: the headline marked for the index page, the list."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from helpers import report, snapshot
+
+    site = Run(tfs, SITES[0])
+    found = report.site_findings(site)
+    assert found.shown == report.site_key_findings(site)
+    assert set(found.frame["site"]) == {SITES[0]}
+    assert "clear" in found.frame
+    network = report.network_findings(Run(tfs))
+    assert network.shown == report.network_key_findings(Run(tfs))
+    assert set(network.frame["site"]) <= set(tfs.site_ids)
+    assert network.frame["p"].notna().all()
+    InteractiveShell.instance()
+    with capture_output() as shown:
+        found._ipython_display_()
+    first, second = shown.outputs
+    assert first.metadata == {report.HEADLINE_KEY: found.shown.headline}
+    assert first.data["text/html"] == f'<p class="headline">{report.esc(found.shown.headline)}</p>'
+    assert second.data["text/html"] == report.to_html(report.bullets(found.shown.items))
+    school = Run(synthetic, synthetic.site_ids[0])
+    assert snapshot.findings(school).shown == snapshot.key_findings(school)
+    families, numbers = snapshot.families(school), snapshot.numbers(school)
+    assert report.to_html(families) == report.to_html(snapshot.families_section(school))
+    assert report.to_html(numbers) == report.to_html(snapshot.numbers_section(school))
+    frame = numbers.frame
+    assert set(frame["whose"]) <= {"site", synthetic.codebook.snapshot.families}
+    (table,) = numbers.shown.parts
+    assert table.frame["%"].fillna(-1).tolist() == \
+        frame.loc[frame["whose"] == "site", "percent"].round(1).fillna(-1).tolist()
+
+
+def test_the_sites_charts_draw_what_the_exhibit_holds_and_look_up_nothing(tfs, synthetic, monkeypatch):
+    """The dataset is followed one way: the sites section's charts and tables are drawn from the
+    exhibit's facts alone; with every function of helpers.analysis refused after the exhibit is
+    built, the section is the same."""
+    import inspect
+
+    from helpers import analysis, report
+
+    runs = [Run(tfs, SITES[0]), Run(tfs), Run(synthetic, synthetic.site_ids[0]), Run(synthetic)]
+    wanted = [report.to_html(report.sites(run)) for run in runs]
+    exhibits = [report.sites(run) for run in runs]
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("a presenter looked up helpers.analysis")
+
+    for name, function in inspect.getmembers(analysis, inspect.isfunction):
+        if function.__module__ == analysis.__name__:
+            monkeypatch.setattr(analysis, name, refused)
+    assert [report.to_html(exhibit) for exhibit in exhibits] == wanted

@@ -9,8 +9,13 @@ disclosure control withholds (a withheld figure is named, never given). Then the
 the blocks a notebook shows. Which figures: the codebook's ``snapshot: items``; by default the
 items its families' group (``snapshot: families``) answered; with no such group, the figures the
 site's key findings lead with (clear gaps first, then the largest).
+
+Each of the page's sections is an exhibit of those facts (:func:`findings`, :func:`families`,
+:func:`numbers`: ``.frame`` the figures a row, ``.shown`` the section as the page shows it), as
+the sections of the full report are (helpers.report.blocks.Exhibit).
 """
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -18,7 +23,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from helpers import analysis, language, report
-from helpers.context import of_run
+from helpers.context import Run, of_run
 from helpers.language import N_, NP_, _, gendered, n_, number, percent
 from helpers.load import Dataset
 from helpers.paths import SNAPSHOT_PAGE
@@ -250,37 +255,95 @@ def families_note(dataset: Dataset, found: Facts) -> str:
         group=codebook.group_label(found.families), site=codebook.site_name(found.site), groups=groups)
 
 
-# --- the blocks -----------------------------------------------------------------------------------
+# --- the exhibits and the blocks -----------------------------------------------------------------
 
 
-@of_run("dataset", "site", "min_n")
-def key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, list[str]]:
+@dataclass(frozen=True, repr=False, eq=False)
+class SnapshotExhibit:
+    """What the snapshot's exhibits share: the run and the facts of its site."""
+
+    run: Run
+    facts: Facts
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Returns the snapshot's figures a row ("whose": the site's, or the families' own)."""
+        rows = ([dataclasses.asdict(f) | {"whose": "site"} for f in self.facts.figures]
+                + [dataclasses.asdict(f) | {"whose": self.facts.families} for f in self.facts.family_figures])
+        return pd.DataFrame(rows, columns=[f.name for f in dataclasses.fields(Figure)] + ["whose"])
+
+
+class SnapshotFindings(SnapshotExhibit, report.KeyFindings):
+    """The snapshot's headline and its findings, one per figure."""
+
+    def present(self) -> report.Findings:
+        dataset, found = self.run.dataset, self.facts
+        items = [finding(dataset, f, self.run.min_n) for f in found.figures if not f.withheld]
+        return report.Findings(headline(dataset, found),
+                               [*items, *filter(None, [withheld_finding(dataset, found)])])
+
+
+class Families(SnapshotExhibit, report.Exhibit):
+    """What the families said at the site, or that too few answered; nothing without a families'
+    group."""
+
+    def present(self) -> report.Section | HTML:
+        dataset, found = self.run.dataset, self.facts
+        if not found.families:
+            return HTML("")
+        heading = gendered(_gender(dataset, found.families), "What {group} said").format(
+            group=dataset.codebook.group_label(found.families))
+        note = families_note(dataset, found)
+        if note:
+            return report.Section(capital(heading), "", [report.paragraph(note, "note")])
+        return report.Section(capital(heading), "", [report.bullets(family_words(dataset, found),
+                                                                    "family-figures")])
+
+
+class Numbers(SnapshotExhibit, report.Exhibit):
+    """The numbers behind the findings and what they are."""
+
+    def present(self) -> report.Section:
+        dataset = self.run.dataset
+        wave = dataset.codebook.wave_label(analysis.latest_wave(dataset))
+        intro = _("Each figure is the share {of_respondents} giving that answer in {wave}, against "
+                  "{reference}. A difference is called clear only when it is too large to be chance, as "
+                  "in the full report.").format(of_respondents=report.of_respondents(dataset), wave=wave,
+                                                reference=report.reference_words(dataset))
+        return report.Section(_("The numbers"), intro, [numbers_table(dataset, self.facts)])
+
+
+def findings(run: Run) -> SnapshotFindings:
+    """Returns the snapshot's key findings exhibit."""
+    return SnapshotFindings(run, facts(run.dataset, run.site))
+
+
+def families(run: Run) -> Families:
+    """Returns the exhibit of what the families said at the site."""
+    return Families(run, facts(run.dataset, run.site))
+
+
+def numbers(run: Run) -> Numbers:
+    """Returns the exhibit of the snapshot's numbers."""
+    return Numbers(run, facts(run.dataset, run.site))
+
+
+def key_findings(run: Run) -> report.Findings:
     """Returns the snapshot's headline and its findings (escaped HTML), one per figure."""
-    found = facts(dataset, site)
-    findings = [finding(dataset, f, min_n) for f in found.figures if not f.withheld]
-    return headline(dataset, found), [*findings, *filter(None, [withheld_finding(dataset, found)])]
+    return findings(run).shown
 
 
-@of_run("dataset", "site")
-def families_section(dataset: Dataset, site: str) -> report.Section | HTML:
-    """Returns what the families said at the site, or that too few answered; nothing without a
-    families' group."""
-    found = facts(dataset, site)
-    if not found.families:
-        return HTML("")
-    heading = gendered(_gender(dataset, found.families), "What {group} said").format(
-        group=dataset.codebook.group_label(found.families))
-    note = families_note(dataset, found)
-    if note:
-        return report.Section(capital(heading), "", [report.paragraph(note, "note")])
-    return report.Section(capital(heading), "", [report.bullets(family_words(dataset, found),
-                                                                       "family-figures")])
+def families_section(run: Run) -> report.Section | HTML:
+    return families(run).shown
 
 
-def numbers_table(dataset: Dataset, site: str) -> report.DataTable:
+def numbers_section(run: Run) -> report.Section:
+    return numbers(run).shown
+
+
+def numbers_table(dataset: Dataset, found: Facts) -> report.DataTable:
     """Returns the snapshot's figures as a table, as the full report's table gives them: the
     site's share, the reference's, the gap and its verdict (withheld figures marked)."""
-    found = facts(dataset, site)
     shown = pd.DataFrame({
         _("figure"): [report.share_label(dataset, f.item, f.answer) for f in found.figures],
         "%": [f.percent for f in found.figures],
@@ -293,18 +356,7 @@ def numbers_table(dataset: Dataset, site: str) -> report.DataTable:
     if not any(f.tested for f in found.figures):
         shown = shown.drop(columns=_("clear"))
     return report.DataTable(shown, _("{site}: the figures of this page").format(
-        site=dataset.codebook.site_name(site)), name="snapshot")
-
-
-@of_run("dataset", "site")
-def numbers_section(dataset: Dataset, site: str) -> report.Section:
-    """Returns the section with the numbers behind the findings and what they are."""
-    wave = dataset.codebook.wave_label(analysis.latest_wave(dataset))
-    intro = _("Each figure is the share {of_respondents} giving that answer in {wave}, against "
-              "{reference}. A difference is called clear only when it is too large to be chance, as "
-              "in the full report.").format(of_respondents=report.of_respondents(dataset), wave=wave,
-                                            reference=report.reference_words(dataset))
-    return report.Section(_("The numbers"), intro, [numbers_table(dataset, site)])
+        site=dataset.codebook.site_name(found.site)), name="snapshot")
 
 
 @of_run("site")

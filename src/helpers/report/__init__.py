@@ -9,12 +9,12 @@ A package by section, each module in its room, the data flowing one way
 - one module per section: :mod:`.participation` (who took part), :mod:`.sites` (the sites
   against one another), :mod:`.groups` (respondent groups and waves), :mod:`.breakdowns`,
   :mod:`.distributions` (every answer, choose-any), :mod:`.findings` (the key findings) and
-  :mod:`.notes` (data notes, data quality, methods); each is a function of a run
-  (:class:`helpers.context.Run`) returning a Section of charts, tables and sentences, its figures
-  drawn by :mod:`helpers.charts` and its phrases from :mod:`helpers.words`. :mod:`.breakdowns`
-  and :mod:`.participation` are in two steps, as each section is to be: :func:`breakdowns` and
-  :func:`participation` build the section's exhibit (numbers and keys, ``.frame`` to look into),
-  which its presenter turns into the Section (``.shown``);
+  :mod:`.notes` (data notes, data quality, methods); each section (but the data-quality
+  report's tables) is in two steps: a function of a run (:class:`helpers.context.Run`) builds
+  the section's exhibit (numbers and keys, ``.frame`` to look into: :func:`participation`,
+  :func:`sites`, :func:`site_findings`, ...), which its presenter turns into what the page shows
+  (``.shown``: a Section of charts, tables and sentences, or a headline and its findings), its
+  figures drawn by :mod:`helpers.charts` and its phrases from :mod:`helpers.words`;
 - :mod:`.blocks`: the HTML building blocks (Exhibit, Chart, DataTable, Fragment, Section, headings);
 - :mod:`.layout`: the sections of each report, in page order, as data.
 
@@ -33,7 +33,9 @@ from helpers.report.blocks import (
     Chart,
     DataTable,
     Exhibit,
+    Findings,
     Fragment,
+    KeyFindings,
     Section,
     anchor,
     bullets,
@@ -74,7 +76,14 @@ from helpers.report.facts import (
     shown_contrasts,
     withheld,
 )
-from helpers.report.findings import network_key_findings, site_key_findings
+from helpers.report.findings import (
+    NetworkFindings,
+    SiteFindings,
+    network_findings,
+    network_key_findings,
+    site_findings,
+    site_key_findings,
+)
 from helpers.report.groups import (
     Contrast,
     Contrasts,
@@ -167,12 +176,16 @@ __all__ = [
     "Distribution",
     "Distributions",
     "Exhibit",
+    "Findings",
     "Fragment",
     "Headcount",
+    "KeyFindings",
     "Methods",
+    "NetworkFindings",
     "Participation",
     "Respondents",
     "Section",
+    "SiteFindings",
     "Sites",
     "Waves",
     "all_respondents",
@@ -218,6 +231,7 @@ __all__ = [
     "methods",
     "missing_note",
     "n_words",
+    "network_findings",
     "network_key_findings",
     "network_summary_chart",
     "of_group",
@@ -236,6 +250,7 @@ __all__ = [
     "shown_contrasts",
     "signed_number",
     "site_comparison_chart",
+    "site_findings",
     "site_key_findings",
     "site_sheet",
     "site_summary_chart",

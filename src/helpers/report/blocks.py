@@ -8,7 +8,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 from IPython.display import HTML, display
@@ -252,6 +252,14 @@ class Exhibit:
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[first])
 
 
+class KeyFindings(Exhibit):
+    """An exhibit shown as a headline and its findings (its ``shown`` a Findings): a notebook shows
+    it as the page does, in two outputs."""
+
+    def _ipython_display_(self) -> None:
+        self.shown._ipython_display_()
+
+
 HEADINGS = {  # the notebooks' fixed headings and what each introduces (report.heading)
     "key-findings": (N_("Key findings"), ""),  # the headline comes first, on a phone's first screen
     "data-notes": (N_("Data notes"), N_(
@@ -293,6 +301,21 @@ def paragraph(text: str, css: str = "") -> HTML:
 def bullets(items: list, css: str = "findings") -> Fragment:
     """Returns already-escaped HTML items (or blocks holding tables) as a list."""
     return Fragment(f'<ul class="{css}">', *(Fragment("<li>", item, "</li>") for item in items), "</ul>")
+
+
+class Findings(NamedTuple):
+    """A report's headline and its key findings (escaped HTML items, or blocks holding tables). A
+    notebook shows them as two outputs: the headline, marked for the index page, then the list."""
+
+    headline: str
+    items: list
+
+    def _ipython_display_(self) -> None:
+        headline(self.headline)
+        display(bullets(self.items))
+
+    def _repr_html_(self) -> str | tuple[str, dict]:
+        return with_sheets(*compose([f'<p class="headline">{esc(self.headline)}</p>', bullets(self.items)]))
 
 
 def table(frame: pd.DataFrame, caption: str = "", digits: int = 1) -> DataTable:

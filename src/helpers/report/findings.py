@@ -1,16 +1,25 @@
 """The key findings of a site report and of the network overview: the largest clear gaps, in plain
-words with their numbers, from the facts every section shares (helpers.report.facts)."""
+words with their numbers.
 
+Two steps, as each section: :func:`site_findings` and :func:`network_findings` build the
+exhibit from the facts every section shares (helpers.report.facts): which gaps are clear, the
+widest contrast and change, the clearest breakdown gaps, what is withheld, as rows and keys; their
+presenters write the headline and the findings (``.shown``, a blocks.Findings), which a notebook
+shows as the page does: the headline marked for the index page, then the findings as a list.
+"""
+
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
 from helpers import analysis, words
-from helpers.context import of_run
+from helpers.context import Run
 from helpers.language import _, gendered, n_, number, percent, signed
 from helpers.load import Dataset
 from helpers.marks import PRECISION, WITHHELD
-from helpers.report.blocks import esc
-from helpers.report.facts import clear_rows, shown_contrasts, widest_comparison, withheld
+from helpers.report.blocks import Findings, KeyFindings, esc
+from helpers.report.facts import clear_rows, judged, shown_contrasts, widest_comparison, withheld
 from helpers.words import (
     all_respondents,
     capital,
@@ -22,20 +31,83 @@ from helpers.words import (
 )
 
 
-@of_run("dataset", "site", "min_n")
-def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, list[str]]:
-    """Returns a site's headline and its key findings (escaped HTML), each with its numbers.
+class Widest(NamedTuple):
+    """The widest comparison of a kind (the largest clear one, or the largest): its row, whether it
+    is clear, and (contrasts) where the contrasts come from (facts.shown_contrasts)."""
+
+    row: pd.Series
+    clear: bool
+    scope: str = ""
+
+
+def widest_contrast(dataset: Dataset, site: str) -> Widest | None:
+    rows, scope = shown_contrasts(dataset, site)
+    if len(rows) == 0:
+        return None
+    return Widest(*widest_comparison(dataset, rows, "contrast", site if scope == "site" else ""), scope)
+
+
+def widest_change(dataset: Dataset, site: str) -> Widest | None:
+    rows = analysis.wave_changes(dataset, site)
+    return None if rows.empty else Widest(*widest_comparison(dataset, rows, "change", site, "change"))
+
+
+def clear_breakdowns(dataset: Dataset, site: str, most: int = 2) -> pd.DataFrame:
+    """Returns the largest clear gaps between a group of a breakdown and the other respondents (at
+    most `most`); none where no breakdown gap is clear."""
+    frames = [analysis.breakdown(dataset, c.id, site) for c in dataset.codebook.characteristics]
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return rows if rows.empty else clear_rows(dataset, rows, "breakdown").head(most)
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class SiteFindings(KeyFindings):
+    """A site report's key findings: the site's gaps to its reference with their verdicts in the
+    run's family, the widest contrast and change, the clearest breakdown gaps and what is withheld."""
+
+    run: Run
+    gaps: pd.DataFrame  # the site's gaps, largest first (analysis.gaps_for_site), with a clear column
+    contrast: Widest | None
+    change: Widest | None
+    breakdowns: pd.DataFrame
+    hidden: pd.DataFrame  # the site's withheld figures
+    sites: int  # how many sites the dataset has
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Returns the site's gaps to the reference, largest first, with their verdicts."""
+        return self.gaps
+
+    @property
+    def tested(self) -> bool:
+        return not self.gaps.empty and bool(self.gaps["p"].notna().any())
+
+    def present(self) -> Findings:
+        return site_findings_of(self)
+
+
+def site_findings(run: Run) -> SiteFindings:
+    """Returns the key findings exhibit of a site's report.
 
     Where the comparisons can be tested (n known), a gap is a finding only when it stays clear
     after the false discovery rate is controlled across all the comparisons of the run's reports
     (analysis.verdicts); the others are left to the charts, with their intervals.
     """
-    name = dataset.codebook.site_name(site)
+    dataset, site = run.dataset, run.site
     gaps = analysis.gaps_for_site(dataset, site)
+    return SiteFindings(run, judged(dataset, gaps, "site"), widest_contrast(dataset, site),
+                        widest_change(dataset, site), clear_breakdowns(dataset, site),
+                        withheld(dataset, site=site), len(dataset.site_ids))
+
+
+def site_findings_of(exhibit: SiteFindings) -> Findings:
+    """Returns a site's headline and its key findings (escaped HTML), each with its numbers."""
+    dataset, site, min_n, gaps = exhibit.run.dataset, exhibit.run.site, exhibit.run.min_n, exhibit.gaps
+    name = dataset.codebook.site_name(site)
     items = []
     head = _("{site}: the data hold no figures by site for {site}.").format(site=name)
-    if not gaps.empty and gaps["p"].notna().any():
-        found = clear_rows(dataset, gaps, "site")
+    if exhibit.tested:
+        found = gaps[gaps["clear"]]
         if found.empty:
             count = int(gaps["p"].notna().sum())
             head = n_("At {site}, people answered much like {reference}: its {count} figure does not "
@@ -65,14 +137,13 @@ def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, lis
                            "figure by {points} points."))
             items.append("<strong>" + esc(_("Read with care")) + "</strong>: "
                          + esc(text.format(site=name, n=int(n), points=number(100 / n, 0))))
-    items.append(contrast_finding(dataset, site))
-    items.append(change_finding(dataset, site))
-    items += breakdown_findings(dataset, site)
-    hidden = withheld(dataset, site=site)
-    if gaps.empty and len(dataset.site_ids) == 1:
+    items += [contrast_finding(dataset, site, exhibit.contrast), change_finding(dataset, exhibit.change),
+              *breakdown_findings(dataset, exhibit.breakdowns)]
+    hidden = exhibit.hidden
+    if gaps.empty and exhibit.sites == 1:
         head = words.only_site(name)
     if len(hidden):
-        if gaps.empty and len(dataset.site_ids) > 1:
+        if gaps.empty and exhibit.sites > 1:
             head = _("{site}: too few people answered for its figures to be shown safely, so each one "
                      "is withheld.").format(site=name)
         items.append("<strong>" + esc(_("Withheld")) + "</strong>: " + esc(n_(
@@ -82,7 +153,12 @@ def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, lis
             "(groups of fewer than {base}); each chart says which.", len(hidden)).format(
             count=len(hidden), site=name, mark=WITHHELD,
             base=dataset.codebook.dataset.disclosure.minimum_base)))
-    return head, [i for i in items if i]
+    return Findings(head, [i for i in items if i])
+
+
+def site_key_findings(run: Run) -> Findings:
+    """Returns a site's headline and its key findings as the page shows them."""
+    return site_findings(run).shown
 
 
 def gap_headline(dataset: Dataset, name: str, top) -> str:
@@ -122,86 +198,135 @@ def gap_item(dataset: Dataset, name: str, row: dict, clear: bool = False) -> str
     return f"<strong>{esc(capital(label))}</strong>: {esc(text)}"
 
 
-def contrast_finding(dataset: Dataset, site: str) -> str:
-    rows, scope = shown_contrasts(dataset, site)
-    if len(rows) == 0:
+def contrast_finding(dataset: Dataset, site: str, widest: Widest | None) -> str:
+    if widest is None:
         return ""
-    where, network_wide = words.contrast_scope(dataset, site, scope), scope != "site"
-    widest, is_clear = widest_comparison(dataset, rows, "contrast", "" if network_wide else site)
-    label = share_label(dataset, widest["item"], widest["answer"])
+    row, where = widest.row, words.contrast_scope(dataset, site, widest.scope)
+    label = share_label(dataset, row["item"], row["answer"])
     text = _("{figure}: {first} {of_first} and {second} {of_second} {measure} ({where})").format(
-        figure=label, first=percent(widest["first %"]), of_first=of_group(dataset, widest["first"]),
-        second=percent(widest["second %"]), of_second=of_group(dataset, widest["second"]),
-        measure=measure_words(dataset, widest["item"], widest["answer"]), where=where)
-    return esc(text + verdict(is_clear, widest["gap"], widest["low"], widest["high"]) + ".")
+        figure=label, first=percent(row["first %"]), of_first=of_group(dataset, row["first"]),
+        second=percent(row["second %"]), of_second=of_group(dataset, row["second"]),
+        measure=measure_words(dataset, row["item"], row["answer"]), where=where)
+    return esc(text + verdict(widest.clear, row["gap"], row["low"], row["high"]) + ".")
 
 
-def change_finding(dataset: Dataset, site: str) -> str:
-    rows = analysis.wave_changes(dataset, site)
-    if rows.empty:
+def change_finding(dataset: Dataset, widest: Widest | None) -> str:
+    if widest is None:
         return ""
-    widest, is_clear = widest_comparison(dataset, rows, "change", site, "change")
-    codebook = dataset.codebook
+    row, codebook = widest.row, dataset.codebook
     text = _("{figure}: from {before} in {first_wave} to {after} in {last_wave}").format(
-        figure=share_label(dataset, widest["item"], widest["answer"]), before=percent(widest["before %"]),
-        first_wave=codebook.wave_label(widest["before"]), after=percent(widest["after %"]),
-        last_wave=codebook.wave_label(widest["after"]))
-    return esc(text + verdict(is_clear, widest["change"], widest["low"], widest["high"], change=True) + ".")
+        figure=share_label(dataset, row["item"], row["answer"]), before=percent(row["before %"]),
+        first_wave=codebook.wave_label(row["before"]), after=percent(row["after %"]),
+        last_wave=codebook.wave_label(row["after"]))
+    return esc(text + verdict(widest.clear, row["change"], row["low"], row["high"], change=True) + ".")
 
 
-def breakdown_findings(dataset: Dataset, site: str, most: int = 2) -> list[str]:
-    """Returns the largest clear gaps between a group of a breakdown and the other respondents (at
-    most `most`), as key findings (escaped HTML); none where no breakdown gap is clear."""
-    frames = [analysis.breakdown(dataset, c.id, site) for c in dataset.codebook.characteristics]
-    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if rows.empty:
-        return []
-    found = clear_rows(dataset, rows, "breakdown")
+def breakdown_findings(dataset: Dataset, found: pd.DataFrame) -> list[str]:
+    """Returns the clearest breakdown gaps as key findings (escaped HTML)."""
     codebook = dataset.codebook
     return [esc(words.breakdown_finding(
         share_label(dataset, r["item"], r["answer"]), codebook.characteristic(r["breakdown"]).label,
         {v.id: v.label for v in codebook.characteristic(r["breakdown"]).values}[r["value"]],
         percent(r["percent"]), percent(r["others %"]), signed(r["gap"])))
-        for r in found.head(most).to_dict("records")]
+        for r in found.to_dict("records")]
 
 
-@of_run("dataset")
-def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
-    """Returns the network overview's headline and key findings (escaped HTML)."""
-    about = dataset.codebook.dataset
+def measure_key(dataset: Dataset, item: str, answer: str) -> tuple[bool, str]:
+    """Returns what a share counts as a key (words.measure_words says it): an option's measure, or
+    the scale's answer."""
+    found = dataset.codebook.item(item)
+    if found.kind == "choose-any":
+        return True, found.measure
+    return False, dataset.codebook.answer_label(item, answer)
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class NetworkFindings(KeyFindings):
+    """The network overview's key findings: every site's figures, the network's highest and lowest
+    figure of one measure, the clear site gaps, the widest contrast and change, the clearest
+    breakdown gaps; with no site figures, the network's first choose-any item."""
+
+    run: Run
+    shares: pd.DataFrame  # every site's figures against the reference (analysis.site_shares)
+    extremes: tuple | None  # the network's highest and lowest figure measured as its first is
+    tested: int  # how many site figures have a test
+    found: pd.DataFrame  # those clear in the run's family, largest gap first
+    chosen: pd.DataFrame | None  # no site figures: the first choose-any item's options, by share
+    contrast: Widest | None
+    change: Widest | None
+    breakdowns: pd.DataFrame
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Returns the site figures that differ clearly from the reference, largest gap first."""
+        return self.found
+
+    def present(self) -> Findings:
+        return network_findings_of(self)
+
+
+def network_findings(run: Run) -> NetworkFindings:
+    """Returns the key findings exhibit of the network overview."""
+    dataset = run.dataset
     data = analysis.site_shares(dataset)
-    items = []
-    head = _("{partnership}: what {respondents} report.").format(partnership=about.partnership,
-                                                                 respondents=about.respondents_word)
+    extremes = chosen = None
     if not data.empty:
         reference = data.drop_duplicates(["item", "answer"]).dropna(subset=["network"])
         # Like with like: an agree share is not set beside a choose-any option or a yes; the
         # figures measured as the codebook's first is ("answer agree or strongly agree") compared.
-        measures = [measure_words(dataset, i, a) for i, a in
+        measures = [measure_key(dataset, i, a) for i, a in
                     zip(reference["item"], reference["answer"], strict=True)]
         reference = reference[[m == measures[0] for m in measures]] if measures else reference
-        whose = all_respondents() if about.reference == "network" else reference_words(dataset)
         if len(reference) > 1:
-            top = reference.loc[reference["network"].idxmax()]
-            bottom = reference.loc[reference["network"].idxmin()]
-            across = _("Across all sites, {top} {measure} on {top_figure}, but only {bottom} on "
-                       "{bottom_figure} ({whose}).").format(
-                top=percent(top["network"]), measure=measure_words(dataset, top["item"], top["answer"]),
-                top_figure=share_label(dataset, top["item"], top["answer"]),
-                bottom=percent(bottom["network"]),
-                bottom_figure=share_label(dataset, bottom["item"], bottom["answer"]), whose=whose)
-            if data["p"].notna().any():
-                items.append(esc(across))
-            else:  # gaps without a test: the network's own figures lead, no gap is named
-                head = across
+            extremes = (reference.loc[reference["network"].idxmax()],
+                        reference.loc[reference["network"].idxmin()])
     else:
-        chosen = choose_any_finding(dataset)
-        if chosen:
-            head, items = chosen, []
+        chosen = choose_any_options(dataset)
     tested = data.dropna(subset=["p"])
-    if len(tested):
-        found = clear_rows(dataset, tested, "site")
-        names = dataset.codebook.site_name
+    found = clear_rows(dataset, tested, "site") if len(tested) else tested
+    return NetworkFindings(run, data, extremes, len(tested), found, chosen, widest_contrast(dataset, ""),
+                           widest_change(dataset, ""), clear_breakdowns(dataset, ""))
+
+
+def choose_any_options(dataset: Dataset) -> pd.DataFrame | None:
+    """Returns the network's first choose-any item's options, by share; None without one."""
+    data = analysis.shares(dataset)
+    for item in dataset.codebook.items:
+        rows = data[(data["item"] == item.id) & (data["site"] == "") & (data["group"] == "")
+                    & (data["breakdown"] == "")]
+        if item.kind == "choose-any" and len(rows):
+            return rows.sort_values("percent", ascending=False)
+    return None
+
+
+def network_findings_of(exhibit: NetworkFindings) -> Findings:
+    """Returns the network overview's headline and key findings (escaped HTML)."""
+    dataset = exhibit.run.dataset
+    about = dataset.codebook.dataset
+    items = []
+    head = _("{partnership}: what {respondents} report.").format(partnership=about.partnership,
+                                                                 respondents=about.respondents_word)
+    if exhibit.extremes is not None:
+        top, bottom = exhibit.extremes
+        whose = all_respondents() if about.reference == "network" else reference_words(dataset)
+        across = _("Across all sites, {top} {measure} on {top_figure}, but only {bottom} on "
+                   "{bottom_figure} ({whose}).").format(
+            top=percent(top["network"]), measure=measure_words(dataset, top["item"], top["answer"]),
+            top_figure=share_label(dataset, top["item"], top["answer"]),
+            bottom=percent(bottom["network"]),
+            bottom_figure=share_label(dataset, bottom["item"], bottom["answer"]), whose=whose)
+        if exhibit.shares["p"].notna().any():
+            items.append(esc(across))
+        else:  # gaps without a test: the network's own figures lead, no gap is named
+            head = across
+    if exhibit.chosen is not None:
+        rows = exhibit.chosen
+        item = rows["item"].iloc[0]
+        head = (f"{dataset.codebook.item(item).label}: " + ", ".join(
+            f"{dataset.codebook.answer_label(item, a)} {percent(p, 0)}"
+            for a, p in zip(rows["answer"], rows["percent"], strict=True)) + ".")
+    if exhibit.tested:
+        found, names = exhibit.found, dataset.codebook.site_name
         head = (gap_headline(dataset, names(found["site"].iloc[0]), found.iloc[0]) if len(found) else
                 _("No site differs clearly from the rest of the network on any figure."))
         if len(found):  # where none is clear, the headline says so
@@ -209,28 +334,17 @@ def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
                       "than chance would explain",
                       "{count} of {tested} site figures differ clearly from the rest of the network, more "
                       "than chance would explain",
-                      len(tested)).format(count=len(found), tested=len(tested))
+                      exhibit.tested).format(count=len(found), tested=exhibit.tested)
             items.append(esc(text + ": " + "; ".join(
                 _("{site}, {figure} {gap} points").format(
                     site=names(r["site"]), figure=share_label(dataset, r["item"], r["answer"]),
                     gap=signed(r["gap"]))
                 for r in found.head(3).to_dict("records")) + "."))
-    items.append(contrast_finding(dataset, ""))
-    items.append(change_finding(dataset, ""))
-    items += breakdown_findings(dataset, "")
-    return head, [i for i in items if i]
+    items += [contrast_finding(dataset, "", exhibit.contrast), change_finding(dataset, exhibit.change),
+              *breakdown_findings(dataset, exhibit.breakdowns)]
+    return Findings(head, [i for i in items if i])
 
 
-def choose_any_finding(dataset: Dataset) -> str:
-    """Returns the network's first choose-any item in one sentence, options by share."""
-    data = analysis.shares(dataset)
-    for item in dataset.codebook.items:
-        rows = data[(data["item"] == item.id) & (data["site"] == "") & (data["group"] == "")
-                    & (data["breakdown"] == "")]
-        if item.kind == "choose-any" and len(rows):
-            rows = rows.sort_values("percent", ascending=False)
-            return (f"{item.label}: " + ", ".join(
-                f"{dataset.codebook.answer_label(item.id, a)} {percent(p, 0)}"
-                for a, p in zip(rows["answer"], rows["percent"], strict=True)) + ".")
-    return ""
-
+def network_key_findings(run: Run) -> Findings:
+    """Returns the network overview's headline and key findings as the page shows them."""
+    return network_findings(run).shown

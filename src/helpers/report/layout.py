@@ -23,15 +23,12 @@ class Part:
     call: str
     takes: tuple[str, ...] = ("run",)  # names of the notebook, literals, or keyword=literal
     section: bool = False  # a section of charts (the gallery draws them)
-    shown: str = ""  # "headline": the call returns the report's headline; "findings": a headline and a list
+    shown: str = ""  # "headline": the call returns the report's headline
     module: str = "report"  # the helpers module of the function: report, or snapshot (the family's page)
 
     def code(self) -> str:
         """Returns the cell's code, as the notebook has it."""
         called = f"{self.module}.{self.call}({', '.join(self.takes)})"
-        if self.shown == "findings":
-            return (f"headline, key_findings = {called}\n"
-                    "report.headline(headline)\nreport.bullets(key_findings)")
         return f"report.headline({called})" if self.shown == "headline" else called
 
     def build(self, names: dict):
@@ -54,7 +51,7 @@ SECTIONS = tuple(Part(call, ("run",), section=True) for call in (
 SITE_REPORT = (
     Part("title", ("run", '"Disparity and involvement report"')),
     Part("heading", ("run", '"key-findings"')),
-    Part("site_key_findings", ("run",), shown="findings"),
+    Part("site_findings", ("run",)),
     Part("snapshot_link", ("run",), module="snapshot"),
     Part("missing_note", ("run",)),
     Part("participation", ("run",), section=True),
@@ -67,7 +64,7 @@ SITE_REPORT = (
 NETWORK_OVERVIEW = (
     Part("title", ("run", '"network overview"')),
     Part("heading", ("run", '"key-findings"')),
-    Part("network_key_findings", ("run",), shown="findings"),
+    Part("network_findings", ("run",)),
     Part("participation", ("run",), section=True),
     SECTIONS[0],
     Part("choose_any", ("run",), section=True),
@@ -93,9 +90,9 @@ DATA_QUALITY = (
 FAMILY_SNAPSHOT = (  # one printed page per site for families (helpers.snapshot)
     Part("title", ("run", "snapshot.SUBTITLE")),
     Part("heading", ("run", '"key-findings"')),
-    Part("key_findings", ("run",), shown="findings", module="snapshot"),
-    Part("families_section", ("run",), module="snapshot"),
-    Part("numbers_section", ("run",), module="snapshot"),
+    Part("findings", ("run",), module="snapshot"),
+    Part("families", ("run",), module="snapshot"),
+    Part("numbers", ("run",), module="snapshot"),
     Part("full_report_link", ("run",), module="snapshot"),
 )
 LAYOUTS = {"site_report": SITE_REPORT, "network_overview": NETWORK_OVERVIEW, "data_quality": DATA_QUALITY,

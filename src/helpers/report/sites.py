@@ -12,7 +12,7 @@ from helpers.language import N_, _, n_, number, percent, signed
 from helpers.load import Dataset
 from helpers.marks import FLAG, WITHHELD
 from helpers.report.blocks import Chart, Exhibit, Section, all_withheld, esc, table
-from helpers.report.facts import MANY_SITES, clear_rows, judged, withheld
+from helpers.report.facts import MANY_SITES, judged, largest_first, withheld
 from helpers.words import (
     all_respondents,
     name_list,
@@ -54,12 +54,16 @@ def site_sheet(dataset: Dataset) -> dict:
             "rows": [[cell(v) for v in row] for row in frame[columns].itertuples(index=False)]}
 
 
-def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
-                          data: pd.DataFrame | None = None) -> Chart | None:
+def clear_first(rows: pd.DataFrame) -> pd.DataFrame:
+    """Returns the rows whose gap is clear in the run's family (the exhibit's verdicts), largest first."""
+    return largest_first(rows[rows["clear"].astype(bool)])
+
+
+def site_comparison_chart(exhibit: "Sites") -> Chart | None:
     """Returns the equiplot of the sites' shares with Wilson whiskers and the reference marked;
     the site, when given, highlighted and labelled. None when there are no site figures."""
-    data = analysis.site_shares(dataset) if data is None else data
-    hidden = withheld(dataset, **({"site": site} if site else {}), group="", breakdown="")
+    dataset, site, min_n = exhibit.run.dataset, exhibit.run.site, exhibit.run.min_n
+    data, hidden = exhibit.shares, exhibit.hidden
     small = {s for s, n in zip(data["site"], data["n"], strict=True) if pd.isna(n) or n < min_n}
     data = pd.concat([data, hidden[["site", "item", "answer", "shown"]]], ignore_index=True)
     if data.empty or (site is not None and not (data["site"] == site).any()):
@@ -67,7 +71,7 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
     codebook = dataset.codebook
     data = data.assign(key=data["item"] + ":" + data["answer"])
     hidden = hidden.assign(key=hidden["item"] + ":" + hidden["answer"])
-    keys = [f"{i}:{a}" for i, a in analysis.indicators(codebook) if f"{i}:{a}" in set(data["key"])]
+    keys = [k for k in exhibit.keys if k in set(data["key"])]
     labels = dict(zip(data["key"], share_labels(dataset, data), strict=True))
     sites = [s for s in dataset.site_ids if s in set(data["site"])]
     small = sorted(small, key=sites.index)
@@ -95,7 +99,7 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
             site=name, reference=reference_words(dataset))
     elif site:
         rows = data[data["site"] == site].dropna(subset=["gap"])
-        found = clear_rows(dataset, rows, "site")
+        found = clear_first(rows)
         widest = found.iloc[0] if len(found) else None
         heading = words.site_title(name, reference_words(dataset), len(rows), rows["p"].notna().any(),
                                    int((rows["gap"] > 0).sum()), len(found),
@@ -107,7 +111,7 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
             for r in rows.itertuples()) + "."
     else:
         known = data.dropna(subset=["gap"])
-        found = clear_rows(dataset, known, "site")
+        found = clear_first(known)
         heading = words.gaps_title(reference_words(dataset), known["p"].notna().any(), *(
             (codebook.site_name(found["site"].iloc[0]), labels[found["key"].iloc[0]],
              signed(found["gap"].iloc[0])) if len(found) else ()), shares=True,
@@ -135,7 +139,7 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
         "%": data["percent"], _("95% low"): data["low"], _("95% high"): data["high"],
         _("n (inferred)") if inferred else "n": data["n"].astype("Int64"),
         _("reference %"): data["reference"], _("gap (points)"): data["gap"],
-        _("clear"): verdict_cells(judged(dataset, data, "site")),
+        _("clear"): verdict_cells(data),
         _("note"): notes(data)}).round(1)
     if not data["p"].notna().any():  # gaps without a test: no verdicts to show
         shown = shown.drop(columns=_("clear"))
@@ -147,11 +151,11 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
     return Chart("site-comparison", heading, alt, description, shown, figure, bool(small))
 
 
-def gap_chart(dataset: Dataset, site: str, data: pd.DataFrame | None = None) -> Chart | None:
+def gap_chart(exhibit: "Sites") -> Chart | None:
     """Returns a site's gaps to the reference as bars (the network report shows every site's in
     one grid, gap_grid_chart)."""
-    data = analysis.site_shares(dataset) if data is None else data
-    data = data.dropna(subset=["gap"])
+    dataset, site = exhibit.run.dataset, exhibit.run.site
+    data = exhibit.shares.dropna(subset=["gap"])
     sites = [site]
     if not (data["site"] == site).any():
         return None
@@ -163,7 +167,7 @@ def gap_chart(dataset: Dataset, site: str, data: pd.DataFrame | None = None) -> 
                              xlabel=(_("points vs published all-sites figure")
                                      if dataset.codebook.dataset.reference == "published mean"
                                      else _("points vs rest of the network")), text=words.chart_text())
-    found = clear_rows(dataset, data, "site")
+    found = clear_first(data)
     heading = words.gaps_title(reference_words(dataset), data["p"].notna().any(), *(
         (names.get(found["site"].iloc[0]), labels[found["key"].iloc[0]], signed(found["gap"].iloc[0]))
         if len(found) else ()))
@@ -181,10 +185,10 @@ def gap_chart(dataset: Dataset, site: str, data: pd.DataFrame | None = None) -> 
     return Chart("site-gaps", heading, alt, description, shown, figure)
 
 
-def gap_grid_chart(dataset: Dataset, data: pd.DataFrame | None = None) -> Chart | None:
+def gap_grid_chart(exhibit: "Sites") -> Chart | None:
     """Returns a grid of every site's gap on every figure, each cell labelled."""
-    data = analysis.site_shares(dataset) if data is None else data
-    data = data.dropna(subset=["gap"])
+    dataset = exhibit.run.dataset
+    data = exhibit.shares.dropna(subset=["gap"])
     if data.empty:
         return None
     data = data.assign(key=data["item"] + ":" + data["answer"])
@@ -194,7 +198,7 @@ def gap_grid_chart(dataset: Dataset, data: pd.DataFrame | None = None) -> Chart 
     grid = grid.reindex(index=[s for s in dataset.site_ids if s in grid.index],
                         columns=list(dict.fromkeys(data["key"])))
     figure = charts.gap_grid(grid, names, labels)
-    found = clear_rows(dataset, data, "site")
+    found = clear_first(data)
     heading = words.gaps_title(reference_words(dataset), data["p"].notna().any(), *(
         (names.get(found["site"].iloc[0]), labels[found["key"].iloc[0]], signed(found["gap"].iloc[0]))
         if len(found) else ()))
@@ -221,10 +225,9 @@ def disparity_frame(dataset: Dataset, rows: pd.DataFrame, name, reference: str) 
     })
 
 
-def disparity_table(dataset: Dataset, appendix: bool = True, rows: pd.DataFrame | None = None) -> HTML:
-    """Returns the disparity between sites per figure (rows: analysis.disparity_by_indicator's), as a
+def disparity_table(dataset: Dataset, table_: pd.DataFrame, appendix: bool = True) -> HTML:
+    """Returns the disparity between sites per figure (analysis.disparity_by_indicator's rows), as a
     table (appendix measures optional)."""
-    table_ = analysis.disparity_by_indicator(dataset) if rows is None else rows
     if table_.empty:
         return HTML("")
     shown = disparity_frame(dataset, table_, dataset.codebook.site_name, _("reference %"))
@@ -241,11 +244,14 @@ class Sites(Exhibit):
     between the sites, and which of the section's forms the data call for; numbers and keys."""
 
     run: Run
-    shares: pd.DataFrame  # every site's figures against the reference (analysis.site_shares)
+    shares: pd.DataFrame  # every site's figures against the reference, with their verdicts (clear)
     form: str  # "only" (one site), "withheld" (none of the site's shown), "none", "compared"
-    hidden: pd.DataFrame | None = None  # the site's withheld figures, when none is shown
+    hidden: pd.DataFrame | None = None  # the withheld figures of the site (of every site, for none)
     compared: int = 0  # the sites compared: beyond MANY_SITES, the spread of the sites
     disparity: pd.DataFrame | None = None  # between the sites, per figure
+    spread: pd.DataFrame | None = None  # beyond MANY_SITES: the sites' quartiles per figure
+    keys: tuple[str, ...] = ()  # the figures compared ("item:answer"), in the codebook's order
+    wave: str = ""  # the wave the figures are of
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -262,18 +268,23 @@ def sites(run: Run) -> Sites:
     data = analysis.site_shares(dataset)
     if len(dataset.site_ids) == 1:  # nothing to compare: no chart of one site against itself
         return Sites(run, data, "only")
+    hidden = withheld(dataset, **({"site": site} if site else {}), group="", breakdown="")
     if site is not None and not (data["site"] == site).any():
-        return Sites(run, data, "withheld", withheld(dataset, site=site, group="", breakdown=""))
+        return Sites(run, data, "withheld", hidden)
     if data.empty:
         return Sites(run, data, "none")
-    return Sites(run, data, "compared", compared=analysis.compared_sites(dataset),
-                 disparity=analysis.disparity_by_indicator(dataset))
+    compared = analysis.compared_sites(dataset)
+    return Sites(run, judged(dataset, data, "site"), "compared", hidden, compared,
+                 analysis.disparity_by_indicator(dataset),
+                 analysis.site_spread(dataset) if compared > MANY_SITES else None,
+                 tuple(f"{i}:{a}" for i, a in analysis.indicators(dataset.codebook)),
+                 analysis.latest_wave(dataset))
 
 
 def sites_section_of(exhibit: Sites) -> Section:
     """Returns the section comparing sites as the page shows it (the site, when given, against the
     reference)."""
-    dataset, site, min_n, data = exhibit.run.dataset, exhibit.run.site, exhibit.run.min_n, exhibit.shares
+    dataset, site, data = exhibit.run.dataset, exhibit.run.site, exhibit.shares
     if exhibit.form == "only":
         heading = (_("{site} against the other sites").format(site=dataset.codebook.site_name(site)) if site
                    else _("How the sites compare"))
@@ -289,22 +300,22 @@ def sites_section_of(exhibit: Sites) -> Section:
     many = exhibit.compared > MANY_SITES
     parts: list = []
     if site is not None and many:
-        parts.append(site_summary_chart(dataset, site, data))
+        parts.append(site_summary_chart(exhibit))
     elif site is None and many:
-        parts += [network_summary_chart(dataset, data), furthest_sites_table(dataset, data),
+        parts += [network_summary_chart(exhibit), furthest_sites_table(dataset, data),
                   HTML('<p class="note">' + esc(_("Every site's figures, with their intervals and gaps: "
                                                   "{file} "
                                                   "({rows} rows, CSV for a spreadsheet).")).format(
                       file=f'<a href="{SITE_TABLE}" download>{SITE_TABLE}</a>', rows=number(len(data), 0))
                       + "</p>")]
     else:
-        parts.append(site_comparison_chart(dataset, site, min_n, data))
+        parts.append(site_comparison_chart(exhibit))
     if site is not None:
-        parts.append(gap_chart(dataset, site, data))
+        parts.append(gap_chart(exhibit))
     elif not many:  # every site's gaps in one grid (as bars, they would be the same chart again)
-        parts.append(gap_grid_chart(dataset, data))
-    parts.append(disparity_table(dataset, appendix=site is None, rows=exhibit.disparity))
-    wave = dataset.codebook.wave_label(analysis.latest_wave(dataset))
+        parts.append(gap_grid_chart(exhibit))
+    parts.append(disparity_table(dataset, exhibit.disparity, appendix=site is None))
+    wave = dataset.codebook.wave_label(exhibit.wave)
     intro = _("Each figure is the share {of_respondents} giving that answer in {wave}, with a 95% interval, "
               "against {reference}.").format(of_respondents=of_respondents(dataset), wave=wave,
                                              reference=reference_words(dataset))
@@ -318,16 +329,18 @@ def sites_section(run: Run) -> Section:
     return sites(run).shown
 
 
-def network_summary_chart(dataset: Dataset, data: pd.DataFrame) -> Chart:
+def network_summary_chart(exhibit: Sites) -> Chart:
     """Returns, for a large network, the spread of the sites on each figure: lowest, quartiles and
     highest site as marks on one line per figure, with all respondents dashed."""
+    dataset, data = exhibit.run.dataset, exhibit.shares
     data = data.assign(key=data["item"] + ":" + data["answer"])
+    spread = exhibit.spread.set_index(exhibit.spread["item"] + ":" + exhibit.spread["answer"])
     names = dataset.codebook.site_name
     marks = ["lowest site", "lower quartile", "median site", "upper quartile", "highest site"]
     mark_labels = {m: _(m) for m in marks}
     rows, table_rows = [], []
     for key, cells in data.groupby("key", sort=False):
-        q1, median, q3 = analysis.quartiles(cells["percent"])
+        q1, median, q3 = spread.loc[key, ["q1", "median", "q3"]]
         low, high = cells.loc[cells["percent"].idxmin()], cells.loc[cells["percent"].idxmax()]
         network = cells["network"].iloc[0]
         for who, value in zip(marks, (low["percent"], q1, median, q3, high["percent"]), strict=True):
@@ -365,7 +378,6 @@ def furthest_sites_table(dataset: Dataset, data: pd.DataFrame, most: int = 3) ->
     interval and whether it is clear once chance across the run's comparisons is allowed for."""
     names = dataset.codebook.site_name
     data = data.dropna(subset=["gap"])
-    data = judged(dataset, data, "site")
     rows = []
     for (item, answer), cells in data.groupby(["item", "answer"], sort=False):
         furthest = cells.reindex(cells["gap"].abs().sort_values(ascending=False, kind="stable").index)
@@ -382,10 +394,10 @@ def furthest_sites_table(dataset: Dataset, data: pd.DataFrame, most: int = 3) ->
                      count=most))
 
 
-def site_summary_chart(dataset: Dataset, site: str, data: pd.DataFrame) -> Chart:
+def site_summary_chart(exhibit: Sites) -> Chart:
     """Returns, for a large network, the site against the spread of the sites: the quartiles
     as a band and the site's dot with its interval (drawn as an equiplot of three marks)."""
-    spread = analysis.site_spread(dataset)
+    dataset, site, data, spread = exhibit.run.dataset, exhibit.run.site, exhibit.shares, exhibit.spread
     own = data[data["site"] == site].set_index(["item", "answer"])
     labels = {f"{i}:{a}": share_label(dataset, i, a)
               for i, a in zip(spread["item"], spread["answer"], strict=True)}
@@ -399,7 +411,7 @@ def site_summary_chart(dataset: Dataset, site: str, data: pd.DataFrame) -> Chart
             mine = own.loc[(item, answer)]
             rows.append({"key": key, "who": site, "percent": mine["percent"],
                          "low": mine["low"], "high": mine["high"]})
-    hidden = withheld(dataset, site=site, group="", breakdown="")
+    hidden = exhibit.hidden
     for key, mark in zip(hidden["item"] + ":" + hidden["answer"], hidden["shown"], strict=True):
         if key in labels:
             rows.append({"key": key, "who": site, "percent": None, "low": None, "high": None,
@@ -417,7 +429,7 @@ def site_summary_chart(dataset: Dataset, site: str, data: pd.DataFrame) -> Chart
     shown = shown.assign(note=notes(frame)).round(1).rename(columns={
         "figure": _("figure"), "who": _("who"), "percent": "%", "low": _("95% low"), "high": _("95% high"),
         "note": _("note")})
-    sites = analysis.compared_sites(dataset)
+    sites = exhibit.compared
     return Chart("site-summary",
                  _("{site} against the spread of {sites} sites").format(site=name, sites=sites),
                  _("Dot plot of {site}'s figures with the quartiles of {sites} sites.").format(
