@@ -19,11 +19,12 @@ def modules() -> dict[str, ast.Module]:
 
 
 def imported(tree: ast.Module, name: str, known: set[str]) -> dict[str, set[str]]:
-    """Returns what a module imports as it is imported (its top-level statements, not those inside
-    functions or under TYPE_CHECKING): each module of the package, with the names taken from it."""
+    """Returns what a module imports, at its top or inside a function (a deferred import is a
+    dependency all the same), but not under TYPE_CHECKING: each module of the package, with the
+    names taken from it."""
     package = name if any(k.startswith(name + ".") for k in known) else name.rpartition(".")[0]
     taken: dict[str, set[str]] = {}
-    for node in tree.body:
+    for node in _statements(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 taken.setdefault(alias.name, set())
@@ -39,6 +40,17 @@ def imported(tree: ast.Module, name: str, known: set[str]) -> dict[str, set[str]
                 else:
                     taken.setdefault(base, set()).add(alias.name)
     return taken
+
+
+def _statements(tree: ast.AST):
+    """Yields every statement of a tree, leaving out the body of an `if TYPE_CHECKING:`."""
+    for node in ast.iter_child_nodes(tree):
+        test = getattr(node, "test", None)
+        if isinstance(node, ast.If) and getattr(test, "id", getattr(test, "attr", "")) == "TYPE_CHECKING":
+            yield from (n for branch in node.orelse for n in [branch, *_statements(branch)])
+            continue
+        yield node
+        yield from _statements(node)
 
 
 def graph() -> tuple[dict[str, dict[str, set[str]]], dict[str, ast.Module]]:

@@ -246,8 +246,8 @@ def _frame(where: str, header_row: int, header: list[str], body: list, columns: 
 
 
 def read_export(path: Path, columns: list[str] | None, sheet: str | int = 0) -> "pd.DataFrame":
-    """Returns a respondent-level export (CSV, .xlsx; .sav and .dta through helpers.tools) as text
-    cells by row number, only the given columns.
+    """Returns a respondent-level export (CSV, .xlsx) as text cells by row number, only the given
+    columns (helpers.tools reads .sav and .dta itself, and each tool's own CSV shape).
 
     Args:
         path: the export.
@@ -268,10 +268,6 @@ def read_export(path: Path, columns: list[str] | None, sheet: str | int = 0) -> 
             raise InputError(Problem(where, f"a header row: {', '.join(columns or [])}",
                                      found="an empty file"))
         return frame_of(where, lines[0][0], lines[0][1], lines[1:], columns)
-    if suffix in (".sav", ".dta"):
-        from helpers.tools import read
-
-        return read(path, columns).cells
     if not path.is_file():
         raise InputError(Problem(where, f"a survey export with the columns {', '.join(columns or [])}"))
     check_workbook(path)
