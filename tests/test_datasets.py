@@ -214,4 +214,5 @@ def test_who_we_heard_from_says_what_its_number_counts(tmp_path):
     [chart] = [part for part in shown.parts if getattr(part, "name", "") == "respondents"]
     assert chart.title == "Lincoln: 12 students answered in the survey"
     assert "at least one question" not in chart.description
-    assert chart.description.startswith("For each group, the most respondents who answered any one question")
+    assert chart.description.startswith("For each group, the most respondents behind any one figure shown")
+    assert "don't know" in chart.description  # an answer off the scale leaves the base too

@@ -173,9 +173,9 @@ def respondents_chart(dataset: Dataset, shown: Respondents, site: str = "") -> C
                            note=[_("withheld") if pd.isna(n) else "" for n in counts["respondents"]])
     table_ = table_.rename(columns={"wave": _("wave"), "group": _("group"), "respondents": _("respondents"),
                                     "note": _("note")})
-    description = _("For each group, the most respondents who answered any one question, counted from the "
-                    "survey exports; someone who skipped that question but answered others is not counted "
-                    "in it.")
+    description = _("For each group, the most respondents behind any one figure shown, counted from the "
+                    "survey exports; someone who skipped that question, or gave an answer off the scale "
+                    "such as “don't know”, is not counted in it.")
     if len(hidden):
         description += " " + _("{mark} Withheld to protect the people behind small numbers: {names} (fewer "
                                "than {base} respondents answered any question, or so that another withheld "
