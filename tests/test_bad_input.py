@@ -210,11 +210,11 @@ def laughs(levels: int) -> str:
 def test_a_codebook_of_aliases_is_refused_without_expanding_them(data_copy):
     path = data_copy / "codebook.yaml"
     path.write_text(path.read_text() + laughs(9))
-    started = time.perf_counter()
+    started = time.process_time()  # CPU seconds: the machine's other work does not count
     refused(lambda: read_codebook(data_copy), "codebook.yaml, row", "key 'laughs.l5'",
             "found 'aliases standing for more than 1,000,000 values'",
             "expected at most 1,000,000 values once its aliases (*name) are expanded")
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_a_codebook_of_aliases_prints_a_short_message_and_stays_small(data_copy):

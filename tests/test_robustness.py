@@ -14,7 +14,7 @@ import pytest
 
 from helpers.render import render_all
 
-from .conftest import TFS, TFS_PARAMS, html_of, run_cli
+from .conftest import REPORTS, TFS, TFS_PARAMS, html_of, run_cli
 
 
 def snapshot(out: Path) -> dict:
@@ -60,14 +60,18 @@ def write_params(params: Path, name: str, text: str | None) -> None:
 FOLDER_CASES = ("site not in the data", "not a slug")  # a file that belongs to no site's report
 
 
-@pytest.mark.parametrize("case", [c for c in PARAMS_CASES if c not in FOLDER_CASES])
-def test_a_site_with_bad_params_fails_alone_and_the_others_render(earlier, params_copy, case):
-    """The site's earlier HTML is kept byte for byte, the other reports render, the index says
-    which failed and why, and the exit status is 1."""
+SITE_CASES = [c for c in PARAMS_CASES if c not in FOLDER_CASES]
+
+
+def bad_params_run(earlier: Path, params: Path, case: str, force: bool):
+    """Runs `impact-reports reports` into the earlier render with memphis's params broken as the
+    case says; checks what holds whether or not the others render again: status 1, memphis and its
+    snapshot failing with a message naming the file, the key and what was expected, no traceback,
+    memphis's earlier HTML byte for byte, the index saying which failed. Returns what it printed."""
     name, text, where, expected = PARAMS_CASES[case]
-    write_params(params_copy, name, text)
+    write_params(params, name, text)
     before = snapshot(earlier)
-    result = run_cli("reports", "--out", earlier, "--params", params_copy, "--force")
+    result = run_cli("reports", "--out", earlier, "--params", params, *(["--force"] if force else []))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("error: memphis failed: ")
@@ -75,12 +79,31 @@ def test_a_site_with_bad_params_fails_alone_and_the_others_render(earlier, param
     assert where in result.stderr, result.stderr
     assert expected in result.stderr, result.stderr
     assert "error: memphis_family failed: " in result.stderr  # the site's params are its snapshot's too
-    assert "8 rendered, 2 failed" in result.stdout
     memphis = Path("html") / "tfs" / "memphis.html"
     assert snapshot(earlier)[memphis] == before[memphis]
     index = (earlier / "html" / "index.html").read_text()
     assert "failed" in index
     assert expected.split()[0] in index
+    return result
+
+
+def test_a_site_with_bad_params_fails_alone_and_the_others_render(earlier, params_copy):
+    """Forced, the other eight reports render beside the failing site (bad params of any kind are
+    refused in the same place, helpers.render.validate, before any report starts)."""
+    result = bad_params_run(earlier, params_copy, "unknown key", force=True)
+    assert "8 rendered, 2 failed, 0 unchanged" in result.stdout
+
+
+@pytest.mark.parametrize("case", SITE_CASES)
+def test_each_kind_of_bad_params_fails_its_site_alone(rendered, earlier, params_copy, case):
+    """Not forced, the run renders only what the change touches: memphis and its snapshot fail,
+    the other eight reports stay up to date and as they were."""
+    result = bad_params_run(earlier, params_copy, case, force=False)
+    assert "0 rendered, 2 failed, 8 unchanged" in result.stdout
+    others = [name for name in REPORTS if not name.startswith("memphis")]
+    assert len(others) == 8
+    assert {name: html_of(earlier, name).read_bytes() for name in others} == {
+        name: rendered[2][name] for name in others}
 
 
 @pytest.mark.parametrize("case", FOLDER_CASES)

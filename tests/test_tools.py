@@ -388,7 +388,8 @@ def test_many_problems_are_counted_on_screen_and_listed_whole_in_a_file(tmp_path
 
 def test_a_wide_sav_reads_only_the_codebook_columns_in_under_two_seconds(tmp_path):
     """1,500 respondents x 765 labelled variables, ten of them named (issue 22: reading every
-    column with its labels took 61 s)."""
+    column with its labels took 61 s). Timed in this process's CPU seconds, which other work on the
+    machine (the tests' other worker) does not lengthen."""
     import time
 
     import numpy as np
@@ -407,9 +408,9 @@ def test_a_wide_sav_reads_only_the_codebook_columns_in_under_two_seconds(tmp_pat
                          column_labels=[f"Question {n}" for n in range(765)])
     named = ["v000", "v001", *(f"v{n:03d}" for n in range(100, 800, 100))]
     named.append("v764")
-    start = time.perf_counter()
+    start = time.process_time()
     cells = read(tmp_path / "wide.sav", named).cells
-    seconds = time.perf_counter() - start
+    seconds = time.process_time() - start
     assert list(cells.columns) == named
     assert len(cells) == 1500
     assert set(cells["v001"]) == {"Alder", "Birch", "Cedar"}
