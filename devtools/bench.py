@@ -11,7 +11,9 @@ Measured in one run, the two sides alternating, medians of at least three runs
   and PARAMS: seconds a site, peak memory of the whole run, the largest report and the
   network report in bytes, and a no-op run at that size; with --dask (DASK=1), the
   largest size again on a Dask LocalCluster of two workers;
-- the bytes of each HTML report.
+- the bytes of each HTML report;
+- the disclosure audit alone at each scale (tabulating the exports, then protection and
+  its audit), in seconds and seconds a site; with --audit (AUDIT=1), only that.
 
 The last line printed is the ratio plain loop / make reports.
 """
@@ -119,6 +121,36 @@ def synthetic_sites(count: int, folder: Path, seed: int = 7) -> tuple[Path, Path
     return data, params
 
 
+def audit_seconds(data: Path) -> tuple[float, object]:
+    """Returns the seconds disclosure control and its audit take on a dataset's tabulated
+    exports (the tabulation not counted), and the audit."""
+    from helpers.disclosure import protect
+    from helpers.load import read_codebook
+    from helpers.tabulate import tabulate_exports
+
+    codebook = read_codebook(data)
+    figures = tabulate_exports(data, codebook)
+    rules = codebook.dataset.disclosure
+    start = time.perf_counter()
+    _, audit = protect(figures, codebook, rules.minimum_base, rules.top_bottom_coding,
+                       rules.complementary_suppression, rules.protection_interval)
+    return time.perf_counter() - start, audit
+
+
+def audit_only(counts: list[int]) -> int:
+    """Prints the audit's time at each scale (make bench AUDIT=1 SITES=100,1000)."""
+    with tempfile.TemporaryDirectory(prefix="tfs-bench-") as scratch:
+        for count in counts:
+            data, _ = synthetic_sites(count, Path(scratch) / f"sites-{count}")
+            seconds, audit = audit_seconds(data)
+            print(f"audit of {count} synthetic sites: {seconds:.1f} s, {seconds / count:.2f} s a site; "
+                  f"{audit.cells:,} cells, {audit.withheld:,} withheld ({audit.primary:,} primary, "
+                  f"{audit.coded:,} coded, {audit.complementary:,} complementary); "
+                  f"{audit.witnessed:,} certified by witnesses, {audit.programmed:,} by programmes; "
+                  f"{'safe' if audit.safe else 'NOT SAFE'}", flush=True)
+    return 0
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -131,7 +163,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="synthetic site counts (make bench SITES=100,1000)")
     parser.add_argument("--dask", action="store_true",
                         help="render the largest size again on a Dask LocalCluster of two workers")
+    parser.add_argument("--audit", action="store_true", default=bool(os.environ.get("AUDIT")),
+                        help="time only the disclosure audit at each scale")
     args = parser.parse_args(argv)
+    if args.audit:
+        return audit_only([int(c) for c in args.scale.split(",") if c])
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
     with tempfile.TemporaryDirectory(prefix="tfs-bench-") as scratch:
         scratch = Path(scratch)
@@ -148,11 +184,12 @@ def main(argv: list[str] | None = None) -> int:
         for count in counts:
             folder = scratch / f"sites-{count}"
             data, params = synthetic_sites(count, folder)
+            audit_time = audit_seconds(data)[0]
             seconds, peak = measured(folder / "out", True, data, params)
             unchanged = make_reports(folder / "out", False, data, params)
             pages = [p.stat().st_size for p in (folder / "out" / "html" / f"bench-{count}").glob("*.html")]
             network = (folder / "out" / "html" / f"bench-{count}" / "network.html").stat().st_size
-            scaling[count] = (seconds, peak, max(pages), network, unchanged)
+            scaling[count] = (seconds, peak, max(pages), network, unchanged, audit_time)
             print(f"{count} sites: {seconds:.1f} s, peak {peak / 2**30:.2f} GB", file=sys.stderr)
             if args.dask and count == max(counts):
                 dask_seconds = dask_render(data, params, folder / "dask")
@@ -167,13 +204,15 @@ def main(argv: list[str] | None = None) -> int:
          "median of " + ", ".join(f"{s:.2f}" for s in noop)),
     ]
     first = min(scaling) if scaling else None
-    for count, (seconds, peak, largest, network, unchanged) in scaling.items():
+    for count, (seconds, peak, largest, network, unchanged, audit_time) in scaling.items():
         reports = count + 2
         per_site, first_per_site = seconds / count, scaling[first][0] / first
         rows.append((f"{count} synthetic sites ({reports} reports), FORCE=1", f"{seconds:.1f} s",
                      f"{per_site:.2f} s a site ({per_site / first_per_site:.2f} × at {first}); "
                      f"peak memory {peak / 2**30:.2f} GB; largest report {largest / 1024:.0f} KB, "
                      f"network {network / 1024:.0f} KB; nothing changed {unchanged:.2f} s"))
+        rows.append((f"{count} synthetic sites, disclosure audit alone", f"{audit_time:.1f} s",
+                     f"{audit_time / count:.2f} s a site"))
     if dask_seconds is not None:
         rows.append((f"{max(scaling)} synthetic sites on a Dask LocalCluster (2 workers)",
                      f"{dask_seconds:.1f} s", f"{dask_seconds / max(scaling):.2f} s a site"))

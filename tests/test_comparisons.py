@@ -30,7 +30,7 @@ def test_the_planted_gap_is_found_and_the_noise_is_not(planted):
     assert set(compared["kind"]) == {"site", "contrast", "change", "breakdown"}
     assert "" in set(compared["site"])
     assert len(set(compared["site"]) - {""}) >= 6  # the smallest sites have every figure withheld
-    assert len(compared) > 400
+    assert len(compared) > 300  # 355 under the attacker's-problem audit (420 under the bridge audit)
     # Without the control, noise would pass for findings too.
     assert (compared["p"] < 0.05).sum() > 1
 
@@ -57,7 +57,7 @@ def test_a_planted_breakdown_gap_is_a_key_finding_and_noise_breakdown_gaps_are_n
     dataset = load_dataset(tmp_path)
     family = analysis.verdicts(dataset)
     breakdowns = family[family["kind"] == "breakdown"]
-    assert len(breakdowns) > 200  # every group at every site and in the network
+    assert len(breakdowns) > 150  # every group at every site and in the network, but those withheld
     planted = breakdowns[(breakdowns["site"] == "") & (breakdowns["value"] == "spanish")
                          & (breakdowns["item"] == "listen")].iloc[0]
     assert planted["clear"]

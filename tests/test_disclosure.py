@@ -79,3 +79,64 @@ def test_every_figure_under_the_minimum_base_is_suppressed(min_base):
     small = {s for s, (n, _) in COUNTS.items() if n < min_base}
     assert small <= hidden(protected)
     assert audit.safe
+
+
+# Today's leak, planted: every respondent states a home language, so a school's "not stated"
+# remainder is 0 and a withheld language group is all respondents minus the groups shown.
+# Both schools' "other" groups are withheld, so no sum along the schools gives either away.
+LANGUAGES = Codebook.model_validate({
+    "dataset": {"id": "hand-made", "title": "t", "partnership": "p", "source": "s", "published": False},
+    "sites": [{"id": s, "name": s.upper()} for s in ("a", "b")],
+    "scales": [{"id": "yes-no", "levels": [{"id": "no", "label": "No", "side": "negative"},
+                                           {"id": "yes", "label": "Yes", "side": "positive"}]}],
+    "items": [{"id": "q", "label": "Q", "kind": "yes-no", "scale": "yes-no", "column": "Q"}],
+    "waves": [{"id": "w", "label": "W"}],
+    "characteristics": [{"id": "language", "label": "home language", "column": "L",
+                         "values": [{"id": v, "label": v} for v in ("english", "spanish", "other")]}],
+})
+# (site, language): (respondents, of whom yes)
+PEOPLE = {("a", "english"): (30, 20), ("a", "spanish"): (12, 6), ("a", "other"): (5, 1),
+          ("b", "english"): (25, 15), ("b", "spanish"): (15, 9), ("b", "other"): (6, 3)}
+
+
+def everyone_states(people: dict = PEOPLE) -> pd.DataFrame:
+    from helpers.tabulate import tabulate
+
+    rows = [{"site": site, "language": language, "answer": "yes" if k < yes else "no"}
+            for (site, language), (n, yes) in people.items() for k in range(n)]
+    answers = pd.DataFrame(rows).assign(file="export.csv", wave="w", group="", weight=1.0, item="q")
+    answers["row"] = range(len(answers))
+    return tabulate(answers, LANGUAGES)
+
+
+def test_the_audit_refuses_a_withheld_group_that_is_all_respondents_minus_the_groups_shown():
+    protected, audit = protect(everyone_states(), LANGUAGES, min_base=10, complementary=False)
+    withheld = set(protected.loc[protected["suppressed"] != "", "value"])
+    assert withheld == {"other"}
+    assert not audit.safe
+    found = {(f.key[1], f.key[4], f.figure): f for f in audit.findings}
+    leak = found[("a", "other", "positive")]
+    assert (leak.low, leak.high, leak.true, leak.base) == (1, 1, 1, 5)
+    assert leak.words() == "w / a / language / other / q: the positive count is 1 (of 5)"
+    assert ("b", "other", "positive") in found
+
+
+def test_complementary_suppression_repairs_the_planted_leak_and_the_audit_passes():
+    protected, audit = protect(everyone_states(), LANGUAGES, min_base=10)
+    assert audit.safe
+    assert audit.complementary > 0
+    shown = protected[protected["suppressed"] == ""]
+    assert (shown["n"].astype(float) >= 10).all()
+
+
+def test_a_withheld_remainder_of_fewer_than_the_minimum_is_refused():
+    """Two groups withheld at one school: together they are all respondents minus the group
+    shown, and they add up to fewer than the minimum (6 + 3), a small figure in itself."""
+    people = {**PEOPLE, ("a", "spanish"): (6, 2), ("a", "other"): (3, 1), ("b", "spanish"): (15, 9),
+              ("b", "other"): (12, 6)}
+    _, audit = protect(everyone_states(people), LANGUAGES, min_base=10, complementary=False)
+    remainders = [f for f in audit.findings if f.why == "remainder"]
+    assert [(f.key[1], f.true) for f in remainders] == [("a", 9)]
+    assert remainders[0].words().endswith("the withheld parts of a published total add up to 9 respondents")
+    _, audit = protect(everyone_states(people), LANGUAGES, min_base=10)
+    assert audit.safe

@@ -199,6 +199,10 @@ class Disclosure(Strict):
     minimum_base: Literal[5, 10, 11, 16, 30] = Field(
         default=10, description="withhold every figure resting on fewer respondents (presets "
         "from education agencies' practice: 5, 10, 11, 16, 30)")
+    protection_interval: int = Field(
+        default=1, ge=1, le=10, description="the fewest counts apart an outsider's lowest and highest "
+        "possible values of a withheld count (or base) must be: 1 (the default) only that none is pinned "
+        "to one value, 2 that each is one of three whole numbers at least (see data/README.md)")
     top_bottom_coding: bool = Field(
         default=True, description="show a small group's share above 95% or below 5% only as such")
     complementary_suppression: bool = Field(

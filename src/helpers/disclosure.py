@@ -1,47 +1,113 @@
-"""Disclosure control for counted figures: primary and complementary suppression, top/bottom
-coding, and an audit that proves nothing withheld can be worked out.
+"""Disclosure control for counted figures: primary suppression, top/bottom coding,
+complementary suppression, and an audit that solves the attacker's problem, site by site.
 
 Respondent-level data can identify people once broken down by site, group and
 characteristic (../methods.md, "Disclosure control"). Before anything is published, per
 *cell* (one wave, item, site, group and characteristic value: its base and every answer):
 
 1. **Primary suppression.** A cell whose base is under the minimum is withheld: its numbers
-   become missing and the reports show "—" with a footnote.
+   become missing and the reports show "—" with a footnote ("fewer than 10 respondents").
 2. **Top/bottom coding.** In a small group (fewer than :data:`SMALL_GROUP`), a share above
    95% or below 5% would tell a reader how (nearly) everyone answered; the cell is withheld
-   and the share is shown only as "> 95%" or "< 5%".
-3. **Complementary suppression.** Published cells are tied by linear relations: a network
-   figure is the sum of its sites' (for each group and characteristic value), an all-groups
-   figure the sum of its groups'. A withheld cell that these relations determine is
-   protected by withholding the smallest published cell that puts it on a cycle of withheld
-   cells; repeated until none is determined.
-4. **Audit.** Proves it for everything the run publishes (site and network reports draw on
-   the same protected table). Each relation is a vertex and each cell an edge between the
-   two relations it takes part in (along sites, along groups; a relation whose whole is not
-   published, and a breakdown's all-respondents relation, which holds the unpublished count
-   of those who did not state the characteristic, constrain nothing and join a free vertex).
-   Shown cells are constants; the withheld cells' possible values differ by exactly the
-   flows on the graph of withheld edges, so a withheld cell is determined exactly when its
-   edge is a bridge of that graph. The same holds for every answer and the base at once,
-   because a cell is withheld whole. Bridges are found in linear time, so the audit costs
-   the same per cell however many sites a network has.
+   and the share is shown only as a bound ("< 25%" for a group of 10), chosen from the base
+   so that the protection interval's worth of counts fits under it.
+3. **The attacker's problem.** Per wave and item, the cells form tables: sites (and the
+   network, the first row) by groups, and sites by each characteristic's values, each row
+   with its all-respondents margin; a characteristic that someone left blank gets a *not
+   stated* column (the margin minus the values, which nobody publishes). Every answer's
+   count adds up along every row and column. An outsider knows the shown cells, that counts
+   are whole numbers, none negative, and what the printed reasons say: "fewer than 10"
+   (base 1 to 9), "to protect another" (base at least 10), a coded bound (base under 30, the
+   share under or over the bound); an option's choosers are between none and all who
+   answered, and who answered chose one at least. The figures protected in each withheld
+   cell (and in each not-stated remainder of 1 to fewer than the minimum respondents) are
+   its base and each compared count (a scale's positive side, each option).
+4. **The protection rule.** A figure is SAFE when two whole-number solutions of everything
+   published differ in it by at least the **protection interval** (a dataset setting, in
+   counts), one shows it above 0 and one below its base. It is proved so, never guessed:
 
-Counts are the unweighted ones: a shown percentage with its base gives the count. Tallies
-already public (the TFS brief) are flagged, never suppressed.
+   - *Witnesses.* From the true counts (one solution), a move of ±t of one answer (or one
+     answer for another) around a rectangle of withheld cells of one table (two rows, two
+     columns; the network row enters with its sign turned), or one whole respondent moved
+     between two sites whose totals are withheld, keeps every published relation; where it
+     also keeps every cell's bounds, the counts it reaches are another solution. The largest
+     t of each move is computed for all cells of a table at once (arrays over the sites).
+   - *A site's programme.* Fixing every cell outside a site and a few partner sites at its
+     true value restricts the attacker's problem, so each whole solution of that smaller
+     integer programme (SciPy's HiGHS, checked exactly afterwards) also solves the whole
+     problem: it certifies safety (it could never prove a figure unsafe, which is why the
+     issue's "never by fixing other sites' figures" holds only for that direction).
+
+   A figure is UNSAFE when a relaxation already pins it: the only withheld cell of a row or
+   column of shown figures is their difference; else the site's own relations, with each
+   network relation kept as bounds from the other sites' printed reasons (a linear
+   programme), leave it fewer than the interval apart, or show it 0 or all of its group.
+   The residual of a published relation (its whole minus the parts shown, such as "all
+   respondents - students - staff", or a withheld value and the not stated together) is a
+   figure too: made of two or more withheld parts, it may not rest on 1 to fewer than the
+   minimum respondents. A figure neither proved safe nor unsafe is *undecided*: repaired
+   like an unsafe one, and counted.
+5. **Complementary suppression** repairs what the audit finds: for an unsafe or undecided
+   cell, the shown cells of the cheapest rectangle (smallest bases) whose move certifies it;
+   for a small residual, the smallest shown part of its relation; for a site's withheld
+   total, another site's total and the cells a respondent moved between them needs. A cell
+   once certified stays so: withholding more only widens what an outsider must allow.
+
+Everything is per wave and item and, inside, per site and its table rows, so the cost grows
+with the number of sites, not its square. Counts are the unweighted ones: a shown percentage
+with its base gives the count. Tallies already public (the TFS brief) are flagged, never
+suppressed.
 """
 
-from collections import defaultdict
+import itertools
+import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from helpers.codebook import Codebook
 
 CELL = ["wave", "site", "group", "breakdown", "value", "item"]
 SMALL_GROUP = 30  # top/bottom coding applies below this many respondents
 TOP, BOTTOM = 95.0, 5.0
-FREE = 0  # the vertex of every relation that constrains nothing
+UNSTATED = "(not stated)"  # a table's remainder column: the margin minus the parts published
+ROUNDS = 30  # passes of complementary suppression before giving up
+PARTNERS = 3  # sites a site's programme lets move with it
+SECONDS = 2.0  # time limit of one integer programme; one that runs out leaves its figure undecided
+BUDGET = 0.01  # seconds of programmes a wave and item may spend per site; past it, cells are undecided
+WITHHELD = ("primary", "coded", "complementary")
+NONE = -1
+
+
+@dataclass
+class Finding:
+    """A withheld figure an outsider can narrow too far: its cell, which figure ("base" or an
+    answer), what is true, and the interval (or residual) the published figures allow."""
+
+    key: tuple
+    figure: str
+    true: int
+    low: int
+    high: int
+    base: int
+    why: str  # "pinned", "narrow", "none", "all", "remainder" or "undecided"
+
+    def words(self) -> str:
+        where = " / ".join(part for part in self.key if part)
+        if self.why == "remainder":
+            return f"{where}: the withheld parts of a published total add up to {self.true} respondents"
+        if self.why == "undecided":
+            return (f"{where}: the {self.figure} count could not be proved safe "
+                    f"(between {self.low} and {self.high})")
+        if self.why in ("pinned", "narrow"):
+            span = f"is {self.true}" if self.low == self.high else f"is between {self.low} and {self.high}"
+        else:
+            span = "is 0" if self.why == "none" else f"is all {self.base}"
+        return f"{where}: the {self.figure} count {span} (of {self.base})"
 
 
 @dataclass
@@ -49,221 +115,767 @@ class Audit:
     """What disclosure control did, and whether anything withheld can be worked out."""
 
     min_base: int
+    protection: int = 1
     cells: int = 0
     primary: int = 0
     coded: int = 0
     complementary: int = 0
-    recoverable: list = field(default_factory=list)  # cell keys the published figures determine
+    figures: int = 0  # withheld cells (and small remainders) audited
+    witnessed: int = 0  # of which certified by witnesses
+    programmed: int = 0  # of which certified by a site's programme
+    undecided: int = 0  # cells repaired because nothing proved them either way
+    findings: list = field(default_factory=list)
 
     @property
     def withheld(self) -> int:
         return self.primary + self.coded + self.complementary
 
     @property
+    def recoverable(self) -> list:
+        """The cells of which a figure can be narrowed too far, each once."""
+        return list(dict.fromkeys(finding.key for finding in self.findings))
+
+    @property
     def safe(self) -> bool:
-        return not self.recoverable
+        return not self.findings
 
 
-def _bridges(edges: list[tuple[int, int]], active) -> tuple[dict[int, int], dict, dict, dict]:
-    """Returns the active edges that are bridges (on no cycle) of the multigraph they form, each
-    with the vertex below it in the depth-first search, and that search's numbering: each
-    vertex's order, the last order in its subtree and its tree's root (Tarjan's algorithm)."""
-    adjacency = defaultdict(list)
-    for e in active:
-        u, v = edges[e]
-        if u == v:
-            continue  # a loop is its own cycle
-        adjacency[u].append((v, e))
-        adjacency[v].append((u, e))
-    order, low, last, roots, found, counter = {}, {}, {}, {}, {}, 0
-    for root in adjacency:
-        if root in order:
-            continue
-        order[root] = low[root] = counter
-        roots[root] = root
-        counter += 1
-        stack = [(root, -1, iter(adjacency[root]))]
-        while stack:
-            vertex, via, neighbours = stack[-1]
-            for other, e in neighbours:
-                if e == via:
-                    continue
-                if other in order:
-                    low[vertex] = min(low[vertex], order[other])
-                else:
-                    order[other] = low[other] = counter
-                    roots[other] = root
-                    counter += 1
-                    stack.append((other, e, iter(adjacency[other])))
-                    break
-            else:
-                stack.pop()
-                last[vertex] = counter - 1
-                if stack:
-                    parent = stack[-1][0]
-                    low[parent] = min(low[parent], low[vertex])
-                    if low[vertex] > order[parent]:
-                        found[via] = vertex
-    return found, order, last, roots
-
-
-def _crosses(search: list, child: int, a: int, b: int) -> bool:
-    """Returns whether an edge from a to b would put the bridge above `child` on a cycle: both
-    ends in the bridge's tree, one below the bridge and one not."""
-    order, last, roots = search
-    if a not in order or b not in order or not roots[a] == roots[b] == roots[child]:
-        return False
-    return (order[child] <= order[a] <= last[child]) != (order[child] <= order[b] <= last[child])
+def coded_bound(share: float, base: int, protection: int) -> float:
+    """Returns the bound a coded share is shown under (or, above 50, over): the smallest
+    multiple of 5 above the share that the protection interval's counts also fit under."""
+    low = min(share, 100 - share)
+    bound = 5 * (math.floor(max(low, 100 * protection / base) / 5) + 1)
+    return float(bound if share < 50 else 100 - bound)
 
 
 class Block:
-    """The cells of one wave and item as a graph: relations are vertices, cells are edges."""
+    """The cells of one wave and item: their true counts by atom (each answer level, or each
+    option and the number who answered), the tables they form and what is withheld."""
 
-    def __init__(self, keys: list[tuple], sizes: np.ndarray):
-        self.keys, self.sizes = keys, sizes
-        present = set(keys)
-        with_parts = {("sites", g, b, v) for _, s, g, b, v, _ in keys if s}
-        with_parts |= {("groups", s, b, v) for _, s, g, b, v, _ in keys if g}
-        vertices: dict = {}
+    def __init__(self, rows: pd.DataFrame, codebook: Codebook, min_base: int, protection: int):
+        item = codebook.item(rows["item"].iloc[0])
+        self.min_base, self.protection = min_base, protection
+        self.choose_any = item.kind == "choose-any"
+        if self.choose_any:
+            self.atoms = [o.id for o in item.options] + ["n"]
+            eye = np.eye(len(self.atoms), dtype=np.int64)
+            self.base_w = eye[-1]
+            self.figures = {o: eye[i] for i, o in enumerate(self.atoms[:-1])}
+            options = range(len(self.atoms) - 1)
+            patterns = ([eye[i] + eye[-1] for i in options] + [eye[i] for i in options]
+                        + [eye[i] - eye[j] for i in options for j in options if i < j])
+        else:
+            levels = codebook.scale_of(item).levels
+            self.atoms = [level.id for level in levels]
+            eye = np.eye(len(self.atoms), dtype=np.int64)
+            self.base_w = np.array([level.side != "apart" for level in levels], dtype=np.int64)
+            positive = [level.side == "positive" for level in levels]
+            self.figures = {"positive": np.array(positive, dtype=np.int64)}
+            patterns = [eye[i] for i in range(len(levels))] + [
+                eye[i] - eye[j] for i in range(len(levels)) for j in range(len(levels)) if i < j]
+        self.figures["base"] = self.base_w
+        self.patterns = np.array(patterns, dtype=np.int64)  # the answers a move shifts: patterns x atoms
+        keys = list(dict.fromkeys(map(tuple, rows[CELL].to_numpy().tolist())))
+        index = {key: i for i, key in enumerate(keys)}
+        position = {a: i for i, a in enumerate(self.atoms)}
+        counts = np.zeros((len(keys), len(self.atoms)), dtype=np.int64)
+        for key, answer, count, n in zip(map(tuple, rows[CELL].to_numpy().tolist()), rows["answer"],
+                                         rows["count"].astype(float), rows["n"].astype(float), strict=True):
+            if answer in position:
+                counts[index[key], position[answer]] = round(count)
+            if self.choose_any:
+                counts[index[key], -1] = round(n)
+        self.count = len(keys)  # cells that are published figures (the rest: remainders)
+        wave, item_id = keys[0][0], keys[0][5]
+        self.sites = sorted({k[1] for k in keys if k[1]})
+        rows_of = ["", *self.sites]  # a table's rows: the network first
+        columns_of = [("", list(dict.fromkeys(k[2] for k in keys if k[2])))]
+        breakdowns: dict[str, list] = {}
+        for k in keys:
+            if k[3] and k[4] not in breakdowns.setdefault(k[3], []):
+                breakdowns[k[3]].append(k[4])
+        columns_of += list(breakdowns.items())
+        extra_keys, extra = [], []
+        self.margin = np.array([index.get((wave, s, "", "", "", item_id), NONE) for s in rows_of],
+                               dtype=np.int64)  # each row's all-respondents cell
+        self.tables = []  # (grid: rows x columns of cell numbers, margin: each row's cell), NONE if absent
+        for breakdown, columns in columns_of:
+            if not columns:
+                continue
 
-        def vertex(name: tuple, whole: tuple) -> int:
-            if whole not in present or name not in with_parts:
-                return FREE
-            return vertices.setdefault(name, len(vertices) + 1)
+            def cell_key(site, column, breakdown=breakdown):
+                return ((wave, site, column, "", "", item_id) if not breakdown
+                        else (wave, site, "", breakdown, column, item_id))
 
-        self.edges = []
-        for wave, site, group, breakdown, value, item in keys:
-            along_sites = vertex(("sites", group, breakdown, value),
-                                 (wave, "", group, breakdown, value, item))
-            along_groups = vertex(("groups", site, breakdown, value),
-                                  (wave, site, "", breakdown, value, item))
-            self.edges.append((along_sites, along_groups))
-        self.touching = defaultdict(list)
-        for e, (u, v) in enumerate(self.edges):
-            self.touching[u].append(e)
-            self.touching[v].append(e)
-        self.ends = np.array(self.edges, dtype=np.int64).reshape(-1, 2)
-        self.beside = {x: np.array(edges, dtype=np.int64) for x, edges in self.touching.items()}
+            grid = np.array([[index.get(cell_key(s, c), NONE) for c in columns] for s in rows_of],
+                            dtype=np.int64)
+            margin = self.margin
+            rest = {r: counts[margin[r]] - counts[[c for c in grid[r] if c != NONE]].sum(axis=0)
+                    for r in range(len(rows_of)) if margin[r] != NONE}
+            assert all((v >= 0).all() for v in rest.values()), (breakdown, rest)
+            if any(v.any() for v in rest.values()):  # someone left it blank: a not stated column
+                column = np.full(len(rows_of), NONE, dtype=np.int64)
+                for r, v in rest.items():
+                    column[r] = len(keys) + len(extra)
+                    extra_keys.append(cell_key(rows_of[r], UNSTATED))
+                    extra.append(v)
+                grid = np.hstack([grid, column[:, None]])
+            self.tables.append((grid, margin))
+        self.keys = keys + extra_keys
+        self.index = {key: i for i, key in enumerate(self.keys)}
+        self.x = np.vstack([counts, *[v[None, :] for v in extra]]) if extra else counts
+        self.base = self.x @ self.base_w
+        self.status = np.array(["shown"] * len(keys) + ["remainder"] * len(extra), dtype=object)
+        self.row_of = np.full(len(self.keys), NONE, dtype=np.int64)  # each cell's row (0: the network)
+        self.place = {}  # a non-margin cell: (table, row, column)
+        self.margins = set()
+        for t, (grid, _) in enumerate(self.tables):
+            for (r, k), c in np.ndenumerate(grid):
+                if c != NONE:
+                    self.place[int(c)] = (t, r, k)
+                    self.row_of[c] = r
+        for r, c in enumerate(self.margin):
+            if c != NONE:
+                self.row_of[c] = r
+                self.margins.add(int(c))
+        self.relations = self._relations()
+        self.of_cell: dict[int, list[int]] = {}
+        for number, relation in enumerate(self.relations):
+            for c, _ in relation:
+                self.of_cell.setdefault(c, []).append(number)
+        self.bound: dict[int, dict] = {}  # a coded cell: {figure: (bound, above)}
+        self.slack = np.zeros((len(self.keys) + 1, len(self.patterns), 2), dtype=np.int64)  # last: no cell
+        self.up = np.zeros((len(self.keys), len(self.patterns)), dtype=np.int64)
+        self.down = np.zeros_like(self.up)
+        self.deadline = time.perf_counter() + BUDGET * (5 + len(self.sites))  # for the programmes
+        self.certified: dict[int, str] = {}  # cell: "witness" or "programme"
+        self.undecided: set[int] = set()
 
-    def determined(self, hidden: set[int]) -> set[int]:
-        return set(_bridges(self.edges, sorted(hidden))[0])
+    def _relations(self) -> list[list[tuple[int, int]]]:
+        """Returns every published relation as (cell, coefficient) pairs summing to 0 for every
+        answer: each table row (its margin minus its parts), each column (the network minus the
+        sites) and the margins' column once."""
+        relations = []
+        for grid, margin in self.tables:
+            for r in range(grid.shape[0]):
+                parts = [int(c) for c in grid[r] if c != NONE]
+                if margin[r] != NONE and parts:
+                    relations.append([(int(margin[r]), 1)] + [(c, -1) for c in parts])
+            for k in range(grid.shape[1]):
+                parts = [int(c) for c in grid[1:, k] if c != NONE]
+                if grid[0, k] != NONE and parts:
+                    relations.append([(int(grid[0, k]), 1)] + [(c, -1) for c in parts])
+        margin = self.margin
+        parts = [int(c) for c in margin[1:] if c != NONE]
+        if margin[0] != NONE and parts:
+            relations.append([(int(margin[0]), 1)] + [(c, -1) for c in parts])
+        return relations
 
-    def complement(self, hidden: set[int]) -> set[int]:
-        """Withholds, pass by pass, a shown cell for each determined one (smallest first) until
-        none is determined or none can be protected; returns the cells it withheld.
+    # -- what an outsider knows of one withheld cell: G x <= h on its atoms ---------------
+    def constraints(self, cell: int, status: str) -> tuple[np.ndarray, np.ndarray]:
+        """Returns the cell's bounds as G x <= h, each loosened to the truth where the truth
+        would break it (a cell of no substantive answers, say): the true counts always fit."""
+        size = len(self.atoms)
+        b = self.base_w
+        rows, limits = [-np.eye(size, dtype=np.int64)], [np.zeros(size, dtype=np.int64)]  # none negative
+        if self.choose_any:
+            rows += [np.eye(size, dtype=np.int64)[:-1] - b, (b - (1 - b))[None, :]]  # within who answered;
+            limits += [np.zeros(size - 1, dtype=np.int64), np.zeros(1, dtype=np.int64)]  # one chosen at least
+        if status == "primary":
+            rows += [b[None, :], -b[None, :]]  # fewer than the minimum, one at least
+            limits += [np.array([self.min_base - 1]), np.array([-1])]
+        elif status in ("complementary", "coded"):
+            rows.append(-b[None, :])
+            limits.append(np.array([-self.min_base]))
+        if status == "coded":
+            rows.append(b[None, :])
+            limits.append(np.array([SMALL_GROUP - 1]))
+            for figure, (bound, above) in self.bound.get(cell, {}).items():
+                w = self.figures[figure]
+                rows.append(((100 * w - round(bound) * b) * (-1 if above else 1))[None, :])
+                limits.append(np.array([-1]))  # under the bound (or over it), whole numbers
+        g, h = np.vstack(rows), np.concatenate(limits)
+        return g, np.maximum(h, g @ self.x[cell])
 
-        Within a pass, a cell crosses a bridge when its two ends lie on the two sides of it
-        in the depth-first search; bridges a cell chosen earlier in the pass already crosses
-        are left alone. Candidates are the shown cells near the bridge; only where none of
-        them crosses it are all shown cells searched. The crossing test runs on arrays, a
-        vertex's thousand cells at once (a relation over a thousand sites has that many)."""
-        added: set[int] = set()
-        while True:
-            bridges, *search = _bridges(self.edges, sorted(hidden))
-            numbering = self._numbering(search)
-            withheld = np.zeros(len(self.edges), dtype=bool)
-            withheld[list(hidden)] = True
-            fresh, progress = [], False
-            for bridge in sorted(bridges, key=lambda e: (self.sizes[e], self.keys[e])):
-                child = bridges[bridge]
-                if any(_crosses(search, child, a, b) for a, b in fresh):
+    def set_status(self, cells, status: str) -> None:
+        """Withholds the cells (or marks them), and works out how far each move may take them."""
+        for cell in cells:
+            self.status[cell] = status
+            g, h = self.constraints(cell, status)
+            room = h - g @ self.x[cell]  # constraints
+            along = g @ self.patterns.T  # constraints x patterns
+            with np.errstate(divide="ignore"):
+                up = np.where(along > 0, room[:, None] // np.maximum(along, 1), self.protection).min(axis=0)
+                down = np.where(along < 0, room[:, None] // np.maximum(-along, 1),
+                                self.protection).min(axis=0)
+            self.slack[cell, :, 0] = np.minimum(up, self.protection)
+            self.slack[cell, :, 1] = np.minimum(down, self.protection)
+
+    def variable(self) -> np.ndarray:
+        return self.status != "shown"
+
+    def protected(self) -> list[int]:
+        """Returns the cells whose figures must be protected: every withheld cell. (A not stated
+        remainder counts in the residuals of its row; on its own it is not protected.)"""
+        return [int(c) for c in np.flatnonzero(np.isin(self.status, WITHHELD))]
+
+    # -- witnesses ------------------------------------------------------------------------
+    def witness(self) -> None:
+        """Records, for every cell, the furthest each pattern moves it up and down by a
+        rectangle of one table or by a respondent moved between two sites."""
+        for grid, _ in self.tables:
+            self._rectangles(grid)
+        self._respondents()
+
+    def _rectangles(self, grid: np.ndarray) -> None:
+        padded = np.where(grid == NONE, len(self.keys), grid)
+        s = self.slack[padded]  # rows x columns x patterns x (up, down)
+        rows, columns = grid.shape
+        best_up = np.zeros((rows, columns, len(self.patterns)), dtype=np.int64)
+        best_down = np.zeros_like(best_up)
+        for k1 in range(columns):
+            for k2 in range(columns):
+                if k1 == k2:
                     continue
-                u, v = self.edges[bridge]
-                near = {u, v} | {x for end in (u, v) for e in self.touching[end] if e in hidden
-                                 for x in self.edges[e]}
-                pool = np.unique(np.concatenate([self.beside[x] for x in near]))
-                pool = pool[~withheld[pool]]
-                candidates = pool[self._crossing(numbering, child, pool)]
-                if not len(candidates):  # any shown cell across it; else one beside it, to grow from
-                    shown = np.flatnonzero(~withheld)
-                    candidates = shown[self._crossing(numbering, child, shown)]
-                    if not len(candidates):
-                        candidates = np.array([e for end in (u, v) for e in self.touching[end]
-                                               if e not in hidden], dtype=np.int64)
-                    if not len(candidates):
-                        roots = numbering[2][self.ends[shown]]
-                        candidates = shown[(roots == numbering[2][child]).any(axis=1)]
-                if not len(candidates):
+                # the other row's corners, for a site's move up (a) and down (b); the network's signs turned
+                a = np.minimum(s[:, k1, :, 1], s[:, k2, :, 0])
+                b = np.minimum(s[:, k1, :, 0], s[:, k2, :, 1])
+                a_net, b_net = a.copy(), b.copy()
+                a_net[0], b_net[0] = b[0], a[0]
+                for out, other, same, flip in ((best_up, a_net, 0, 1), (best_down, b_net, 1, 0)):
+                    partner = _top(other, self.protection)
+                    reach = np.minimum(np.minimum(s[:, k1, :, same], s[:, k2, :, flip]), partner)
+                    if rows > 1:  # the network row itself: its partners are the sites, their signs its own
+                        net_other = _top((b if same == 0 else a)[1:], self.protection, exclude=False)[0]
+                        reach[0] = np.minimum(np.minimum(s[0, k1, :, same], s[0, k2, :, flip]), net_other)
+                    out[:, k1] = np.maximum(out[:, k1], reach)
+        cells = grid != NONE
+        np.maximum.at(self.up, grid[cells], best_up[cells])
+        np.maximum.at(self.down, grid[cells], best_down[cells])
+
+    def _respondents(self) -> None:
+        """Moves of whole respondents between sites whose totals are withheld."""
+        variable = self.variable()
+        open_rows = [r for r in range(1, len(self.margin))
+                     if self.margin[r] != NONE and variable[self.margin[r]]]
+        for r1 in open_rows:
+            cells, up, down = self._profiles(r1, open_rows)
+            np.maximum.at(self.up, cells, up)
+            np.maximum.at(self.down, cells, down)
+
+    def _profiles(self, r1: int, open_rows: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Returns how far respondents of one profile (a column of each table: a group, a value
+        or none stated of each characteristic) moved into site r1 from other sites (up), or out
+        of it (down), move each cell they pass through: cells, and up and down by pattern.
+        Several sites may each give a few: r1's cells move by the sum, each other site's by its
+        own (at most by the sum)."""
+        variable = self.variable()
+        partners = [r for r in open_rows if r != r1]
+        size = len(self.patterns)
+        nothing = (np.zeros(0, dtype=np.int64), np.zeros((0, size), dtype=np.int64),
+                   np.zeros((0, size), dtype=np.int64))
+        columns = [[k for k in range(grid.shape[1]) if grid[r1, k] != NONE and variable[grid[r1, k]]]
+                   for grid, _ in self.tables]
+        profiles = list(itertools.islice(itertools.product(*columns), 60))
+        if not partners or not profiles:
+            return nothing
+        padded = [np.where(grid == NONE, len(self.keys), grid) for grid, _ in self.tables]
+        picks = np.array(profiles, dtype=np.int64).reshape(len(profiles), len(self.tables))
+        mine = np.column_stack([np.full(len(profiles), self.margin[r1])]
+                               + [padded[t][r1, picks[:, t]] for t in range(len(self.tables))])
+        rows = np.array(partners)
+        totals = np.where(self.margin[rows] == NONE, len(self.keys), self.margin[rows])
+        theirs = np.concatenate([totals[None, :, None].repeat(len(profiles), axis=0)]
+                                + [padded[t][rows][:, picks[:, t]].T[:, :, None]
+                                   for t in range(len(self.tables))], axis=2)  # profiles x partners x cells
+        cells, ups, downs = [], [], []
+        for direction in (0, 1):
+            own = self.slack[mine, :, direction].min(axis=1)  # profiles x patterns
+            each = self.slack[theirs, :, 1 - direction].min(axis=2)  # profiles x partners x patterns
+            total = -np.sort(-each, axis=1)[:, :self.protection].sum(axis=1)
+            moved = np.minimum(own, total)  # profiles x patterns
+            value = np.minimum(each, moved[:, None, :])
+            for group, amount in ((mine, moved), (theirs, value)):
+                wide = np.broadcast_to(amount[..., None, :], (*group.shape, size)).reshape(-1, size)
+                flat = group.reshape(-1)
+                keep = flat < len(self.keys)
+                mover = group is mine
+                up_part = wide if (direction == 0) == mover else np.zeros_like(wide)
+                down_part = np.zeros_like(wide) if (direction == 0) == mover else wide
+                cells.append(flat[keep])
+                ups.append(up_part[keep])
+                downs.append(down_part[keep])
+        return np.concatenate(cells), np.concatenate(ups), np.concatenate(downs)
+
+    def reach(self, cells: np.ndarray, up: np.ndarray, down: np.ndarray) -> dict:
+        """Returns, for each figure, its lowest and highest value and its complement's highest
+        (base minus it) over the witnesses recorded: arrays over the cells."""
+        out = {}
+        for f, w in self.figures.items():
+            gain, rest_gain = self.patterns @ w, self.patterns @ (self.base_w - w)
+            here, rest = self.x[cells] @ w, self.x[cells] @ (self.base_w - w)
+            moved_up, moved_down = up * gain[None, :], -down * gain[None, :]
+            high = here + np.maximum(0, np.maximum(moved_up, moved_down).max(axis=1))
+            low = here + np.minimum(0, np.minimum(moved_up, moved_down).min(axis=1))
+            rest_high = rest + np.maximum(0, np.maximum(up * rest_gain, -down * rest_gain).max(axis=1))
+            out[f] = (low, high, rest_high)
+        return out
+
+    def unsafe(self, f: str, low: int, high: int, rest_high: int) -> str:
+        """Returns why a figure's reach leaves it unprotected ("" when it does not)."""
+        if high - low < self.protection:
+            return "pinned" if high == low else "narrow"
+        if f != "base" and high < 1:
+            return "none"
+        if f != "base" and rest_high < 1:
+            return "all"
+        return ""
+
+    def settled(self, cells: list[int]) -> np.ndarray:
+        """Returns, for each cell, whether its witnesses certify every figure."""
+        cells = np.array(cells, dtype=np.int64)
+        if not len(cells):
+            return np.zeros(0, dtype=bool)
+        ok = np.ones(len(cells), dtype=bool)
+        for f, (low, high, rest_high) in self.reach(cells, self.up[cells], self.down[cells]).items():
+            wide = high - low >= self.protection
+            ok &= wide if f == "base" else wide & (high >= 1) & (rest_high >= 1)
+        return ok
+
+    # -- the relaxation and the site's programme ------------------------------------------
+    def _programme(self, free: list[int], boxed: list[int]):
+        """Returns the attacker's problem over the free cells' answers (with their bounds) and
+        the boxed cells' (only none negative, and at most what their reasons allow): every
+        relation a free cell takes part in, every cell outside both lists at its true value."""
+        size = len(self.atoms)
+        cells = free + boxed
+        column = {c: i * size for i, c in enumerate(cells)}
+        wanted = set(free)
+        eq_r, eq_c, eq_v, b_eq, row = [], [], [], [], 0
+        for relation in self.relations:
+            if not any(c in wanted for c, _ in relation):
+                continue
+            constant = sum((coef * self.x[c] for c, coef in relation if c not in column),
+                           np.zeros(size, dtype=np.int64))
+            for a in range(size):
+                for c, coef in relation:
+                    if c in column:
+                        eq_r.append(row)
+                        eq_c.append(column[c] + a)
+                        eq_v.append(coef)
+                b_eq.append(-constant[a])
+                row += 1
+        ub_r, ub_c, ub_v, b_ub, row_ub = [], [], [], [], 0
+        for c in free:
+            g, h = self.constraints(c, self.status[c])
+            for j in range(len(h)):
+                for a in np.flatnonzero(g[j]):
+                    ub_r.append(row_ub)
+                    ub_c.append(column[c] + a)
+                    ub_v.append(g[j, a])
+                b_ub.append(h[j])
+                row_ub += 1
+        upper = np.full(len(cells) * size, np.inf)
+        for c in boxed:
+            if self.status[c] == "primary":
+                upper[column[c]:column[c] + size] = self.min_base - 1 if self.choose_any else np.where(
+                    self.base_w > 0, self.min_base - 1, np.inf)
+            margin = self.margin[self.row_of[c]]
+            if margin != NONE and self.status[margin] == "shown":
+                upper[column[c]:column[c] + size] = np.minimum(upper[column[c]:column[c] + size],
+                                                               self.x[margin])
+        n = len(cells) * size
+        a_eq = sparse.csr_array((eq_v, (eq_r, eq_c)), shape=(row, n))
+        a_ub = sparse.csr_array((ub_v, (ub_r, ub_c)), shape=(row_ub, n))
+        return column, a_eq, np.array(b_eq, dtype=float), a_ub, np.array(b_ub, dtype=float), upper
+
+    def relaxed(self, cell: int) -> dict:
+        """Returns each figure's [low, high, rest high] over the site's relaxation: the
+        cell's row of cells free, the rest of each column only boxed; rounded inwards, every
+        whole solution lies inside."""
+        variable = self.variable()
+        r = self.row_of[cell]
+        free = [c for c in np.flatnonzero(variable) if self.row_of[c] == r]
+        columns = {(self.place[c][0], self.place[c][2]) for c in free if c in self.place}
+        boxed = sorted({int(grid[q, k]) for t, k in columns for grid in [self.tables[t][0]]
+                        for q in range(grid.shape[0])
+                        if q != r and grid[q, k] != NONE and variable[grid[q, k]]})
+        if any(c in self.margins for c in free):
+            boxed += [int(c) for q, c in enumerate(self.margin) if q != r and c != NONE and variable[c]]
+        column, a_eq, b_eq, a_ub, b_ub, upper = self._programme([int(c) for c in free], boxed)
+        size, n = len(self.atoms), len(column) * len(self.atoms)
+        start = column[cell]
+        out = {}
+        for f, w in self.figures.items():
+            values = []
+            for weights, sign in ((w, 1), (w, -1), (self.base_w - w, 1)):
+                cost = np.zeros(n)
+                cost[start:start + size] = -sign * weights
+                inequalities = {"A_ub": a_ub, "b_ub": b_ub} if a_ub.shape[0] else {}
+                equalities = {"A_eq": a_eq, "b_eq": b_eq} if a_eq.shape[0] else {}
+                result = linprog(cost, **inequalities, **equalities,
+                                 bounds=list(zip(np.zeros(n), upper, strict=True)), method="highs")
+                values.append(sign * -result.fun if result.status == 0 else sign * 10**9)
+            high, low, rest = values
+            out[f] = (math.ceil(low - 1e-6), math.floor(high + 1e-6), math.floor(rest + 1e-6))
+        return out
+
+    def programmed(self, cell: int) -> bool:
+        """Returns whether the programme of the cell's site and a few partner sites (everything
+        else at its true value) has whole solutions that certify every figure of the cell."""
+        variable = self.variable()
+        r = self.row_of[cell]
+        mine = [c for c in np.flatnonzero(variable) if self.row_of[c] == r]
+        shared = {}
+        for c in mine:
+            if c in self.place:
+                t, _, k = self.place[c]
+                grid = self.tables[t][0]
+                for q in np.flatnonzero((grid[:, k] != NONE) & (np.arange(grid.shape[0]) != r)):
+                    if variable[grid[q, k]] and q != 0:  # the partners with the most people to move
+                        shared[q] = shared.get(q, 0) + int(self.x[grid[q, k]].sum())
+        if self.margin[r] != NONE and variable[self.margin[r]]:  # a respondent moved between sites
+            for q in range(1, len(self.margin)):
+                if q != r and self.margin[q] != NONE and variable[self.margin[q]]:
+                    shared[q] = shared.get(q, 0) + 10**6
+        partners = sorted(shared, key=lambda q: (-shared[q], q))[:PARTNERS]
+        free = [int(c) for c in np.flatnonzero(variable) if self.row_of[c] in {0, r, *partners}]
+        column, a_eq, b_eq, a_ub, b_ub, _ = self._programme(free, [])
+        size, n = len(self.atoms), len(free) * len(self.atoms)
+        start = column[cell]
+        constraints = [LinearConstraint(a, low, high) for a, low, high in
+                       ((a_eq, b_eq, b_eq), (a_ub, np.full(len(b_ub), -np.inf), b_ub)) if a.shape[0]]
+        truth = np.concatenate([self.x[c] for c in free]).astype(float)
+        found = [truth]
+
+        def solved(cost: np.ndarray) -> None:
+            result = milp(cost, constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, np.inf),
+                          options={"time_limit": SECONDS})
+            if result.x is None:
+                return
+            x = np.round(result.x)  # a whole solution, checked exactly before it counts
+            if (np.abs(a_eq @ x - b_eq) < 1e-9).all() and (a_ub @ x <= b_ub + 1e-9).all() and (x >= 0).all():
+                found.append(x)
+
+        for f, w in self.figures.items():
+            for sign in (1, -1):
+                cost = np.zeros(n)
+                cost[start:start + size] = -sign * w
+                solved(cost)
+            values = [x[start:start + size] for x in found]
+            counts = [round(v @ w) for v in values]
+            rests = [round(v @ (self.base_w - w)) for v in values]
+            if f != "base" and max(rests) < 1:
+                cost = np.zeros(n)
+                cost[start:start + size] = -(self.base_w - w)
+                solved(cost)
+                rests.append(round(found[-1][start:start + size] @ (self.base_w - w)))
+            if self.unsafe(f, min(counts), max(counts), max(rests)):
+                return False
+        return True
+
+    # -- the audit and its repair --------------------------------------------------------
+    def pinned_linearly(self, cell: int) -> bool:
+        """Returns whether the cell is the only withheld one of a row or column of shown figures."""
+        variable = self.variable()
+        return any(sum(variable[c] for c, _ in self.relations[r]) == 1 for r in self.of_cell.get(cell, []))
+
+    def audit(self, explain: bool) -> list[Finding]:
+        """Returns what the attacker's problem finds. Each protected cell is certified by the
+        witnesses, else shown unsafe by a relation, else certified by its site's programme,
+        else left undecided; explaining, the relaxation then says how far an outsider gets
+        (and shows the cell unsafe where it pins it)."""
+        self.up[:], self.down[:] = 0, 0
+        self.witness()
+        findings = []
+        protected = [c for c in self.protected() if c not in self.certified]
+        for cell, ok in zip(protected, self.settled(protected), strict=True):
+            if ok:
+                self.certified[cell] = "witness"
+            elif self.pinned_linearly(cell):
+                findings += self._findings(cell, None)
+            elif time.perf_counter() < self.deadline and self.programmed(cell):
+                self.certified[cell] = "programme"
+            elif not explain:
+                self.undecided.add(cell)
+                findings.append(Finding(self.keys[cell], "base", int(self.base[cell]), 0, 0,
+                                        int(self.base[cell]), "undecided"))
+            else:
+                relaxed = self.relaxed(cell)
+                if any(self.unsafe(f, *reach) for f, reach in relaxed.items()):
+                    findings += self._findings(cell, relaxed)
                     continue
-                chosen = min(candidates.tolist(), key=lambda e: (self.sizes[e], self.keys[e]))
-                hidden.add(chosen)
-                withheld[chosen] = True
-                added.add(chosen)
-                fresh.append(self.edges[chosen])
-                progress = True
-            if not progress:
-                return added
+                self.undecided.add(cell)
+                f, (low, high, _) = min(relaxed.items(), key=lambda item: item[1][1] - item[1][0])
+                findings.append(Finding(self.keys[cell], f, int(self.x[cell] @ self.figures[f]), low, high,
+                                        int(self.base[cell]), "undecided"))
+        return findings + self.residuals()
 
-    def _numbering(self, search: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Returns the depth-first numbering as arrays by vertex: order and last (-1 where the
-        vertex is in no tree) and root (-1 likewise)."""
-        order, last, roots = search
-        size = int(self.ends.max()) + 1 if len(self.ends) else 1
-        arrays = tuple(np.full(size, -1, dtype=np.int64) for _ in range(3))
-        for target, values in zip(arrays, (order, last, roots), strict=True):
-            if values:
-                target[list(values)] = list(values.values())
-        return arrays
+    def _findings(self, cell: int, relaxed: dict | None) -> list[Finding]:
+        out = []
+        for f, w in self.figures.items():
+            true = int(self.x[cell] @ w)
+            low, high, rest = relaxed[f] if relaxed else (true, true, int(self.x[cell] @ (self.base_w - w)))
+            why = self.unsafe(f, low, high, rest)
+            if why:
+                out.append(Finding(self.keys[cell], f, true, low, high, int(self.base[cell]), why))
+        return out
 
-    def _crossing(self, numbering: tuple, child: int, cells: np.ndarray) -> np.ndarray:
-        """Returns, for each cell, :func:`_crosses` for the bridge above `child`, at once."""
-        order, last, roots = numbering
-        a, b = self.ends[cells, 0], self.ends[cells, 1]
-        tree = roots[child]
-        same = (order[a] >= 0) & (order[b] >= 0) & (roots[a] == tree) & (roots[b] == tree)
-        below_a = (order[child] <= order[a]) & (order[a] <= last[child])
-        below_b = (order[child] <= order[b]) & (order[b] <= last[child])
-        return same & (below_a != below_b)
+    def residuals(self) -> list[Finding]:
+        """Returns each published relation whose withheld parts (two or more) add up to 1 to
+        fewer than the minimum respondents (the whole shown: their sum is exact)."""
+        found = []
+        variable = self.variable()
+        for relation in self.relations:
+            whole, parts = relation[0][0], [c for c, _ in relation[1:]]
+            hidden = [c for c in parts if variable[c]]
+            if variable[whole] or len(hidden) < 2:
+                continue
+            size = int(self.base[hidden].sum())
+            if 0 < size < self.min_base:
+                found.append(Finding(self.keys[hidden[0]], "base", size, size, size, size, "remainder"))
+        return found
+
+    def protect(self, complementary: bool) -> list[Finding]:
+        """Returns what the audit finds after complementary suppression (if on) repaired what
+        it could, round after round (what is left, explained)."""
+        findings = self.audit(explain=not complementary)
+        for _ in range(ROUNDS if complementary else 0):
+            if not findings or not self.repair(findings):
+                break
+            findings = self.audit(explain=False)
+        if findings and complementary:
+            findings = self.audit(explain=True)
+        return findings
+
+    def repair(self, findings: list[Finding]) -> bool:
+        """Withholds, for each finding, the cheapest shown cells that protect it; returns
+        whether any was withheld."""
+        changed, done = False, set()
+        for finding in findings:
+            cell = self.index[finding.key]
+            if finding.why == "remainder":
+                changed |= self._widen(cell)
+                continue
+            if cell in done:
+                continue
+            done.add(cell)
+            whole_site = (self.margin[self.row_of[cell]] != NONE
+                          and self.status[self.margin[self.row_of[cell]]] == "primary")
+            if cell in self.margins or not self._complete(cell, trial_only=whole_site):
+                changed |= self._partner_site(cell)  # respondents moved from another site
+            else:
+                changed = True
+        return changed
+
+    def _cost(self, cells: np.ndarray) -> np.ndarray:
+        """Returns what withholding each cell costs: its base if shown, 0 if already withheld,
+        infinite if absent."""
+        padded = np.where(cells == NONE, 0, cells)
+        cost = np.where(self.variable()[padded], 0.0, self.base[padded].astype(float))
+        return np.where(cells == NONE, np.inf, cost)
+
+    def _complete(self, cell: int, trial_only: bool = False) -> bool:
+        """Withholds the shown cells of the cheapest rectangle through the cell whose move
+        certifies it (else, unless only trying, the cheapest rectangle)."""
+        t, r1, k1 = self.place[cell]
+        grid = self.tables[t][0]
+        cost = self._cost(grid)
+        if r1 != 0:
+            cost[0] = np.where(self.variable()[np.where(grid[0] == NONE, 0, grid[0])] & (grid[0] != NONE),
+                               0.0, np.inf)  # the network's figures are never withheld for a site's
+        total = cost[r1][None, :] + cost[:, k1][:, None] + cost
+        total[r1, :] = np.inf
+        total[:, k1] = np.inf
+        order = np.argsort(total, axis=None, kind="stable")
+        fallback = None
+        for flat in order[:40]:
+            r2, k2 = divmod(int(flat), grid.shape[1])
+            if not np.isfinite(total[r2, k2]):
+                break
+            corners = [int(grid[r1, k2]), int(grid[r2, k1]), int(grid[r2, k2])]
+            fresh = [c for c in corners if self.status[c] == "shown"]
+            if not fresh:
+                continue
+            fallback = fallback or fresh
+            if self._would_settle(cell, r1, r2, corners, fresh):
+                self.set_status(fresh, "complementary")
+                return True
+        if fallback and not trial_only:
+            self.set_status(fallback, "complementary")
+            return True
+        return False
+
+    def _would_settle(self, cell: int, r1: int, r2: int, corners: list[int], fresh: list[int]) -> bool:
+        """Returns whether withholding the fresh corners lets the rectangle's move certify the cell."""
+        saved = {c: (self.status[c], self.slack[c].copy()) for c in fresh}
+        self.set_status(fresh, "complementary")
+        turn = -1 if (r1 == 0) != (r2 == 0) else 1  # a network row enters with its sign turned
+        signs = [(cell, 1), (corners[0], -1), (corners[1], -turn), (corners[2], turn)]
+        up = np.min([self.slack[c, :, 0 if s > 0 else 1] for c, s in signs], axis=0)
+        down = np.min([self.slack[c, :, 1 if s > 0 else 0] for c, s in signs], axis=0)
+        for c, (status, slack) in saved.items():
+            self.status[c], self.slack[c] = status, slack
+        reach = self.reach(np.array([cell]), np.maximum(self.up[cell], up)[None, :],
+                           np.maximum(self.down[cell], down)[None, :])
+        return not any(self.unsafe(f, int(lo[0]), int(hi[0]), int(rest[0]))
+                       for f, (lo, hi, rest) in reach.items())
+
+    def _partner_site(self, cell: int) -> bool:
+        """Withholds another site's total and, in each table, a cell respondents moved between
+        the two sites pass through: of the cheapest choices (the cheapest cells, or those with
+        the most people), the first whose moves certify the cell, else the one that takes it
+        furthest."""
+        r1 = self.row_of[cell]
+        variable = self.variable()
+        own = {self.place[cell][0]: self.place[cell][2]} if cell in self.place else {}  # its own column
+        choices = []
+        for r2 in range(1, len(self.margin)):
+            if r2 == r1 or self.margin[r2] == NONE:
+                continue
+            for rule in ("cheapest", "fullest"):
+                fresh = [int(self.margin[r2])] if not variable[self.margin[r2]] else []
+                for t, (grid, _) in enumerate(self.tables):
+                    options = [k for k in range(grid.shape[1]) if grid[r1, k] != NONE and grid[r2, k] != NONE
+                               and variable[grid[r1, k]] and k == own.get(t, k)]
+                    if not options:
+                        fresh = None
+                        break
+                    if rule == "cheapest":
+                        k = min(options, key=lambda k, g=grid: (self._cost(g[r2, k:k + 1])[0], k))
+                    else:
+                        k = max(options, key=lambda k, g=grid: (int(self.x[g[r2, k]].sum()), -k))
+                    if not variable[grid[r2, k]]:
+                        fresh.append(int(grid[r2, k]))
+                if fresh:
+                    choices.append(((float(self.base[fresh].sum()), len(fresh), r2), fresh))
+        choices.sort(key=lambda choice: choice[0])
+        best = None
+        for order, (_, fresh) in enumerate(choices[:12]):
+            saved = {c: (self.status[c], self.slack[c].copy()) for c in fresh}
+            self.set_status(fresh, "complementary")
+            open_rows = [r for r in range(1, len(self.margin))
+                         if self.margin[r] != NONE and self.status[self.margin[r]] != "shown"]
+            cells, ups, downs = self._profiles(r1, open_rows)
+            up = np.vstack([self.up[cell][None, :], ups[cells == cell]]).max(axis=0)
+            down = np.vstack([self.down[cell][None, :], downs[cells == cell]]).max(axis=0)
+            for c, (status, slack) in saved.items():
+                self.status[c], self.slack[c] = status, slack
+            short = self.shortfall(cell, up, down)
+            if best is None or (short, order) < best[:2]:
+                best = (short, order, fresh)
+            if short == 0:
+                break
+        if best is None:
+            return False
+        self.set_status(best[2], "complementary")
+        return True
+
+    def shortfall(self, cell: int, up: np.ndarray, down: np.ndarray) -> int:
+        """Returns how far the moves leave the cell's figures from safe, in counts (0: safe)."""
+        short = 0
+        for f, (lo, hi, rest) in self.reach(np.array([cell]), up[None, :], down[None, :]).items():
+            short += max(0, self.protection - int(hi[0] - lo[0]))
+            if f != "base":
+                short += max(0, 1 - int(hi[0])) + max(0, 1 - int(rest[0]))
+        return short
+
+    def _widen(self, cell: int) -> bool:
+        """Withholds the smallest shown part of a relation whose withheld parts are too few people."""
+        variable = self.variable()
+        for number in self.of_cell.get(cell, []):
+            relation = self.relations[number]
+            whole, parts = relation[0][0], [c for c, _ in relation[1:]]
+            if cell not in parts or variable[whole]:
+                continue
+            hidden = [c for c in parts if variable[c]]
+            shown = [c for c in parts if not variable[c]]
+            if len(hidden) >= 2 and 0 < int(self.base[hidden].sum()) < self.min_base and shown:
+                self.set_status([min(shown, key=lambda c: (self.base[c], self.keys[c]))], "complementary")
+                return True
+        return False
 
 
-def _coded(figures: pd.DataFrame, codebook: Codebook) -> dict[tuple, str]:
+def _top(values: np.ndarray, count: int, exclude: bool = True) -> np.ndarray:
+    """Returns, for each row, the sum of the `count` largest values of the other rows (every row's
+    when not excluding), column by column: rectangles through different rows move one cell by the
+    sum of their moves, each other row's corners by its own."""
+    rows = values.shape[0]
+    top = -np.sort(-values, axis=0)[:count + 1]  # the largest first
+    total = top[:count].sum(axis=0)
+    if not exclude:
+        return np.broadcast_to(total, values.shape)
+    threshold = top[min(count, rows) - 1]  # a row among the largest gives its place to the next
+    following = top[count] if rows > count else np.zeros_like(total)
+    among = values >= threshold[None, :]
+    return np.where(among, total[None, :] - values + following[None, :], total[None, :])
+
+
+def _coded(figures: pd.DataFrame, codebook: Codebook) -> dict[tuple, dict]:
     """Returns, for each cell of a small group where (nearly) everyone or no one gave a compared
-    answer, what may be shown of that answer: its answer id and "> 95%" or "< 5%"."""
+    answer, that answer's id and its share (weighted), the nearer bound of it and its count
+    share (unweighted), and its base."""
     compared = set()
     for item in codebook.items:
         if item.kind == "choose-any":
             compared |= {(item.id, o.id) for o in item.options}
         else:
             compared.add((item.id, "positive"))
-    chosen = [(i, a) in compared for i, a in zip(figures["item"], figures["answer"], strict=True)]
-    rows = figures[np.array(chosen, dtype=bool)]  # a mask even when empty: figures[[]] selects no columns
+    keep = np.array([(i, a) in compared for i, a in zip(figures["item"], figures["answer"], strict=True)],
+                    dtype=bool)
+    rows = figures[keep]  # a mask even when empty: figures[[]] would select no columns
     rows = rows[(rows["n"].astype(float) < SMALL_GROUP)
                 & ((rows["percent"] > TOP) | (rows["percent"] < BOTTOM))]
     coded = {}
-    for key, answer, percent in zip(map(tuple, rows[CELL].to_numpy().tolist()), rows["answer"],
-                                    rows["percent"], strict=True):
-        coded.setdefault(key, {})[answer] = f"> {TOP:.0f}%" if percent > TOP else f"< {BOTTOM:.0f}%"
+    for key, answer, percent, count, n in zip(map(tuple, rows[CELL].to_numpy().tolist()), rows["answer"],
+                                              rows["percent"], rows["count"].astype(float),
+                                              rows["n"].astype(float), strict=True):
+        share = 100 * count / n
+        extreme = min(percent, share) if percent > 50 else max(percent, share)  # both under the bound
+        coded.setdefault(key, {})[answer] = (float(percent), float(extreme), int(n))
     return coded
 
 
 def protect(figures: pd.DataFrame, codebook: Codebook, min_base: int, coding: bool = True,
-            complementary: bool = True) -> tuple[pd.DataFrame, Audit]:
+            complementary: bool = True, protection: int = 1) -> tuple[pd.DataFrame, Audit]:
     """Returns the figures with every withheld cell's numbers missing, column "suppressed"
     ("primary", "coded", "complementary" or "") and column "shown" (what a report shows in
-    place of a withheld figure: "—", or "> 95%" / "< 5%" for a coded share), and the audit."""
+    place of a withheld figure: "—", or a coded share's bound such as "< 25%"), and the audit."""
     figures = figures.copy()
     figures["suppressed"], figures["shown"] = "", ""
-    audit = Audit(min_base=min_base)
+    audit = Audit(min_base=min_base, protection=protection)
     counted = (figures["exact"].astype(bool) & (figures["file"] != "figures.csv")).to_numpy()
     if not counted.any():
         return figures, audit
     rows = figures[counted]
-    cells = rows.groupby(CELL, sort=False)["n"].min().astype(float)  # the smallest base in the cell
-    coded = _coded(rows[rows["n"].astype(float) >= min_base], codebook) if coding else {}
+    sizes = rows.groupby(CELL, sort=False)["n"].min().astype(float).to_dict()  # the smallest base in a cell
+    large = rows[rows["n"].astype(float) >= min_base]
+    coded = _coded(large, codebook) if coding else {}
     kinds: dict[tuple, str] = {}
-    for (_, _), block_cells in cells.groupby(level=["wave", "item"], sort=False):
-        keys = list(block_cells.index)
-        sizes = block_cells.fillna(0).to_numpy()
-        block = Block(keys, sizes)
-        hidden = {e for e, key in enumerate(keys) if sizes[e] < min_base}
-        hidden |= {e for e, key in enumerate(keys) if key in coded}
-        audit.cells += len(keys)
-        added = block.complement(hidden) if complementary else set()
-        found = block.determined(hidden)
-        audit.recoverable += sorted(keys[e] for e in found)
-        for e in hidden:
-            kinds[keys[e]] = ("complementary" if e in added else "primary" if sizes[e] < min_base
-                              else "coded")
+    shown_as: dict[tuple, str] = {}
+    for _, block_rows in rows.groupby(["wave", "item"], sort=False):
+        block = Block(block_rows, codebook, min_base, protection)
+        block.set_status([c for c in range(len(block.keys)) if block.status[c] == "remainder"], "remainder")
+        primary = [c for c, key in enumerate(block.keys[:block.count]) if sizes[key] < min_base]
+        block.set_status(primary, "primary")
+        for cell, key in enumerate(block.keys[:block.count]):
+            if key in coded and block.status[cell] == "shown":
+                for answer, (percent, extreme, n) in coded[key].items():
+                    bound = coded_bound(extreme, n, protection)
+                    figure = "positive" if "positive" in block.figures else answer
+                    block.bound.setdefault(cell, {})[figure] = (bound, percent > 50)
+                    shown_as[(key, answer)] = f"> {bound:.0f}%" if percent > 50 else f"< {bound:.0f}%"
+                block.set_status([cell], "coded")
+        audit.cells += block.count
+        audit.findings += block.protect(complementary)
+        ways = list(block.certified.values())
+        audit.witnessed += ways.count("witness")
+        audit.programmed += ways.count("programme")
+        audit.undecided += len(block.undecided)
+        audit.figures += len(block.protected())
+        for cell, key in enumerate(block.keys[:block.count]):
+            if block.status[cell] != "shown":
+                kinds[key] = block.status[cell]
     audit.primary = sum(kind == "primary" for kind in kinds.values())
     audit.coded = sum(kind == "coded" for kind in kinds.values())
     audit.complementary = sum(kind == "complementary" for kind in kinds.values())
@@ -272,9 +884,10 @@ def protect(figures: pd.DataFrame, codebook: Codebook, min_base: int, coding: bo
     figures["suppressed"] = marks
     hide = marks != ""
     figures.loc[hide, "shown"] = "—"
-    for position in figures.index[hide & keys.isin(list(coded)).to_numpy()]:
-        if marks[position] == "coded":
-            figures.at[position, "shown"] = coded[keys[position]].get(figures.at[position, "answer"], "—")
+    for position in figures.index[(marks == "coded").to_numpy()]:
+        text = shown_as.get((keys[position], figures.at[position, "answer"]))
+        if text:
+            figures.at[position, "shown"] = text
     figures.loc[hide, "percent"] = np.nan
     for column in ("count", "n", "n_eff", "weight", "weight2", "chosen"):
         figures.loc[hide, column] = pd.NA

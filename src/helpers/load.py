@@ -367,7 +367,7 @@ def _load_dataset(folder: Path, shared: bool) -> Dataset:
     if codebook.exports and not codebook.dataset.published:
         rules = codebook.dataset.disclosure
         figures, audit = protect(figures, codebook, rules.minimum_base, rules.top_bottom_coding,
-                                 rules.complementary_suppression)
+                                 rules.complementary_suppression, rules.protection_interval)
     quotes = pd.DataFrame(columns=[*KINDS[QUOTES], "decimals", "row"])
     if (folder / QUOTES).exists():
         quotes = load_quotes(folder, codebook, figures)

@@ -1744,8 +1744,10 @@ def disclosure_words(dataset: Dataset) -> str:
     audit = dataset.audit
     rules = dataset.codebook.dataset.disclosure
     coding = (_("Where nearly everyone or nearly no one in a group of fewer than {size} gave an answer, that "
-                "group's figures are withheld and the share is shown only as “> 95%” or “< 5%”.").format(
-        size=SMALL_GROUP) if rules.top_bottom_coding else _("Top/bottom coding is off."))
+                "group's figures are withheld and the share is shown only as a bound chosen from the "
+                "group's size, such as “> 85%” or “< 15%”, so that the bound itself gives no count "
+                "away.").format(size=SMALL_GROUP)
+              if rules.top_bottom_coding else _("Top/bottom coding is off."))
     verdict = (lead(_("Audit: passed."), esc(_(
         "From everything this run publishes (every site report and the network report together) and the "
         "relations between the figures, no withheld figure can be worked out."))) if audit.safe else
@@ -1767,8 +1769,13 @@ def disclosure_words(dataset: Dataset) -> str:
         cells=number(audit.cells, 0), withheld=number(audit.withheld, 0), primary=number(audit.primary, 0),
         coded=number(audit.coded, 0), complementary=number(audit.complementary, 0)))
     return (lead(_("Protecting small numbers."), esc(" ".join(text))) + " " + verdict + " " + esc(_(
-        "The audit treats the figures as linear relations (parts and their totals, sites and the network) "
-        "and checks that none of the withheld counts is determined by them.")))
+        "The audit takes an outsider's part: for each withheld count and base, it looks for other whole "
+        "numbers that fit everything the run publishes (parts and their totals, sites and the network, "
+        "those who did not state a characteristic, the reasons printed, and that counts are whole "
+        "numbers, none below 0 and none above its group). A withheld figure passes only if it is shown "
+        "to take values at least {interval} apart, and no one can tell that none or all of a group gave "
+        "an answer; where that cannot be shown, more figures are withheld.").format(
+            interval=number(rules.protection_interval, 0))))
 
 
 def disclosure_section(dataset: Dataset) -> Section:
