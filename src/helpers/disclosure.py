@@ -20,8 +20,8 @@ characteristic (../methods.md, "Disclosure control"). Before anything is publish
    (base 1 to 9), "to protect another" (base at least 10), a coded bound (base under 30, the
    share under or over the bound); an option's choosers are between none and all who
    answered, and who answered chose one at least. The figures protected in each withheld
-   cell (and in each not-stated remainder of 1 to fewer than the minimum respondents) are
-   its base and each compared count (a scale's positive side, each option).
+   cell are its base and each compared count (a scale's positive side, each option); a
+   not-stated remainder is protected as part of the residuals below, not on its own.
 4. **The protection rule.** A figure is SAFE when two whole-number solutions of everything
    published differ in it by at least the **protection interval** (a dataset setting, in
    counts), one shows it above 0 and one below its base. It is proved so, never guessed:
@@ -50,8 +50,10 @@ characteristic (../methods.md, "Disclosure control"). Before anything is publish
 5. **Complementary suppression** repairs what the audit finds: for an unsafe or undecided
    cell, the shown cells of the cheapest rectangle (smallest bases) whose move certifies it;
    for a small residual, the smallest shown part of its relation; for a site's withheld
-   total, another site's total and the cells a respondent moved between them needs. A cell
-   once certified stays so: withholding more only widens what an outsider must allow.
+   total, another site's total and the cells a respondent moved between them needs. Only
+   where rounds of that leave a cell unprotected are the network's own figures used (the
+   smallest, last), and the programmes run without their time budget. A cell once certified
+   stays so: withholding more only widens what an outsider must allow.
 
 Everything is per wave and item and, inside, per site and its table rows, so the cost grows
 with the number of sites, not its square. Counts are the unweighted ones: a shown percentage
@@ -77,7 +79,7 @@ TOP, BOTTOM = 95.0, 5.0
 UNSTATED = "(not stated)"  # a table's remainder column: the margin minus the parts published
 ROUNDS = 30  # passes of complementary suppression before giving up
 PARTNERS = 3  # sites a site's programme lets move with it
-SECONDS = 2.0  # time limit of one integer programme; one that runs out leaves its figure undecided
+SECONDS = 0.5  # time limit of one integer programme; one that runs out leaves its figure undecided
 BUDGET = 0.01  # seconds of programmes a wave and item may spend per site; past it, cells are undecided
 WITHHELD = ("primary", "coded", "complementary")
 NONE = -1
@@ -247,9 +249,10 @@ class Block:
         self.slack = np.zeros((len(self.keys) + 1, len(self.patterns), 2), dtype=np.int64)  # last: no cell
         self.up = np.zeros((len(self.keys), len(self.patterns)), dtype=np.int64)
         self.down = np.zeros_like(self.up)
-        self.deadline = time.perf_counter() + BUDGET * (5 + len(self.sites))  # for the programmes
+        self.deadline = time.perf_counter() + 2 * SECONDS + BUDGET * len(self.sites)  # for the programmes
         self.certified: dict[int, str] = {}  # cell: "witness" or "programme"
         self.undecided: set[int] = set()
+        self.last_resort = False
 
     def _relations(self) -> list[list[tuple[int, int]]]:
         """Returns every published relation as (cell, coefficient) pairs summing to 0 for every
@@ -350,8 +353,8 @@ class Block:
                         reach[0] = np.minimum(np.minimum(s[0, k1, :, same], s[0, k2, :, flip]), net_other)
                     out[:, k1] = np.maximum(out[:, k1], reach)
         cells = grid != NONE
-        np.maximum.at(self.up, grid[cells], best_up[cells])
-        np.maximum.at(self.down, grid[cells], best_down[cells])
+        _raise(self.up, grid[cells], best_up[cells])
+        _raise(self.down, grid[cells], best_down[cells])
 
     def _respondents(self) -> None:
         """Moves of whole respondents between sites whose totals are withheld."""
@@ -360,8 +363,8 @@ class Block:
                      if self.margin[r] != NONE and variable[self.margin[r]]]
         for r1 in open_rows:
             cells, up, down = self._profiles(r1, open_rows)
-            np.maximum.at(self.up, cells, up)
-            np.maximum.at(self.down, cells, down)
+            _raise(self.up, cells, up)
+            _raise(self.down, cells, down)
 
     def _profiles(self, r1: int, open_rows: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Returns how far respondents of one profile (a column of each table: a group, a value
@@ -538,7 +541,7 @@ class Block:
             for q in range(1, len(self.margin)):
                 if q != r and self.margin[q] != NONE and variable[self.margin[q]]:
                     shared[q] = shared.get(q, 0) + 10**6
-        partners = sorted(shared, key=lambda q: (-shared[q], q))[:PARTNERS]
+        partners = sorted(shared, key=lambda q: (-shared[q], q))[:PARTNERS * (1 + self.last_resort)]
         free = [int(c) for c in np.flatnonzero(variable) if self.row_of[c] in {0, r, *partners}]
         column, a_eq, b_eq, a_ub, b_ub, _ = self._programme(free, [])
         size, n = len(self.atoms), len(free) * len(self.atoms)
@@ -594,7 +597,7 @@ class Block:
                 self.certified[cell] = "witness"
             elif self.pinned_linearly(cell):
                 findings += self._findings(cell, None)
-            elif time.perf_counter() < self.deadline and self.programmed(cell):
+            elif (time.perf_counter() < self.deadline or self.last_resort) and self.programmed(cell):
                 self.certified[cell] = "programme"
             elif not explain:
                 self.undecided.add(cell)
@@ -640,10 +643,12 @@ class Block:
         """Returns what the audit finds after complementary suppression (if on) repaired what
         it could, round after round (what is left, explained)."""
         findings = self.audit(explain=not complementary)
-        for _ in range(ROUNDS if complementary else 0):
-            if not findings or not self.repair(findings):
-                break
-            findings = self.audit(explain=False)
+        for last_resort in (False, True) if complementary else ():
+            self.last_resort = last_resort  # the network's figures too, for what nothing else protects
+            for _ in range(ROUNDS):
+                if not findings or not self.repair(findings):
+                    break
+                findings = self.audit(explain=False)
         if findings and complementary:
             findings = self.audit(explain=True)
         return findings
@@ -681,15 +686,17 @@ class Block:
         t, r1, k1 = self.place[cell]
         grid = self.tables[t][0]
         cost = self._cost(grid)
-        if r1 != 0:
+        if r1 != 0 and not self.last_resort:  # the network's figures are not withheld for a site's
             cost[0] = np.where(self.variable()[np.where(grid[0] == NONE, 0, grid[0])] & (grid[0] != NONE),
-                               0.0, np.inf)  # the network's figures are never withheld for a site's
+                               0.0, np.inf)
+        elif r1 != 0:  # unless nothing else protected it: then the smallest, last
+            cost[0] = np.where(np.isfinite(cost[0]) & (cost[0] > 0), cost[0] + 10**6, cost[0])
         total = cost[r1][None, :] + cost[:, k1][:, None] + cost
         total[r1, :] = np.inf
         total[:, k1] = np.inf
         order = np.argsort(total, axis=None, kind="stable")
         fallback = None
-        for flat in order[:40]:
+        for flat in [*order[:40], *[f for f in order[40:] if f // grid.shape[1] == 0][:grid.shape[1]]]:
             r2, k2 = divmod(int(flat), grid.shape[1])
             if not np.isfinite(total[r2, k2]):
                 break
@@ -794,6 +801,16 @@ class Block:
                 self.set_status([min(shown, key=lambda c: (self.base[c], self.keys[c]))], "complementary")
                 return True
         return False
+
+
+def _raise(target: np.ndarray, cells: np.ndarray, values: np.ndarray) -> None:
+    """Raises each cell's row of the target to the largest of its values (np.maximum.at, faster)."""
+    if not len(cells):
+        return
+    order = np.argsort(cells, kind="stable")
+    cells, values = cells[order], values[order]
+    starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
+    target[cells[starts]] = np.maximum(target[cells[starts]], np.maximum.reduceat(values, starts, axis=0))
 
 
 def _top(values: np.ndarray, count: int, exclude: bool = True) -> np.ndarray:
