@@ -1,0 +1,108 @@
+"""The outsider's attack (tests/outsider.py) on rendered runs: no withheld figure recoverable.
+
+The attack reads only each run's output folder. Renders: the shipped synthetic dataset and three
+generated shapes made unweighted (so every shown share is an exact ratio of whole counts, the
+strongest case for the attacker): everyone-states, other, and the synthetic shape (blanks).
+A planted leak shows the attacker finds one when the published tables determine a figure.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import outsider
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SHAPES = {"es-u": ("everyone-states", 3), "other-u": ("other", 4), "blanks-u": ("synthetic", 5)}
+
+
+def _render(data: Path, out: Path) -> None:
+    subprocess.run([str(BIN / "impact-reports"), "reports", "--data", str(data), "--params",
+                    str(out / "no-params"), "--out", str(out), "--jobs", "2"],
+                   check=True, capture_output=True, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def renders(tmp_path_factory):
+    base = tmp_path_factory.mktemp("outsider")
+    folders = {}
+    _render(ROOT / "data" / "synthetic", base / "out-synthetic")
+    folders["synthetic"] = base / "out-synthetic" / "html" / "synthetic"
+    for name, (shape, seed) in SHAPES.items():
+        data = base / "data" / name
+        subprocess.run([sys.executable, str(ROOT / "devtools" / "make_synthetic.py"), "--sites", "4",
+                        "--seed", str(seed), "--shape", shape, "--out", str(data), "--id", name],
+                       check=True, capture_output=True)
+        book = data / "codebook.yaml"
+        book.write_text(book.read_text(encoding="utf-8").replace(", weight_column: Weight", ""),
+                        encoding="utf-8")
+        _render(data, base / f"out-{name}")
+        folders[name] = base / f"out-{name}" / "html" / name
+    return folders
+
+
+def _report(name, r):
+    lines = [f"{name}: {r.withheld} withheld, {r.relations} relations, {len(r.leaks)} leaks"
+             + (" (weighted: bases only)" if r.weighted else "")]
+    lines += [f"  LEAK {x.figure}: {x.kind}, recovered {x.interval} ({x.why})" for x in r.leaks]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", ["synthetic", *SHAPES])
+def test_no_withheld_figure_can_be_recovered(renders, name):
+    r = outsider.attack(renders[name])
+    print(_report(name, r))
+    assert r.withheld > 0
+    assert not r.leaks, _report(name, r)
+
+
+def _write(path: Path, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\ufeff" + "\n".join(",".join(map(str, row)) for row in rows) + "\n",
+                    encoding="utf-8")
+
+
+def _planted(folder: Path, withhold_both: bool):
+    """Two schools and the network: the network's and school A's figures determine school B's."""
+    html = "<p>A figure resting on fewer than 10 respondents is withheld.</p>"
+    (folder).mkdir(parents=True)
+    for report in ("network", "school-a", "school-b"):
+        (folder / f"{report}.html").write_text(html, encoding="utf-8")
+    head_r = ["wave", "group", "respondents", "note"]
+    head_b = ["figure", "home language", "%", "95% low", "95% high", "n", "all respondents %",
+              "gap (points)", "note"]
+    _write(folder / "network-csv" / "table-01.csv", [head_r, ["spring 2025", "families", 20.0, ""]])
+    _write(folder / "network-csv" / "table-02.csv",
+           [head_b, ["Belonging", "English", 50.0, 1, 1, 20.0, "—", "—", ""]])
+    a = (["spring 2025", "families", "—", "withheld"] if withhold_both
+         else ["spring 2025", "families", 12.0, ""])
+    _write(folder / "school-a-csv" / "table-01.csv", [head_r, a])
+    _write(folder / "school-a-csv" / "table-02.csv",
+           [head_b, ["Belonging", "English", 50.0, 1, 1, 12.0, "—", "—", ""] if not withhold_both
+            else ["Belonging", "English", "—", "—", "—", "—", "—", "—", "withheld"]])
+    _write(folder / "school-b-csv" / "table-01.csv", [head_r, ["spring 2025", "families", "—", "withheld"]])
+    _write(folder / "school-b-csv" / "table-02.csv",
+           [head_b, ["Belonging", "English", "—", "—", "—", "—", "—", "—", "withheld"]])
+
+
+def test_the_attacker_finds_a_planted_leak(tmp_path):
+    _planted(tmp_path / "leaky", withhold_both=False)
+    r = outsider.attack(tmp_path / "leaky")
+    print(_report("planted", r))
+    found = {x.figure: x for x in r.leaks}
+    # school B's 8 families (20 - 12) and its 4 who agree (10 - 6): both pinned by the breakdown
+    # (a report's respondents are its largest base, which need not add up over the schools)
+    assert "respondents school-b spring 2025 families" not in found
+    assert found["count school-b | Belonging | home language=English"].interval == (4, 4)
+    assert found["base school-b | Belonging | home language=English"].interval == (8, 8)
+
+
+def test_the_planted_leak_closed_by_withholding_its_complement(tmp_path):
+    _planted(tmp_path / "safe", withhold_both=True)
+    r = outsider.attack(tmp_path / "safe")
+    assert not r.leaks, _report("complement withheld", r)
+
