@@ -21,7 +21,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # A variable as one shell word: OUT="my outputs" stays one argument, DATA="x; rm -rf ~" runs nothing.
 q = '$(subst ','\'',$(1))'
 
-.PHONY: help venv test lint check-data gallery reports screenshots lab bench stress clean requirements translations
+.PHONY: help venv test lint check-data codebook gallery reports pdf screenshots lab bench stress clean requirements translations
 
 help: ## List the targets
 	@echo "Usage: make TARGET [DATASET=tfs|synthetic|graduate-tacoma] [REPORT_LANGUAGE=en|es] [OUT=outputs] [JOBS=n] [FORCE=1]"
@@ -51,6 +51,10 @@ lint: $(STAMP) ## Check the code with ruff
 check-data: $(STAMP) ## Validate DATASET and print what does not add up in its published figures
 	@$(BIN)/impact-reports check-data --data $(call q,$(DATA))
 
+codebook: $(STAMP) ## Draft a codebook beside EXPORT=file (DICTIONARY=the tool's definition, FORCE=1 replaces one)
+	@$(BIN)/impact-reports draft $(call q,$(EXPORT)) $(if $(DICTIONARY),--dictionary $(call q,$(DICTIONARY))) \
+	  $(if $(FORCE),--force)
+
 gallery: $(STAMP) ## Render every chart for every site into OUT/gallery/ (PNG)
 	@$(BIN)/impact-reports gallery --data $(call q,$(DATA)) --params $(call q,$(PARAMS)) --out $(call q,$(OUT))
 
@@ -59,14 +63,18 @@ reports: $(STAMP) ## Render DATASET's reports to OUT/html/<dataset>/ (REPORT_LAN
 	  --jobs $(call q,$(JOBS)) --language $(call q,$(REPORT_LANGUAGE)) $(if $(FORCE),--force) \
 	  $(if $(EXECUTOR),--executor $(call q,$(EXECUTOR))) $(if $(UNSAFE),--allow-unsafe)
 
+pdf: $(STAMP) $(CHROMIUM) ## Print each report of OUT to PDF beside its HTML (only those rendered since their last PDF)
+	@$(BIN)/impact-reports pdf --out $(call q,$(OUT))
+
 screenshots: $(STAMP) $(CHROMIUM) ## Open every report in headless Chromium, check it, save OUT/screenshots/
 	@$(BIN)/python devtools/browser.py --out $(call q,$(OUT))
 
 stress: $(STAMP) ## Twenty forced renders in a row at JOBS=4, then two runs at once (OUT/stress/)
 	@$(BIN)/python devtools/stress.py --out $(call q,$(OUT)/stress) --runs 20 --jobs 4
 
-bench: $(STAMP) ## Time make reports against the plain papermill + nbconvert loop (SITES=100,1000 DASK=1; AUDIT=1: the disclosure audit alone)
-	@$(BIN)/python devtools/bench.py $(if $(SITES),--scale $(call q,$(SITES))) $(if $(DASK),--dask) $(if $(AUDIT),--audit)
+bench: $(STAMP) ## Time make reports against the plain papermill + nbconvert loop (SITES=100,1000 DASK=1; AUDIT=1: the disclosure audit alone; ROWS=n: only loading an export of n rows)
+	@$(BIN)/python devtools/bench.py $(if $(SITES),--scale $(call q,$(SITES))) $(if $(DASK),--dask) \
+	  $(if $(AUDIT),--audit) $(if $(ROWS),--rows $(call q,$(ROWS)))
 
 lab: $(STAMP) ## Open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/

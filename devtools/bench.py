@@ -9,13 +9,17 @@ Measured in one run, the two sides alternating, medians of at least three runs
 - a no-op `make reports` (nothing changed);
 - scaling: 4, 16 and 64 synthetic sites (or SITES=...) generated into a temporary DATA
   and PARAMS: seconds a site, peak memory of the whole run, the largest report and the
-  network report in bytes, and a no-op run at that size; with --dask (DASK=1), the
+  network report in bytes, a no-op run at that size, and the index page of that run (its
+  bytes, and the seconds writing it takes, median of three); with --dask (DASK=1), the
   largest size again on a Dask LocalCluster of two workers;
 - the bytes of each HTML report;
 - the disclosure audit alone at each scale (tabulating the exports, then protection and
   its audit), in seconds and seconds a site; with --audit (AUDIT=1), only that.
 
-The last line printed is the ratio plain loop / make reports.
+The last line printed is the ratio plain loop / make reports. With --rows N (make bench
+ROWS=1500000) it measures only a large export instead: the synthetic survey's export grown to N
+rows (its rows drawn again, seeded), loaded and tabulated in a process of its own, with that
+process's seconds and peak resident memory.
 """
 
 import argparse
@@ -148,6 +152,59 @@ def audit_only(counts: list[int]) -> int:
                   f"{audit.coded:,} coded, {audit.complementary:,} complementary); "
                   f"{audit.witnessed:,} certified by witnesses, {audit.programmed:,} by programmes; "
                   f"{'safe' if audit.safe else 'NOT SAFE'}", flush=True)
+
+
+def index_timing(out: Path) -> tuple[float, int]:
+    """Returns the seconds writing a run's index takes (median of three) and the index's bytes."""
+    from helpers.render import write_index
+
+    seconds = []
+    for _run in range(3):
+        started = time.perf_counter()
+        write_index(out)
+        seconds.append(time.perf_counter() - started)
+    return median(seconds), (out / "html" / "index.html").stat().st_size
+
+
+def large_export(rows: int, folder: Path, seed: int = 7) -> Path:
+    """Returns a copy of the synthetic dataset whose export holds the given number of rows."""
+    import pandas as pd
+    import yaml
+
+    source = ROOT / "data" / "synthetic"
+    folder.mkdir(parents=True)
+    book = yaml.safe_load((source / "codebook.yaml").read_text(encoding="utf-8"))
+    export = book["exports"][0]
+    book["exports"] = [export]
+    (folder / "codebook.yaml").write_text(yaml.safe_dump(book, sort_keys=False), encoding="utf-8")
+    table = pd.read_csv(source / export["file"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    grown = table.sample(n=rows, replace=True, random_state=seed).reset_index(drop=True)
+    grown[export["id_column"]] = [f"R{number:08d}" for number in range(1, rows + 1)]
+    grown.to_csv(folder / export["file"], index=False)
+    return folder
+
+
+def load_measured(folder: Path) -> tuple[float, int]:
+    """Returns the seconds and peak resident bytes of loading and tabulating a dataset in a
+    process of its own."""
+    code = "import sys; from helpers.load import load_dataset; load_dataset(sys.argv[1], shared=False)"
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", code, str(folder)])
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"loading {folder} failed")
+    return seconds, usage.ru_maxrss * 1024  # kilobytes on Linux
+
+
+def rows_bench(rows: int) -> int:
+    """Prints the time and peak memory of loading a synthetic export of that many rows."""
+    with tempfile.TemporaryDirectory(prefix="tfs-bench-rows-") as scratch:
+        folder = large_export(rows, Path(scratch) / "large")
+        size = (folder / "responses-2024.csv").stat().st_size
+        seconds, peak = load_measured(folder)
+    print(f"{rows:,}-row export ({size / 2**20:.0f} MB CSV): loaded and tabulated in {seconds:.1f} s, "
+          f"peak memory {peak / 2**30:.2f} GB ({peak / size:.1f} times the file)")
     return 0
 
 
@@ -165,7 +222,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="render the largest size again on a Dask LocalCluster of two workers")
     parser.add_argument("--audit", action="store_true", default=bool(os.environ.get("AUDIT")),
                         help="time only the disclosure audit at each scale")
+    parser.add_argument("--rows", type=int, default=0,
+                        help="measure only loading an export of this many rows (make bench ROWS=1500000)")
     args = parser.parse_args(argv)
+    if args.rows:
+        return rows_bench(args.rows)
     if args.audit:
         return audit_only([int(c) for c in args.scale.split(",") if c])
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
@@ -189,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
             unchanged = make_reports(folder / "out", False, data, params)
             pages = [p.stat().st_size for p in (folder / "out" / "html" / f"bench-{count}").glob("*.html")]
             network = (folder / "out" / "html" / f"bench-{count}" / "network.html").stat().st_size
-            scaling[count] = (seconds, peak, max(pages), network, unchanged, audit_time)
+            index = index_timing(folder / "out")
+            scaling[count] = (seconds, peak, max(pages), network, unchanged, index, audit_time)
             print(f"{count} sites: {seconds:.1f} s, peak {peak / 2**30:.2f} GB", file=sys.stderr)
             if args.dask and count == max(counts):
                 dask_seconds = dask_render(data, params, folder / "dask")
@@ -204,13 +266,15 @@ def main(argv: list[str] | None = None) -> int:
          "median of " + ", ".join(f"{s:.2f}" for s in noop)),
     ]
     first = min(scaling) if scaling else None
-    for count, (seconds, peak, largest, network, unchanged, audit_time) in scaling.items():
+    for count, (seconds, peak, largest, network, unchanged, (index_seconds, index_bytes),
+                audit_time) in scaling.items():
         reports = count + 2
         per_site, first_per_site = seconds / count, scaling[first][0] / first
         rows.append((f"{count} synthetic sites ({reports} reports), FORCE=1", f"{seconds:.1f} s",
                      f"{per_site:.2f} s a site ({per_site / first_per_site:.2f} × at {first}); "
                      f"peak memory {peak / 2**30:.2f} GB; largest report {largest / 1024:.0f} KB, "
-                     f"network {network / 1024:.0f} KB; nothing changed {unchanged:.2f} s"))
+                     f"network {network / 1024:.0f} KB; nothing changed {unchanged:.2f} s; "
+                     f"index {index_bytes / 1024:.0f} KB written in {index_seconds:.2f} s"))
         rows.append((f"{count} synthetic sites, disclosure audit alone", f"{audit_time:.1f} s",
                      f"{audit_time / count:.2f} s a site"))
     if dask_seconds is not None:

@@ -4,27 +4,25 @@
 chromium, with every request to another host blocked and recorded. For each page:
 console errors, requests that left the machine, images without alt text,
 table-of-contents links that do not land on a heading, whether the page scrolls sideways,
-charts whose text shows smaller than 12 px,
+charts whose text shows smaller than 12 px, whether the headline and a key finding are on the
+first screen (a 390 x 844 phone, a 1280 x 800 desktop; on a desktop above the first chart too),
 the violations axe-core finds against the WCAG 2.0, 2.1 and 2.2 A and AA rules
-(axe-playwright-python, which bundles axe-core), the printed PDF, and a full-page screenshot
+(axe-playwright-python, which bundles axe-core), the PDF as `make pdf` prints it, and a full-page screenshot
 under OUT/screenshots/.
 """
 
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-CHROMIUM = "/usr/bin/chromium"
-# As this machine's browser tests start Chromium: no background traffic, no sandbox as root.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from helpers.pdf import ARGS, chromium_path, print_page
 
 # Every WCAG A and AA rule axe-core has, in each version of the guidelines. No rule is
 # switched off.
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 LEGIBLE = 12  # px: the smallest text a chart may show on any screen (issue 12: phones)
+SCREENS = {390: 844, 1280: 800}  # a window's height at each width: an iPhone 12 to 15, a laptop
 PAGE_CHECKS = """
 () => {
   const unlabelled = [];
@@ -50,7 +48,15 @@ PAGE_CHECKS = """
     const smallest = Math.min(...sizes.filter(size => size > 0));
     if (smallest < LEGIBLE) small.push(`${svg.closest('figure').id} ${smallest.toFixed(1)} px`);
   }
-  return {unlabelled, broken, small, links: links.length, title: document.title,
+  const bottom = e => e.getBoundingClientRect().bottom + window.scrollY;
+  const headline = document.querySelector('p.headline');
+  const list = headline && [...document.querySelectorAll('ul.findings')].find(
+    u => headline.compareDocumentPosition(u) & Node.DOCUMENT_POSITION_FOLLOWING);  // the key findings
+  const chart = document.querySelector('figure.chart');
+  const first = {headline: headline ? bottom(headline) : null,
+                 findings: list ? [...list.children].map(bottom) : [],
+                 chart: chart ? chart.getBoundingClientRect().top + window.scrollY : null};
+  return {unlabelled, broken, small, first, links: links.length, title: document.title,
           height: document.documentElement.scrollHeight,
           sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth};
 }
@@ -71,6 +77,10 @@ class PageCheck:
     width: int = 0
     sideways: int = 0  # how many pixels the page is wider than the window
     small_charts: list = field(default_factory=list)  # "chart-id 10.4 px": text below LEGIBLE px
+    screen: int = 0  # the window's height
+    headline_bottom: float | None = None  # where the headline ends, from the page's top (px)
+    finding_bottoms: list = field(default_factory=list)  # where each key finding ends
+    chart_top: float | None = None  # where the first chart begins
     violations: list = field(default_factory=list)  # axe-core's, as "rule (impact): where"
     pdf: bytes = b""
     screenshot: Path | None = None
@@ -78,6 +88,24 @@ class PageCheck:
     @property
     def pdf_bytes(self) -> int:
         return len(self.pdf)
+
+    @property
+    def off_first_screen(self) -> list[str]:
+        """Returns what of the headline and first key finding a reader must scroll to (below the
+        window, or on a desktop below the first chart's top), in words; empty when both are on
+        the first screen, or the page has no headline."""
+        if self.headline_bottom is None:
+            return []
+        desktop = self.width >= 1000 and self.chart_top is not None
+        fold = min(self.screen, self.chart_top) if desktop else self.screen
+        where = "the first screen" if fold == self.screen else "the first chart"
+        found = []
+        if self.headline_bottom > fold:
+            found.append(f"the headline ends at {self.headline_bottom:.0f} px, below {where} ({fold:.0f} px)")
+        if self.finding_bottoms and self.finding_bottoms[0] > fold:
+            found.append(f"the first key finding ends at {self.finding_bottoms[0]:.0f} px, below {where} "
+                         f"({fold:.0f} px)")
+        return found
 
     @property
     def problems(self) -> list[str]:
@@ -89,19 +117,11 @@ class PageCheck:
         if self.sideways > 0:
             found.append(f"at {self.width} px the page scrolls sideways by {self.sideways} px")
         found += [f"chart text below {LEGIBLE} px at {self.width} px: {c}" for c in self.small_charts]
+        found += [f"at {self.width} x {self.screen} px {what}" for what in self.off_first_screen]
         found += [f"accessibility: {v}" for v in self.violations]
         if self.pdf_bytes < 1000:
             found.append("printing to PDF gave no document")
         return found
-
-
-def chromium_path() -> str:
-    """Returns Debian's chromium, which `make test` installs when it is missing."""
-    path = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
-    if path is None:
-        raise RuntimeError("chromium is not installed: `make test` installs it "
-                           "(apt-get install chromium)")
-    return path
 
 
 def check_reports(out: Path, names: list[str] | None = None, width: int = 1280) -> list[PageCheck]:
@@ -131,7 +151,8 @@ def check_reports(out: Path, names: list[str] | None = None, width: int = 1280) 
 def _check_page(browser, path: Path, shots: Path, width: int, root: Path) -> PageCheck:
     name = path.relative_to(root).with_suffix("") if path.stem != "index" else Path("index")
     check = PageCheck(str(name), width=width)
-    context = browser.new_context(viewport={"width": width, "height": 900}, offline=True)
+    check.screen = SCREENS.get(width, 900)
+    context = browser.new_context(viewport={"width": width, "height": check.screen}, offline=True)
 
     def route(request_route):
         url = request_route.request.url
@@ -153,11 +174,14 @@ def _check_page(browser, path: Path, shots: Path, width: int, root: Path) -> Pag
     check.contents_links = seen["links"]
     check.sideways = seen["sideways"]
     check.small_charts = seen["small"]
+    check.headline_bottom = seen["first"]["headline"]
+    check.finding_bottoms = seen["first"]["findings"]
+    check.chart_top = seen["first"]["chart"]
     check.violations = accessibility_violations(page)
     check.screenshot = shots / f"{str(name).replace('/', '--')}-{width}.png"
+    page.screenshot(path=str(check.screenshot.with_name(check.screenshot.stem + "-first.png")))
     page.screenshot(path=str(check.screenshot), full_page=True)
-    page.emulate_media(media="print")
-    check.pdf = page.pdf(format="Letter")
+    check.pdf = print_page(page)  # as `make pdf` prints it
     context.close()
     return check
 

@@ -311,7 +311,7 @@ items:
     wording: ¿Ha participado en un evento de la escuela o de la comunidad este año?
   supports:
     label: Apoyos usados
-    measure: lo usaron
+    measure: usaron este apoyo
     section: participación
     wording: ¿Cuáles de estos apoyos han usado usted o su familia este año? (elija todos los que correspondan)
     options:

@@ -48,6 +48,25 @@ def test_the_gate_every_page_at_both_widths_has_no_problem(seen):
     assert problems == {}
 
 
+def test_the_headline_and_a_key_finding_are_on_the_first_screen(seen):
+    """On a 390 x 844 phone the headline and the first key finding need no scrolling (the contents
+    list is folded away); on a 1280 x 800 desktop they also end above the first chart. Every
+    report of every shipped dataset, in both languages."""
+    reports = {key: check for key, check in seen.items() if "index" not in key[0]}
+    assert len(reports) == 2 * (6 + 16 + 20)
+    assert all(check.headline_bottom for check in reports.values())
+    with_findings = {name for (name, _), check in reports.items() if check.finding_bottoms}
+    sites = {name for name, _ in reports if not name.endswith(("data-quality", "network"))}
+    assert len(sites) == 4 + 12 + 4 + 12
+    assert with_findings >= sites
+    late = {f"{name} at {width} px": check.off_first_screen for (name, width), check in reports.items()
+            if check.off_first_screen}
+    assert late == {}
+    phone = [check.finding_bottoms[0] for (_, width), check in reports.items()
+             if width == 390 and check.finding_bottoms]
+    assert max(phone) <= 844
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_tfs_pages_have_their_title_and_contents(seen, name):
     check = seen[(name, 1280)]
@@ -74,6 +93,20 @@ def test_the_printed_site_report_shows_every_charts_numbers(seen, rendered):
     assert "About this report" in text  # the footer with its provenance
 
 
+@pytest.mark.parametrize(("name", "numbering"), [("tfs/dayton", "Page {} of {}"),
+                                                ("tfs/es/dayton", "Página {} de {}"),
+                                                ("synthetic/es/network", "Página {} de {}")])
+def test_every_printed_page_gives_the_title_and_its_number_in_the_reports_language(seen, name, numbering):
+    from pypdf import PdfReader
+
+    check = seen[(name, 1280)]
+    pages = PdfReader(io.BytesIO(check.pdf)).pages
+    for number, page in enumerate(pages, 1):
+        text = re.sub(r"\s+", " ", page.extract_text())
+        assert check.title in text, number
+        assert numbering.format(number, len(pages)) in text
+
+
 @pytest.mark.parametrize("name", [*PAGES, "index"])
 def test_a_screenshot_is_saved_for_review_at_each_width(seen, rendered, name):
     for width in WIDTHS:
@@ -96,7 +129,9 @@ def test_a_page_with_known_problems_is_caught(tmp_path):
         "<p style='width:700px'>A sentence set wider than any phone.</p>"
         "<figure id='chart-tiny'><div class='chart-image'><svg role='img' aria-label='tiny'"
         " style='max-width:100%' width='900pt' height='40pt' viewBox='0 0 900 40'>"
-        "<text x='0' y='20' style='font-size:10px'>tiny</text></svg></div></figure>")
+        "<text x='0' y='20' style='font-size:10px'>tiny</text></svg></div></figure>"
+        "<p style='height:900px'>A long preamble.</p><p class='headline'>Late</p>"
+        "<ul class='findings'><li>A finding below the first screen.</li></ul>")
     check = check_reports(tmp_path, width=390)[0]
     assert check.name == "bad-dataset/bad"
     assert check.outside_requests == ["https://cdn.example.org/x.js"]
@@ -109,3 +144,7 @@ def test_a_page_with_known_problems_is_caught(tmp_path):
     rules = {violation.split(" ")[0] for violation in check.violations}
     assert {"image-alt", "html-has-lang"} <= rules
     assert any("scrolls sideways" in problem for problem in check.problems)
+    assert check.off_first_screen == [
+        f"the headline ends at {check.headline_bottom:.0f} px, below the first screen (844 px)",
+        f"the first key finding ends at {check.finding_bottoms[0]:.0f} px, below the first screen (844 px)"]
+    assert any("below the first screen" in problem for problem in check.problems)

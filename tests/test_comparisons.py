@@ -42,7 +42,8 @@ def test_key_findings_name_only_clear_gaps(planted):
     head, _ = report.site_key_findings(planted, fifth, 10)
     assert "below the rest of the network on Kept informed" in head
     head, items = report.site_key_findings(planted, other, 10)
-    assert head.startswith(f"No figure at {planted.codebook.site_name(other)} differs clearly")
+    name = planted.codebook.site_name(other)
+    assert head.startswith(f"At {name}, people answered much like the rest of the network: none of its")
     assert not any("a clear gap" in item for item in items)
     _, items = report.network_key_findings(planted)
     assert any(item.startswith("1 of ") and "Kept informed" in item for item in items)
@@ -134,7 +135,11 @@ def test_breakdowns_carry_disparity_measures_across_groups(synthetic):
                   & (figures["answer"] == "positive") & figures["value"].isin(others["value"])]
     assert spanish["others %"] == pytest.approx(100 * cut["chosen"].sum() / cut["weight"].sum())
     assert spanish["gap"] == pytest.approx(spanish["percent"] - spanish["others %"])
-    assert spanish["low"] < spanish["gap"] < spanish["high"]
+    assert spanish["gap low"] < spanish["gap"] < spanish["gap high"]
+    # Each share keeps its own Wilson interval: the chart's whiskers, the table's 95% low and high.
+    shown = cells.dropna(subset=["percent"])
+    assert (shown["low"] <= shown["percent"]).all()
+    assert (shown["percent"] <= shown["high"]).all()
     section = report.breakdowns_section(synthetic, None, 10)
     html = report.to_html(section)
     assert "Disparity across home language groups, by figure" in html

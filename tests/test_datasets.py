@@ -130,7 +130,7 @@ def test_synthetic_pages_show_exact_n_bases_waves_and_breakdowns(other_datasets)
     site = html_of(out, "westfield-community-school", "synthetic").read_text()
     for words in ("Changes between waves", "spring 2024", "spring 2025", "95% CI",
                   "Who answered what", "Each figure by race/ethnicity", "Each figure by home language",
-                  "independent samples", "Every answer", "shown apart"):
+                  "separate samples", "Every answer", "shown apart"):
         assert words in site, words
     assert "inferred" not in site.split("Methods and sources")[0]
     network = html_of(out, "network", "synthetic").read_text()

@@ -157,7 +157,7 @@ def test_a_site_with_every_figure_withheld_says_so(pages, synthetic):
     site = next(s for s in synthetic.site_ids
                 if not (analysis.site_shares(synthetic)["site"] == s).any())
     page = html_of(pages, site, "synthetic").read_text()
-    assert "is withheld to protect the people behind small numbers" in page
+    assert "too few people answered for its figures to be shown safely, so each one is withheld" in page
     assert "the data hold no figures" not in page
     assert "This report leaves out" not in page  # its sections are there, withheld
 
@@ -198,7 +198,7 @@ def test_a_pilot_where_every_base_is_under_the_minimum_renders_with_every_figure
     text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|svg)\b.*?</\1>", "", site, flags=re.S)))
     start = text.index("Key findings")
     findings = text[start:text.index("Who we heard from", start + 20)]
-    assert "every figure comparing it with the rest of the network is withheld" in findings
+    assert "too few people answered for its figures to be shown safely, so each one is withheld" in findings
     assert not re.search(r"\d%", text.split("Methods and sources")[0])  # no share shown anywhere
 
 

@@ -95,14 +95,34 @@ def test_a_missing_translation_is_listed_with_its_key(tmp_path):
     assert "no page mixes two languages" in message
 
 
-def test_spanish_reports_of_a_dataset_without_its_translation_stop_before_rendering(tmp_path):
-    """The Tacoma dataset has no codebook.es.yaml: the command says so, renders nothing."""
+def test_a_dataset_without_a_translation_is_skipped_in_that_language_and_the_run_succeeds(tmp_path):
+    """The Tacoma dataset has no codebook.es.yaml at all: a Spanish run says it skipped Spanish
+    and why, renders nothing and exits 0; the English reports render as before."""
     result = run_cli("reports", "--data", TACOMA, "--params", tmp_path / "none", "--out", tmp_path,
                      "--language", "es")
-    assert result.returncode != 0
-    assert "codebook.es.yaml" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("skipped 'es' for graduate-tacoma: it has no "
+                                    "data/graduate-tacoma/codebook.es.yaml")
+    assert "rendered only in the languages it has" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
     assert not (tmp_path / "html").exists()
+    english = run_cli("reports", "--data", TACOMA, "--params", tmp_path / "none", "--out", tmp_path)
+    assert english.returncode == 0, english.stderr
+    assert sorted(p.name for p in (tmp_path / "html" / "graduate-tacoma").glob("*.html")) == [
+        "data-quality.html", "network.html"]
+
+
+def test_a_partial_translation_still_stops_the_run_listing_what_is_missing(tmp_path):
+    folder = shutil.copytree(TACOMA, tmp_path / "tacoma")
+    (folder / "codebook.es.yaml").write_text("note: Traducción de prueba.\n", encoding="utf-8")
+    result = run_cli("reports", "--data", folder, "--params", tmp_path / "none", "--out", tmp_path / "out",
+                     "--language", "es")
+    assert result.returncode == 2
+    assert "codebook.es.yaml, key 'dataset.title': expected the translation of" in result.stderr
+    assert "codebook.es.yaml, key 'items." in result.stderr
+    assert "no page mixes two languages" in result.stderr
+    assert "skipped" not in result.stdout
+    assert not (tmp_path / "out" / "html").exists()
 
 
 def test_an_unknown_language_is_refused_in_words(tmp_path):

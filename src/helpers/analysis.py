@@ -248,7 +248,8 @@ def verdicts(dataset: Dataset) -> pd.DataFrame:
     for kind, rows in (("site", site_shares(dataset)), ("contrast", _contrasts_everywhere(dataset)),
                        ("change", _changes_everywhere(dataset)),
                        ("breakdown", _breakdowns_everywhere(dataset))):
-        rows = rows.drop(columns=["low", "high"] if kind == "site" else []).rename(columns=renamed)
+        rows = rows.drop(columns=["low", "high"] if kind in ("site", "breakdown") else []).rename(
+            columns=renamed)
         frames.append(pd.DataFrame({c: rows.get(c, "") for c in
                                     [*COMPARISON[1:], "gap", "low", "high", "p"]}).assign(kind=kind))
         if kind != "contrast":
@@ -466,7 +467,7 @@ def _breakdowns_everywhere(dataset: Dataset) -> pd.DataFrame:
         others_n_eff = np.where(others["weight2"] > 0, others["weight"] ** 2 / others["weight2"], math.nan)
     rows["others n"] = np.where(others["weight"] > 0, others["n"], math.nan)
     rows["gap"] = rows["percent"] - rows["others %"]
-    rows["low"], rows["high"], rows["p"] = _tested(
+    rows["gap low"], rows["gap high"], rows["p"] = _tested(  # the share keeps its own low, high
         rows["percent"].to_numpy(dtype=float) * n_eff / 100, n_eff,
         rows["others %"].to_numpy(dtype=float) * others_n_eff / 100, others_n_eff)
     return rows

@@ -35,8 +35,7 @@ from matplotlib.transforms import Affine2D, Bbox, ScaledTranslation
 
 from helpers.language import _, number, percent, signed
 
-OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999"]
-CATEGORY = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#999999"]  # no yellow on white
+CATEGORY = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#999999"]  # Okabe-Ito, no yellow on white
 MARKERS = ["o", "s", "D", "^", "v", "P", "X", "h"]
 FOCUS = "#0072B2"
 CONTEXT = "#8A8A8A"
@@ -445,6 +444,9 @@ def points(value: float) -> str:
     return signed(value)
 
 
+OVER_MARK = {"facecolor": "white", "edgecolor": "none", "pad": 0.5}  # a label the dashed mark stops at
+
+
 def withheld_mark(record, column: str = "") -> str:
     """Returns what stands in for a withheld figure: "> 95%" or "< 5%" where top/bottom coding
     lets that much show, else "—"."""
@@ -618,7 +620,8 @@ def dot_plot(
                 if pd.isna(record[x]):  # withheld by disclosure control: say so where the dot would be
                     if focal:
                         axis.text(1, position, _("{mark} withheld").format(mark=withheld_mark(record)),
-                                  va="center", fontsize=SMALL, color=colour, gid=f"withheld:{row_key}:{key}")
+                                  va="center", fontsize=SMALL, color=colour, gid=f"withheld:{row_key}:{key}",
+                                  zorder=4, bbox=OVER_MARK)
                     elif not many:  # the group's marker, hollow, then "— withheld" once per row
                         axis.plot(2 + 3.5 * len(held.setdefault(row_number, [])),
                                   row_number + rows.units(rows.mark / 2),
@@ -634,8 +637,7 @@ def dot_plot(
                 if focal:
                     right = max(record[high], record[x]) if whisker else record[x]
                     axis.text(right + 2, position, percent(record[x]), va="center", fontsize=SMALL,
-                              color=FOCUS, fontweight="bold", zorder=4,  # over the reference mark
-                              bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+                              color=FOCUS, fontweight="bold", zorder=4, bbox=OVER_MARK)
             if whiskers:
                 lows, highs, positions = zip(*whiskers, strict=True)
                 axis.hlines(positions, lows, highs, color=colour, linewidth=2.2 if focal else 1.3,
@@ -651,7 +653,7 @@ def dot_plot(
             coded = sorted({m for m in marks if m != "—"})
             axis.text(2 + 3.5 * len(marks), row_number + rows.units(rows.mark / 2), " " + (
                 _("— withheld ({marks})").format(marks=", ".join(coded)) if coded else _("— withheld")),
-                va="center", fontsize=SMALL, color=TEXT)
+                va="center", fontsize=SMALL, color=TEXT, zorder=4, bbox=OVER_MARK)
         if reference:
             marks = dict(zip(data[y][::-1], data[reference][::-1], strict=True))  # each row's first
             drawn = [(n, marks[k]) for n, k in enumerate(y_order) if pd.notna(marks.get(k, np.nan))]

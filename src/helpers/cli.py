@@ -1,4 +1,4 @@
-"""The command line behind the Makefile: `impact-reports check-data`, `gallery` and `reports`.
+"""The command line behind the Makefile: `impact-reports check-data`, `draft`, `gallery`, `reports` and `pdf`.
 
 Bad input ends with its message and exit status 2, never a traceback; a
 traceback is left for bugs.
@@ -14,6 +14,7 @@ from helpers.errors import InputError, Problem
 from helpers.paths import NOTEBOOKS, OUTPUTS, PARAMS, default_dataset
 
 EXIT_BAD_INPUT = 2
+SHOWN = 20  # problems printed on screen; more go to OUT/problems.txt
 
 
 def check_data(args: argparse.Namespace) -> int:
@@ -29,6 +30,9 @@ def check_data(args: argparse.Namespace) -> int:
     findings = run_checks(dataset)
     print(f"{shown(args.data)}: the codebook and every file are valid "
           f"({len(dataset.figures)} figures).\n")
+    for file, reasons in dataset.left_out.items():
+        print(f"{file}: left out as its survey tool marks them, "
+              + ", ".join(f"{count} {reason}" for reason, count in reasons.items()) + ".\n")
     severities = pd_counts([f.severity for f in findings])
     print(f"{len(findings)} findings about the published figures"
           + (f" ({severities})" if findings else "") + ":\n")
@@ -51,6 +55,31 @@ def check_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def draft_codebook(args: argparse.Namespace) -> int:
+    """Writes a draft codebook.yaml (and codebook.es.yaml where the tool carries Spanish) beside
+    the export; refuses to overwrite one unless --force."""
+    from helpers.draft import draft
+    from helpers.paths import shown
+
+    export = args.export
+    if not export.is_file():
+        raise InputError(Problem(shown(export), "a survey tool's export (.csv, .xlsx, .sav, .dta)",
+                                 found="no such file"))
+    target = args.out or export.parent / "codebook.yaml"
+    if target.exists() and not args.force:
+        raise InputError(Problem(shown(target), "no codebook there yet (--force replaces it, "
+                                 "--out writes elsewhere)", found="a codebook already"))
+    text, spanish, guesses = draft(export, args.dictionary, args.format)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {shown(target)}: {text.count(chr(10))} lines, {guesses} of them guesses to review "
+          "(marked 'guess:')")
+    if spanish:
+        es = target.with_name("codebook.es.yaml")
+        es.write_text(spanish, encoding="utf-8")
+        print(f"wrote {shown(es)}: the Spanish texts the tool carries")
+    return 0
+
+
 def pd_counts(values: list[str]) -> str:
     """Returns "8 inconsistent, 5 unexplained": how often each value occurs, most first."""
     counts = {value: values.count(value) for value in dict.fromkeys(values)}
@@ -65,6 +94,16 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-data", help="validate data/ and print the findings")
     check.add_argument("--data", type=Path, default=None, help="the dataset folder")
     check.set_defaults(run=check_data)
+
+    drafting = commands.add_parser("draft", help="write a draft codebook from a survey tool's export")
+    drafting.add_argument("export", type=Path, help="the export, as the tool wrote it")
+    drafting.add_argument("--dictionary", type=Path, default=None,
+                          help="the tool's definition: REDCap data dictionary, Qualtrics .qsf, XLSForm")
+    drafting.add_argument("--format", default=None, help="the tool, where it is not recognised: "
+                          "qualtrics, surveymonkey, google-forms, redcap, kobo, spss, stata, plain")
+    drafting.add_argument("--out", type=Path, default=None, help="default: codebook.yaml beside the export")
+    drafting.add_argument("--force", action="store_true", help="replace a codebook already there")
+    drafting.set_defaults(run=draft_codebook)
 
     gallery = commands.add_parser("gallery", help="render every chart for every site as PNG")
     gallery.add_argument("--data", type=Path, default=None)
@@ -85,6 +124,10 @@ def parser() -> argparse.ArgumentParser:
                          help="publish even if the disclosure audit finds a recoverable figure")
     reports.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help=argparse.SUPPRESS)
     reports.set_defaults(run=lambda args: _lazy("helpers.render", "main")(args))
+
+    pdf = commands.add_parser("pdf", help="print every rendered report to PDF beside its HTML")
+    pdf.add_argument("--out", type=Path, default=OUTPUTS)
+    pdf.set_defaults(run=lambda args: _lazy("helpers.pdf", "main")(args))
     return main
 
 
@@ -115,7 +158,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {problems} problem{'s' if problems > 1 else ''} with the input:",
               file=sys.stderr)
         print(textwrap.indent(str(error), "  "), file=sys.stderr)
+        if problems > SHOWN:
+            listed = _list_problems(error, getattr(args, "out", None) or OUTPUTS)
+            print(f"  Every one of the {problems:,} is listed in {listed}.", file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _list_problems(error: InputError, out: Path) -> str:
+    """Writes every problem, one a line, to OUT/problems.txt; returns where (or why not)."""
+    from helpers.paths import shown
+
+    path = Path(out) / "problems.txt"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{problem}\n" for problem in error.problems), encoding="utf-8")
+    except OSError as failure:
+        return f"no file: {path} could not be written ({failure.strerror})"
+    return shown(path)
 
 
 if __name__ == "__main__":

@@ -23,13 +23,13 @@ from helpers.errors import InputError, Problem, brief
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CODEBOOK = "codebook.yaml"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML was built with it
-SIDES = ("negative", "neutral", "positive", "apart")
 DERIVED_ANSWERS = ("positive", "negative")  # a scale side's share, published or counted
 # Values a YAML file may stand for once its aliases are expanded: a thousand sites' codebook is
 # some 10,000; "billion laughs", a few kilobytes of aliases of aliases, stands for billions.
 EXPANDED = 1_000_000
 DEEPEST = 64  # levels of nesting (a codebook has six)
 MERGE = "tag:yaml.org,2002:merge"
+NOT_STATED = "not-stated"  # the site or group of respondents whose export leaves it blank
 
 
 class Strict(BaseModel):
@@ -111,6 +111,8 @@ class Option(Named):
     """One option of a choose-any item."""
 
     short: str = Field(default="", max_length=80, description="a short label for charts")
+    column: str = Field(default="", description="the export's column for this option, where the "
+                                                "tool gives each option its own (REDCap x___1, Q5_1)")
 
 
 class Item(Strict):
@@ -127,6 +129,17 @@ class Item(Strict):
                                                  "e.g. 'see an improvement' or 'used it'")
     column: str = Field(default="", description="the export's column holding the answers")
     separator: str = Field(default=";", description="between the chosen options in one cell")
+    other: str = Field(default="", description="the option (or level) that counts a written-in answer "
+                                               "(\"Other (please specify)\"), whose text is never shown")
+
+    @property
+    def option_columns(self) -> bool:
+        """Returns whether each option has a column of its own (checked or not), not one cell."""
+        return self.kind == "choose-any" and any(o.column for o in self.options)
+
+    def columns(self) -> list[str]:
+        """Returns the export's columns holding the item's answers."""
+        return [o.column for o in self.options] if self.option_columns else [self.column]
 
     def wording_for(self, group: str | None) -> str:
         """Returns the question as the group was asked it ("" when not recorded)."""
@@ -140,6 +153,10 @@ class Item(Strict):
             raise ValueError("a choose-any item needs its options")
         if self.kind != "choose-any" and not self.scale:
             raise ValueError(f"a {self.kind} item needs a scale")
+        if self.option_columns and not all(o.column for o in self.options):
+            raise ValueError("a column for every option, or for none (one cell for the item)")
+        if self.other and self.kind == "choose-any" and self.other not in [o.id for o in self.options]:
+            raise ValueError(f"other: {self.other!r} is not one of the item's options")
         return self
 
 
@@ -180,10 +197,21 @@ class Table(Strict):
     title: str = Field(min_length=1)
 
 
+FORMATS = ("plain", "qualtrics", "surveymonkey", "google-forms", "redcap", "kobo", "spss", "stata")
+
+
 class Export(Strict):
-    """A respondent-level export: one row per respondent, and which column holds what."""
+    """A respondent-level export: one row per respondent (per wave, in a long export), and which
+    column holds what. format: the survey tool whose shape it has (helpers.tools), recognised
+    from the file when not given."""
 
     file: str = Field(min_length=1)
+    format: Literal[FORMATS] | None = Field(default=None, description="the tool that wrote it")
+    dictionary: str = Field(default="", description="the tool's definition of the survey: a REDCap "
+                            "data dictionary, a Qualtrics .qsf, an XLSForm; codes become answers by it")
+    site: str = Field(default="", description="the site of every row, for an export of one site")
+    required: tuple[Literal["site", "group"], ...] = Field(
+        default=(), description="columns that must not be blank (else blank counts as not stated)")
     wave: str | None = Field(default=None, description="the wave of every row, or...")
     wave_column: str = Field(default="", description="...the column holding each row's wave")
     id_column: str = ""
@@ -253,8 +281,16 @@ class Codebook(Strict):
             repeated = sorted({i for i in ids if ids.count(i) > 1})
             if repeated:
                 problems.append(f"{kind}: each id once (repeated: {', '.join(repeated)})")
+        for kind in ("sites", "groups"):
+            if NOT_STATED in [part.id for part in getattr(self, kind)]:
+                problems.append(f"{kind}: {NOT_STATED!r} is kept for respondents whose export leaves "
+                                "it blank; give the part another id")
         scales, groups = {s.id for s in self.scales}, {g.id for g in self.groups}
         for item in self.items:
+            scale = {s.id: s for s in self.scales}.get(item.scale or "")
+            if item.other and scale and item.other not in [level.id for level in scale.levels]:
+                problems.append(f"items: {item.id} has other {item.other!r}, expected a level of its "
+                                f"scale {scale.id}: {', '.join(level.id for level in scale.levels)}")
             if item.scale and item.scale not in scales:
                 problems.append(f"items: {item.id} has scale {item.scale!r}, expected one of "
                                 f"the scales: {', '.join(sorted(scales)) or 'none defined'}")
@@ -275,8 +311,13 @@ class Codebook(Strict):
             if export.wave is not None and export.wave not in waves:
                 problems.append(f"exports: {export.file} has wave {export.wave!r}, expected one of "
                                 f"the waves: {', '.join(sorted(waves))}")
+            if export.site and export.site not in {s.id for s in self.sites}:
+                problems.append(f"exports: {export.file} has site {export.site!r}, expected one of "
+                                f"the sites: {', '.join(sorted(s.id for s in self.sites))}")
+            if export.site and export.site_column:
+                problems.append(f"exports: {export.file} gives both site and site_column: one of them")
         if self.exports:
-            missing = [i.id for i in self.items if not i.column]
+            missing = [i.id for i in self.items if not i.column and not i.option_columns]
             if missing:
                 problems.append("items: with exports, each item needs its column "
                                 f"(missing for {', '.join(missing)})")
@@ -290,13 +331,18 @@ class Codebook(Strict):
         return {s.id: s for s in self.sites}[site_id]
 
     def site_name(self, site_id: str) -> str:
-        """Returns the site's name; the id itself for a site the codebook does not list."""
+        """Returns the site's name ("not stated" for NOT_STATED); the id itself for a site the
+        codebook does not list."""
+        if site_id == NOT_STATED:
+            return _not_stated()
         return {s.id: s.name for s in self.sites}.get(site_id, site_id)
 
     def site_names(self) -> dict[str, str]:
         return {s.id: s.name for s in self.sites}
 
     def group_label(self, group_id: str) -> str:
+        if group_id == NOT_STATED:
+            return _not_stated()
         return {g.id: g.label for g in self.groups}.get(group_id, group_id)
 
     def item(self, item_id: str) -> Item:
@@ -340,6 +386,12 @@ class Codebook(Strict):
 
     def table_title(self, table_id: str) -> str:
         return {t.id: t.title for t in self.tables}.get(table_id, table_id)
+
+
+def _not_stated() -> str:
+    from helpers.language import _
+
+    return _("not stated")
 
 
 def read_yaml(path: Path, missing: str, expected: str = "valid YAML"):

@@ -110,6 +110,18 @@ def downloads(report, sheets: list[dict]) -> str:
     )
 
 
+def appendix(sheets: list[dict]) -> str:
+    """Returns the printed appendix of long tables: the table behind each chart that is too long to
+    print beside it (helpers.report.LONG_TABLE), under the chart's title. Only paper shows it
+    (report.css); on screen each table is under its chart."""
+    tables = [sheet for sheet in sheets if sheet.get("appendix")]
+    if not tables:
+        return ""
+    return ('<section class="print-appendix"><h2>' + html.escape(_("Appendix: the long tables"))
+            + "</h2>" + "".join(f"<h3>{html.escape(sheet['title'])}</h3>{sheet['appendix']}"
+                                for sheet in tables) + "</section>")
+
+
 def footer(report, facts: dict) -> str:
     """Returns the provenance footer: parameters, data fingerprint, commit and time."""
     parameters = "".join(  # the notebook's own names and values: code, shown as such
@@ -137,12 +149,31 @@ def export_html(notebook: nbformat.NotebookNode, report, facts: dict,
                 sheets: list[dict] | None = None) -> str:
     """Returns the executed notebook as one self-contained HTML page, linking its tables'
     workbook and CSV files when given their sheets."""
-    resources = {"staff": {"title": f"{facts['partnership']}: {report.title}"
-                           + (_(" (synthetic data)") if facts.get("synthetic") else ""),
-                           "footer": footer(report, facts), "downloads": downloads(report, sheets or []),
-                           "language": languages.current()}}
+    title = f"{facts['partnership']}: {report.title}" + (_(" (synthetic data)") if facts.get("synthetic")
+                                                           else "")
+    resources = {"staff": {"title": title, "footer": footer(report, facts),
+                           "downloads": downloads(report, sheets or []), "language": languages.current(),
+                           "appendix": appendix(sheets or []),
+                           "running_title": css_string(title),
+                           "page_numbers": css_content(_("Page {page} of {pages}"),
+                                                       page="counter(page)", pages="counter(pages)")}}
     page, _resources = exporter().from_notebook_node(notebook, resources=resources)
     return table_of_contents(ANCHOR_LINK.sub("", shared_chart_styles(page)))
+
+
+def css_string(text: str) -> str:
+    """Returns text as a quoted CSS string: backslashes, quotes, line ends and "<" escaped, so that
+    no label can end the string or the page's <style>."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '\\"<>\n\r' else c for c in text)
+    return f'"{escaped}"'
+
+
+def css_content(sentence: str, **counters: str) -> str:
+    """Returns a CSS content value: the sentence's words as strings, each {name} as the CSS
+    counter given for it ("Page {page} of {pages}" -> "Page " counter(page) " of " counter(pages))."""
+    parts = re.split(r"\{(\w+)\}", sentence)
+    return " ".join(counters[part] if odd else css_string(part)
+                    for odd, part in ((i % 2, p) for i, p in enumerate(parts)) if odd or part)
 
 
 def shared_chart_styles(page: str) -> str:

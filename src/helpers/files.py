@@ -27,7 +27,7 @@ from helpers.paths import shown
 if TYPE_CHECKING:  # pandas is imported where a table is made: reading a codebook needs none
     import pandas as pd
 
-EXPORT_TYPES = (".csv", ".xlsx", ".sav")
+EXPORT_TYPES = (".csv", ".xlsx", ".sav", ".dta")
 SEPARATORS = (",", ";", "\t")  # as Excel saves CSV in English, in most other languages, as Unicode text
 DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+%?")  # 54,5 in a file separated by semicolons
 WORKBOOK = "an Excel workbook (.xlsx)"
@@ -35,6 +35,7 @@ WORKBOOK = "an Excel workbook (.xlsx)"
 # and aborts the whole process when that does not fit in memory (to XFD1048576: 17 billion).
 LARGEST_SHEET = 10_000_000
 INFLATION, SMALL = 100, 10 * 2**20  # a workbook may inflate to 100 times its size, or to 10 MB
+CHUNK = 2**18  # rows of a CSV export read as text at once, before they become categories
 
 
 def read_text(path: Path, advice: str = "save it as UTF-8") -> str:
@@ -76,6 +77,23 @@ def read_csv_text(path: Path, columns: list[str], optional: tuple[str, ...] = ()
         open_columns: any other column is accepted too (a survey export's questions).
     """
     path = Path(path)
+    where = shown(path)
+    lines = csv_lines(path, columns)
+    if not lines:
+        raise InputError(Problem(where, f"a header row: {', '.join(columns)}", found="an empty file"))
+    (header_row, header), *body = lines
+    return _frame(where, header_row, header, body, columns, optional, open_columns)
+
+
+def csv_lines(path: Path, columns: list[str]) -> list[tuple[int, list[str]]]:
+    """Returns a CSV file's non-blank rows as (the line it starts on, its trimmed cells).
+
+    Args:
+        path: the file.
+        columns: the columns it should have: the separator is the one under which its first row
+            names the most of them.
+    """
+    path = Path(path)
     where, expected = shown(path), ", ".join(columns)
     if not path.is_file():
         raise InputError(Problem(where, f"a CSV file with the columns {expected} (see data/README.md)"))
@@ -90,11 +108,71 @@ def read_csv_text(path: Path, columns: list[str], optional: tuple[str, ...] = ()
             start = reader.line_num + 1
     except csv.Error as error:
         raise InputError(Problem(where, _well_formed(str(error), separator), row=start)) from None
-    lines = [(number, cells) for number, cells in lines if any(cells)]
-    if not lines:
-        raise InputError(Problem(where, f"a header row: {expected}", found="an empty file"))
-    (header_row, header), *body = lines
-    return _frame(where, header_row, header, body, columns, optional, open_columns)
+    return [(number, cells) for number, cells in lines if any(cells)]
+
+
+def frame_of(where: str, header_row: int, header: list[str], body: list,
+             columns: list[str] | None) -> "pd.DataFrame":
+    """Returns an export's rows as a text DataFrame of the given columns only (None: every column
+    named once), after checking that each is there once and every row has a value for each column."""
+    if columns is None:
+        columns = [c for c in header if c and header.count(c) == 1]
+    return _frame(where, header_row, header, body, columns, (), True, keep=columns)
+
+
+def read_csv_columns(path: Path, columns: list[str]) -> "pd.DataFrame | None":
+    """Returns only the given columns of a one-header-row CSV file, read by pandas' C reader, as
+    trimmed texts (categories) indexed by spreadsheet row; None where that reader cannot keep the promises of
+    :func:`csv_lines` (a row spanning lines, a blank line, a row of the wrong length, a separator
+    with decimal commas, UTF-16, a byte that is not UTF-8, a column named twice, a cell longer than
+    the csv module takes), so that the
+    row-by-row reader names the row at fault. A million rows take seconds, not minutes."""
+    import pandas as pd
+    from pandas.api.types import union_categoricals
+
+    path = Path(path)
+    with path.open("rb") as file:
+        start = file.read(2**16)
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or not columns:
+        return None
+    first = start.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    separator = max(SEPARATORS, key=lambda s: (len(set(columns) & set(_header(first, s))), s == ","))
+    header = _header(first, separator)
+    if separator == ";" or any(header.count(c) != 1 for c in columns) or '"' in first:
+        return None
+    wanted = set(columns)
+    try:
+        chunks = pd.read_csv(path, sep=separator, usecols=lambda name: name.strip() in wanted, dtype=str,
+                             na_filter=False, encoding="utf-8-sig", engine="c", skip_blank_lines=False,
+                             chunksize=CHUNK)
+        parts = [chunk.astype("category") for chunk in chunks]  # the texts as categories: small
+        if not parts:
+            return None
+        frame = pd.DataFrame({column: union_categoricals([part[column] for part in parts])
+                              for column in parts[0].columns})
+    except (ValueError, UnicodeDecodeError):  # pandas' ParserError is a ValueError
+        return None
+    lines = 0
+    with path.open("rb") as file:
+        while chunk := file.read(2**24):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    lines += last != b"\n"
+    if lines != len(frame) + 1 or frame.isna().to_numpy().any():
+        return None
+    frame.columns = [c.strip() for c in frame.columns]
+    frame.index = range(2, len(frame) + 2)
+    longest = csv.field_size_limit()
+    for column in frame.columns:  # each distinct text trimmed once
+        values = frame[column].cat.categories
+        if any(len(text) > longest for text in values):  # the row-by-row reader names its row
+            return None
+        trimmed = [text.strip() for text in values]
+        if len(set(trimmed)) == len(trimmed):
+            frame[column] = frame[column].cat.rename_categories(trimmed)
+        else:  # " agree " and "agree" are one text
+            frame[column] = frame[column].astype(str).str.strip().astype("category")
+    return frame[list(dict.fromkeys(columns))]
 
 
 def _header(text: str, separator: str) -> list[str]:
@@ -123,8 +201,9 @@ def _well_formed(error: str, separator: str) -> str:
 
 
 def _frame(where: str, header_row: int, header: list[str], body: list, columns: list[str],
-           optional: tuple[str, ...], open_columns: bool) -> "pd.DataFrame":
-    """Returns the body as a text DataFrame after checking the header and the row lengths."""
+           optional: tuple[str, ...], open_columns: bool, keep: list[str] | None = None) -> "pd.DataFrame":
+    """Returns the body as a text DataFrame after checking the header and the row lengths; keep:
+    only these columns (a repeated name elsewhere is no mistake), each read once."""
     allowed = [*columns, *optional]
     problems = [
         Problem(where, f"a column named '{column}' ({', '.join(columns)})", row=header_row)
@@ -136,7 +215,7 @@ def _frame(where: str, header_row: int, header: list[str], body: list, columns: 
                     found=column)
             for column in header if column not in allowed
         ]
-    repeated = sorted({c for c in header if header.count(c) > 1 and c})
+    repeated = sorted({c for c in header if header.count(c) > 1 and c and (keep is None or c in keep)})
     problems += [Problem(where, "each column name once", row=header_row, column=c, found=c)
                  for c in repeated]
     if not problems:
@@ -151,18 +230,23 @@ def _frame(where: str, header_row: int, header: list[str], body: list, columns: 
         raise InputError(problems)
     import pandas as pd
 
-    frame = pd.DataFrame([cells for _, cells in body], columns=header, dtype=str,
-                         index=[number for number, _ in body])
+    index = [number for number, _ in body]
+    if keep is not None:  # only the columns named: the others are never made into a table
+        positions = [header.index(c) for c in dict.fromkeys(keep)]
+        return pd.DataFrame({header[p]: [cells[p] for _, cells in body] for p in positions},
+                            index=index, dtype=str)
+    frame = pd.DataFrame([cells for _, cells in body], columns=header, dtype=str, index=index)
     kept = [c for c in header if open_columns or c in allowed]
     return frame[kept]
 
 
-def read_export(path: Path, columns: list[str], sheet: str | int = 0) -> "pd.DataFrame":
-    """Returns a respondent-level export (CSV, .xlsx or .sav) as text cells by row number.
+def read_export(path: Path, columns: list[str] | None, sheet: str | int = 0) -> "pd.DataFrame":
+    """Returns a respondent-level export (CSV, .xlsx; .sav and .dta through helpers.tools) as text
+    cells by row number, only the given columns.
 
     Args:
         path: the export.
-        columns: the columns the codebook maps; each must be there.
+        columns: the columns the codebook maps; each must be there (None: every column named once).
         sheet: the Excel sheet, by name or position.
     """
     import pandas as pd
@@ -174,34 +258,32 @@ def read_export(path: Path, columns: list[str], sheet: str | int = 0) -> "pd.Dat
         raise InputError(Problem(where, "a survey export saved as " + ", ".join(EXPORT_TYPES),
                                  found=f"a {suffix or 'extensionless'} file"))
     if suffix == ".csv":
-        return read_csv_text(path, columns, open_columns=True)
-    if not path.is_file():
-        raise InputError(Problem(where, f"a survey export with the columns {', '.join(columns)}"))
-    if suffix == ".xlsx":
-        check_workbook(path)
-    try:
-        if suffix == ".xlsx":
-            # calamine (Rust) reads a workbook about ten times faster than openpyxl, the same cells
-            raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=str, engine="calamine")
-            first_row = 1
-        else:
-            import pyreadstat
+        lines = csv_lines(path, columns or [])
+        if not lines:
+            raise InputError(Problem(where, f"a header row: {', '.join(columns or [])}",
+                                     found="an empty file"))
+        return frame_of(where, lines[0][0], lines[0][1], lines[1:], columns)
+    if suffix in (".sav", ".dta"):
+        from helpers.tools import read
 
-            raw, _ = pyreadstat.read_sav(str(path), apply_value_formats=True)
-            raw = pd.concat([pd.DataFrame([raw.columns], columns=raw.columns), raw.astype(object)])
-            first_row = 0
+        return read(path, columns).cells
+    if not path.is_file():
+        raise InputError(Problem(where, f"a survey export with the columns {', '.join(columns or [])}"))
+    check_workbook(path)
+    try:
+        # calamine (Rust) reads a workbook about ten times faster than openpyxl, the same cells
+        raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=str, engine="calamine")
     except Exception as error:  # a damaged or mislabelled file: say so, do not crash
-        kind = WORKBOOK if suffix == ".xlsx" else "an SPSS data file (.sav)"
-        raise InputError(Problem(where, kind, found=f"a file that will not open ({error})")) from None
+        raise InputError(Problem(where, WORKBOOK, found=f"a file that will not open ({error})")) from None
     raw = raw.map(lambda cell: "" if pd.isna(cell) else _text(cell))
-    rows = [(number + first_row, list(cells)) for number, cells in enumerate(raw.to_numpy().tolist())]
+    rows = [(number + 1, list(cells)) for number, cells in enumerate(raw.to_numpy().tolist())]
     rows = [(number, cells) for number, cells in rows if any(c.strip() for c in cells)]
     if not rows:
         raise InputError(Problem(where, "a header row and one row per respondent",
                                  found="an empty sheet"))
     (header_row, header), *body = rows
-    return _frame(where, header_row, [h.strip() for h in header],
-                  [(n, [c.strip() for c in cells]) for n, cells in body], columns, (), True)
+    return frame_of(where, header_row, [h.strip() for h in header],
+                    [(n, [c.strip() for c in cells]) for n, cells in body], columns)
 
 
 def check_workbook(path: Path) -> None:

@@ -70,6 +70,7 @@ class Dataset:
     quotes: pd.DataFrame
     folder: Path
     audit: Audit | None = None  # disclosure control of counted figures; None for published tallies
+    left_out: dict = field(default_factory=dict)  # by export, responses its tool marks unfinished...
     cache: dict = field(default_factory=dict, compare=False, repr=False)  # computed once per load
 
     @property
@@ -347,11 +348,13 @@ def _load_dataset(folder: Path, shared: bool) -> Dataset:
             parts.append(load_figures(folder, codebook))
         except InputError as error:
             problems.extend(error.problems)
+    left_out = {}
     if codebook.exports:
-        from helpers.tabulate import tabulate_exports
+        from helpers.tabulate import read_exports, tabulate
 
         try:
-            parts.append(tabulate_exports(folder, codebook))
+            answers, left_out = read_exports(folder, codebook)
+            parts.append(tabulate(answers, codebook))
         except InputError as error:
             problems.extend(error.problems)
     headcounts = pd.DataFrame(columns=[*KINDS[HEADCOUNTS], "row"])
@@ -372,7 +375,7 @@ def _load_dataset(folder: Path, shared: bool) -> Dataset:
     if (folder / QUOTES).exists():
         quotes = load_quotes(folder, codebook, figures)
     return Dataset(codebook=codebook, figures=figures, headcounts=headcounts, quotes=quotes,
-                   folder=folder, audit=audit)
+                   folder=folder, audit=audit, left_out=left_out)
 
 
 _PRELOADED: dict[str, Dataset] = {}  # the run's shared dataset, by its file, once read here

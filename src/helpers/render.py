@@ -38,6 +38,8 @@ VERSIONS = "_reports"  # beside the reports: each report's files, one folder per
 SITE_NOTEBOOK = "site_report.ipynb"
 NETWORK = ("network", "network_overview.ipynb", N_("Network overview"))
 QUALITY = ("data-quality", "data_quality.ipynb", N_("Data quality"))
+KINDS = {Path(SITE_NOTEBOOK).stem: N_("Site report"), Path(NETWORK[1]).stem: N_("Network overview"),
+         Path(QUALITY[1]).stem: N_("Data quality")}  # the index's filter; other notebooks by their name
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,23 @@ class Stopped(BaseException):
     KeyboardInterrupt, no `except Exception` catches it. Carries the run's results once known."""
 
     results: tuple = ()
+
+
+class LanguageMissing(Exception):
+    """The dataset has no codebook.<language>.yaml at all: it is not rendered in that language
+    (the run says so and succeeds). A translation file that lacks some texts is bad input."""
+
+    def __init__(self, dataset: str, language: str, path: Path):
+        super().__init__(dataset, language, path)
+        self.dataset, self.language, self.path = dataset, language, path
+
+    def __str__(self) -> str:
+        from helpers.paths import shown
+
+        return (f"skipped {self.language!r} for {self.dataset}: it has no {shown(self.path)} (the "
+                f"codebook's texts in {self.language!r}), so its reports are rendered only in the "
+                f"languages it has; write that file to render them in {self.language!r} (see "
+                "data/README.md)")
 
 
 STOPS: list[int] = []  # the stop signals received; the run looks at them only at its safe points
@@ -104,6 +123,7 @@ class Result:
     error: str = ""
     fingerprint: str = ""
     rendered_at: str = ""
+    kind: str = ""  # the notebook's name: which kind of report (KINDS)
 
 
 def files_hash(paths, root: Path) -> str:
@@ -119,15 +139,17 @@ def files_hash(paths, root: Path) -> str:
 
 def dataset_files(data: Path) -> list[Path]:
     """Returns every file of the dataset folder that a run reads: its own files (the codebook, its
-    translations, the published tables) and every export its codebook names, in a subfolder too.
+    translations, the published tables) and every export its codebook names with the tool's
+    definition beside it (a REDCap data dictionary, a .qsf, an XLSForm), in a subfolder too.
     An export named outside the folder is refused when the data are read (helpers.tabulate)."""
     from helpers.codebook import read_codebook
     from helpers.paths import inside
 
     folder = Path(data)
     files = {p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
-    files |= {folder / export.file for export in read_codebook(folder).exports
-              if inside(folder, export.file) and (folder / export.file).is_file()}
+    named = [name for export in read_codebook(folder).exports for name in (export.file, export.dictionary)
+             if name]  # the export, and the tool's definition its codes are read by
+    files |= {folder / name for name in named if inside(folder, name) and (folder / name).is_file()}
     return sorted(files)
 
 
@@ -204,7 +226,8 @@ def validate(reports: list[Report], data: Path, params: Path, allow_unsafe: bool
                 min_n = read_params(path).min_n if path.exists() else default
             except InputError as error:
                 message = str(error).replace("\n", "; ")
-                failed.append(Result(report.name, report.title, "failed", error=message))
+                failed.append(Result(report.name, report.title, "failed", error=message,
+                                     kind=report.notebook.stem))
                 continue
             parameters = {**parameters, "min_n": min_n}
         elif report.name == NETWORK[0]:
@@ -259,21 +282,33 @@ def write_atomically(path: Path, content: bytes) -> None:
     os.replace(temporary, path)
 
 
+def last_commit() -> tuple[str, int | None]:
+    """Returns the git commit of the code (short hash) and its time, or "not under git"."""
+    try:
+        line = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %ct"],
+                              capture_output=True, text=True, timeout=10, check=True).stdout.split()
+        return line[0], int(line[1])
+    except (OSError, subprocess.SubprocessError, IndexError, ValueError):
+        return "not under git", None
+
+
+def source_time(committed: int | None = None) -> int | None:
+    """Returns the time a run writes into what it makes: SOURCE_DATE_EPOCH when set, else the
+    commit's time, so that the same inputs give the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return int(epoch)
+    return committed if committed is not None else last_commit()[1]
+
+
 def provenance(data: Path, language: str = "en") -> dict:
     """Returns what every report's footer states: data fingerprint, git commit and the time.
 
     The time is SOURCE_DATE_EPOCH when set, else the commit's time, so that the same
     inputs give the same bytes.
     """
-    commit, committed = "not under git", None
-    try:
-        line = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %ct"],
-                              capture_output=True, text=True, timeout=10, check=True).stdout.split()
-        commit, committed = line[0], int(line[1])
-    except (OSError, subprocess.SubprocessError, IndexError, ValueError):
-        pass
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    stamp = int(epoch) if epoch and epoch.isdigit() else committed
+    commit, committed = last_commit()
+    stamp = source_time(committed)
     when = (languages.when(datetime.fromtimestamp(stamp, UTC)) if stamp is not None
             else _("not recorded"))
     from helpers.codebook import read_codebook, translated
@@ -318,7 +353,7 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
     executed = where["notebooks"] / f"{report.name}.ipynb"
     failed = where["notebooks"] / f"{report.name}.failed.ipynb"
     result = Result(report.name, report.title, "ok", fingerprint=fingerprint,
-                    rendered_at=facts["generated"])
+                    rendered_at=facts["generated"], kind=report.notebook.stem)
     if facts.get("shared"):
         os.environ[SHARED] = facts["shared"]
     try:
@@ -559,7 +594,7 @@ def _render_in_subprocess(report: Report, out: Path, facts: dict, fingerprint: s
         if finished.returncode != 0 or not answer.exists():
             lines = finished.stderr.strip().splitlines() or ["no message"]
             return Result(report.name, report.title, "failed", error=lines[-1],
-                          fingerprint=fingerprint)
+                          fingerprint=fingerprint, kind=report.notebook.stem)
         return pickle.loads(answer.read_bytes())
 
 
@@ -601,14 +636,17 @@ def _render_all(
 
     Returns one Result per report, "unchanged" for those skipped. Raises InputError,
     before any kernel starts, when the data or parameters are bad, or when the codebook's
-    texts lack a translation into the language.
+    texts lack a translation into the language; LanguageMissing, rendering nothing, when the
+    dataset has no translation into the language at all.
     """
-    from helpers.codebook import read_codebook, translated
+    from helpers.codebook import read_codebook, translated, translation_file
 
     languages.use(language)
     out = Path(out)
     reports = plan(data, params, notebooks, language)
     codebook = read_codebook(data)
+    if language != "en" and not translation_file(data, language).exists():
+        raise LanguageMissing(codebook.dataset.id, language, translation_file(data, language))
     translated(codebook, data, language)  # every text of the codebook translated...
     languages.check(language)  # ...and every message, or nothing renders
     dataset_id = codebook.dataset.id
@@ -710,22 +748,32 @@ def writable(folder: Path) -> None:
 
 
 def write_index(out: Path) -> None:
-    """Writes OUT/html/index.html, in English: every dataset rendered into OUT in each language,
-    each report with its status, date and headline (in the report's language)."""
+    """Writes OUT/html/index.html, in English: every report of every dataset rendered into OUT in
+    each language, as a card with its kind, status, date, headline (in the report's language) and
+    PDF where `make pdf` made one (helpers.pdf). With scripts on, a small script in the page finds
+    and filters the cards (by words of the name or headline, dataset, language and kind), opened
+    straight from disk; with scripts off the page is the complete list."""
     import jinja2
 
     from helpers.paths import TEMPLATES
 
-    sets = []
+    sets, datasets, kinds = [], {}, {}
     for path in (Path(out) / "state").glob("*.json"):
         state = read_state(path)
         dataset, _dot, language = path.stem.partition(".")
         about = state.pop("_dataset", {"title": path.stem, "order": sorted(state)})
         language = about.get("language", language or "en")
-        records = [state[name] for name in about["order"] if name in state]
+        folder = dataset if language == "en" else f"{dataset}/{language}"
+        records = [state[name] | {"kind": kind_of(state[name]),
+                                  "kind_label": kind_label(kind_of(state[name])),
+                                  "pdf": (Path(out) / "html" / folder / f"{name}.pdf").is_file()}
+                   for name in about["order"] if name in state]
+        kinds |= {record["kind"]: kind_label(record["kind"]) for record in records}
+        if language == "en" or dataset not in datasets:
+            datasets[dataset] = about["title"]
         sets.append({"id": path.stem.replace(".", "-"), "title": about["title"], "records": records,
-                     "language": language, "language_name": languages.NAMES.get(language, language),
-                     "folder": dataset if language == "en" else f"{dataset}/{language}"})
+                     "dataset": dataset, "language": language,
+                     "language_name": languages.NAMES.get(language, language), "folder": folder})
     sets.sort(key=lambda s: (s["folder"].split("/")[0], s["language"] != "en", s["language"]))
     previous = languages.current()
     languages.use("en")
@@ -734,10 +782,28 @@ def write_index(out: Path) -> None:
                                          autoescape=True, keep_trailing_newline=True)
         environment.globals["_"] = _
         css = (TEMPLATES / "staff" / "report.css").read_text(encoding="utf-8")
-        page = environment.get_template("index.html.j2").render(datasets=sets, css=css)
+        page = environment.get_template("index.html.j2").render(
+            datasets=sets, css=css, dataset_names=sorted(datasets.items(), key=lambda kv: kv[1]),
+            languages=sorted({(s["language"], s["language_name"]) for s in sets}),
+            kinds=sorted(kinds.items(), key=lambda kv: list(KINDS).index(kv[0]) if kv[0] in KINDS else 99),
+            total=sum(len(s["records"]) for s in sets))
     finally:
         languages.use(previous)
     write_atomically(Path(out) / "html" / "index.html", page.encode("utf-8"))
+
+
+def kind_of(record: dict) -> str:
+    """Returns which kind of report a record of the state is: its notebook's name (recorded since
+    the index filters by kind; guessed from the report's name for a state written before)."""
+    if record.get("kind"):
+        return record["kind"]
+    known = {NETWORK[0]: NETWORK[1], QUALITY[0]: QUALITY[1]}
+    return Path(known.get(record.get("name", ""), SITE_NOTEBOOK)).stem
+
+
+def kind_label(kind: str) -> str:
+    """Returns the index's word for a kind of report: its own, or the notebook's name in words."""
+    return _(KINDS[kind]) if kind in KINDS else kind.replace("_", " ").capitalize()
 
 
 def _needs_render(report: Report, fingerprint: str, state: dict, html_folder: Path) -> bool:
@@ -814,6 +880,9 @@ def main(args) -> int:
                                  allow_unsafe=args.allow_unsafe, language=args.language)
             if STOPS:  # a stop after the last safe point: the work is done, but the run was stopped
                 raise Stopped(STOPS[0]) from None
+        except LanguageMissing as missing:
+            print(missing)
+            return 0
         except Stopped as stop:
             done = [r for r in stop.results or results if r.status != "unchanged"]
             print(f"error: stopped (SIGTERM) after {len(done)} reports; the others keep their previous "

@@ -32,6 +32,7 @@ WITHHELD = "—"  # withheld by disclosure control, never 0 or blank
 MANY_SITES = 12  # beyond this, a site's charts show the network as a summary, not site by site
 TABLES_KEY = "report-tables"  # output metadata: the tables a cell shows, as sheets
 SITE_TABLE = "network-sites.csv"  # beside the network report: every site's figures, for a spreadsheet
+LONG_TABLE = 30  # rows: on paper, the table behind a chart longer than this is in the appendix
 
 
 def esc(value) -> str:
@@ -79,14 +80,20 @@ class Chart:
         svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
         svg = svg.replace(">", f"><title>{html.escape(self.alt)}</title>", 1)
         behind = Table(self.table, name=f"chart-{self.name}", title=self.title.rstrip("."))
+        sheet, long = behind.sheet(), len(self.table) > LONG_TABLE
+        if long:  # printed in the appendix, under the chart's title (helpers.export.appendix)
+            sheet["appendix"] = behind.html(css="appendix-table")
+        moved = ('<p class="print-only">' + esc(_("On paper, the numbers behind this chart are in the "
+                                                   "appendix, under its title.")) + "</p>") if long else ""
         return (
             f'<figure class="chart" id="chart-{esc(self.name)}">'
             f'<div class="chart-image">{svg}</div>'
             f"<figcaption><strong>{esc(self.title.rstrip('.'))}.</strong> {esc(self.description)}"
-            "</figcaption>"
-            "<details><summary>" + esc(_("The numbers behind this chart")) + f"</summary>{behind.html()}"
+            f"{moved}</figcaption>"
+            f"<details{' class=in-appendix' if long else ''}><summary>"
+            + esc(_("The numbers behind this chart")) + f"</summary>{behind.html()}"
             "</details></figure>"
-        ), {TABLES_KEY: [behind.sheet()]}
+        ), {TABLES_KEY: [sheet]}
 
 
 @dataclass
@@ -124,7 +131,7 @@ class Table:
         return [[cell(v, n) for v, n in zip(row, numeric, strict=True)]
                 for row in self.frame.itertuples(index=False)]
 
-    def html(self) -> str:
+    def html(self, css: str = "data-table") -> str:
         """Returns the table as HTML: escaped labels, numbers right-aligned (class "num"), text
         left-aligned, no index; in a box that scrolls sideways where the table is wider than the
         screen, and that the keyboard can reach to scroll it (tabindex)."""
@@ -145,7 +152,7 @@ class Table:
             for row in self.cells()
         )
         title = f"<caption>{esc(self.caption)}</caption>" if self.caption else ""
-        return (f'<div class="table-wrap" tabindex="0"><table class="data-table">{title}'
+        return (f'<div class="table-wrap" tabindex="0"><table class="{css}">{title}'
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
     def sheet(self) -> dict:
@@ -191,10 +198,13 @@ class Block:
 
 
 class Section:
-    """A report section: a heading, a few sentences and its exhibits; nothing when empty."""
+    """A report section: a heading, a few sentences and its exhibits; nothing when empty. An
+    appendix section begins a new printed page, and so does what follows it on paper."""
 
-    def __init__(self, heading: str, intro: str = "", parts: list | None = None, level: int = 2):
+    def __init__(self, heading: str, intro: str = "", parts: list | None = None, level: int = 2,
+                 appendix: bool = False):
         self.heading, self.intro, self.parts, self.level = heading, intro, parts or [], level
+        self.appendix = appendix
 
     def __bool__(self) -> bool:
         return bool(self.parts)
@@ -202,18 +212,18 @@ class Section:
     def _repr_html_(self) -> str | tuple[str, dict]:
         if not self.parts:
             return ""
-        body, sheets = compose(self.parts)
+        first, sheets = compose(self.parts[:1])
+        rest, more = compose(self.parts[1:])
         intro = f"<p>{esc(self.intro)}</p>" if self.intro else ""
         tag = f"h{self.level}"
-        return with_sheets(f'<{tag} id="{anchor(self.heading)}">{esc(self.heading)}</{tag}>{intro}{body}',
-                           sheets)
+        css = ' class="appendix"' if self.appendix else ""
+        # On paper the heading, its sentence and the first exhibit stay on one page (report.css).
+        return with_sheets(f'<div class="section-start"><{tag} id="{anchor(self.heading)}"{css}>'
+                           f"{esc(self.heading)}</{tag}>{intro}{first}</div>{rest}", sheets + more)
 
 
 HEADINGS = {  # the notebooks' fixed headings and what each introduces (report.heading)
-    "key-findings": (N_("Key findings"), N_(
-        "What respondents at this site report, against the other sites. Where the data are "
-        "published tallies, the data notes say which figures do not add up.")),
-    "network-findings": (N_("Key findings"), ""),
+    "key-findings": (N_("Key findings"), ""),  # the headline comes first, on a phone's first screen
     "data-notes": (N_("Data notes"), N_(
         "Where the published figures this report uses do not add up, or cannot be reproduced. "
         "We show the figures as published and flag them here rather than correcting them.")),
@@ -241,7 +251,7 @@ def heading(key: str) -> HTML:
     """Returns one of the notebooks' fixed headings (HEADINGS) with its introduction, in the
     report's language; its anchor is the key, the same in every language."""
     text, intro = HEADINGS[key]
-    key = {"network-findings": "key-findings", "all-data-notes": "data-notes"}.get(key, key)
+    key = {"all-data-notes": "data-notes"}.get(key, key)
     return HTML(f'<h2 id="{key}">{esc(_(text))}</h2>' + (f"<p>{esc(_(intro))}</p>" if intro else ""))
 
 
@@ -417,10 +427,18 @@ def respondents_chart(dataset: Dataset, site: str = "") -> Chart | None:
                          panel_titles={w: codebook.wave_label(w) for w in waves})
     where = codebook.site_name(site) if site else _("all sites")
     latest = counts[counts["wave"] == waves[-1]].set_index("group")["respondents"]
-    answered = ", ".join((f"{int(latest.get(g, 0))}" if pd.notna(latest.get(g, 0)) else WITHHELD)
-                         + f" {codebook.group_label(g)}" for g in groups)
-    heading = _("{where}: {counts} answered in {wave}").format(where=where, counts=answered,
-                                                                wave=codebook.wave_label(waves[-1]))
+    known = [g for g in groups if pd.notna(latest.get(g, 0))]  # a withheld count is no number to say
+    answered = ", ".join(f"{int(latest.get(g, 0))} {codebook.group_label(g)}" for g in known)
+    unknown = language.conjunction([codebook.group_label(g) for g in groups if g not in known])
+    wave = codebook.wave_label(waves[-1])
+    if not known:
+        heading = _("{where}: how many answered in {wave} is withheld to protect small numbers").format(
+            where=where, wave=wave)
+    elif unknown:
+        heading = _("{where}: {counts} answered in {wave}; the number of {withheld} is withheld").format(
+            where=where, counts=answered, wave=wave, withheld=unknown)
+    else:
+        heading = _("{where}: {counts} answered in {wave}").format(where=where, counts=answered, wave=wave)
     hidden = counts[counts["respondents"].isna()]
     shown = counts.assign(wave=counts["wave"].map(codebook.wave_label),
                           group=counts["group"].map(codebook.group_label),
@@ -517,7 +535,7 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
                       else reference_words(dataset))
     data = data.assign(mark=data["key"].map(marks))
     figure = charts.dot_plot(data, "key", "site", keys, sites, labels, codebook.site_names(),
-                             xlabel=_("% {of_respondents} (95% Wilson interval)").format(
+                             xlabel=_("% {of_respondents} (95% interval)").format(
                                  of_respondents=of_respondents(dataset)),
                              reference="mark", reference_label=mark_label, focus=site, hollow=small)
     name = codebook.site_name(site) if site else ""
@@ -548,9 +566,11 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
         spread = data.groupby("key", sort=False)["percent"].agg(["min", "max"])
         description = _("Range across sites: {ranges}.").format(ranges="; ".join(
             f"{labels[k]} {number(r['min'])}–{percent(r['max'])}" for k, r in spread.iterrows()))
-    description += " " + (_("Whiskers are 95% Wilson intervals from the number of respondents inferred from "
-                            "each site's rounding; the dashed line is {mark}.") if inferred else
-                          _("Whiskers are 95% Wilson intervals; the dashed line is {mark}.")).format(
+    description += " " + (_("The thin lines show where each figure likely lies (95% interval), from the "
+                            "number of respondents inferred from each site's rounding; the dashed line is "
+                            "{mark}.") if inferred else
+                          _("The thin lines show where each figure likely lies (95% interval); the dashed "
+                            "line is {mark}.")).format(
         mark=mark_label)
     if small:
         names = _names([codebook.site_name(s) for s in small], most=8)
@@ -646,12 +666,13 @@ def _precision_note(rows: pd.DataFrame) -> str:
                     "table; see Methods).", len(rows)).format(mark=PRECISION, count=count, total=len(rows))
 
 
-def gap_chart(dataset: Dataset, site: str | None = None, data: pd.DataFrame | None = None) -> Chart | None:
-    """Returns the gaps to the reference as bars: the site's, or each site's side by side."""
+def gap_chart(dataset: Dataset, site: str, data: pd.DataFrame | None = None) -> Chart | None:
+    """Returns a site's gaps to the reference as bars (the network report shows every site's in
+    one grid, gap_grid_chart)."""
     data = analysis.site_shares(dataset) if data is None else data
     data = data.dropna(subset=["gap"])
-    sites = [site] if site else [s for s in dataset.site_ids if s in set(data["site"])]
-    if data.empty or (site and not (data["site"] == site).any()) or len(sites) > 8:
+    sites = [site]
+    if not (data["site"] == site).any():
         return None
     data = data[data["site"].isin(sites)].assign(key=lambda d: d["item"] + ":" + d["answer"])
     keys = list(dict.fromkeys(data["key"]))
@@ -676,7 +697,7 @@ def gap_chart(dataset: Dataset, site: str | None = None, data: pd.DataFrame | No
                           _("gap (points)"): data["gap"]}).round(1)
     alt = _("Bar chart of gaps to {reference} in points, {count} figures, for {sites}.").format(
         reference=reference_words(dataset), count=len(keys), sites=", ".join(names.get(s, s) for s in sites))
-    return Chart("site-gaps" if site else "gaps", heading, alt, description, shown, figure)
+    return Chart("site-gaps", heading, alt, description, shown, figure)
 
 
 def gap_grid_chart(dataset: Dataset, data: pd.DataFrame | None = None) -> Chart | None:
@@ -726,9 +747,9 @@ def disparity_table(dataset: Dataset, appendix: bool = True) -> HTML:
         return HTML("")
     shown = disparity_frame(dataset, table_, dataset.codebook.site_name, _("reference %"))
     if appendix:
-        shown[_("between-group variance")] = table_["between-group variance"]
-        shown[_("Theil ×1000")] = table_["theil"]
-        shown[_("MLD ×1000")] = table_["mld"]
+        shown[_("spread between groups (variance)")] = table_["between-group variance"]
+        shown[_("inequality (Theil index ×1000)")] = table_["theil"]
+        shown[_("inequality (mean log deviation ×1000)")] = table_["mld"]
     return table(shown.round(2), _("Disparity between sites, by figure"), digits=2)
 
 
@@ -755,9 +776,9 @@ def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
                       + "</p>")]
     else:
         parts.append(site_comparison_chart(dataset, site, min_n, data))
-    if site is not None or not many:
+    if site is not None:
         parts.append(gap_chart(dataset, site, data))
-    if site is None and not many:
+    elif not many:  # every site's gaps in one grid (as bars, they would be the same chart again)
         parts.append(gap_grid_chart(dataset, data))
     parts.append(disparity_table(dataset, appendix=site is None))
     wave = dataset.codebook.wave_label(analysis.latest_wave(dataset))
@@ -907,8 +928,10 @@ def _withheld_pairs(dataset: Dataset, site: str,
 
 
 def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, min_n: int,
-                   site: str = "") -> Chart:
-    """Returns a dumbbell of one contrast: both groups' shares and the gap with its interval."""
+                   site: str = "", table_of: tuple[int, int] = (1, 1)) -> Chart:
+    """Returns a dumbbell of one contrast: both groups' shares and the gap with its interval; when
+    the contrast's figures come from several published tables (table_of: this one's number and
+    how many), its title says which and its caption why they differ."""
     codebook = dataset.codebook
     first, second = rows["first"].iloc[0], rows["second"].iloc[0]
     wave = analysis.latest_wave(dataset)
@@ -943,10 +966,18 @@ def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, 
     gaps = "; ".join(
         f"{label} {points(r.gap)}" + ("" if math.isnan(r.low) else f" ({_interval(r.low, r.high)})")
         for label, r in zip(labels, rows.itertuples(), strict=True))
-    description = _("Gaps ({first} minus {second}, percentage points, {where}): {gaps}.").format(
+    number, tables = table_of
+    if tables > 1:  # the same statements in another table: two charts, told apart
+        heading = _("{title} (table {number} of {count})").format(title=heading, number=number, count=tables)
+    description = ("" if tables == 1 else _(
+        "The publication gives these figures in {count} tables, each rounded on its own, so they differ "
+        "a little; this one is its table of {table}.").format(
+            count=tables, table=codebook.table_title(rows["table"].iloc[0])) + " ")
+    description += _("Gaps ({first} minus {second}, percentage points, {where}): {gaps}.").format(
         first=first_label, second=second_label, where=where, gaps=gaps) + " " + (
-        _("Intervals are Newcombe's hybrid score intervals from the numbers of respondents inferred from the "
-          "rounding.") if inferred else _("Intervals are Newcombe's hybrid score intervals."))
+        _("The ranges in brackets show where each gap likely lies (95% interval), from the numbers of "
+          "respondents inferred from the rounding.") if inferred else
+        _("The ranges in brackets show where each gap likely lies (95% interval)."))
     if small:
         description += " " + _("{flag} Fewer than {min_n} respondents or n unknown: read with care.").format(
             flag=FLAG, min_n=min_n)
@@ -986,9 +1017,11 @@ def contrasts_section(dataset: Dataset, site: str | None, min_n: int) -> Section
         return Section(_("Respondent groups"))
     made = []
     for (contrast, table_id), cells in rows.groupby(["contrast", "table"], sort=False):
+        same = list(dict.fromkeys(rows.loc[rows["contrast"] == contrast, "table"]))  # its tables
         made.append(contrast_chart(dataset, cells.reset_index(drop=True),
                                    f"contrast-{contrast}-{table_id}", where, min_n,
-                                   "" if network_wide else site or ""))
+                                   "" if network_wide else site or "",
+                                   (same.index(table_id) + 1, len(same))))
     labels = [dataset.codebook.group_label(g.id) for g in dataset.codebook.groups]
     intro = (_("How {groups} answered ({where}).").format(groups=language.conjunction(labels), where=where)
              if len(labels) > 1 else _("How the groups answered ({where}).").format(where=where))
@@ -1036,8 +1069,8 @@ def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
         for label, r in zip(labels, rows.itertuples(), strict=True))
     description = (_("Changes ({where}, {after} minus {before}, percentage points): {changes}.").format(
         where=where, after=after, before=before, changes=changes) + " "
-        + _("Newcombe's hybrid score intervals; the two waves are treated as independent samples, since "
-            "respondents are not linked between them.")
+        + _("The ranges in brackets show where each change likely lies (95% interval), with the two waves "
+            "treated as separate samples, since respondents are not linked between them.")
         + withheld_sentence(dataset, hidden, [
             _("{figure} in {wave}").format(figure=label, wave=codebook.wave_label(w))
             for label, w in zip(share_labels(dataset, hidden), hidden["wave"], strict=True)]))
@@ -1096,7 +1129,7 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
         heading = words.breakdown_title(characteristic.label, rows["p"].notna().any(), *(
             (value_labels[widest["value"]], labels[widest["key"]], percent(widest["percent"]),
              percent(widest["others %"])) if widest is not None else ()))
-        description = _("Each figure by {characteristic} ({where}), with 95% Wilson intervals; the "
+        description = _("Each figure by {characteristic} ({where}), with 95% intervals; the "
                         "dashed mark "
                         "is all respondents. Respondents who did not state their {characteristic} are left "
                         "out of this breakdown.").format(characteristic=characteristic.label, where=where)
@@ -1112,8 +1145,8 @@ def breakdown_charts(dataset: Dataset, site: str | None, min_n: int) -> list[Cha
                               "%": rows["percent"], _("95% low"): rows["low"], _("95% high"): rows["high"],
                               "n": rows["n"].astype("Int64"), _("all respondents %"): rows["overall"],
                               _("other respondents %"): rows["others %"],
-                              _("gap to the others (points)"): rows["gap"], _("gap 95% low"): rows["low"],
-                              _("gap 95% high"): rows["high"], _("clear"): verdict_cells(rows),
+                              _("gap to the others (points)"): rows["gap"], _("gap 95% low"): rows["gap low"],
+                              _("gap 95% high"): rows["gap high"], _("clear"): verdict_cells(rows),
                               _("note"): notes(rows)}).round(1)
         alt = _("Dot plot of {count} figures by {characteristic}, {where}").format(
             count=len(labels), characteristic=characteristic.label, where=where)
@@ -1187,18 +1220,27 @@ def distribution_charts(dataset: Dataset, site: str | None, min_n: int) -> list[
                                    {lv.id: lv.label for lv in scale.levels})
             agree = positive.unstack(0) if len(positive) else pd.DataFrame()
             top = agree[groups[0]].idxmax() if groups[0] in agree else order[0]
-            heading = (_("{answer}: from {low} (“{low_statement}”) to {high} (“{high_statement}”) "
-                         "{among}").format(
-                answer=capital(scale.positive_label), low=percent(agree[groups[0]].min()),
-                low_statement=labels[agree[groups[0]].idxmin()], high=percent(agree[groups[0]].max()),
-                high_statement=labels[top], among=among(dataset, groups[0]))
-                if groups[0] in agree else _("{section}: every answer").format(section=section))
+            if groups[0] not in agree:
+                heading = _("{section}: every answer").format(section=section)
+            elif agree[groups[0]].dropna().size == 1:  # one statement: no range from it to itself
+                heading = _("{answer}: {percent} (“{statement}”) {among}").format(
+                    answer=capital(scale.positive_label), percent=percent(agree[groups[0]].max()),
+                    statement=labels[top], among=among(dataset, groups[0]))
+            else:
+                heading = _("{answer}: from {low} (“{low_statement}”) to {high} (“{high_statement}”) "
+                            "{among}").format(
+                    answer=capital(scale.positive_label), low=percent(agree[groups[0]].min()),
+                    low_statement=labels[agree[groups[0]].idxmin()], high=percent(agree[groups[0]].max()),
+                    high_statement=labels[top], among=among(dataset, groups[0]))
             apart = " / ".join(lv.label for lv in scale.levels if lv.side == "apart")
-            base = (_("Percentages are of all responses, including {apart}")
-                    if dataset.codebook.dataset.published
-                    else _("Percentages are of those who gave an answer on the scale; {apart} is shown "
-                           "apart, "
-                           "as a share of everyone who answered")).format(apart=apart)
+            if not apart:  # a scale without "don't know" answers: nothing is shown apart
+                base = (_("Percentages are of all responses") if dataset.codebook.dataset.published
+                        else _("Percentages are of those who gave an answer on the scale"))
+            else:
+                base = (_("Percentages are of all responses, including {apart}")
+                        if dataset.codebook.dataset.published
+                        else _("Percentages are of those who gave an answer on the scale; {apart} is shown "
+                               "apart, as a share of everyone who answered")).format(apart=apart)
             description = (f"{base} ({'; '.join(titles[g] for g in groups)}). " + _(
                 "Negative answers run left of zero, positive right, neutral answers are split across zero."))
             if small:
@@ -1245,7 +1287,8 @@ def distributions_section(dataset: Dataset, site: str | None, min_n: int) -> Sec
     made = distribution_charts(dataset, site, min_n)
     if not made:
         return _withheld_section(dataset, _("Every answer"), site)
-    return Section(_("Every answer"), _("The full distribution of answers to each statement."), made)
+    return Section(_("Every answer"), _("The full distribution of answers to each statement."), made,
+                   appendix=True)
 
 
 def choose_any_section(dataset: Dataset, min_n: int) -> Section:
@@ -1340,17 +1383,16 @@ def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, lis
     if not gaps.empty and gaps["p"].notna().any():
         found = _clear_rows(dataset, gaps, "site")
         if found.empty:
-            count = len(analysis.verdicts(dataset))
-            head = n_("No figure at {site} differs clearly from {reference} once chance across all the "
-                      "reports' {count} comparison is allowed for.",
-                      "No figure at {site} differs clearly from {reference} once chance across all the "
-                      "reports' {count} comparisons is allowed for.", count).format(
+            count = int(gaps["p"].notna().sum())
+            head = n_("At {site}, people answered much like {reference}: its {count} figure does not "
+                      "differ clearly.",
+                      "At {site}, people answered much like {reference}: none of its {count} figures "
+                      "differs clearly.", count).format(
                 site=name, reference=reference_words(dataset), count=number(count, 0))
         else:
             head = _gap_headline(dataset, name, found.iloc[0])
         for row in found.head(3).to_dict("records"):
-            items.append(_gap_item(dataset, name, row,
-                                   clear_interval=_interval(row["gap low"], row["gap high"])))
+            items.append(_gap_item(dataset, name, row, clear=True))
     elif not gaps.empty:  # gaps without a test: no gap is named in the headline
         head = words.site_title(name, reference_words(dataset), len(gaps), False,
                                 int((gaps["gap"] > 0).sum()), 0) + "."
@@ -1375,8 +1417,8 @@ def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, lis
     hidden = withheld(dataset, site=site)
     if len(hidden):
         if gaps.empty:
-            head = _("{site}: every figure comparing it with {reference} is withheld to protect the "
-                     "people behind small numbers.").format(site=name, reference=reference_words(dataset))
+            head = _("{site}: too few people answered for its figures to be shown safely, so each one "
+                     "is withheld.").format(site=name)
         items.append("<strong>" + esc(_("Withheld")) + "</strong>: " + esc(n_(
             "{count} of {site}'s figures is shown as {mark} to protect the people behind small numbers "
             "(groups of fewer than {base}); each chart says which.",
@@ -1398,16 +1440,16 @@ def _gap_headline(dataset: Dataset, name: str, top) -> str:
                         reference_percent=percent(top["reference"]))
 
 
-def _gap_item(dataset: Dataset, name: str, row: dict, clear_interval: str = "") -> str:
+def _gap_item(dataset: Dataset, name: str, row: dict, clear: bool = False) -> str:
     """Returns a key finding on one of a site's gaps (escaped HTML): its share, the reference and,
-    for a gap that stays clear across the run's comparisons, its interval."""
+    for a gap that stays clear across the run's comparisons, that it is clear."""
     label = share_label(dataset, row["item"], row["answer"])
     about = dataset.codebook.dataset
-    if clear_interval:
+    if clear:
         words = (_("{percent} {of_whom} {measure}, {points} points above {reference} ({reference_percent}); "
-                   "a clear gap ({interval}).") if row["gap"] > 0 else
+                   "a clear gap.") if row["gap"] > 0 else
                  _("{percent} {of_whom} {measure}, {points} points below {reference} ({reference_percent}); "
-                   "a clear gap ({interval})."))
+                   "a clear gap."))
     else:
         words = (_("{percent} {of_whom} {measure}, {points} points above {reference} of {reference_percent}.")
                  if row["gap"] > 0 else
@@ -1418,22 +1460,25 @@ def _gap_item(dataset: Dataset, name: str, row: dict, clear_interval: str = "") 
                             site=name, respondents=about.respondents_word),
                         measure=measure_words(dataset, row["item"], row["answer"]),
                         points=number(abs(row["gap"])), reference=reference_words(dataset),
-                        reference_percent=percent(row["reference"]), interval=clear_interval)
+                        reference_percent=percent(row["reference"]))
+    if not clear and row.get("imprecise"):  # a caption would flag it: the finding does too
+        text += " " + _("{mark} Too imprecise to read much into.").format(mark=PRECISION)
     return f"<strong>{esc(capital(label))}</strong>: {esc(text)}"
 
 
 def _verdict(clear: bool, gap: float, low: float, high: float, change: bool = False) -> str:
-    """Returns whether a tested gap (or change) is clear, in words, with its interval."""
+    """Returns whether a tested gap (or change) is clear, in words (its interval is in the chart's
+    table)."""
     if math.isnan(low):
         return ""
-    values = {"points": points(gap), "interval": _interval(low, high)}
+    values = {"points": points(gap)}
     if change:
-        return ("; " + (_("a clear change of {points} points ({interval})") if clear else
-                        _("the change of {points} points ({interval}) is not clear once chance across "
-                          "all the reports' comparisons is allowed for")).format(**values))
-    return ("; " + (_("a clear gap of {points} points ({interval})") if clear else
-                    _("the gap of {points} points ({interval}) is not clear once chance across all the "
-                      "reports' comparisons is allowed for")).format(**values))
+        return ("; " + (_("a clear change of {points} points") if clear else
+                        _("the change of {points} points is not clear: with this many comparisons, "
+                          "chance alone could give one this size")).format(**values))
+    return ("; " + (_("a clear gap of {points} points") if clear else
+                    _("the gap of {points} points is not clear: with this many comparisons, chance "
+                      "alone could give one this size")).format(**values))
 
 
 GENDERED = (  # the phrases that agree with the gender of a group's label or of the respondents' word
@@ -1519,7 +1564,7 @@ def _breakdown_findings(dataset: Dataset, site: str, most: int = 2) -> list[str]
     return [esc(words.breakdown_finding(
         share_label(dataset, r["item"], r["answer"]), codebook.characteristic(r["breakdown"]).label,
         {v.id: v.label for v in codebook.characteristic(r["breakdown"]).values}[r["value"]],
-        percent(r["percent"]), percent(r["others %"]), points(r["gap"]), _interval(r["low"], r["high"])))
+        percent(r["percent"]), percent(r["others %"]), points(r["gap"])))
         for r in found.head(most).to_dict("records")]
 
 
@@ -1556,18 +1601,17 @@ def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
         names = dataset.codebook.site_name
         head = (_gap_headline(dataset, names(found["site"].iloc[0]), found.iloc[0]) if len(found) else
                 _("No site differs clearly from the rest of the network on any figure."))
-        text = n_("{count} of {tested} site figure differs clearly from the rest of the network once "
-                  "chance is allowed for (Benjamini–Hochberg, false discovery rate 5%)",
-                  "{count} of {tested} site figures differ clearly from the rest of the network once "
-                  "chance is allowed for (Benjamini–Hochberg, false discovery rate 5%)",
-                  len(tested)).format(count=len(found), tested=len(tested))
-        if len(found):
-            text += ": " + "; ".join(
-                _("{site}, {figure} {gap} points ({interval})").format(
+        if len(found):  # where none is clear, the headline says so
+            text = n_("{count} of {tested} site figure differs clearly from the rest of the network, more "
+                      "than chance would explain",
+                      "{count} of {tested} site figures differ clearly from the rest of the network, more "
+                      "than chance would explain",
+                      len(tested)).format(count=len(found), tested=len(tested))
+            items.append(esc(text + ": " + "; ".join(
+                _("{site}, {figure} {gap} points").format(
                     site=names(r["site"]), figure=share_label(dataset, r["item"], r["answer"]),
-                    gap=points(r["gap"]), interval=_interval(r["gap low"], r["gap high"]))
-                for r in found.head(3).to_dict("records"))
-        items.append(esc(text + "."))
+                    gap=points(r["gap"]))
+                for r in found.head(3).to_dict("records")) + "."))
     items.append(_contrast_finding(dataset, ""))
     items.append(_change_finding(dataset, ""))
     items += _breakdown_findings(dataset, "")
@@ -1818,6 +1862,12 @@ def methods(dataset: Dataset, min_n: int) -> HTML:
             "“don't know” are shown apart and leave the base of the others. A blank choose-any answer counts "
             "as skipped. Where the export has weights, percentages are weighted and intervals use Kish's "
             "effective sample size."))))
+    left = sum(count for reasons in dataset.left_out.values() for count in reasons.values())
+    if left:  # the survey tool's own marks (Qualtrics' Finished and Status)
+        paragraphs.append(lead(_("Responses left out."), esc(n_(
+            "{count} response that the survey tool marks as unfinished, a preview, a test or spam is left "
+            "out.", "{count} responses that the survey tool marks as unfinished, a preview, a test or spam "
+            "are left out.", left).format(count=number(left, 0)))))
     paragraphs.append(lead(_("Uncertainty."), esc(_(
         "Intervals are 95% Wilson score intervals for one percentage and Newcombe's hybrid score intervals "
         "for a difference between two groups or two waves (Brown, Cai & DasGupta 2001; Newcombe 1998), "

@@ -32,11 +32,6 @@ def _number(value):
     return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=float)
 
 
-def count_from_percent(percent: float, n: int) -> int:
-    """Returns the whole number of respondents out of n that the rounded percent stands for."""
-    return round(percent * n / 100)
-
-
 def newcombe(
     count_a: float, n_a: int, count_b: float, n_b: int, confidence: float = CONFIDENCE
 ) -> tuple[float, float, float]:

@@ -289,7 +289,9 @@ def gaps_title(reference: str, tested: bool, site: str = "", figure: str = "", g
                  _("Gaps to {reference}, in points"))
         return words.format(sites=sites, reference=reference)
     if not figure:
-        return _("No gap to {reference} is clear once chance is allowed for").format(reference=reference)
+        words = (_("No site's figure differs clearly from {reference} once chance is allowed for") if shares
+                 else _("No gap to {reference} is clear once chance is allowed for"))
+        return words.format(reference=reference)
     return _("Largest clear gap to {reference}: {site}, {figure}, {gap} points").format(
         reference=reference, site=site, figure=figure, gap=gap)
 
@@ -336,12 +338,12 @@ def breakdown_title(characteristic: str, tested: bool, value: str = "", figure: 
 
 
 def breakdown_finding(figure: str, characteristic: str, value: str, percent: str, others: str,
-                      points: str, interval: str) -> str:
+                      points: str) -> str:
     """Returns a key finding on a clear breakdown gap (plain text)."""
     return _("{figure}, by {characteristic}: {percent} of the {value} group against {others} of the other "
-             "respondents; a clear gap of {points} points ({interval}).").format(
+             "respondents; a clear gap of {points} points.").format(
         figure=capital(figure), characteristic=characteristic, value=value, percent=percent, others=others,
-        points=points, interval=interval)
+        points=points)
 
 
 def capital(text: str) -> str:
