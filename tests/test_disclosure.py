@@ -91,6 +91,7 @@ LANGUAGES = Codebook.model_validate({
                                            {"id": "yes", "label": "Yes", "side": "positive"}]}],
     "items": [{"id": "q", "label": "Q", "kind": "yes-no", "scale": "yes-no", "column": "Q"}],
     "waves": [{"id": "w", "label": "W"}],
+    "exports": [{"file": "export.csv", "wave": "w", "site_column": "S"}],  # the answers' file, a category
     "characteristics": [{"id": "language", "label": "home language", "column": "L",
                          "values": [{"id": v, "label": v} for v in ("english", "spanish", "other")]}],
 })
