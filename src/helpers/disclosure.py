@@ -249,7 +249,7 @@ class Block:
         self.slack = np.zeros((len(self.keys) + 1, len(self.patterns), 2), dtype=np.int64)  # last: no cell
         self.up = np.zeros((len(self.keys), len(self.patterns)), dtype=np.int64)
         self.down = np.zeros_like(self.up)
-        self.deadline = time.perf_counter() + 2 * SECONDS + BUDGET * len(self.sites)  # for the programmes
+        self.deadline: float | None = None  # for the programmes: set when the first one runs
         self.certified: dict[int, str] = {}  # cell: "witness" or "programme"
         self.undecided: set[int] = set()
         self.last_resort = False
@@ -323,12 +323,20 @@ class Block:
         return [int(c) for c in np.flatnonzero(np.isin(self.status, WITHHELD))]
 
     # -- witnesses ------------------------------------------------------------------------
-    def witness(self) -> None:
+    def witness(self, cells: list[int]) -> np.ndarray:
         """Records, for every cell, the furthest each pattern moves it up and down by a
-        rectangle of one table or by a respondent moved between two sites."""
+        rectangle of one table, then by a respondent moved between two sites (only into or
+        out of the sites of cells the rectangles left unsettled: a move between two sites is
+        also one of each of them); returns, for the cells, whether that certifies them."""
+        self.up[:], self.down[:] = 0, 0
         for grid, _ in self.tables:
             self._rectangles(grid)
-        self._respondents()
+        ok = self.settled(cells)
+        rows = {int(self.row_of[c]) for c, fine in zip(cells, ok, strict=True) if not fine}
+        if rows:
+            self._respondents(rows)
+            ok = self.settled(cells)
+        return ok
 
     def _rectangles(self, grid: np.ndarray) -> None:
         padded = np.where(grid == NONE, len(self.keys), grid)
@@ -356,12 +364,13 @@ class Block:
         _raise(self.up, grid[cells], best_up[cells])
         _raise(self.down, grid[cells], best_down[cells])
 
-    def _respondents(self) -> None:
-        """Moves of whole respondents between sites whose totals are withheld."""
+    def _respondents(self, rows: set[int]) -> None:
+        """Moves of whole respondents between sites whose totals are withheld, into or out of
+        the rows given."""
         variable = self.variable()
         open_rows = [r for r in range(1, len(self.margin))
                      if self.margin[r] != NONE and variable[self.margin[r]]]
-        for r1 in open_rows:
+        for r1 in (r for r in open_rows if r in rows):
             cells, up, down = self._profiles(r1, open_rows)
             _raise(self.up, cells, up)
             _raise(self.down, cells, down)
@@ -588,16 +597,14 @@ class Block:
         witnesses, else shown unsafe by a relation, else certified by its site's programme,
         else left undecided; explaining, the relaxation then says how far an outsider gets
         (and shows the cell unsafe where it pins it)."""
-        self.up[:], self.down[:] = 0, 0
-        self.witness()
         findings = []
         protected = [c for c in self.protected() if c not in self.certified]
-        for cell, ok in zip(protected, self.settled(protected), strict=True):
+        for cell, ok in zip(protected, self.witness(protected), strict=True):
             if ok:
                 self.certified[cell] = "witness"
             elif self.pinned_linearly(cell):
                 findings += self._findings(cell, None)
-            elif (time.perf_counter() < self.deadline or self.last_resort) and self.programmed(cell):
+            elif self._may_programme(cell, explain) and self.programmed(cell):
                 self.certified[cell] = "programme"
             elif not explain:
                 self.undecided.add(cell)
@@ -613,6 +620,18 @@ class Block:
                 findings.append(Finding(self.keys[cell], f, int(self.x[cell] @ self.figures[f]), low, high,
                                         int(self.base[cell]), "undecided"))
         return findings + self.residuals()
+
+    def _may_programme(self, cell: int, explain: bool) -> bool:
+        """Returns whether the cell's site programme is worth its time: for what a round of
+        repair left undecided (a first round's findings are mostly leaks that one rectangle
+        mends), within the block's budget, or without one as the last resort."""
+        if self.last_resort or explain:
+            return True
+        if cell not in self.undecided:
+            return False
+        if self.deadline is None:
+            self.deadline = time.perf_counter() + 2 * SECONDS + BUDGET * len(self.sites)
+        return time.perf_counter() < self.deadline
 
     def _findings(self, cell: int, relaxed: dict | None) -> list[Finding]:
         out = []
@@ -646,9 +665,14 @@ class Block:
         for last_resort in (False, True) if complementary else ():
             self.last_resort = last_resort  # the network's figures too, for what nothing else protects
             for _ in range(ROUNDS):
+                saved = self.status.copy(), self.slack.copy(), dict(self.certified)
                 if not findings or not self.repair(findings):
                     break
-                findings = self.audit(explain=False)
+                before, findings = findings, self.audit(explain=False)
+                if not last_resort and {f.key for f in before} <= {f.key for f in findings}:
+                    # a round that protected none of them: undone, and on to the last resort
+                    (self.status, self.slack, self.certified), findings = saved, before
+                    break
         if findings and complementary:
             findings = self.audit(explain=True)
         return findings
@@ -736,22 +760,27 @@ class Block:
         r1 = self.row_of[cell]
         variable = self.variable()
         own = {self.place[cell][0]: self.place[cell][2]} if cell in self.place else {}  # its own column
+        picks = []  # per table: each row's cheapest and fullest column (NONE: none fits)
+        for t, (grid, _) in enumerate(self.tables):
+            padded = np.where(grid == NONE, 0, grid)
+            fits = (grid != NONE) & ((grid[r1] != NONE) & variable[padded[r1]])[None, :]
+            if t in own:
+                fits &= np.arange(grid.shape[1])[None, :] == own[t]
+            cost = np.where(fits, self._cost(grid), np.inf)
+            full = np.where(fits, self.x[padded].sum(axis=2), -1)
+            picks.append([np.where(fits.any(axis=1), np.argmin(cost, axis=1), NONE),
+                          np.where(fits.any(axis=1), np.argmax(full, axis=1), NONE)])
         choices = []
         for r2 in range(1, len(self.margin)):
             if r2 == r1 or self.margin[r2] == NONE:
                 continue
-            for rule in ("cheapest", "fullest"):
+            for rule in (0, 1):  # the cheapest cells, or those with the most people
                 fresh = [int(self.margin[r2])] if not variable[self.margin[r2]] else []
-                for t, (grid, _) in enumerate(self.tables):
-                    options = [k for k in range(grid.shape[1]) if grid[r1, k] != NONE and grid[r2, k] != NONE
-                               and variable[grid[r1, k]] and k == own.get(t, k)]
-                    if not options:
+                for (grid, _), pick in zip(self.tables, picks, strict=True):
+                    k = int(pick[rule][r2])
+                    if k == NONE:
                         fresh = None
                         break
-                    if rule == "cheapest":
-                        k = min(options, key=lambda k, g=grid: (self._cost(g[r2, k:k + 1])[0], k))
-                    else:
-                        k = max(options, key=lambda k, g=grid: (int(self.x[g[r2, k]].sum()), -k))
                     if not variable[grid[r2, k]]:
                         fresh.append(int(grid[r2, k]))
                 if fresh:
