@@ -150,7 +150,8 @@ def audit_only(counts: list[int]) -> int:
             print(f"audit of {count} synthetic sites: {seconds:.1f} s, {seconds / count:.2f} s a site; "
                   f"{audit.cells:,} cells, {audit.withheld:,} withheld ({audit.primary:,} primary, "
                   f"{audit.coded:,} coded, {audit.complementary:,} complementary); "
-                  f"{audit.witnessed:,} certified by witnesses, {audit.programmed:,} by programmes; "
+                  f"{audit.witnessed:,} certified by witnesses, {audit.programmed:,} by programmes, "
+                  f"{audit.undecided:,} repaired undecided; "
                   f"{'safe' if audit.safe else 'NOT SAFE'}", flush=True)
 
 
