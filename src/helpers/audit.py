@@ -172,7 +172,8 @@ class Problem:
         self.index = {key: i for i, key in enumerate(self.keys)}
         self.x = np.vstack([counts, *[v[None, :] for v in extra]]) if extra else counts
         self.base = self.x @ self.base_w
-        self.status = np.array(["shown"] * len(keys) + ["remainder"] * len(extra), dtype=object)
+        self.status = np.array(["shown"] * len(keys) + ["remainder"] * len(extra),
+                               dtype="<U13")  # compared often: fixed-width text, not objects
         self.row_of = np.full(len(self.keys), NONE, dtype=np.int64)  # each cell's row (0: the network)
         self.place = {}  # a non-margin cell: (table, row, column)
         self.margins = set()
@@ -323,9 +324,10 @@ class Problem:
     def _profiles(self, r1: int, open_rows: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Returns how far respondents of one profile (a column of each table: a group, a value
         or none stated of each characteristic) moved into site r1 from other sites (up), or out
-        of it (down), move each cell they pass through: cells, and up and down by pattern.
-        Several sites may each give a few: r1's cells move by the sum, each other site's by its
-        own (at most by the sum)."""
+        of it (down), move each of r1's cells they pass through: cells, and up and down by
+        pattern. Several sites may each give a few: r1's cells move by the sum. (A partner's
+        cells move as much when its own moves are computed: the same move, seen from the other
+        site, with r1 among its partners.)"""
         variable = self.variable()
         partners = [r for r in open_rows if r != r1]
         size = len(self.patterns)
@@ -346,22 +348,18 @@ class Problem:
                                 + [padded[t][rows][:, picks[:, t]].T[:, :, None]
                                    for t in range(len(self.tables))], axis=2)  # profiles x partners x cells
         cells, ups, downs = [], [], []
+        flat = mine.reshape(-1)
+        keep = flat < len(self.keys)
         for direction in (0, 1):
             own = self.slack[mine, :, direction].min(axis=1)  # profiles x patterns
             each = self.slack[theirs, :, 1 - direction].min(axis=2)  # profiles x partners x patterns
-            total = -np.sort(-each, axis=1)[:, :self.protection].sum(axis=1)
-            moved = np.minimum(own, total)  # profiles x patterns
-            value = np.minimum(each, moved[:, None, :])
-            for group, amount in ((mine, moved), (theirs, value)):
-                wide = np.broadcast_to(amount[..., None, :], (*group.shape, size)).reshape(-1, size)
-                flat = group.reshape(-1)
-                keep = flat < len(self.keys)
-                mover = group is mine
-                up_part = wide if (direction == 0) == mover else np.zeros_like(wide)
-                down_part = np.zeros_like(wide) if (direction == 0) == mover else wide
-                cells.append(flat[keep])
-                ups.append(up_part[keep])
-                downs.append(down_part[keep])
+            most = min(self.protection, each.shape[1])
+            total = -np.partition(-each, most - 1, axis=1)[:, :most].sum(axis=1)
+            moved = np.broadcast_to(np.minimum(own, total)[:, None, :], (*mine.shape, size))
+            moved = moved.reshape(-1, size)[keep]
+            cells.append(flat[keep])
+            ups.append(moved if direction == 0 else np.zeros_like(moved))
+            downs.append(np.zeros_like(moved) if direction == 0 else moved)
         return np.concatenate(cells), np.concatenate(ups), np.concatenate(downs)
 
     def reach(self, cells: np.ndarray, up: np.ndarray, down: np.ndarray) -> dict:

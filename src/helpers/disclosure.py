@@ -197,24 +197,26 @@ class Block(Problem):
             full = np.where(fits, self.x[padded].sum(axis=2), -1)
             picks.append([np.where(fits.any(axis=1), np.argmin(cost, axis=1), NONE),
                           np.where(fits.any(axis=1), np.argmax(full, axis=1), NONE)])
-        choices = []
-        for r2 in range(1, len(self.margin)):
-            if r2 == r1 or self.margin[r2] == NONE:
-                continue
-            for rule in (0, 1):  # the cheapest cells, or those with the most people
-                fresh = [int(self.margin[r2])] if not variable[self.margin[r2]] else []
-                for (grid, _), pick in zip(self.tables, picks, strict=True):
-                    k = int(pick[rule][r2])
-                    if k == NONE:
-                        fresh = None
-                        break
-                    if not variable[grid[r2, k]]:
-                        fresh.append(int(grid[r2, k]))
-                if fresh:
-                    choices.append(((float(self.base[fresh].sum()), len(fresh), r2), fresh))
-        choices.sort(key=lambda choice: choice[0])
+        rows = np.array([r for r in range(1, len(self.margin)) if r != r1 and self.margin[r] != NONE],
+                        dtype=np.int64)
+        keys, fresh_of = [], []
+        for rule in (0, 1):  # the cheapest cells, or those with the most people
+            ks = np.column_stack([pick[rule][rows] for pick in picks]) if picks else np.zeros(
+                (len(rows), 0), dtype=np.int64)  # rows x tables
+            fits = (ks != NONE).all(axis=1)
+            cand = np.column_stack([self.margin[rows]] + [  # the margin, then each table's pick
+                np.where(fits, grid[rows, np.where(fits, ks[:, t], 0)], 0)
+                for t, (grid, _) in enumerate(self.tables)])
+            fresh = ~variable[cand] & fits[:, None]
+            number = fresh.sum(axis=1)
+            cost = (self.base[cand] * fresh).sum(axis=1).astype(float)
+            for i in np.flatnonzero(number > 0):
+                keys.append((cost[i], int(number[i]), int(rows[i]), rule))
+                fresh_of.append(cand[i][fresh[i]])
+        cheapest = sorted(range(len(keys)), key=lambda i: keys[i])[:12]
+        choices = [(keys[i][:3], [int(c) for c in fresh_of[i]]) for i in cheapest]
         best = None
-        for order, ((_, _, r2), fresh) in enumerate(choices[:12]):
+        for order, ((_, _, r2), fresh) in enumerate(choices):
             saved = {c: (self.status[c], self.slack[c].copy()) for c in fresh}
             self.set_status(fresh, "complementary")
             # the moves with the other sites are already in the cell's up and down: with a
@@ -325,7 +327,7 @@ def protect(figures: pd.DataFrame, codebook: Codebook, min_base: int, coding: bo
         audit.figures += len(block.protected())
         for cell, key in enumerate(block.keys[:block.count]):
             if block.status[cell] != "shown":
-                kinds[key] = block.status[cell]
+                kinds[key] = str(block.status[cell])
     audit.primary = sum(kind == "primary" for kind in kinds.values())
     audit.coded = sum(kind == "coded" for kind in kinds.values())
     audit.complementary = sum(kind == "complementary" for kind in kinds.values())
