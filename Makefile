@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATASET ?= $(shell cat data/default-dataset.txt)
 DATA ?= data/$(DATASET)
-PARAMS ?= params/$(DATASET)
+PARAMS ?=# empty: params/<the codebook's dataset id>, if there is one
 OUT ?= outputs
 JOBS ?= $(shell nproc)
 FORCE ?=
@@ -56,10 +56,10 @@ codebook: $(STAMP) ## Draft a codebook beside EXPORT=file (DICTIONARY=the tool's
 	  $(if $(FORCE),--force)
 
 gallery: $(STAMP) ## Render every chart for every site into OUT/gallery/ (PNG)
-	@$(BIN)/impact-reports gallery --data $(call q,$(DATA)) --params $(call q,$(PARAMS)) --out $(call q,$(OUT))
+	@$(BIN)/impact-reports gallery --data $(call q,$(DATA)) --out $(call q,$(OUT))
 
 reports: $(STAMP) ## Render DATASET's reports to OUT/html/<dataset>/ (REPORT_LANGUAGE=es: .../<dataset>/es/; JOBS=n, FORCE=1)
-	@$(BIN)/impact-reports reports --data $(call q,$(DATA)) --params $(call q,$(PARAMS)) --out $(call q,$(OUT)) \
+	@$(BIN)/impact-reports reports --data $(call q,$(DATA)) $(if $(PARAMS),--params $(call q,$(PARAMS))) --out $(call q,$(OUT)) \
 	  --jobs $(call q,$(JOBS)) --language $(call q,$(REPORT_LANGUAGE)) $(if $(FORCE),--force) \
 	  $(if $(EXECUTOR),--executor $(call q,$(EXECUTOR))) $(if $(UNSAFE),--allow-unsafe)
 

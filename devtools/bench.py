@@ -8,7 +8,8 @@ Measured in one run, the two sides alternating, medians of at least three runs
 - `make reports FORCE=1` on the same notebooks and params;
 - a no-op `make reports` (nothing changed);
 - scaling: 4, 16 and 64 synthetic sites (or SITES=...) generated into a temporary DATA
-  and PARAMS: seconds a site, peak memory of the whole run, the largest report and the
+  and PARAMS: seconds a site, peak memory of the whole run (devtools/memory.py: PSS added up,
+  beside the resident sets added up and the kernel's cgroup high-water), the largest report and the
   network report in bytes, a no-op run at that size, and the index page of that run (its
   bytes, and the seconds writing it takes, median of three); with --dask (DASK=1), the
   largest size again on a Dask LocalCluster of two workers;
@@ -23,7 +24,6 @@ process's seconds and peak resident memory.
 """
 
 import argparse
-import contextlib
 import os
 import shutil
 import statistics
@@ -36,6 +36,9 @@ from pathlib import Path
 from helpers.paths import NOTEBOOKS, PARAMS, ROOT, default_dataset
 
 sys.path.insert(0, str(Path(__file__).parent))  # devtools/ is a folder of scripts
+from memory import Memory
+from memory import run as memory_run
+
 DATA = default_dataset()
 PARAMS = PARAMS / DATA.name
 
@@ -75,26 +78,16 @@ def make_reports(out: Path, force: bool, data: Path = DATA, params: Path = PARAM
     return measured(out, force, data, params)[0]
 
 
-def measured(out: Path, force: bool, data: Path = DATA, params: Path = PARAMS) -> tuple[float, int]:
-    """Runs `make reports` and returns its seconds and peak memory: the largest sum, sampled
-    every quarter second, of the resident sets of make and every process under it."""
-    import psutil
-
+def measured(out: Path, force: bool, data: Path = DATA, params: Path = PARAMS) -> tuple[float, Memory]:
+    """Runs `make reports` and returns its seconds and memory peaks (devtools/memory.py: PSS and
+    RSS of make and every process under it added up, and the kernel's cgroup high-water)."""
     command = ["make", "--no-print-directory", "-C", str(ROOT), "reports", f"OUT={out}",
                f"DATA={data}", f"PARAMS={params}"] + (["FORCE=1"] if force else [])
     started = time.perf_counter()
-    run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    root, peak = psutil.Process(run.pid), 0
-    while run.poll() is None:
-        total = 0
-        for process in [root, *root.children(recursive=True)]:
-            with contextlib.suppress(psutil.Error):  # ended between listing and reading
-                total += process.memory_info().rss
-        peak = max(peak, total)
-        time.sleep(0.25)
-    if run.returncode != 0:
-        raise subprocess.CalledProcessError(run.returncode, command)
-    return time.perf_counter() - started, peak
+    status, memory = memory_run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if status != 0:
+        raise subprocess.CalledProcessError(status, command)
+    return time.perf_counter() - started, memory
 
 
 def dask_render(data: Path, params: Path, out: Path) -> float:
@@ -253,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             network = (folder / "out" / "html" / f"bench-{count}" / "network.html").stat().st_size
             index = index_timing(folder / "out")
             scaling[count] = (seconds, peak, max(pages), network, unchanged, index, audit_time)
-            print(f"{count} sites: {seconds:.1f} s, peak {peak / 2**30:.2f} GB", file=sys.stderr)
+            print(f"{count} sites: {seconds:.1f} s, {peak}", file=sys.stderr)
             if args.dask and count == max(counts):
                 dask_seconds = dask_render(data, params, folder / "dask")
             shutil.rmtree(folder)
@@ -273,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         per_site, first_per_site = seconds / count, scaling[first][0] / first
         rows.append((f"{count} synthetic sites ({reports} reports), FORCE=1", f"{seconds:.1f} s",
                      f"{per_site:.2f} s a site ({per_site / first_per_site:.2f} × at {first}); "
-                     f"peak memory {peak / 2**30:.2f} GB; largest report {largest / 1024:.0f} KB, "
+                     f"{peak}; largest report {largest / 1024:.0f} KB, "
                      f"network {network / 1024:.0f} KB; nothing changed {unchanged:.2f} s; "
                      f"index {index_bytes / 1024:.0f} KB written in {index_seconds:.2f} s"))
         rows.append((f"{count} synthetic sites, disclosure audit alone", f"{audit_time:.1f} s",

@@ -87,6 +87,10 @@ contrasts:
   - {{id: families-vs-staff, first: families, second: staff}}
   - {{id: students-vs-staff, first: students, second: staff}}
 
+snapshot:                       # each school's one-page family snapshot
+  families: families
+  items: [belong, safe, informed, listen, event]
+
 waves:
   - {{id: "2024", label: spring 2024}}
   - {{id: "2025", label: spring 2025}}

@@ -1,7 +1,8 @@
 """An adversary for the disclosure tests: from the figures a run publishes, it writes every
 linear relation it knows between the counts (bases are the sums of their answers; networks
 the sums of their sites; all groups the sums of the groups; all respondents the sums of a
-characteristic's values and an unknown count of those who did not state it) and solves them,
+characteristic's values and an unknown count of those who did not state it; a derived
+characteristic's values the sums of the values they combine) and solves them,
 independently of helpers.disclosure: dense linear algebra over all answers at once, and,
 where asked, linear programmes that also use that no count is negative."""
 
@@ -33,6 +34,10 @@ def _system(block: pd.DataFrame, codebook):
     def column(label):
         return columns.setdefault(label, len(columns))
 
+    derivations: dict = {}
+    for characteristic in codebook.characteristics:
+        if characteristic.derived_from:
+            derivations.setdefault(characteristic.derived_from, []).append(characteristic)
     rows = []
     if scale:
         for key in keys:
@@ -47,12 +52,16 @@ def _system(block: pd.DataFrame, codebook):
         if breakdown:
             whole = (wave, site, group, "", "", item_id)
             groups.setdefault((whole, ("unstated", site, group, breakdown)), []).append(key)
+        for derived in derivations.get(breakdown, ()):  # a combined group is the sum of its parts
+            if value in derived.recoding():
+                whole = (wave, site, group, derived.id, derived.recoding()[value], item_id)
+                groups.setdefault((whole, ("combines",)), []).append(key)  # not the sites' relation
     for (whole, unstated), parts in groups.items():
         if whole not in present:
             continue
         for name in names:
             row = {column((whole, name)): 1, **{column((p, name)): -1 for p in parts}}
-            if unstated:
+            if unstated and unstated[0] == "unstated":
                 row[column((unstated, name))] = -1
             rows.append(row)
     matrix = np.zeros((len(rows), len(columns)))

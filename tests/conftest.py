@@ -16,7 +16,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 TFS, SYNTHETIC, TACOMA = DATA / "tfs", DATA / "synthetic", DATA / "graduate-tacoma"
 TFS_PARAMS = PARAMS / "tfs"
 SITES = ["chicago", "dayton", "lehigh-valley", "memphis"]
-REPORTS = ["network", "data-quality", *SITES]
+SNAPSHOTS = [f"{site}_family" for site in SITES]  # each site's one-page family snapshot
+REPORTS = ["network", "data-quality", *SITES, *SNAPSHOTS]
 
 
 @pytest.fixture(scope="session")

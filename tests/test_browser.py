@@ -30,10 +30,10 @@ def seen(rendered, other_datasets, spanish_reports):
 def test_every_page_of_every_shipped_dataset_is_opened(seen, other_datasets, spanish_reports):
     others = sorted(p.relative_to(other_datasets[0] / "html").with_suffix("").as_posix()
                     for p in (other_datasets[0] / "html").glob("*/*.html"))
-    assert len(others) == 16
+    assert len(others) == 28
     spanish = sorted(p.relative_to(spanish_reports[0] / "html").with_suffix("").as_posix()
                      for p in (spanish_reports[0] / "html").glob("*/es/*.html"))
-    assert len(spanish) == 6 + 14
+    assert len(spanish) == 10 + 26
     expected = sorted([*PAGES, *others, *spanish, "index", "other index", "spanish index"])
     assert sorted(name for name, width in seen if width == 390) == expected
     assert sorted(name for name, width in seen if width == 1280) == expected
@@ -53,11 +53,11 @@ def test_the_headline_and_a_key_finding_are_on_the_first_screen(seen):
     list is folded away); on a 1280 x 800 desktop they also end above the first chart. Every
     report of every shipped dataset, in both languages."""
     reports = {key: check for key, check in seen.items() if "index" not in key[0]}
-    assert len(reports) == 2 * (6 + 16 + 20)
+    assert len(reports) == 2 * (10 + 28 + 36)
     assert all(check.headline_bottom for check in reports.values())
     with_findings = {name for (name, _), check in reports.items() if check.finding_bottoms}
     sites = {name for name, _ in reports if not name.endswith(("data-quality", "network"))}
-    assert len(sites) == 4 + 12 + 4 + 12
+    assert len(sites) == 2 * (4 + 12 + 4 + 12)  # each site's report and its family snapshot
     assert with_findings >= sites
     late = {f"{name} at {width} px": check.off_first_screen for (name, width), check in reports.items()
             if check.off_first_screen}
@@ -65,6 +65,16 @@ def test_the_headline_and_a_key_finding_are_on_the_first_screen(seen):
     phone = [check.finding_bottoms[0] for (_, width), check in reports.items()
              if width == 390 and check.finding_bottoms]
     assert max(phone) <= 844
+
+
+def test_every_family_snapshot_prints_on_one_page_in_both_languages(seen):
+    """Printed as `make pdf` prints it (US Letter), each site's snapshot is one page."""
+    from pypdf import PdfReader
+
+    printed = {name: len(PdfReader(io.BytesIO(check.pdf)).pages) for (name, width), check in seen.items()
+               if width == 1280 and name.endswith("_family")}
+    assert len(printed) == 2 * (4 + 12)
+    assert {name: pages for name, pages in printed.items() if pages != 1} == {}
 
 
 @pytest.mark.parametrize("name", PAGES)

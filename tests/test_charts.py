@@ -3,12 +3,15 @@ the highlighted site is the one asked for; every chart of every report renders, 
 that carry the numbers; the same input gives the same bytes."""
 
 import re
+from dataclasses import asdict
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
+from matplotlib.text import Text
 
-from helpers import analysis, charts, report
+from helpers import analysis, charts, report, words
 from helpers.gallery import report_charts
 
 from .conftest import SITES, TFS, run_cli
@@ -72,7 +75,8 @@ def test_gap_bars_extend_to_the_gap_and_change_colour_with_its_sign(tfs):
 
 def test_dumbbell_dots_sit_at_both_groups_figures(tfs):
     rows = analysis.contrasts(tfs, "", "involvement")
-    figure = charts.dumbbell(rows, list(rows["item"]), "first %", "second %", ("a", "b"))
+    figure = charts.dumbbell(rows, list(rows["item"]), "first %", "second %", ("a", "b"),
+                             text=words.chart_text())
     first, second = (dots_by_row(artists(figure, f"dots:{c}")[f"dots:{c}"])
                      for c in ("first %", "second %"))
     assert len(first) == len(second) == len(rows) > 0
@@ -81,13 +85,28 @@ def test_dumbbell_dots_sit_at_both_groups_figures(tfs):
         assert second[y] == row._8
 
 
+def test_charts_write_only_the_words_they_are_given(tfs):
+    """helpers.charts has no words of its own: what it writes beside its marks (a withheld side,
+    a gap in points) comes from the ChartText the caller passes, in the report's language."""
+    rows = analysis.contrasts(tfs, "", "involvement").head(2).copy()
+    rows.loc[rows.index[1], "first %"] = float("nan")  # one side withheld
+    given = words.ChartText(**{name: f"<{name}> {text}" for name, text in asdict(words.chart_text()).items()})
+    figure = charts.dumbbell(rows, list(rows["item"]), "first %", "second %", ("a", "b"), text=given)
+    texts = [t.get_text() for t in figure.findobj(Text)]
+    assert any(t.startswith("<withheld_pair>") for t in texts), texts
+    assert any(t.startswith(("<gap>", "<gap_interval>")) for t in texts), texts
+    assert any(t.startswith("<under_label>") for t in texts), texts
+    source = (Path(charts.__file__)).read_text(encoding="utf-8")
+    assert not re.search(r"\b(_|n_|gendered)\(", source), "charts.py calls the catalogue itself"
+
+
 def test_likert_bars_stack_to_the_published_cells():
     data = pd.DataFrame({"item": ["a"] * 5, "group": [""] * 5,
                          "level": ["sd", "d", "n", "ag", "sa"],
                          "percent": [10.0, 20.0, 30.0, 25.0, 15.0]})
     figure = charts.likert(data, "item", "group", ["sd", "d", "n", "ag", "sa"],
                            ["negative", "negative", "neutral", "positive", "positive"], ["a"], [""],
-                           {"a": "A"}, {"": "all"}, {})
+                           {"a": "A"}, {"": "all"}, {}, text=words.chart_text())
     widths = [round(p.get_width(), 6) for p in figure.axes[0].patches]
     assert widths == [10.0, 20.0, 30.0, 25.0, 15.0]
     left = figure.axes[0].patches[0].get_x()

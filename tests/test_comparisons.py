@@ -92,6 +92,22 @@ def test_a_site_is_compared_with_the_rest_of_the_network(synthetic):
     assert row["gap low"] < row["gap"] < row["gap high"]
 
 
+def test_the_disparity_between_sites_is_measured_against_the_whole_network(synthetic):
+    """One reference for every site: the network's share of all respondents, not the first site's
+    rest of the network (a new user's Qualtrics trial showed 62.15 = Alder's rest of the network
+    where all respondents gave 63.59)."""
+    table = analysis.disparity_by_indicator(synthetic).set_index(["item", "answer"])
+    figures = synthetic.figures
+    cut = figures[(figures["wave"] == "2025") & (figures["group"] == "") & (figures["breakdown"] == "")
+                  & (figures["site"] == "") & (figures["item"] == "belong")]
+    network = cut[cut["answer"] == "positive"].iloc[0]
+    assert table.loc[("belong", "positive"), "reference"] == pytest.approx(
+        100 * network["chosen"] / network["weight"])
+    shares = analysis.site_shares(synthetic)
+    first = shares[(shares["item"] == "belong") & (shares["answer"] == "positive")].iloc[0]
+    assert table.loc[("belong", "positive"), "reference"] != pytest.approx(first["reference"])
+
+
 def test_published_tallies_keep_the_published_mean_and_say_why(tfs):
     shares = analysis.site_shares(tfs)
     assert set(shares["reference"]) == {58.3, 43.0, 25.9, 20.3, 25.1}
@@ -144,3 +160,13 @@ def test_breakdowns_carry_disparity_measures_across_groups(synthetic):
     html = report.to_html(section)
     assert "Disparity across home language groups, by figure" in html
     assert "Disparity across race/ethnicity groups, by figure" in html
+
+
+def test_the_network_sets_like_beside_like(synthetic):
+    """'Across all sites' compares figures of one measure: a new user's page set an agree share
+    beside a choose-any option ('65.4% answer agree ... on informed, but only 7.3% on Other')."""
+    from helpers.report import findings
+
+    head, items = findings.network_key_findings(synthetic)
+    across = next(t for t in [head, *items] if t.startswith("Across all sites"))
+    assert "answer agree or strongly agree on Feels safe, but only 56.1% on Kept informed" in across

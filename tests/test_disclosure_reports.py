@@ -193,7 +193,7 @@ def test_a_pilot_where_every_base_is_under_the_minimum_renders_with_every_figure
     rendered = run_cli("reports", "--data", data, "--params", tmp_path / "none", "--out", out, "--jobs", "2")
     assert rendered.returncode == 0, rendered.stderr
     pages = sorted((out / "html" / "synthetic").glob("*.html"))
-    assert len(pages) == 14
+    assert len(pages) == 2 + 2 * 12
     site = html_of(out, "northside-community-school", "synthetic").read_text()
     text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|svg)\b.*?</\1>", "", site, flags=re.S)))
     start = text.index("Key findings")

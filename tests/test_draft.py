@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from devtools import make_exports as make
+from helpers import draft
 from helpers.load import load_dataset
 from helpers.paths import DATA
 from helpers.render import render_all
@@ -107,14 +108,23 @@ def test_the_readme_section_renders_every_report_with_no_edit(exports, tmp_path,
     assert book.dataset.synthetic  # its folder's name says synthetic, so every page will
     expected_sites = 1 if case == "kobo" else 3  # Kobo's export is one school's: site: on the export
     assert len(book.sites) == expected_sites
-    assert sorted(g.label for g in book.groups) == sorted(r.lower() for r in make.ROLES)
+    assert sorted(g.label for g in book.groups) == ["parents or caregivers", "staff members", "students"]
+    assert all(g.answers for g in book.groups)  # the tool's own text, so a label can change freely
     results = render_all(folder, tmp_path / "params", tmp_path / "out", jobs=2, progress=False)
     assert {r.status for r in results} == {"ok"}, [r for r in results if r.status != "ok"]
-    assert len(results) == 2 + expected_sites
+    assert len(results) == 2 + 2 * expected_sites  # a report and a family snapshot per site
     page = html_of(tmp_path / "out", "network", book.dataset.id).read_text(encoding="utf-8")
     assert "synthetic" in page.casefold()
     for words in OWN_WORDS:
         assert words not in page, words
+    if expected_sites == 1:  # one school: said so, not compared with itself nor called withheld
+        site_page = html_of(tmp_path / "out", book.sites[0].id, book.dataset.id).read_text(encoding="utf-8")
+        only = f"{book.sites[0].name} is the only site in this survey, so it is not compared with other"
+        assert only in page
+        assert only in site_page
+        assert "too few people answered" not in site_page
+        assert "How the sites compare" in page
+        assert "Range across sites" not in page
     if case.startswith("qualtrics"):  # the methods say how many responses the tool's marks left out
         people = make.people(random.Random(2026 * 100 + list(make.TOOLS).index("qualtrics")), 170)
         left = sum(p["preview"] or not p["finished"] for p in people)
@@ -154,3 +164,24 @@ def test_drafted_scales_follow_the_tools_own_order_and_keep_dont_know_apart(expo
         in_code_order = [label for _, label in sorted(question.choices, key=lambda p: int(p[0]))] \
             if all(c.isdigit() for c, _ in question.choices) else [label for _, label in question.choices]
         assert [label for label, _ in agree] == in_code_order
+
+
+@pytest.mark.parametrize(("label", "plural"), [
+    ("Student", "students"), ("Parent/Guardian", "parents/guardians"), ("Parent or caregiver",
+     "parents or caregivers"), ("Staff", "staff"), ("Staff member", "staff members"),
+    ("Community partner", "community partners"), ("Family", "families"), ("Child", "children"),
+    ("Teacher, coach", "teachers, coaches"), ("Other", "other")])
+def test_drafted_group_labels_are_plural(label, plural):
+    """Sentences name groups by their labels ("30 students answered"); a new user's draft gave
+    "30 student, 22 parent or caregiver, 9 staff answered"."""
+    assert draft.plural(label) == plural
+
+
+def test_drafted_ids_end_at_a_word_and_labels_drop_the_closing_stop():
+    """A new user's draft gave the id 'adults-at-this-school-treat-students-wit' and the label
+    'I feel safe at school.', which sentences then wrote as 'on I feel safe at school., but'."""
+    long = "Adults at this school treat students with respect"
+    assert draft.slug(long) == "adults-at-this-school-treat-students"
+    assert draft.slug("x" * 50) == "x" * 40
+    assert draft._short("I feel safe at school.") == "I feel safe at school"
+    assert draft._short("Do you feel safe?") == "Do you feel safe?"

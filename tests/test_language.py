@@ -9,6 +9,7 @@ from babel.messages.pofile import read_po
 from helpers import language
 from helpers.codebook import read_codebook, translated
 from helpers.errors import InputError
+from helpers.load import load_dataset
 
 from .conftest import SYNTHETIC, TACOMA, TFS, run_cli
 
@@ -78,6 +79,15 @@ def test_the_shipped_datasets_have_their_codebook_in_spanish():
     tfs = translated(read_codebook(TFS), TFS, "es")
     assert tfs.item("parents").wording_for("community") == "Los padres están incluidos."
     assert tfs.site_name("lehigh-valley") == "Lehigh Valley"  # a proper name stays
+
+
+def test_loading_a_dataset_in_a_language_does_not_change_the_language_the_reports_speak():
+    """load_dataset gives the codebook's texts in the language asked for, and nothing more: the
+    report's own words change only where the notebook says so (language.use)."""
+    before = language.current()
+    data = load_dataset(TFS, shared=False, language="es")
+    assert language.current() == before == "en"
+    assert data.codebook.item("parents").wording_for("community") == "Los padres están incluidos."
 
 
 def test_a_missing_translation_is_listed_with_its_key(tmp_path):

@@ -15,7 +15,7 @@ from devtools.browser import check_reports
 from helpers import pdf, render
 from helpers.render import VERSIONS, write_index
 
-from .conftest import REPORTS, html_of, run_cli
+from .conftest import REPORTS, SNAPSHOTS, html_of, run_cli
 
 pytestmark = pytest.mark.browser
 EPOCH = "1700000000"
@@ -63,6 +63,11 @@ def test_every_printed_page_has_the_title_and_its_page_number(printed, name):
     assert "/StructTreeRoot" in root
     heading = re.search(r"<h1[^>]*>(.*?)</h1>", html_of(printed, name).read_text(), re.S).group(1)
     assert flat(reader.outline)[0].title == re.sub(r"<[^>]+>", "", heading).strip()  # its outline
+
+
+def test_make_pdf_prints_each_family_snapshot_on_one_page(printed):
+    for name in SNAPSHOTS:
+        assert len(PdfReader(pdf_of(printed, name)).pages) == 1, name
 
 
 def test_the_pdf_lies_in_its_reports_version_and_the_index_links_it(printed):

@@ -1,4 +1,5 @@
-"""Plain words: each report's key findings read at about a US grade-8 level or below.
+"""Plain words: each report's key findings read at about a US grade-8 level or below, and each
+family snapshot's at grade 6 or below (its Spanish as easy as grade 6 reads).
 
 Graded with textstat's Flesch–Kincaid formula on the section's text as the page shows it. The
 dataset's own labels (site names, statements, answers, groups: its published wording) are
@@ -13,13 +14,18 @@ import textstat
 from bs4 import BeautifulSoup
 
 from helpers.codebook import read_codebook
+from helpers.render import SNAPSHOT
 
 from .conftest import SYNTHETIC, TACOMA, TFS
 
 GRADE = 8.0
+FAMILY_GRADE = 6.0  # a family snapshot's key findings, the same measure (issue 24, item 2)
+FAMILY_EASE = 80.0  # Fernández Huerta: 80 to 90 reads as "easy", about a sixth grade
 LABEL_FIELDS = {"label", "name", "short", "title", "positive_label", "place"}
 PROPERTY = "reading grade"
 SPANISH = "Spanish reading ease"
+FAMILY = "family snapshot reading grade"
+FAMILY_SPANISH = "family snapshot Spanish reading ease"
 
 
 def labels(node, found: set[str]) -> set[str]:
@@ -59,7 +65,8 @@ def pages(rendered, other_datasets) -> list[tuple[Path, Path]]:
     return [(folder, page) for folder, page in found if key_findings(page)]
 
 
-def test_key_findings_read_at_grade_8_or_below(rendered, other_datasets, record_property):
+def english_grades(rendered, other_datasets) -> dict[str, tuple[float, float]]:
+    """Returns each page's Flesch–Kincaid grade, its labels as one word and as printed."""
     grades = {}
     for folder, page in pages(rendered, other_datasets):
         words = sorted(labels(read_codebook(folder).model_dump(), set()), key=len, reverse=True)
@@ -67,6 +74,12 @@ def test_key_findings_read_at_grade_8_or_below(rendered, other_datasets, record_
         ours = re.sub("|".join(map(re.escape, words)), "it", text)
         grades[f"{page.parent.name}/{page.stem}"] = (textstat.flesch_kincaid_grade(ours),
                                                      textstat.flesch_kincaid_grade(text))
+    return grades
+
+
+def test_key_findings_read_at_grade_8_or_below(rendered, other_datasets, record_property):
+    grades = english_grades(rendered, other_datasets)
+    grades = {name: grade for name, grade in grades.items() if not name.endswith(SNAPSHOT[0])}
     record_property(PROPERTY, grades)
     assert len(grades) == 5 + 13 + 1  # TFS's site and network reports, synthetic's, Tacoma's
     assert all(grade == grade for grade, _ in grades.values())  # a number, not NaN
@@ -74,9 +87,17 @@ def test_key_findings_read_at_grade_8_or_below(rendered, other_datasets, record_
     assert not hard, f"key findings above grade {GRADE}: {hard}"
 
 
-def test_spanish_key_findings_read_easily(spanish_reports, record_property):
-    """The Spanish pages, by the Fernández Huerta ease (textstat, Spanish syllables): 60 and
-    above reads as plain prose (US grade 8 to 9), higher is easier. Labels count as one word."""
+def test_family_snapshots_read_at_grade_6_or_below(rendered, other_datasets, record_property):
+    grades = english_grades(rendered, other_datasets)
+    grades = {name: grade for name, grade in grades.items() if name.endswith(SNAPSHOT[0])}
+    record_property(FAMILY, grades)
+    assert len(grades) == 4 + 12
+    hard = {name: grade for name, (grade, _) in grades.items() if not grade <= FAMILY_GRADE}
+    assert not hard, f"family snapshots above grade {FAMILY_GRADE}: {hard}"
+
+
+def spanish_ease(spanish_reports) -> dict[str, tuple[float, float]]:
+    """Returns each Spanish page's Fernández Huerta ease, its labels as one word and as printed."""
     from helpers.codebook import translated
 
     ease = {}
@@ -93,10 +114,25 @@ def test_spanish_key_findings_read_easily(spanish_reports, record_property):
                         textstat.fernandez_huerta(pattern.sub("eso", text)), textstat.fernandez_huerta(text))
     finally:
         textstat.set_lang("en_US")
+    return ease
+
+
+def test_spanish_key_findings_read_easily(spanish_reports, record_property):
+    """The Spanish pages, by the Fernández Huerta ease (textstat, Spanish syllables): 60 and
+    above reads as plain prose (US grade 8 to 9), higher is easier. Labels count as one word."""
+    ease = {name: v for name, v in spanish_ease(spanish_reports).items() if not name.endswith(SNAPSHOT[0])}
     record_property(SPANISH, ease)
     assert len(ease) == 5 + 13
     hard = {name: value for name, (value, _) in ease.items() if value < 60}
     assert not hard, f"Spanish key findings harder than plain prose: {hard}"
+
+
+def test_spanish_family_snapshots_read_as_easily_as_grade_6(spanish_reports, record_property):
+    ease = {name: v for name, v in spanish_ease(spanish_reports).items() if name.endswith(SNAPSHOT[0])}
+    record_property(FAMILY_SPANISH, ease)
+    assert len(ease) == 4 + 12
+    hard = {name: value for name, (value, _) in ease.items() if not value >= FAMILY_EASE}
+    assert not hard, f"Spanish family snapshots harder than grade 6: {hard}"
 
 
 def test_the_grade_can_fail():
@@ -117,7 +153,10 @@ def test_the_grade_can_fail():
 def print_grades(reporter) -> None:
     """Prints the grades the test recorded (called from conftest's terminal summary)."""
     titles = {PROPERTY: "Key findings: Flesch–Kincaid grade (labels as one word / as printed)",
-              SPANISH: "Key findings in Spanish: Fernández Huerta ease (labels as one word / as printed)"}
+              SPANISH: "Key findings in Spanish: Fernández Huerta ease (labels as one word / as printed)",
+              FAMILY: "Family snapshots: Flesch–Kincaid grade (labels as one word / as printed)",
+              FAMILY_SPANISH: "Family snapshots in Spanish: Fernández Huerta ease (labels as one word / as "
+                              "printed)"}
     for report in reporter.stats.get("passed", []) + reporter.stats.get("failed", []):
         for name, value in getattr(report, "user_properties", []):
             if name not in titles:

@@ -119,7 +119,7 @@ def test_a_large_network_is_summarised_in_each_site_report(tmp_path):
 def test_many_sites_render(tmp_path):
     data, params = synthetic_sites(14, tmp_path)
     results = render_all(data, params, tmp_path / "out", jobs=2, progress=False)
-    assert len(results) == 16
+    assert len(results) == 2 + 2 * 14
     assert {r.status for r in results} == {"ok"}, [r.error for r in results]
     folder = tmp_path / "out" / "html" / "bench-14"
     every = pd.read_csv(folder / "network-sites.csv")

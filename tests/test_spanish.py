@@ -59,8 +59,8 @@ def test_every_spanish_report_renders_in_its_own_folder(spanish_reports):
     out, tfs, synthetic = spanish_reports
     assert {r.name: r.status for r in tfs} == dict.fromkeys(REPORTS, "ok")
     assert {r.status for r in synthetic} == {"ok"}
-    assert len(synthetic) == 14
-    assert len(spanish_pages(spanish_reports)) == 6 + 14
+    assert len(synthetic) == 2 + 2 * 12
+    assert len(spanish_pages(spanish_reports)) == 10 + 26
     assert not list((out / "html" / "tfs").glob("*.html"))  # English stays where it was, untouched
 
 
@@ -71,7 +71,7 @@ def test_no_english_on_a_spanish_page_outside_names_quotes_and_code(spanish_repo
         found = english_words(page, names[page.parent.parent.name])
         assert not found, (page.name, found)
         checked += 1
-    assert checked == 20
+    assert checked == 10 + 26  # each report and family snapshot
 
 
 def test_the_english_check_finds_english(spanish_reports):

@@ -83,8 +83,9 @@ def every_page(rendered, other_datasets, spanish_reports):
 def test_every_report_in_both_languages_is_read(every_page):
     names = [p.relative_to(p.parents[1] if p.parent.name == "es" else p.parent).as_posix()
              for p in every_page]
-    assert len(every_page) == 6 + 16 + 6 + 14
-    assert sum(name.startswith("es/") for name in names) == 6 + 14
+    assert len(every_page) == 10 + 28 + 10 + 26  # TFS, synthetic and Tacoma, TFS and synthetic in Spanish
+    assert sum(name.startswith("es/") for name in names) == 10 + 26
+    assert sum(name.endswith("_family.html") for name in names) == 2 * (4 + 12)
 
 
 def test_no_sentence_of_any_report_has_a_hole(every_page):

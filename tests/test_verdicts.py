@@ -1,9 +1,9 @@
 """One verdict per comparison per run, read from the rendered pages as a reader sees them.
 
 Every report of a run is walked: each chart's table (the numbers behind it) and each key
-finding that gives a verdict. A comparison has the same verdict wherever it appears, and that
-verdict is the run's one Benjamini–Hochberg family's (analysis.verdicts). No chart title or
-headline names a gap that is not clear.
+finding that gives a verdict, and each family snapshot's table and findings. A comparison has
+the same verdict wherever it appears, and that verdict is the run's one Benjamini–Hochberg
+family's (analysis.verdicts). No chart title or headline names a gap that is not clear.
 """
 
 import re
@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from devtools.make_synthetic import write
 from helpers import analysis
 from helpers.load import load_dataset
-from helpers.render import render_all
+from helpers.render import SNAPSHOT, render_all
 
 from .conftest import TFS
 
@@ -119,6 +119,24 @@ class Reader:
                 found[analysis.comparison_key("site", site, *self.figures[label])] = clear
         return found
 
+    def snapshot(self, page: BeautifulSoup, site: str) -> tuple[dict, dict]:
+        """Returns {comparison key: verdict} from a family snapshot's table (its clear column) and
+        from its findings ("Clearly higher here.", "No clear difference."), each a site's gap."""
+        table = page.find("table")
+        head = [th.get_text() for th in table.find("thead").find_all("th")]
+        rows = [dict(zip(head, [c.get_text() for c in row.find_all("td")], strict=True))
+                for row in table.find("tbody").find_all("tr")]
+        tabled = {analysis.comparison_key("site", site, *self.figures[row["figure"]]): row["clear"] == "yes"
+                  for row in rows if row.get("clear") in ("yes", "no")}
+        said = {}
+        for item in page.find(id="key-findings").find_next("ul").find_all("li"):
+            text = item.get_text()
+            clear = "Clearly higher here." in text or "Clearly lower here." in text
+            if clear or "No clear difference." in text:
+                label = text.partition(" (")[0]
+                said[analysis.comparison_key("site", site, *self.figures[label])] = clear
+        return tabled, said
+
 
 def walk(dataset, folder):
     """Returns every verdict every page of a run gives, {key: {page: verdict}}, and the titles
@@ -129,7 +147,14 @@ def walk(dataset, folder):
         if path.stem == "data-quality":
             continue
         page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        site = "" if path.stem == "network" else path.stem
+        site = "" if path.stem == "network" else path.stem.removesuffix(SNAPSHOT[0])
+        if path.stem.endswith(SNAPSHOT[0]):  # a family snapshot: its table and findings
+            for where, verdicts in zip(("snapshot table", "snapshot findings"), reader.snapshot(page, site),
+                                       strict=True):
+                for key, verdict in verdicts.items():
+                    seen[key][f"{path.stem}: {where}"] = verdict
+            titles.append((path.stem, "headline", page.select_one("p.headline").get_text(), {}))
+            continue
         for name, title, verdicts in reader.charts(page, site):
             titles.append((path.stem, name, title, verdicts))
             for key, verdict in verdicts.items():
@@ -157,8 +182,8 @@ def test_every_report_gives_each_comparison_the_runs_one_verdict(planted_run):
     # Both planted gaps are clear wherever they appear, in a chart and in the key findings.
     fifth = dataset.site_ids[4]
     informed = seen[analysis.comparison_key("site", fifth, "informed", "positive")]
-    assert {"network: site-comparison", f"{fifth}: site-comparison", f"{fifth}: key findings"} \
-        <= set(informed)
+    assert {"network: site-comparison", f"{fifth}: site-comparison", f"{fifth}: key findings",
+            f"{fifth}_family: snapshot table", f"{fifth}_family: snapshot findings"} <= set(informed)
     assert all(informed.values())
     listen = seen[analysis.comparison_key("breakdown", "", "listen", "positive", breakdown="home-language",
                                           value="spanish")]
@@ -176,7 +201,7 @@ def test_no_title_or_headline_names_a_gap_that_is_not_clear(planted_run):
         if name == "headline":
             named = [label for label in reader.figures if label in title]
             if named and not title.startswith("No "):  # a gap named in a headline is a clear one
-                site = {"network": ""}.get(page, page)
+                site = {"network": ""}.get(page, page).removesuffix(SNAPSHOT[0])
                 keys = {k for k in clear if k[0] == "site" and reader.figures[named[0]] == k[3:5]
                         and (k[1] == site or page == "network")}
                 assert keys, (page, title)

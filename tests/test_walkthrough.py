@@ -39,7 +39,8 @@ def test_the_worked_example_renders(tmp_path):
     assert dataset.audit.withheld > 0  # six answers a school: most figures rest on fewer than five
     results = render_all(folder, tmp_path / "params", tmp_path / "out", jobs=2, progress=False)
     assert {r.name: r.status for r in results} == {
-        "network": "ok", "data-quality": "ok", "lincoln": "ok", "washington": "ok"}
+        "network": "ok", "data-quality": "ok", "lincoln": "ok", "washington": "ok", "lincoln_family": "ok",
+        "washington_family": "ok"}
     page = html_of(tmp_path / "out", "lincoln", "riverbend").read_text()
     assert "Riverbend Partnership: Lincoln Elementary" in page
     assert "By home language" in page

@@ -290,12 +290,16 @@ def gaps_for_site(dataset: Dataset, site: str) -> pd.DataFrame:
 @once
 def disparity_by_indicator(dataset: Dataset) -> pd.DataFrame:
     """Returns, per share, the disparity among sites against the reference: range difference
-    and ratio, index of disparity, and the measures weighted by each site's n."""
+    and ratio, index of disparity, and the measures weighted by each site's n.
+
+    The reference is one figure for all the sites: the published mean, or the whole network's
+    share (each site's own "reference" is the rest of the network without it, which differs
+    from site to site)."""
     rows = []
     data = site_shares(dataset)
     for (item, answer), cells in data.groupby(["item", "answer"], sort=False):
         values = cells.set_index("site")["percent"]
-        reference = cells["reference"].iloc[0]
+        reference = cells["network"].iloc[0]
         if len(values) < 2 or pd.isna(reference):
             continue
         weights = cells.set_index("site")["n"].astype(float)

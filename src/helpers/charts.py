@@ -8,32 +8,35 @@ chart knows no survey. Practice (../methods.md, "Charts"): diverging stacked bar
 for scales with "apart" answers in their own grey panel; dot plots with whiskers
 for comparisons; dumbbells for two groups or two waves; Okabe–Ito colours, a
 brown–teal pair for negative/positive, and direct labels so that colour never
-carries meaning alone (WCAG 1.4.1).
+carries meaning alone (WCAG 1.4.1). The few words a chart writes beside its marks
+("withheld", "pts") come in too, as a helpers.words.ChartText in the report's language;
+writing a figure as SVG or PNG is helpers.svg's.
 """
 
 import functools
-import hashlib
-import io
 import math
 import pickle
-import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib
 
 matplotlib.use("Agg")
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.textpath import TextToPath
-from matplotlib.transforms import Affine2D, Bbox, ScaledTranslation
+from matplotlib.transforms import ScaledTranslation
 
-from helpers.language import _, number, percent, signed
+from helpers.language import number, percent, signed
+from helpers.marks import FLAG, WITHHELD
+
+if TYPE_CHECKING:
+    from helpers.words import ChartText
 
 CATEGORY = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#999999"]  # Okabe-Ito, no yellow on white
 MARKERS = ["o", "s", "D", "^", "v", "P", "X", "h"]
@@ -42,7 +45,6 @@ CONTEXT = "#8A8A8A"
 TEXT = "#222222"
 NEGATIVE_STRONG, NEGATIVE, NEUTRAL = "#8C510A", "#D8B365", "#E3E3E3"
 POSITIVE, POSITIVE_STRONG, APART = "#5AB4AC", "#01665E", "#B0B0B0"
-FLAG = "†"
 # Every chart is drawn WIDTH inches (284 pt) wide, the size it shows at on a wide screen. A
 # phone's page (about 360 px) shows it at 0.9 of that: text of SMALL points at 12 px or more.
 WIDTH = 3.95
@@ -53,20 +55,6 @@ WRAP = 48  # characters a line of a label above its row holds
 SHORT = 20  # characters a label beside its row holds
 _TEXT_TO_PATH = TextToPath()
 _BLANK: dict[str, bytes] = {}  # a pickled blank figure per layout (_figure)
-SVG_SIZE = re.compile(r'width="[^"]*" height="[^"]*" viewBox="[^"]*"')
-SVG_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
-SVG_GROUP = re.compile(r"<g\b[^>]*>|</g>")
-SVG_BARE_GROUP = re.compile(r'<g(?: id="[^"]*")?>')
-SVG_ZERO_ROTATION = re.compile(r' transform="rotate\(-?0 [^)]*\)"')
-SVG_COORDINATES = re.compile(r'(\s(?:d|x|y|x1|x2|y1|y2|width|height|viewBox|transform|points)=")([^"]*)')
-SVG_DECIMALS = re.compile(r"-?\d+\.\d{2,}")
-SVG_PATH_BREAK = re.compile(r" ?\n(?=[A-Za-z\"])")
-SVG_PATH_COMMAND = re.compile(r'(\sd=")([^"]*)')
-SVG_COMMAND_SPACE = re.compile(r"([MLCQZz]) ")
-SVG_CLIP = re.compile(r' clip-path="([^"]*)" style="')
-SVG_BETWEEN_TAGS = re.compile(r">\s+<")
-SVG_STYLE = re.compile(r' style="([^"]*)"')
-SVG_STYLE_SPACE = re.compile(r"([:;]) ")
 HOUSE_STYLE = {
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "sans-serif"],
@@ -117,177 +105,12 @@ def level_colours(sides: Sequence[str]) -> list[str]:
             else other[side] for side in sides]
 
 
-def svg(figure: Figure) -> bytes:
-    """Returns the figure as compact SVG (:func:`compact_svg`) with text as text and no date:
-    identical for identical input.
-
-    Drawn once and cropped by the SVG's viewBox to the box of what was drawn, measured while
-    drawing (:class:`_InkedSVG`): savefig's bbox_inches="tight" draws every figure twice, and
-    matplotlib's own tight box lays out every text and tick again after the drawing."""
-    buffer = io.StringIO()
-    with house_style():
-        dpi = figure.dpi
-        figure.dpi = 72  # as matplotlib's own SVG output does: 1 unit = 1 pt
-        try:
-            width, height = figure.get_size_inches()
-            renderer = _InkedSVG(width * 72, height * 72, buffer, image_dpi=dpi,
-                                 metadata={"Date": None, "Creator": None})
-            figure.draw(renderer)
-            renderer.finalize()
-            box = renderer.box() or figure.get_tightbbox(renderer).transformed(
-                figure.dpi_scale_trans)
-        finally:
-            figure.dpi = dpi
-    box = box.padded(72 * matplotlib.rcParams["savefig.pad_inches"])
-    x, y, w, h = (box.x0, 72 * height - box.y1, box.width, box.height)
-    text = SVG_SIZE.sub(f'width="{w:.1f}pt" height="{h:.1f}pt" viewBox="{x:.1f} {y:.1f} {w:.1f} {h:.1f}"',
-                        buffer.getvalue(), count=1)
-    return compact_svg(text).encode("utf-8")
-
-
-class _InkedSVG(RendererSVG):
-    """An SVG renderer that keeps the box of everything it draws, in points from the figure's
-    bottom left: a text by its measured extent (:func:`_text_size`, filled when the text was
-    laid out), a line or patch by its path, anything clipped by its clip
-    box (the axes). The figure's own background is left out. Where something is drawn that
-    it cannot measure (an unclipped collection or image), :meth:`box` returns None and the
-    caller measures the figure the slow way."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.inked: list[Bbox] = []
-        self.unmeasured = False
-        self._groups: list[str] = []
-        self._background = True  # the first patch drawn directly in the figure is its background
-
-    def box(self) -> Bbox | None:
-        return None if self.unmeasured or not self.inked else Bbox.union(self.inked)
-
-    def open_group(self, s, gid=None):
-        self._groups.append(s)
-        super().open_group(s, gid)
-
-    def close_group(self, s):
-        if self._groups[-2:] == ["figure", "patch"]:
-            self._background = False
-        self._groups.pop()
-        super().close_group(s)
-
-    def _keep(self, gc, measure) -> None:
-        clip = gc.get_clip_rectangle()
-        if clip is not None:
-            self.inked.append(clip)
-        elif not (self._background and self._groups[-2:] == ["figure", "patch"]):
-            box = measure()
-            if box is None:
-                self.unmeasured = True
-            else:
-                self.inked.append(box.padded(gc.get_linewidth() / 2))
-
-    def get_text_width_height_descent(self, s, prop, ismath):
-        return _text_size(s, prop.copy(), ismath)
-
-    def draw_path(self, gc, path, transform, rgbFace=None):
-        self._keep(gc, lambda: path.get_extents(transform))
-        super().draw_path(gc, path, transform, rgbFace)
-
-    def draw_markers(self, gc, marker_path, marker_trans, path, trans, rgbFace=None):
-        def measure():
-            points = trans.transform(path.vertices)
-            points = points[np.isfinite(points).all(axis=1)]
-            if not len(points):
-                return Bbox.null()
-            mark = marker_path.get_extents(marker_trans)
-            return Bbox([points.min(axis=0) + mark.min, points.max(axis=0) + mark.max])
-        self._keep(gc, measure)
-        super().draw_markers(gc, marker_path, marker_trans, path, trans, rgbFace)
-
-    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        def measure():
-            width, height, descent = self.get_text_width_height_descent(s, prop, ismath)
-            turn = Affine2D().rotate_deg(angle).translate(x, self.height - y)
-            corners = turn.transform([(0, -descent), (width, -descent), (width, height - descent),
-                                      (0, height - descent)])
-            return Bbox([corners.min(axis=0), corners.max(axis=0)])
-        self._keep(gc, measure)
-        super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
-
-    def draw_path_collection(self, gc, *args, **kwargs):
-        self._keep(gc, lambda: None)
-        super().draw_path_collection(gc, *args, **kwargs)
-
-    def draw_image(self, gc, x, y, im, transform=None):
-        self._keep(gc, lambda: None)
-        super().draw_image(gc, x, y, im, transform)
-
-
 @functools.lru_cache(maxsize=8192)
-def _text_size(text: str, font: FontProperties, math: bool) -> tuple[float, float, float]:
+def text_size(text: str, font: FontProperties, math: bool) -> tuple[float, float, float]:
     """Returns a text's width, height and descent in points, measured once per process:
     matplotlib keeps its measurements per renderer, so each chart measured "0", "20", "40" and
     every label it shares with another chart again."""
     return _TEXT_TO_PATH.get_text_width_height_descent(text, font, math)
-
-
-def compact_svg(text: str) -> str:
-    """Returns matplotlib's SVG at under half its bytes, drawn the same, since every report
-    inlines its charts: no RDF metadata, no group with nothing but an id (matplotlib wraps every
-    artist in one), no indentation or line breaks between tags or path commands, coordinates to
-    0.1 pt (0.13 px), no zero rotations, SVG 2's href, the clip path in the style, and each
-    style used more than once as a class named by its content's hash (so the same class means
-    the same style in every chart of a page). Text is untouched."""
-    text = SVG_METADATA.sub("", text)
-    text = _without_bare_groups(text)
-    text = SVG_ZERO_ROTATION.sub("", text)
-    text = SVG_COORDINATES.sub(lambda m: m.group(1) + SVG_DECIMALS.sub(_tenth, m.group(2)), text)
-    text = SVG_PATH_BREAK.sub("", text)
-    text = SVG_PATH_COMMAND.sub(lambda m: m.group(1) + SVG_COMMAND_SPACE.sub(r"\1", m.group(2)), text)
-    text = SVG_BETWEEN_TAGS.sub("><", text)
-    text = SVG_CLIP.sub(r' style="clip-path:\1;', text).replace("xlink:href=", "href=")
-    text = SVG_STYLE.sub(lambda m: ' style="' + SVG_STYLE_SPACE.sub(r"\1", m.group(1)) + '"', text)
-    uses = {}
-    for style in SVG_STYLE.findall(text):
-        uses[style] = uses.get(style, 0) + 1
-    names = {style: "s" + hashlib.blake2s(style.encode(), digest_size=3).hexdigest()
-             for style, count in uses.items() if count > 1}
-    text = SVG_STYLE.sub(lambda m: f' class="{names[m.group(1)]}"' if m.group(1) in names
-                         else m.group(0), text)
-    rules = "".join(f".{name}{{{style}}}" for style, name in names.items())
-    return text.replace("</style>", rules + "</style>", 1)
-
-
-def _tenth(match: re.Match) -> str:
-    return f"{float(match.group(0)):.1f}".removesuffix(".0")
-
-
-def _without_bare_groups(text: str) -> str:
-    """Returns the SVG without <g> elements that carry nothing but an id (their children kept),
-    and without empty ones; a group stays where it has other attributes (a clip path) or
-    marks a withheld figure (gid "withheld:…"), which a reader's tools, and the tests, find
-    on the page."""
-    kept, stack, start = [], [], 0
-    for match in SVG_GROUP.finditer(text):
-        tag = match.group(0)
-        if tag.endswith("/>"):  # an empty group: nothing to keep
-            bare = True
-        elif tag == "</g>":
-            bare = stack.pop()
-        else:
-            bare = SVG_BARE_GROUP.fullmatch(tag) is not None and 'id="withheld:' not in tag
-            stack.append(bare)
-        if bare:
-            kept.append(text[start:match.start()])
-            start = match.end()
-    kept.append(text[start:])
-    return "".join(kept)
-
-
-def png(figure: Figure) -> bytes:
-    """Returns the figure as PNG at twice the screen resolution, without metadata."""
-    buffer = io.BytesIO()
-    with house_style():
-        figure.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
-    return buffer.getvalue()
 
 
 def _figure(width: float, height: float, **kwargs) -> tuple[Figure, np.ndarray]:
@@ -324,7 +147,7 @@ def _text_width(text: str, size: float = SMALL) -> float:
     """Returns the width of a (possibly multi-line) text in inches."""
     with house_style():
         font = FontProperties(size=size)
-    return max(_text_size(line, font, False)[0] for line in str(text).split("\n")) / 72
+    return max(text_size(line, font, False)[0] for line in str(text).split("\n")) / 72
 
 
 class _Rows:
@@ -438,20 +261,14 @@ def wrap(text: str, width: int = 34) -> str:
     return "\n".join(lines)
 
 
-def points(value: float) -> str:
-    """Returns signed percentage points with a true minus sign, as the report's locale writes
-    numbers."""
-    return signed(value)
-
-
 OVER_MARK = {"facecolor": "white", "edgecolor": "none", "pad": 0.5}  # a label the dashed mark stops at
 
 
 def withheld_mark(record, column: str = "") -> str:
     """Returns what stands in for a withheld figure: "> 95%" or "< 5%" where top/bottom coding
-    lets that much show, else "—"."""
+    lets that much show, else WITHHELD."""
     shown = record.get(f"{column} shown" if column else "shown", "")
-    return shown if isinstance(shown, str) and shown else "—"
+    return shown if isinstance(shown, str) and shown else WITHHELD
 
 
 def _whole(value: float) -> str:
@@ -469,6 +286,8 @@ def likert(
     row_labels: dict[str, str],
     panel_titles: dict[str, str],
     level_labels: dict[str, str],
+    *,
+    text: "ChartText",
 ) -> Figure:
     """Draws diverging stacked bars: one panel per `panel` value, one under another, one bar
     per `row` value with its label above it.
@@ -507,7 +326,7 @@ def likert(
             segments = {level: [] for level in stacked}  # (y, left, value): one barh call a level
             for y, item in enumerate(row_order):
                 if (key, item) not in wide.index:
-                    axis.text(0, y, _("not asked"), ha="center", va="center", color=CONTEXT, fontsize=SMALL)
+                    axis.text(0, y, text.not_asked, ha="center", va="center", color=CONTEXT, fontsize=SMALL)
                     continue
                 values = wide.loc[(key, item)].reindex(levels).fillna(0)
                 neutral = sum(values[lv] for lv in stacked if side_of[lv] == "neutral")
@@ -585,6 +404,8 @@ def dot_plot(
     focus: str | None = None,
     hollow: Sequence[str] = (),
     palette: Sequence[str] = CATEGORY,
+    *,
+    text: "ChartText",
 ) -> Figure:
     """Draws an equiplot: one row per `y` value, its label above it, one dot per `hue` value
     with whiskers from `low` to `high`, and a dashed mark at each row's `reference`.
@@ -619,7 +440,7 @@ def dot_plot(
                 position = row_number + offsets[index]
                 if pd.isna(record[x]):  # withheld by disclosure control: say so where the dot would be
                     if focal:
-                        axis.text(1, position, _("{mark} withheld").format(mark=withheld_mark(record)),
+                        axis.text(1, position, text.withheld.format(mark=withheld_mark(record)),
                                   va="center", fontsize=SMALL, color=colour, gid=f"withheld:{row_key}:{key}",
                                   zorder=4, bbox=OVER_MARK)
                     elif not many:  # the group's marker, hollow, then "— withheld" once per row
@@ -650,9 +471,9 @@ def dot_plot(
                           markerfacecolor="white" if key in hollow and not many else colour,
                           markeredgewidth=1.6, gid=f"dots:{key}", zorder=3 if focal else 2)
         for row_number, marks in held.items():
-            coded = sorted({m for m in marks if m != "—"})
+            coded = sorted({m for m in marks if m != WITHHELD})
             axis.text(2 + 3.5 * len(marks), row_number + rows.units(rows.mark / 2), " " + (
-                _("— withheld ({marks})").format(marks=", ".join(coded)) if coded else _("— withheld")),
+                text.withheld_coded.format(marks=", ".join(coded)) if coded else text.withheld_row),
                 va="center", fontsize=SMALL, color=TEXT, zorder=4, bbox=OVER_MARK)
         if reference:
             marks = dict(zip(data[y][::-1], data[reference][::-1], strict=True))  # each row's first
@@ -668,7 +489,7 @@ def dot_plot(
         axis.set_axisbelow(True)
         if many:
             handles = [Line2D([], [], marker="o", linestyle="", color=CONTEXT, markersize=5,
-                              label=_("each of {count}").format(count=len(hue_order)))]
+                              label=text.each_of.format(count=len(hue_order)))]
             if focus is not None:
                 handles.append(Line2D([], [], marker="o", linestyle="", color=FOCUS, markersize=8,
                                       label=hue_labels.get(focus, focus)))
@@ -697,6 +518,8 @@ def dumbbell(
     xlabel: str = "%",
     gap_label: str = "gap",
     colours: tuple[str, str] = ("#0072B2", "#D55E00"),
+    *,
+    text: "ChartText",
 ) -> Figure:
     """Draws one dumbbell per row: the `first` and `second` columns' values joined by a line,
     under the row's label and its gap in points with its interval (from `low` to `high`)."""
@@ -716,15 +539,15 @@ def dumbbell(
                                   fontsize=SMALL, color=colour, gid=f"withheld:{y}:{column}")
                     else:
                         dots[column].append((values[column], y))
-                axis.text(0, y, _("— (withheld)"), transform=below_label, va="bottom", fontsize=SMALL,
+                axis.text(0, y, text.withheld_pair, transform=below_label, va="bottom", fontsize=SMALL,
                           color="#555555")
                 continue
             bars.append((values[second], values[first], y))
             for column in (first, second):
                 dots[column].append((values[column], y))
-            gap_text = (_("{gap} pts").format(gap=points(values[gap])) if math.isnan(values[low]) else
-                        _("{gap} pts (95% CI {low} to {high})").format(
-                            gap=points(values[gap]), low=_whole(values[low]), high=_whole(values[high])))
+            gap_text = (text.gap.format(gap=signed(values[gap])) if math.isnan(values[low]) else
+                        text.gap_interval.format(
+                            gap=signed(values[gap]), low=_whole(values[low]), high=_whole(values[high])))
             axis.text(0, y, gap_text, transform=below_label, va="bottom", fontsize=SMALL, color="#555555")
         if bars:
             lefts, rights, ys = zip(*bars, strict=True)
@@ -741,7 +564,7 @@ def dumbbell(
         axis.set_axisbelow(True)
         handles = [Line2D([], [], marker=m, linestyle="", color=c, markersize=9, label=label)
                    for m, c, label in zip(markers, colours, labels, strict=True)]
-        explained = _("under each label: {gap}, in points").format(gap=gap_label)
+        explained = text.under_label.format(gap=gap_label)
         handles.append(Line2D([], [], linestyle="", label=wrap(explained, 44)))
         _stack(figure, [axis], [rows.height], [_legend_above(axis, handles)], right=0.25)
     return figure
@@ -759,6 +582,8 @@ def bars(
     focus: str | None = None,
     percentages: bool = False,
     xmax: float | None = None,
+    *,
+    text: "ChartText",
 ) -> Figure:
     """Draws horizontal bars, one panel per `panel` value, one under another, each bar
     labelled with its value; with `focus`, that row is blue and the others grey. Short labels
@@ -783,7 +608,7 @@ def bars(
             for position, row_key in enumerate(y_order):
                 value = values.get(row_key, 0)
                 if pd.isna(value):  # withheld by disclosure control
-                    axis.text(largest * 0.02, position, _("— withheld"), va="center", fontsize=SMALL,
+                    axis.text(largest * 0.02, position, text.withheld_row, va="center", fontsize=SMALL,
                               color=TEXT, gid=f"withheld:{row_key}:{key}")
                     continue
                 value = float(value)
@@ -818,6 +643,8 @@ def gap_bars(
     panel_titles: dict[str, str],
     gap: str = "gap",
     xlabel: str = "points",
+    *,
+    text: "ChartText",
 ) -> Figure:
     """Draws gaps as bars diverging from zero, teal above and brown below, each labelled: one
     panel per `panel` value, one under another, each bar under its label."""
@@ -829,13 +656,13 @@ def gap_bars(
             here = data[data[panel] == key].set_index(y)
             for position, row_key in enumerate(y_order):
                 if row_key not in here.index:
-                    axis.text(0, position, _("no figure"), ha="center", va="center", color=CONTEXT,
+                    axis.text(0, position, text.no_figure, ha="center", va="center", color=CONTEXT,
                               fontsize=SMALL)
                     continue
                 value = float(here.loc[row_key, gap])
                 colour = POSITIVE_STRONG if value >= 0 else NEGATIVE_STRONG
                 axis.barh(position, value, height=rows.units(0.2), color=colour, gid=f"bar:{row_key}:{key}")
-                axis.text(value + (1 if value >= 0 else -1) * limit * 0.04, position, points(value),
+                axis.text(value + (1 if value >= 0 else -1) * limit * 0.04, position, signed(value),
                           va="center", ha="left" if value >= 0 else "right", fontsize=SMALL, color=TEXT)
             rows.zero_line(axis)
             axis.set_xlim(-limit * 1.3, limit * 1.3)  # room for the label of the longest bar
@@ -876,8 +703,8 @@ def gap_grid(grid: pd.DataFrame, row_labels: dict[str, str], column_labels: dict
             part = values[:, list(columns)]
             axis.imshow(part, cmap=cmap, vmin=-limit, vmax=limit, aspect="auto")
             for (row, column), value in np.ndenumerate(part):  # "—" where the table has it
-                axis.text(column, row, "—" if math.isnan(value) else points(value), ha="center", va="center",
-                          fontsize=SMALL, color="white" if abs(value) > 0.6 * limit else TEXT)
+                axis.text(column, row, WITHHELD if math.isnan(value) else signed(value), ha="center",
+                          va="center", fontsize=SMALL, color="white" if abs(value) > 0.6 * limit else TEXT)
             axis.set_xticks(range(len(columns)))
             axis.set_xticklabels([str(n + 1) for n in columns], fontsize=SMALL, fontweight="bold")
             axis.xaxis.tick_top()

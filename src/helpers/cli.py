@@ -107,7 +107,6 @@ def parser() -> argparse.ArgumentParser:
 
     gallery = commands.add_parser("gallery", help="render every chart for every site as PNG")
     gallery.add_argument("--data", type=Path, default=None)
-    gallery.add_argument("--params", type=Path, default=None)
     gallery.add_argument("--out", type=Path, default=OUTPUTS)
     gallery.set_defaults(run=lambda args: _lazy("helpers.gallery", "main")(args))
 

@@ -5,8 +5,9 @@ respondent groups; the answer scales (ordered levels, each negative, neutral,
 positive or kept apart, such as "don't know"); the items (question, label, wording
 per group, scale, kind); the survey waves; the group pairs to contrast; the
 respondent characteristics to break results down by; the activities people took
-part in (interviews, focus groups, a survey); the publication's tables; and, for
-respondent-level data, the export files and which column holds what.
+part in (interviews, focus groups, a survey); the publication's tables; for
+respondent-level data, the export files and which column holds what; and what each site's
+family snapshot shows (which group is the families', which items).
 
 It is validated with pydantic and every mistake is reported with the key path
 (``items.3.scale``) and what was expected, as :class:`~helpers.errors.InputError`.
@@ -30,6 +31,14 @@ EXPANDED = 1_000_000
 DEEPEST = 64  # levels of nesting (a codebook has six)
 MERGE = "tag:yaml.org,2002:merge"
 NOT_STATED = "not-stated"  # the site or group of respondents whose export leaves it blank
+# The one table of figures every dataset becomes, published (helpers.load) or counted
+# (helpers.tabulate). breakdown and value: a respondent characteristic and its value, or blank.
+# weight and weight2: the sums of weights and squared weights over the base; chosen: the sum of
+# weights of those giving the answer (all three known only for counted figures, so that a
+# site's complement, the rest of the network, can be formed by subtraction).
+FIGURE_COLUMNS = ["table", "wave", "site", "group", "breakdown", "value", "item", "answer",
+                  "percent", "count", "n", "n_eff", "weight", "weight2", "chosen", "decimals",
+                  "aggregate", "exact", "file", "row"]
 
 
 class Strict(BaseModel):
@@ -173,14 +182,53 @@ class Contrast(Strict):
 
 
 class Value(Named):
-    """One value of a respondent characteristic."""
+    """One value of a respondent characteristic; in a derived one, the source's values it combines."""
+
+    combines: tuple[str, ...] = Field(default=(), description="derived: the values of the source "
+                                      "characteristic this value stands for (one, to recode)")
 
 
 class Characteristic(Named):
-    """A characteristic to break results down by, with its values in the order to show them."""
+    """A characteristic to break results down by, with its values in the order to show them:
+    read from an export's column, or derived from another characteristic (derived_from) whose
+    values each of its own combines or recodes ("of colour": black, hispanic, asian...). A
+    respondent whose source value no value combines has not stated the derived one."""
 
     values: tuple[Value, ...] = Field(min_length=1)
     column: str = ""
+    derived_from: str = Field(default="", description="the characteristic whose values this one's combine")
+
+    @property
+    def tabulated(self) -> bool:
+        """Returns whether the exports give each respondent a value of it (a column, or derived)."""
+        return bool(self.column or self.derived_from)
+
+    def recoding(self) -> dict[str, str]:
+        """Returns, for a derived characteristic, each source value's id -> the value combining it."""
+        return {source: value.id for value in self.values for source in value.combines}
+
+    @model_validator(mode="after")
+    def _derived(self):
+        if self.derived_from and self.column:
+            raise ValueError("derived_from or column, not both: a derived characteristic is read "
+                             "from its source's column")
+        combining = [v.id for v in self.values if v.combines]
+        if not self.derived_from and combining:
+            raise ValueError(f"derived_from naming the characteristic whose values {combining[0]!r} "
+                             "combines (combines belongs to a derived characteristic)")
+        if self.derived_from:
+            empty = [v.id for v in self.values if not v.combines]
+            if empty:
+                raise ValueError(f"combines on every value of a derived characteristic (missing on "
+                                 f"{', '.join(empty)}): the source values each one stands for")
+            seen: dict[str, str] = {}
+            for value in self.values:
+                for source in value.combines:
+                    if source in seen:
+                        raise ValueError(f"each value of {self.derived_from} in one combination at most "
+                                         f"({source!r} is in both {seen[source]!r} and {value.id!r})")
+                    seen[source] = value.id
+        return self
 
 
 class Activity(Named):
@@ -257,6 +305,16 @@ class About(Strict):
     disclosure: Disclosure = Disclosure()
 
 
+class Snapshot(Strict):
+    """What each site's one-page family snapshot shows (helpers.snapshot)."""
+
+    families: str = Field(default="", description="the id of the group that is the families' "
+                          "(parents, caregivers); none by default")
+    items: tuple[str, ...] = Field(default=(), description="the items it shows, in this order; by "
+                                   "default those the families' group answered, or, with no such "
+                                   "group, those the site's key findings name")
+
+
 class Codebook(Strict):
     """A whole codebook: see the module's docstring."""
 
@@ -271,6 +329,7 @@ class Codebook(Strict):
     activities: tuple[Activity, ...] = ()
     tables: tuple[Table, ...] = ()
     exports: tuple[Export, ...] = ()
+    snapshot: Snapshot = Snapshot()
 
     @model_validator(mode="after")
     def _references(self):
@@ -304,6 +363,28 @@ class Codebook(Strict):
                 if side not in groups:
                     problems.append(f"contrasts: {contrast.id} names {side!r}, expected a group: "
                                     f"{', '.join(sorted(groups))}")
+        read = {c.id: c for c in self.characteristics if c.column}
+        for characteristic in self.characteristics:
+            source = read.get(characteristic.derived_from)
+            if characteristic.derived_from and source is None:
+                problems.append(f"characteristics: {characteristic.id} has derived_from "
+                                f"{characteristic.derived_from!r}, expected a characteristic read from an "
+                                f"export's column: {', '.join(read) or 'none defined'}")
+            elif source is not None:
+                known = [v.id for v in source.values]
+                for value in characteristic.values:
+                    for unknown in (c for c in value.combines if c not in known):
+                        problems.append(f"characteristics: {characteristic.id} value {value.id} combines "
+                                        f"{unknown!r}, expected a value of {source.id}: {', '.join(known)}")
+        if self.snapshot.families and self.snapshot.families not in groups:
+            problems.append(f"snapshot: families is {self.snapshot.families!r}, expected a group: "
+                            f"{', '.join(sorted(groups)) or 'none defined'}")
+        items = [i.id for i in self.items]
+        for item in self.snapshot.items:
+            if item not in items:
+                problems.append(f"snapshot: items names {item!r}, expected an item: {', '.join(items)}")
+        if len(set(self.snapshot.items)) != len(self.snapshot.items):
+            problems.append("snapshot: items: each item once")
         waves = {w.id for w in self.waves}
         for export in self.exports:
             if export.wave is None and not export.wave_column:
@@ -524,6 +605,19 @@ TEXTS = ("label", "description", "place", "focus", "wording", "section", "measur
          "source", "positive_label", "respondents_word")  # every text a report shows, translated
 GRAMMAR = ("gender", "respondents_gender")  # what a language's sentences need to agree with a text
 OPTIONAL = ("name", "partnership")  # proper names, kept unless a translation gives them
+
+
+def structure(codebook: Codebook) -> tuple:
+    """Returns what two codebooks of the same data in two languages share, cheaply (a thousand
+    sites in a millisecond): the ids of every part and of the levels, options and values within,
+    and the settings that change the figures; not the texts a translation changes."""
+    inner = {"scales": "levels", "items": "options", "characteristics": "values"}
+    parts = tuple((kind, tuple((part.id, tuple(x.id for x in getattr(part, inner[kind]))
+                                if kind in inner else ()) for part in getattr(codebook, kind)))
+                  for kind in ("sites", "groups", "scales", "items", "waves", "contrasts", "characteristics",
+                               "activities", "tables"))
+    about = codebook.dataset
+    return about.id, about.published, about.reference, about.disclosure, parts, codebook.exports
 
 
 def translation_file(folder: Path, language: str) -> Path:

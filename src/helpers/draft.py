@@ -73,9 +73,40 @@ FEWEST_SHARING = 3  # a text given by fewer respondents is not made a codebook t
 SHARE = 0.05  # ...nor one given by fewer than this share of those who answered
 
 
+UNCOUNTED = {"staff", "faculty", "personnel", "people", "children", "police", "clergy", "youth", "other"}
+IRREGULAR = {"child": "children", "person": "people", "man": "men", "woman": "women"}
+
+
+def plural(label: str) -> str:
+    """Returns a group's label in the plural and lower case, as sentences name a group ("30
+    students answered"): the last word of each alternative ("Parent/Guardian", "Parent or
+    caregiver", "Staff member") takes its plural; uncounted nouns (staff) stay."""
+    def one(word: str) -> str:
+        low = word.casefold()
+        if low in UNCOUNTED or not low.isalpha() or low.endswith("ies"):
+            return low
+        if low in IRREGULAR:
+            return IRREGULAR[low]
+        if re.search(r"[^aeiou]y$", low):
+            return low[:-1] + "ies"
+        if re.search(r"(s|x|z|ch|sh)$", low):
+            return low + "es"
+        return low + "s"
+
+    parts = re.split(r"(\s*/\s*|\s+or\s+|\s+and\s+|\s*,\s*)", label.strip())
+    for at in range(0, len(parts), 2):
+        words = parts[at].split(" ")
+        words[-1] = one(words[-1])
+        parts[at] = " ".join(w.casefold() for w in words)
+    return "".join(parts)
+
+
 def slug(text: str, taken: set | None = None) -> str:
     """Returns a slug of the text (lower-case letters, digits, single hyphens), made unique."""
-    base = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40].strip("-") or "x"
+    base = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+    if len(base) > 40:  # cut at a word's end, not inside one ("...-treat-students-wit")
+        base = base[:41].rsplit("-", 1)[0] if "-" in base[:41] else base[:40]
+    base = base.strip("-") or "x"
     base = base if base[0].isalnum() else f"x-{base}"
     name, number = base, 2
     while taken is not None and name in taken:
@@ -169,8 +200,8 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
         out.add("groups:", f"the answers of column {q(group)}; labels are how sentences name them")
         taken_groups: set = set()
         for code, label in _choices(group, cells, questions):
-            alias = f", answers: [{q(code)}]" if code != label else ""
-            out.add(f"  - {{id: {q(slug(label, taken_groups))}, label: {q(label.lower())}{alias}}}")
+            entry = f"id: {q(slug(label, taken_groups))}, label: {q(plural(label))}, answers: [{q(code)}]"
+            out.add(f"  - {{{entry}}}", "the label in the plural, as sentences say '30 students answered'")
     waves = _choices(wave, cells, questions) if wave else []
     out.add("")
     out.add("waves:", "one survey wave; add one per export or name a wave column")
@@ -325,7 +356,9 @@ def _parts(text: str) -> tuple[str, str]:
 
 
 def _short(text: str) -> str:
-    text = " ".join(text.split())
+    """Returns a label for charts and sentences: at most 60 characters, without the question's
+    closing full stop or colon (sentences read "on I feel safe at school, but")."""
+    text = " ".join(text.split()).rstrip(".:;, ")
     return text if len(text) <= 60 else text[:57].rsplit(" ", 1)[0] + "..."
 
 

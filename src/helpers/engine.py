@@ -145,13 +145,13 @@ def warm_up() -> None:
     helpers, compile the HTML template, draw a chart and start the shell."""
     import pandas as pd
 
-    from helpers import analysis, charts, checks, export, load, report  # noqa: F401
+    from helpers import analysis, charts, checks, export, load, report, svg  # noqa: F401
     from helpers.paths import NOTEBOOKS
 
     figure, axes = charts._figure(1, 1)
     axes[0, 0].plot([0, 1], [0, 1])
     axes[0, 0].set_title("warm")
-    charts.svg(figure)
+    svg.svg(figure)
     pd.DataFrame({"a": [1.0]}).to_html()
     # A notebook through the same steps as a report (parameters, cells, outputs, export,
     # writing), so that nbformat's schema validators and the template are built here, once.

@@ -62,7 +62,7 @@ def headline_of(notebook: nbformat.NotebookNode) -> str:
 
 
 def tables_of(notebook: nbformat.NotebookNode) -> list[dict]:
-    """Returns the tables the notebook showed, as sheets (helpers.report.Table), in page order.
+    """Returns the tables the notebook showed, as sheets (helpers.report.DataTable), in page order.
     IPython files what a _repr_html_ returns beside its HTML under the HTML's MIME type."""
     return [sheet for cell in notebook.cells for output in cell.get("outputs", [])
             for sheet in output.get("metadata", {}).get("text/html", {}).get(TABLES_KEY, [])]
@@ -178,7 +178,7 @@ def css_content(sentence: str, **counters: str) -> str:
 
 def shared_chart_styles(page: str) -> str:
     """Returns the page with its charts' style rules stated once, in the head: the charts' classes
-    are named by their content (helpers.charts.compact_svg), so charts share most of them."""
+    are named by their content (helpers.svg.compact_svg), so charts share most of them."""
     rules: dict[str, None] = {}
     for block in SVG_STYLE.findall(page):
         rules.update(dict.fromkeys(rule + "}" for rule in block.split("}") if rule.strip()))

@@ -3,19 +3,17 @@
 import html
 from pathlib import Path
 
-from helpers import report
 from helpers.load import load_dataset
+from helpers.report import Chart
+from helpers.report.layout import sections
 
 
-def report_charts(dataset, site: str | None, min_n: int) -> list[report.Chart]:
-    """Returns every chart a site's report (or, without a site, the network's) shows."""
-    sections = [report.who_took_part(dataset, site), report.sites_section(dataset, site, min_n),
-                report.contrasts_section(dataset, site, min_n), report.waves_section(dataset, site, min_n),
-                report.breakdowns_section(dataset, site, min_n),
-                report.distributions_section(dataset, site, min_n)]
-    if site is None:
-        sections.append(report.choose_any_section(dataset, min_n))
-    return [part for section in sections for part in section.parts if isinstance(part, report.Chart)]
+def report_charts(dataset, site: str | None, min_n: int) -> list[Chart]:
+    """Returns every chart a site's report (or, without a site, the network's) shows, in the
+    order of its page (helpers.report.layout)."""
+    notebook = "site_report" if site is not None else "network_overview"
+    return [part for section in sections(notebook, dataset, site, min_n) for part in section.parts
+            if isinstance(part, Chart)]
 
 
 def main(args) -> int:

@@ -16,6 +16,7 @@ Spain's Spanish writes 54,5 % and 1.234.
     percent(54.5)                            # "54.5%"
 """
 
+import contextlib
 import functools
 import io
 from datetime import datetime
@@ -46,6 +47,18 @@ def use(language: str) -> None:
     if language != "en":
         catalogue(language)
     _state["language"] = language
+
+
+@contextlib.contextmanager
+def speaking(language: str):
+    """Makes the reports of this process speak the language inside the block, and the language
+    they spoke before after it, however the block ends."""
+    previous = current()
+    use(language)
+    try:
+        yield
+    finally:
+        use(previous)
 
 
 def untranslated(language: str) -> list[str]:

@@ -8,7 +8,7 @@ A dataset is a folder with a ``codebook.yaml`` and either or both of:
   (figures the publication's text repeats);
 - respondent-level exports named in the codebook, tabulated by :mod:`helpers.tabulate`.
 
-Both become one table of figures (:data:`FIGURE_COLUMNS`), so that everything
+Both become one table of figures (:data:`helpers.codebook.FIGURE_COLUMNS`), so that everything
 downstream works the same whether n was published, counted or must be inferred.
 Every file is read as text first, so that a message can name the row and column
 and the checks can know each figure's printed decimals; pandera then coerces and
@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.codebook import Codebook, read_codebook
+from helpers.codebook import FIGURE_COLUMNS, Codebook, read_codebook, structure
+from helpers.derived import protect_derived
 from helpers.disclosure import Audit, protect
 from helpers.errors import InputError, Problem
 from helpers.files import read_csv_text
@@ -33,13 +34,6 @@ from helpers.paths import shown
 FIGURES, HEADCOUNTS, QUOTES = "figures.csv", "headcounts.csv", "quotes.csv"
 AGGREGATES = ("total", "mean", "difference")
 # One row per figure. Blank site: not broken down by site; blank group: all groups;
-# breakdown and value: a respondent characteristic and its value, or blank.
-# weight and weight2: the sums of weights and squared weights over the base; chosen: the sum of
-# weights of those giving the answer (all three known only for counted figures, so that a
-# site's complement, the rest of the network, can be formed by subtraction).
-FIGURE_COLUMNS = ["table", "wave", "site", "group", "breakdown", "value", "item", "answer",
-                  "percent", "count", "n", "n_eff", "weight", "weight2", "chosen", "decimals",
-                  "aggregate", "exact", "file", "row"]
 KINDS = {
     FIGURES: {"table": "text", "wave": "text", "site": "text", "group": "text", "item": "text",
               "answer": "text", "percent": "percent", "count": "count", "n": "count",
@@ -71,7 +65,11 @@ class Dataset:
     folder: Path
     audit: Audit | None = None  # disclosure control of counted figures; None for published tallies
     left_out: dict = field(default_factory=dict)  # by export, responses its tool marks unfinished...
-    cache: dict = field(default_factory=dict, compare=False, repr=False)  # computed once per load
+    # What :func:`once` computed from these figures. Not taken over by a copy: a copy made with
+    # dataclasses.replace() (other figures, another codebook) starts empty, and cannot be given
+    # another's (replace refuses an init=False field), so no result comes from a cache of other
+    # data; :meth:`relabelled`, the same data under other texts, is the one copy that shares it.
+    cache: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -80,6 +78,19 @@ class Dataset:
     @property
     def site_ids(self) -> list[str]:
         return [site.id for site in self.codebook.sites]
+
+    def relabelled(self, codebook: Codebook | None = None, folder: Path | None = None) -> "Dataset":
+        """Returns the same data under the codebook's texts in another language, or with its
+        folder named another way, sharing what was computed from them (ids and numbers, never
+        texts). Raises ValueError for a codebook that differs in more than its texts: other
+        data need a dataset of their own (dataclasses.replace gives one, with an empty cache)."""
+        if codebook is not None and structure(codebook) != structure(self.codebook):
+            raise ValueError("relabelled() takes the same codebook with other texts only; "
+                             "for other data use dataclasses.replace(), which starts a new cache")
+        copy = dataclasses.replace(self, **{k: v for k, v in (("codebook", codebook), ("folder", folder))
+                                            if v is not None})
+        object.__setattr__(copy, "cache", self.cache)
+        return copy
 
 
 def once(compute):
@@ -312,36 +323,34 @@ def quoted_figures(figures: pd.DataFrame, quote, codebook: Codebook) -> pd.DataF
 
 
 
-def load_dataset(folder: Path, shared: bool = True, language: str | None = None) -> Dataset:
+def load_dataset(folder: Path, shared: bool = True, language: str | None = None,
+                 codebook: Codebook | None = None) -> Dataset:
     """Returns the dataset of a folder, or raises one InputError listing the problems of all files.
 
     A folder holds published tallies (figures.csv and, where published, headcounts.csv
     and quotes.csv), respondent-level exports named in its codebook, or both. Within a
     render (and with shared), the run's already loaded dataset is reused: see :data:`SHARED`.
-    Given a language, the reports of this process speak it and, other than English, the
-    codebook's texts are its translations (helpers.codebook.translated).
+    Given a language other than English, the codebook's texts are its translations
+    (helpers.codebook.translated); loading never changes the language the reports speak. Given a
+    codebook, it stands for the folder's codebook.yaml (helpers.api.derive declares a
+    characteristic so).
     """
-    dataset = _load_dataset(folder, shared)
-    if language is None:
+    dataset = _load_dataset(folder, shared and codebook is None, codebook)
+    if language is None or language == "en":
         return dataset
-    from helpers import language as languages
     from helpers.codebook import translated
 
-    languages.use(language)
-    if language == "en":
-        return dataset
-    return dataclasses.replace(dataset, codebook=translated(dataset.codebook, folder, language),
-                               cache=dataset.cache)
+    return dataset.relabelled(codebook=translated(dataset.codebook, folder, language))
 
 
-def _load_dataset(folder: Path, shared: bool) -> Dataset:
+def _load_dataset(folder: Path, shared: bool, codebook: Codebook | None = None) -> Dataset:
     if shared and (reused := _shared(Path(folder))) is not None:
         return reused
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(Problem(shown(folder), "a dataset folder with a codebook.yaml",
                                  found="no such folder"))
-    codebook = read_codebook(folder)
+    codebook = codebook or read_codebook(folder)
     problems, parts = [], []
     if (folder / FIGURES).exists() or not codebook.exports:
         try:
@@ -371,6 +380,7 @@ def _load_dataset(folder: Path, shared: bool) -> Dataset:
         rules = codebook.dataset.disclosure
         figures, audit = protect(figures, codebook, rules.minimum_base, rules.top_bottom_coding,
                                  rules.complementary_suppression, rules.protection_interval)
+        figures = protect_derived(figures, codebook, audit)
     quotes = pd.DataFrame(columns=[*KINDS[QUOTES], "decimals", "row"])
     if (folder / QUOTES).exists():
         quotes = load_quotes(folder, codebook, figures)

@@ -9,6 +9,7 @@ PARAMS = ROOT / "params"
 NOTEBOOKS = ROOT / "notebooks"
 OUTPUTS = ROOT / "outputs"
 TEMPLATES = PACKAGE / "templates"
+SNAPSHOT_PAGE = "_family"  # a site's family snapshot is <site>_family.html (ids hold no "_")
 
 
 def default_dataset() -> Path:

@@ -17,7 +17,7 @@ from helpers.render import end_with_parent  # noqa: E402
 def warm_charts(dataset) -> None:
     """Draws the charts of the first site's report here, once, so that every worker starts
     with what drawing leaves behind: a blank figure of each layout (charts._figure) and the
-    size of every text drawn (charts._text_size). Only a head start: a chart that fails here
+    size of every text drawn (charts.text_size). Only a head start: a chart that fails here
     fails again, with its message, in the report that draws it."""
     from helpers.gallery import report_charts
 

@@ -31,14 +31,17 @@ from pathlib import Path
 from helpers import language as languages
 from helpers.errors import InputError, Problem
 from helpers.language import N_, _
-from helpers.paths import NOTEBOOKS, PACKAGE, ROOT
+from helpers.paths import NOTEBOOKS, PACKAGE, ROOT, SNAPSHOT_PAGE
 
 LOCK = ".render.lock"
 VERSIONS = "_reports"  # beside the reports: each report's files, one folder per version (publish)
 SITE_NOTEBOOK = "site_report.ipynb"
+# a page per site for its families (helpers.snapshot)
+SNAPSHOT = (SNAPSHOT_PAGE, "family_snapshot.ipynb", N_("{site}: family snapshot"))
 NETWORK = ("network", "network_overview.ipynb", N_("Network overview"))
 QUALITY = ("data-quality", "data_quality.ipynb", N_("Data quality"))
-KINDS = {Path(SITE_NOTEBOOK).stem: N_("Site report"), Path(NETWORK[1]).stem: N_("Network overview"),
+KINDS = {Path(SITE_NOTEBOOK).stem: N_("Site report"), Path(SNAPSHOT[1]).stem: N_("Family snapshot"),
+         Path(NETWORK[1]).stem: N_("Network overview"),
          Path(QUALITY[1]).stem: N_("Data quality")}  # the index's filter; other notebooks by their name
 
 
@@ -167,8 +170,10 @@ def code_fingerprint() -> str:
 
 
 def plan(data: Path, params: Path, notebooks: Path = NOTEBOOKS, language: str = "en") -> list[Report]:
-    """Returns the reports of one dataset: the network overview, data quality, and one per site
-    of its codebook (a params/<site>.yaml, where there is one, sets that report's options).
+    """Returns the reports of one dataset: the network overview, data quality, and for each site
+    of its codebook its report and its family snapshot (a params/<site>.yaml, where there is one,
+    sets both reports' options). A snapshot's name is the site's id and "_family", which no id of
+    the codebook (a slug) can be.
 
     Reads only the codebook here; the data are validated in :func:`validate`.
     """
@@ -183,8 +188,11 @@ def plan(data: Path, params: Path, notebooks: Path = NOTEBOOKS, language: str = 
     ]
     for site in codebook.sites:
         path = Path(params) / f"{site.id}.yaml"
+        inputs = (path,) if path.exists() else ()
         reports.append(Report(site.id, site.name, notebooks / SITE_NOTEBOOK, {**shared, "site": site.id},
-                              inputs=(path,) if path.exists() else ()))
+                              inputs=inputs))
+        reports.append(Report(site.id + SNAPSHOT[0], _(SNAPSHOT[2]).format(site=site.name),
+                              notebooks / SNAPSHOT[1], {**shared, "site": site.id}, inputs=inputs))
     return reports
 
 
@@ -220,8 +228,8 @@ def validate(reports: list[Report], data: Path, params: Path, allow_unsafe: bool
     checked, failed = [], []
     for report in reports:
         parameters = report.parameters
-        if report.notebook.name == SITE_NOTEBOOK:
-            path = Path(params) / f"{report.name}.yaml"
+        if report.notebook.name in (SITE_NOTEBOOK, SNAPSHOT[1]):
+            path = Path(params) / f"{parameters['site']}.yaml"
             try:
                 min_n = read_params(path).min_n if path.exists() else default
             except InputError as error:
@@ -246,19 +254,13 @@ def share_dataset(dataset, path: Path) -> Path:
     """Computes the network-wide statistics once, pickles the dataset with them into the file
     every report of the run reads (helpers.load.SHARED), unless it is there already, and
     removes the dataset's older ones; returns the file."""
-    import dataclasses
     import pickle
 
-    from helpers import analysis, checks, denominators
+    from helpers.report.layout import prepare
 
     if not path.exists():
-        dataset = dataclasses.replace(dataset, folder=Path(dataset.folder).resolve(), cache=dataset.cache)
-        for compute in (analysis.waves, analysis.site_shares, analysis.site_spread,
-                        analysis.compared_sites, analysis.disparity_by_indicator, analysis.clear_keys,
-                        denominators.respondents, checks.run_checks):
-            compute(dataset)
-        for table in analysis.SITE_TABLES:
-            analysis.at_site(dataset, table, "")
+        dataset = dataset.relabelled(folder=Path(dataset.folder).resolve())
+        prepare(dataset)
         write_atomically(path, pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL))
     for old in path.parent.glob(f"{dataset.id}-*.pickle"):
         if old != path:
@@ -345,7 +347,8 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
     from helpers import spreadsheet
     from helpers.engine import ENGINE_NAME
     from helpers.export import about_rows, export_html, headline_of, tables_of
-    from helpers.load import SHARED
+    from helpers.load import SHARED, read_shared
+    from helpers.report.layout import files_beside
 
     out = Path(out)
     started = time.perf_counter()
@@ -374,11 +377,9 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
         created = datetime.fromtimestamp(facts["epoch"], UTC) if facts.get("epoch") is not None else None
         files = spreadsheet.files(report.name, sheets, about_rows(report, facts), created)
         files[f"{report.name}.html"] = export_html(notebook, report, facts, sheets).encode("utf-8")
-        if report.name == NETWORK[0]:
-            from helpers.load import read_shared
-            from helpers.report import SITE_TABLE, site_sheet
-
-            files[SITE_TABLE] = spreadsheet.csv_bytes(site_sheet(read_shared(Path(facts["shared"]))))
+        if facts.get("shared"):  # the tables a report writes beside its page (helpers.report.layout)
+            beside = files_beside(report.notebook.stem, read_shared(Path(facts["shared"])))
+            files |= {name: spreadsheet.csv_bytes(sheet) for name, sheet in beside.items()}
         publish(where["html"], report.name, files)
         write_atomically(executed, nbformat.writes(notebook).encode("utf-8"))
         failed.unlink(missing_ok=True)
@@ -611,11 +612,8 @@ def executor_for(address: str, jobs: int) -> Executor:
 def render_all(data: Path, params: Path, out: Path, *args, language: str = "en", **kwargs) -> list[Result]:
     """Renders every report that changed (every report with force) in the language, and writes
     the index; the process speaks its own language again afterwards. See :func:`_render_all`."""
-    previous = languages.current()
-    try:
+    with languages.speaking(language):
         return _render_all(data, params, out, *args, language=language, **kwargs)
-    finally:
-        languages.use(previous)
 
 
 def _render_all(
@@ -641,7 +639,6 @@ def _render_all(
     """
     from helpers.codebook import read_codebook, translated, translation_file
 
-    languages.use(language)
     out = Path(out)
     reports = plan(data, params, notebooks, language)
     codebook = read_codebook(data)
@@ -775,9 +772,7 @@ def write_index(out: Path) -> None:
                      "dataset": dataset, "language": language,
                      "language_name": languages.NAMES.get(language, language), "folder": folder})
     sets.sort(key=lambda s: (s["folder"].split("/")[0], s["language"] != "en", s["language"]))
-    previous = languages.current()
-    languages.use("en")
-    try:
+    with languages.speaking("en"):
         environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
                                          autoescape=True, keep_trailing_newline=True)
         environment.globals["_"] = _
@@ -787,8 +782,6 @@ def write_index(out: Path) -> None:
             languages=sorted({(s["language"], s["language_name"]) for s in sets}),
             kinds=sorted(kinds.items(), key=lambda kv: list(KINDS).index(kv[0]) if kv[0] in KINDS else 99),
             total=sum(len(s["records"]) for s in sets))
-    finally:
-        languages.use(previous)
     write_atomically(Path(out) / "html" / "index.html", page.encode("utf-8"))
 
 

@@ -1,7 +1,7 @@
 """A report's tables for a spreadsheet: one Excel workbook, a sheet per table, and a CSV file per
 table, written beside the report's HTML and linked from its page.
 
-The tables come from the executed notebook (helpers.report.Table puts each table it shows in
+The tables come from the executed notebook (helpers.report.DataTable puts each table it shows in
 its output's metadata), with their numbers as the page shows them: rounded as on the page and
 stored as numbers; a withheld or missing cell is the page's "—", explained on the workbook's
 first sheet.
@@ -15,14 +15,15 @@ from datetime import UTC, datetime
 import xlsxwriter
 
 from helpers.language import N_, _, number
+from helpers.marks import PRECISION, WITHHELD
 
 FORMULA_SIGNS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads a formula by (OWASP)
 CELL_LIMIT = 32_767  # the most an Excel cell holds, in UTF-16 units
 EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # a workbook's time when the report's is not known (zip's epoch)
 
 SIGNS = [
-    ("—", N_("Withheld to protect the people behind a small number, or not available; never zero.")),
-    ("‡", N_("Rests on so few respondents that its interval is too wide to read much into.")),
+    (WITHHELD, N_("Withheld to protect the people behind a small number, or not available; never zero.")),
+    (PRECISION, N_("Rests on so few respondents that its interval is too wide to read much into.")),
     (N_("not defined"), N_("A ratio whose lowest value is zero.")),
 ]
 

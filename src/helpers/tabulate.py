@@ -19,9 +19,8 @@ import numpy as np
 import pandas as pd
 
 from helpers import tools
-from helpers.codebook import CODEBOOK, NOT_STATED, Codebook, Export, Item
+from helpers.codebook import CODEBOOK, FIGURE_COLUMNS, NOT_STATED, Codebook, Export, Item
 from helpers.errors import InputError, Problem
-from helpers.load import FIGURE_COLUMNS
 from helpers.paths import inside, shown
 
 TABLE = "responses"
@@ -94,6 +93,8 @@ def read_respondents(folder: Path, codebook: Codebook, export: Export,
     for characteristic, column in characteristics.items():
         named = codebook.characteristic(characteristic).values
         people[characteristic] = mapped(column, named, f"a value of {characteristic}", "")
+    for derived in (c for c in codebook.characteristics if c.derived_from):
+        people[derived.id] = people[derived.derived_from].map(derived.recoding()).fillna("")
     people["weight"] = 1.0
     if export.weight_column:
         weights = tools.each(raw[export.weight_column], _number).astype(float)
@@ -207,7 +208,7 @@ def categories(codebook: Codebook) -> dict[str, pd.CategoricalDtype]:
         "site": kind(["", NOT_STATED, *(s.id for s in codebook.sites)]),
         "group": kind(["", NOT_STATED, *(g.id for g in codebook.groups)]),
         "item": kind(i.id for i in codebook.items), "answer": kind(answers),
-        **{c.id: kind(["", *(v.id for v in c.values)]) for c in codebook.characteristics if c.column},
+        **{c.id: kind(["", *(v.id for v in c.values)]) for c in codebook.characteristics if c.tabulated},
     }
 
 
@@ -272,7 +273,7 @@ def tabulate(answers: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     answered = answers.drop_duplicates(["respondent", "item"])
     substantive = answers[answers["side"] != "apart"].drop_duplicates(["respondent", "item"])
     cuts = [["site", "group"], ["site"], ["group"], []]
-    cuts += [[*where, c.id] for c in codebook.characteristics if c.column for where in (["site"], [])]
+    cuts += [[*where, c.id] for c in codebook.characteristics if c.tabulated for where in (["site"], [])]
     frames = []
     for cut in cuts:
         if "site" in cut and not answers["site"].ne("").any():

@@ -1,19 +1,34 @@
-"""Findings in words: made when a finding is shown, from its keys and numbers and the codebook.
+"""The reports' phrases: made when a figure or finding is shown, from its keys and numbers and
+the codebook, in the report's language.
 
-:mod:`helpers.checks` returns records; this module is the one place that turns
-them into sentences (for `make check-data`, the data notes and the data-quality
-report). Nothing here is parsed again.
+:mod:`helpers.checks` returns records; this module turns them into sentences (for `make
+check-data`, the data notes and the data-quality report). It also holds the phrases the report's
+sections share (labels, grammar that agrees with a group's gender, verdicts, what is withheld and
+why, chart titles) and the words charts write beside their marks (:class:`ChartText`), since
+helpers.charts writes none of its own. Numbers are formatted by helpers.language. Nothing here is
+parsed again.
 """
 
 import math
 from dataclasses import dataclass
 
+import pandas as pd
+
 from helpers import language
 from helpers.checks import Finding
 from helpers.codebook import Codebook
-from helpers.language import N_, NP_, _, gendered, n_, percent
+from helpers.language import N_, NP_, _, gendered, n_, number, percent, signed
+from helpers.load import Dataset
+from helpers.marks import PRECISION, WITHHELD
 
-GENDERED = (NP_("masculine", "all {respondents}"), NP_("feminine", "all {respondents}"))
+GENDERED = (  # the phrases that agree with the gender of a group's label or of the respondents' word
+    NP_("masculine", "all {respondents}"), NP_("feminine", "all {respondents}"),
+    NP_("masculine", "of {group}"), NP_("feminine", "of {group}"),
+    NP_("masculine", "among {group}"), NP_("feminine", "among {group}"),
+    NP_("masculine", "of {respondents}"), NP_("feminine", "of {respondents}"),
+    NP_("masculine", "of {site}'s {respondents}"), NP_("feminine", "of {site}'s {respondents}"),
+    NP_("masculine", "What {respondents} chose"), NP_("feminine", "What {respondents} chose"),
+)
 
 SEVERITY_WORDS = {"inconsistent": N_("Does not add up"), "unexplained": N_("Cannot be reproduced")}
 
@@ -279,6 +294,12 @@ def site_title(site: str, reference: str, count: int, tested: bool, above: int, 
                                               figure=figure, gap=gap)
 
 
+def only_site(site: str) -> str:
+    """Returns the sentence for a survey of one site: it has no other site to be compared with."""
+    return _("{site} is the only site in this survey, so it is not compared with other sites.").format(
+        site=site)
+
+
 def gaps_title(reference: str, tested: bool, site: str = "", figure: str = "", gap: str = "",
                shares: bool = False, sites: int = 0) -> str:
     """Returns the title of a chart of the sites' gaps to the reference (of their shares, with
@@ -348,3 +369,186 @@ def breakdown_finding(figure: str, characteristic: str, value: str, percent: str
 
 def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+# --- the reports' phrases: labels, grammar, verdicts and what is withheld ----------------------------
+
+
+def share_label(dataset: Dataset, item: str, answer: str) -> str:
+    """Returns a share's short label: an option's short label, or the item's label."""
+    found = dataset.codebook.item(item)
+    return dataset.codebook.answer_label(item, answer) if found.kind == "choose-any" else found.label
+
+
+def share_labels(dataset: Dataset, rows: pd.DataFrame) -> list[str]:
+    return [share_label(dataset, i, a) for i, a in zip(rows["item"], rows["answer"], strict=True)]
+
+
+def measure_words(dataset: Dataset, item: str, answer: str) -> str:
+    """Returns what a share counts, e.g. "agree or strongly agree" or "chose it"."""
+    found = dataset.codebook.item(item)
+    if found.kind == "choose-any":
+        return found.measure or _("chose it")
+    return _("answer {answer}").format(answer=dataset.codebook.answer_label(item, answer))
+
+
+def reference_words(dataset: Dataset) -> str:
+    return (_("the published all-sites figure") if dataset.codebook.dataset.reference == "published mean"
+            else _("the rest of the network"))
+
+
+def n_words(n, inferred: bool) -> str:
+    if n is None or pd.isna(n):
+        return _("n unknown")
+    return (_("n = {n}, inferred") if inferred else _("n = {n}")).format(n=round(float(n)))
+
+
+def withheld_count(count: int) -> str:
+    """Returns "; N withheld (—)." for a chart's alt text."""
+    return "; " + _("{count} withheld ({mark}).").format(count=count, mark=WITHHELD)
+
+
+def name_list(names: list[str], most: int = 6) -> str:
+    """Returns the names as a list in words, the first few and how many more."""
+    if len(names) <= most:
+        return language.conjunction(names)
+    return _("{names} and {count} more").format(names=", ".join(names[:most]), count=len(names) - most)
+
+
+def withheld_sentence(dataset: Dataset, rows: pd.DataFrame, names: list[str]) -> str:
+    """Returns, for a chart's withheld figures (rows, each with a name), why each is withheld."""
+    if rows.empty:
+        return ""
+    base = dataset.codebook.dataset.disclosure.minimum_base
+    reasons = {"primary": _("fewer than {base} respondents").format(base=base),
+               "complementary": _("so that another withheld figure cannot be worked out from it"),
+               "coded": _("nearly all of a small group gave one answer, so only the bound is shown")}
+    parts = []
+    for kind, why in reasons.items():
+        chosen = [name + (f" {shown}" if kind == "coded" and shown != WITHHELD else "")
+                  for name, k, shown in zip(names, rows["suppressed"], rows["shown"], strict=True)
+                  if k == kind]
+        if chosen:
+            parts.append(f"{name_list(chosen)} ({why})")
+    return " " + _("{mark} Withheld to protect the people behind small numbers: {reasons}.").format(
+        mark=WITHHELD, reasons="; ".join(parts))
+
+
+def notes(rows: pd.DataFrame) -> list[str]:
+    """Returns each row's note for a table: withheld (or its coded bound), or the precision flag."""
+    shown = rows["shown"] if "shown" in rows else pd.Series("", index=rows.index)
+    flags = rows["imprecise"] if "imprecise" in rows else pd.Series(False, index=rows.index)
+    return [(_("withheld") if text == WITHHELD else _("{mark} (withheld)").format(mark=text))
+            if isinstance(text, str) and text else PRECISION if flag is True else ""
+            for text, flag in zip(shown, flags, strict=True)]
+
+
+def precision_note(rows: pd.DataFrame) -> str:
+    """Returns how many of the figures are too imprecise to read much into, or nothing."""
+    count = int(rows["imprecise"].sum())
+    if not count:
+        return ""
+    return " " + n_("{mark} {count} of {total} figure is too imprecise to read much into (marked in the "
+                    "table; see Methods).",
+                    "{mark} {count} of {total} figures are too imprecise to read much into (marked in the "
+                    "table; see Methods).", len(rows)).format(mark=PRECISION, count=count, total=len(rows))
+
+
+def yes_no(clear: bool) -> str:
+    """Returns a comparison's verdict as a table shows it."""
+    return _("yes") if clear else _("no")
+
+
+def verdict_cells(rows: pd.DataFrame, withheld_rows: int = 0) -> list:
+    """Returns a table's column of verdicts: yes or no for each tested comparison (rows with a
+    p-value and a clear column), blank for an untested one, missing for withheld rows after them."""
+    return [yes_no(c) if p == p else "" for c, p in zip(rows["clear"], rows["p"], strict=True)] \
+        + [None] * withheld_rows
+
+
+def interval(low: float, high: float) -> str:
+    return _("95% CI {low} to {high}").format(low=signed_number(low), high=signed_number(high))
+
+
+def signed_number(value: float) -> str:
+    """Returns a number with a true minus sign where negative, and no plus sign."""
+    return ("−" if value < 0 else "") + number(abs(value))
+
+
+def verdict(clear: bool, gap: float, low: float, high: float, change: bool = False) -> str:
+    """Returns whether a tested gap (or change) is clear, in words (its interval is in the chart's
+    table)."""
+    if math.isnan(low):
+        return ""
+    values = {"points": signed(gap)}
+    if change:
+        return ("; " + (_("a clear change of {points} points") if clear else
+                        _("the change of {points} points is not clear: with this many comparisons, "
+                          "chance alone could give one this size")).format(**values))
+    return ("; " + (_("a clear gap of {points} points") if clear else
+                    _("the gap of {points} points is not clear: with this many comparisons, chance "
+                      "alone could give one this size")).format(**values))
+
+
+
+
+def all_respondents() -> str:
+    return _("all respondents")
+
+
+def among(dataset: Dataset, group: str) -> str:
+    """Returns "among <group>" ("entre las familias"), or among all respondents."""
+    if not group:
+        return _("among all respondents")
+    found = {g.id: g for g in dataset.codebook.groups}.get(group)
+    return gendered(found.gender if found else "", "among {group}").format(
+        group=dataset.codebook.group_label(group))
+
+
+def of_group(dataset: Dataset, group: str) -> str:
+    """Returns "of <group>", as the language joins it to a share ("de las familias")."""
+    found = {g.id: g for g in dataset.codebook.groups}.get(group)
+    label = dataset.codebook.group_label(group)
+    return gendered(found.gender if found else "", "of {group}").format(group=label)
+
+
+def of_respondents(dataset: Dataset) -> str:
+    """Returns "of <the respondents' word>", as the language joins it to a share."""
+    about = dataset.codebook.dataset
+    return gendered(about.respondents_gender, "of {respondents}").format(respondents=about.respondents_word)
+
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """The few words a chart writes beside its marks (helpers.charts writes none of its own)."""
+
+    not_asked: str
+    withheld: str  # beside a focal group's withheld figure: "{mark} withheld"
+    withheld_row: str  # after a row's hollow markers of withheld groups
+    withheld_coded: str  # the same, with the coded bounds shown: "{marks}"
+    withheld_pair: str  # a dumbbell's row with a side withheld
+    each_of: str  # the legend of a many-group dot plot: "{count}"
+    gap: str  # a gap without its interval: "{gap}"
+    gap_interval: str  # "{gap}", "{low}", "{high}"
+    under_label: str  # what the text under a dumbbell's label is: "{gap}"
+    no_figure: str
+
+
+def chart_text() -> ChartText:
+    """Returns the charts' words in the report's language."""
+    return ChartText(
+        not_asked=_("not asked"), withheld=_("{mark} withheld"), withheld_row=_("— withheld"),
+        withheld_coded=_("— withheld ({marks})"), withheld_pair=_("— (withheld)"),
+        each_of=_("each of {count}"), gap=_("{gap} pts"),
+        gap_interval=_("{gap} pts (95% CI {low} to {high})"),
+        under_label=_("under each label: {gap}, in points"), no_figure=_("no figure"))
+
+
+def contrast_scope(dataset: Dataset, site: str, scope: str) -> str:
+    """Returns where a report's contrasts come from (helpers.report.facts.shown_contrasts), in words."""
+    if scope == "network-withheld":
+        return _("network-wide; this site's figures by group are withheld to protect small numbers")
+    if scope == "network":
+        return _("network-wide; the data hold no such figures by site")
+    return dataset.codebook.site_name(site) if site else _("all sites")

@@ -1,0 +1,87 @@
+"""The layout of each report is data (helpers.report.layout): the notebooks, the gallery and the
+renderer's warm-up follow that one list."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.gallery import report_charts
+from helpers.paths import NOTEBOOKS
+from helpers.report.layout import LAYOUTS, SITE_REPORT, Part
+from tests.conftest import SITES, html_of
+
+SETUP = 2  # the parameters cell and the cell that loads the dataset come before the layout's parts
+
+
+def out_of_step(path: Path, parts: tuple[Part, ...]) -> list[tuple]:
+    """Returns where a notebook's code cells (after its parameters and setup) and the layout's
+    parts differ: (position, the cell's code, the part's code)."""
+    notebook = nbformat.read(path, as_version=4)
+    assert "parameters" in next(c for c in notebook.cells if c.cell_type == "code").metadata.tags
+    cells = [c.source.strip() for c in notebook.cells if c.cell_type == "code"][SETUP:]
+    wanted = [part.code() for part in parts]
+    differ = [(n, cell, want) for n, (cell, want) in enumerate(zip(cells, wanted, strict=False))
+              if cell != want]
+    return differ + ([("length", len(cells), len(wanted))] if len(cells) != len(wanted) else [])
+
+
+@pytest.mark.parametrize("name", sorted(LAYOUTS))
+def test_each_notebook_shows_its_layout_cell_by_cell(name):
+    assert out_of_step(NOTEBOOKS / f"{name}.ipynb", LAYOUTS[name]) == []
+
+
+def test_a_notebook_out_of_step_with_its_layout_is_caught(tmp_path):
+    """Two sections swapped, or one left out, in a copy of the site report: the check says where."""
+    notebook = nbformat.read(NOTEBOOKS / "site_report.ipynb", as_version=4)
+    code = [n for n, c in enumerate(notebook.cells) if c.cell_type == "code"]
+    first, second = code[SETUP + 5], code[SETUP + 6]
+    notebook.cells[first], notebook.cells[second] = notebook.cells[second], notebook.cells[first]
+    nbformat.write(notebook, tmp_path / "swapped.ipynb")
+    assert [n for n, *_ in out_of_step(tmp_path / "swapped.ipynb", SITE_REPORT)] == [5, 6]
+    del notebook.cells[first]
+    nbformat.write(notebook, tmp_path / "short.ipynb")
+    assert out_of_step(tmp_path / "short.ipynb", SITE_REPORT)[-1] == ("length", len(SITE_REPORT) - 1,
+                                                                     len(SITE_REPORT))
+
+
+def test_every_notebook_has_a_layout():
+    """Every report's notebook; explore.ipynb is the analyst's walk-through of the API, no report."""
+    assert {p.stem for p in NOTEBOOKS.glob("*.ipynb")} - {"explore"} == set(LAYOUTS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["network", SITES[0]])
+def test_the_gallery_draws_the_charts_of_the_page_in_its_order(rendered, tfs, name):
+    """The gallery (and so the warm-up, which draws a site's charts through it) follows the layout:
+    the charts it draws are those the rendered page shows, in the page's order."""
+    page = html_of(rendered[0], name).read_text(encoding="utf-8")
+    on_page = re.findall(r'<figure class="chart" id="chart-([^"]+)"', page)
+    drawn = [chart.name for chart in report_charts(tfs, None if name == "network" else name,
+                                                   tfs.codebook.dataset.min_n)]
+    assert on_page
+    assert drawn == on_page
+
+
+def test_a_section_cell_leaves_the_frames_behind_its_charts_and_tables_to_look_into(tfs):
+    part = next(p for p in LAYOUTS["site_report"] if p.call == "sites_section")
+    section = part.build({"data": tfs, "site": SITES[0], "min_n": 10})
+    charts = [p for p in section.parts if hasattr(p, "figure")]
+    assert charts
+    assert all(section.frames[chart.name] is chart.table for chart in charts)
+    assert any(name.startswith("disparity") for name in section.frames), list(section.frames)
+
+
+@pytest.mark.slow
+def test_the_analyst_s_notes_are_tagged_and_left_out_of_the_page(rendered):
+    """Every markdown cell of a notebook is a note for the analyst (tagged "analyst"); the page
+    template leaves them out, so a page's words all come from the catalogue."""
+    for name in LAYOUTS:
+        notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+        notes = [c for c in notebook.cells if c.cell_type == "markdown"]
+        assert notes
+        assert all("analyst" in c.metadata.get("tags", []) for c in notes), name
+    page = html_of(rendered[0], "network").read_text(encoding="utf-8")
+    assert "markdown cells tagged" not in page
+    assert '<section class="prose">' not in page
