@@ -7,7 +7,9 @@ every answer):
    network, the first row) by groups, and sites by each characteristic's values, each row
    with its all-respondents margin; a characteristic that someone left blank gets a *not
    stated* column (the margin minus the values, which nobody publishes). Every answer's
-   count adds up along every row and column. An outsider knows the shown cells, that counts
+   count adds up along every row and column; a derived characteristic's table (codebook
+   ``derived_from``) adds up too, each combined value of a row the sum of the source values it
+   combines. An outsider knows the shown cells, that counts
    are whole numbers, none negative, and what the printed reasons say: "fewer than 10"
    (base 1 to 9), "to protect another" (base at least 10), a coded bound (base under 30, the
    share under or over the bound); an option's choosers are between none and all who
@@ -22,22 +24,27 @@ every answer):
    answer for another) around a rectangle of withheld cells of one table (two rows, two
    columns; the network row enters with its sign turned), or one whole respondent moved
    between two sites whose totals are withheld, keeps every published relation; where it
-   also keeps every cell's bounds, the counts it reaches are another solution. A witness is
-   a restriction of the attacker's problem (every cell outside its move held at its true
-   value), so what it reaches is a real solution and certifies safety soundly; it can only
-   under-state what an outsider must allow, never over-state it. The largest t of each
-   move is computed for all cells of a table at once (arrays over the sites); respondents'
-   moves only for the sites of cells the rectangles leave unsettled. *A site's programme*,
-   the last resort's (what rounds of repair leave): an integer programme over the cell's
-   site and a few partner sites (SciPy's HiGHS), every other cell at its true value; a
-   restriction too, so each of its whole solutions, checked exactly, certifies soundly.
+   also keeps every cell's bounds, the counts it reaches are another solution. A derived
+   table has no rectangles of its own: a rectangle of its source between values that
+   different combined values hold moves the combined cells too (the same rectangle, kept
+   within their bounds), and a moved respondent passes through the combined value of the
+   source value chosen. A witness is a restriction of the attacker's problem (every cell
+   outside its move held at its true value), so what it reaches is a real solution and
+   certifies safety soundly; it can only under-state what an outsider must allow, never
+   over-state it. The largest t of each move is computed for all cells of a table at once
+   (arrays over the sites); respondents' moves only for the sites of cells the rectangles
+   leave unsettled. *A site's programme* (helpers.programmes), the last resort's (what
+   rounds of repair leave): an integer programme over the cell's site and a few partner
+   sites (SciPy's HiGHS), every other cell at its true value; a restriction too, so each of
+   its whole solutions, checked exactly, certifies soundly.
 
    A figure is UNSAFE where the only withheld cell of a row or column of shown figures is
    their difference. The residual of a published relation (its whole minus the parts shown,
    such as "all respondents - students - staff", or a withheld value and the not stated
    together) is a figure too: made of two or more withheld parts, it may not rest on 1 to
    fewer than the minimum respondents. A figure that no witness certifies is *undecided*:
-   repaired like an unsafe one, and counted. (On the synthetic dataset the first round
+   repaired like an unsafe one, and counted; what rounds of repair leave undecided is withheld
+   around (helpers.disclosure) until the audit passes. (On the synthetic dataset the first round
    leaves 100 cells undecided; the whole wave-and-item integer programme shows 94 of them
    unsafe, 61 pinned and 33 all of their group, and 6 safe.) Where a report is made without
    complementary suppression, a linear relaxation (the site's relations, each network
@@ -49,23 +56,18 @@ with the number of sites, not its square.
 """
 
 import itertools
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from helpers.codebook import Codebook
+from helpers.programmes import NONE, programmed, relaxed
 
 CELL = ["wave", "site", "group", "breakdown", "value", "item"]
 SMALL_GROUP = 30  # top/bottom coding applies below this many respondents
 UNSTATED = "(not stated)"  # a table's remainder column: the margin minus the parts published
-PARTNERS = 6  # sites the last resort's programme lets move with the cell's
-SECONDS = 0.5  # time limit of one such integer programme; one that runs out leaves its figure undecided
 WITHHELD = ("primary", "coded", "complementary")
-NONE = -1
 
 
 @dataclass
@@ -146,9 +148,11 @@ class Problem:
         self.margin = np.array([index.get((wave, s, "", "", "", item_id), NONE) for s in rows_of],
                                dtype=np.int64)  # each row's all-respondents cell
         self.tables = []  # (grid: rows x columns of cell numbers, margin: each row's cell), NONE if absent
+        names = {}  # a breakdown's table: its number and its columns' values
         for breakdown, columns in columns_of:
             if not columns:
                 continue
+            names[breakdown] = (len(self.tables), list(columns))
 
             def cell_key(site, column, breakdown=breakdown):
                 return ((wave, site, column, "", "", item_id) if not breakdown
@@ -167,7 +171,10 @@ class Problem:
                     extra_keys.append(cell_key(rows_of[r], UNSTATED))
                     extra.append(v)
                 grid = np.hstack([grid, column[:, None]])
+                names[breakdown][1].append(UNSTATED)
             self.tables.append((grid, margin))
+        self.links = self._links(codebook, names)
+        self.derived_tables = {t for links in self.links.values() for t, _ in links}
         self.keys = keys + extra_keys
         self.index = {key: i for i, key in enumerate(self.keys)}
         self.x = np.vstack([counts, *[v[None, :] for v in extra]]) if extra else counts
@@ -200,11 +207,38 @@ class Problem:
         self.undecided: set[int] = set()
         self.last_resort = False
 
+    @staticmethod
+    def _links(codebook: Codebook, names: dict) -> dict[int, list[tuple[int, np.ndarray]]]:
+        """Returns, for each table of a characteristic that another is derived from, each derived
+        table with the column of it that holds each of the source's columns (the derived table's
+        not stated for a value it does not combine; NONE where that column is absent)."""
+        links: dict[int, list[tuple[int, np.ndarray]]] = {}
+        for characteristic in codebook.characteristics:
+            source = characteristic.derived_from
+            if not source or source not in names or characteristic.id not in names:
+                continue
+            (ts, values), (td, combined) = names[source], names[characteristic.id]
+            recoding = characteristic.recoding()
+            column = {value: k for k, value in enumerate(combined)}
+            unstated = column.get(UNSTATED, NONE)
+            holds = [column.get(recoding[v], NONE) if v in recoding else unstated for v in values]
+            links.setdefault(ts, []).append((td, np.array(holds, dtype=np.int64)))
+        return links
+
     def _relations(self) -> list[list[tuple[int, int]]]:
         """Returns every published relation as (cell, coefficient) pairs summing to 0 for every
         answer: each table row (its margin minus its parts), each column (the network minus the
-        sites) and the margins' column once."""
+        sites), the margins' column once, and each derived value of a row as the sum of the
+        source values it combines."""
         relations = []
+        for ts, links in self.links.items():
+            source = self.tables[ts][0]
+            for td, columns in links:
+                grid = self.tables[td][0]
+                for (r, k), whole in np.ndenumerate(grid):
+                    parts = [int(c) for c in source[r, columns == k] if c != NONE]
+                    if whole != NONE and self.status[whole] != "remainder" and parts:
+                        relations.append([(int(whole), 1)] + [(c, -1) for c in parts])
         for grid, margin in self.tables:
             for r in range(grid.shape[0]):
                 parts = [int(c) for c in grid[r] if c != NONE]
@@ -275,8 +309,9 @@ class Problem:
         out of the sites of cells the rectangles left unsettled: a move between two sites is
         also one of each of them); returns, for the cells, whether that certifies them."""
         self.up[:], self.down[:] = 0, 0
-        for grid, _ in self.tables:
-            self._rectangles(grid)
+        for t in range(len(self.tables)):
+            if t not in self.derived_tables:  # a derived table moves with its source's
+                self._rectangles(t)
         ok = self.settled(cells)
         rows = {int(self.row_of[c]) for c, fine in zip(cells, ok, strict=True) if not fine}
         if rows:
@@ -284,31 +319,54 @@ class Problem:
             ok = self.settled(cells)
         return ok
 
-    def _rectangles(self, grid: np.ndarray) -> None:
+    def _rectangles(self, t: int) -> None:
+        """Records the rectangles' moves of one table: where a characteristic is derived from
+        it, a rectangle between two columns that different derived values combine moves the
+        derived table's cells along (the same rectangle there), within their bounds too."""
+        grid = self.tables[t][0]
         padded = np.where(grid == NONE, len(self.keys), grid)
         s = self.slack[padded]  # rows x columns x patterns x (up, down)
         rows, columns = grid.shape
         best_up = np.zeros((rows, columns, len(self.patterns)), dtype=np.int64)
         best_down = np.zeros_like(best_up)
+        derived = []  # per derived table: its grid, slack (a last column of none: NONE) and best moves
+        for td, combined in self.links.get(t, []):
+            other = self.tables[td][0]
+            blank = np.hstack([np.where(other == NONE, len(self.keys), other),
+                               np.full((rows, 1), len(self.keys))])
+            derived.append((other, combined, self.slack[blank],
+                            np.zeros((rows, other.shape[1] + 1, len(self.patterns)), dtype=np.int64),
+                            np.zeros((rows, other.shape[1] + 1, len(self.patterns)), dtype=np.int64)))
         for k1 in range(columns):
             for k2 in range(columns):
                 if k1 == k2:
                     continue
+                s1, s2, along = s[:, k1], s[:, k2], []
+                for _, combined, slack, up, down in derived:
+                    if combined[k1] != combined[k2]:  # the derived cells move too
+                        s1 = np.minimum(s1, slack[:, combined[k1]])
+                        s2 = np.minimum(s2, slack[:, combined[k2]])
+                        along.append((combined[k1], up, down))
                 # the other row's corners, for a site's move up (a) and down (b); the network's signs turned
-                a = np.minimum(s[:, k1, :, 1], s[:, k2, :, 0])
-                b = np.minimum(s[:, k1, :, 0], s[:, k2, :, 1])
+                a = np.minimum(s1[:, :, 1], s2[:, :, 0])
+                b = np.minimum(s1[:, :, 0], s2[:, :, 1])
                 a_net, b_net = a.copy(), b.copy()
                 a_net[0], b_net[0] = b[0], a[0]
                 for out, other, same, flip in ((best_up, a_net, 0, 1), (best_down, b_net, 1, 0)):
                     partner = _top(other, self.protection)
-                    reach = np.minimum(np.minimum(s[:, k1, :, same], s[:, k2, :, flip]), partner)
+                    reach = np.minimum(np.minimum(s1[:, :, same], s2[:, :, flip]), partner)
                     if rows > 1:  # the network row itself: its partners are the sites, their signs its own
                         net_other = _top((b if same == 0 else a)[1:], self.protection, exclude=False)[0]
-                        reach[0] = np.minimum(np.minimum(s[0, k1, :, same], s[0, k2, :, flip]), net_other)
+                        reach[0] = np.minimum(np.minimum(s1[0, :, same], s2[0, :, flip]), net_other)
                     out[:, k1] = np.maximum(out[:, k1], reach)
-        cells = grid != NONE
-        _raise(self.up, grid[cells], best_up[cells])
-        _raise(self.down, grid[cells], best_down[cells])
+                    for k, up, down in along:
+                        moved = up if out is best_up else down
+                        moved[:, k] = np.maximum(moved[:, k], reach)
+        for cells_of, up, down in [(grid, best_up, best_down)] + [
+                (other, up[:, :-1], down[:, :-1]) for other, _, _, up, down in derived]:
+            cells = cells_of != NONE
+            _raise(self.up, cells_of[cells], up[cells])
+            _raise(self.down, cells_of[cells], down[cells])
 
     def _respondents(self, rows: set[int]) -> None:
         """Moves of whole respondents between sites whose totals are withheld, into or out of
@@ -333,13 +391,24 @@ class Problem:
         size = len(self.patterns)
         nothing = (np.zeros(0, dtype=np.int64), np.zeros((0, size), dtype=np.int64),
                    np.zeros((0, size), dtype=np.int64))
-        columns = [[k for k in range(grid.shape[1]) if grid[r1, k] != NONE and variable[grid[r1, k]]]
-                   for grid, _ in self.tables]
+        columns = [[0] if t in self.derived_tables else  # a derived table's column: its source's image
+                   [k for k in range(grid.shape[1]) if grid[r1, k] != NONE and variable[grid[r1, k]]]
+                   for t, (grid, _) in enumerate(self.tables)]
         profiles = list(itertools.islice(itertools.product(*columns), 60))
         if not partners or not profiles:
             return nothing
         padded = [np.where(grid == NONE, len(self.keys), grid) for grid, _ in self.tables]
         picks = np.array(profiles, dtype=np.int64).reshape(len(profiles), len(self.tables))
+        fits = np.ones(len(picks), dtype=bool)
+        for ts, links in self.links.items():
+            for td, combined in links:
+                picks[:, td] = combined[picks[:, ts]]
+                cell = np.where(picks[:, td] == NONE, NONE, self.tables[td][0][r1, picks[:, td]])
+                fits &= (cell != NONE) & variable[np.where(cell == NONE, 0, cell)]
+        picks = picks[fits]
+        if not len(picks):
+            return nothing
+        profiles = picks
         mine = np.column_stack([np.full(len(profiles), self.margin[r1])]
                                + [padded[t][r1, picks[:, t]] for t in range(len(self.tables))])
         rows = np.array(partners)
@@ -397,138 +466,6 @@ class Problem:
             ok &= wide if f == "base" else wide & (high >= 1) & (rest_high >= 1)
         return ok
 
-    # -- the relaxation, to explain what is left ------------------------------------------
-    def _programme(self, free: list[int], boxed: list[int]):
-        """Returns the attacker's problem over the free cells' answers (with their bounds) and
-        the boxed cells' (only none negative, and at most what their reasons allow): every
-        relation a free cell takes part in, every cell outside both lists at its true value."""
-        size = len(self.atoms)
-        cells = free + boxed
-        column = {c: i * size for i, c in enumerate(cells)}
-        wanted = set(free)
-        eq_r, eq_c, eq_v, b_eq, row = [], [], [], [], 0
-        for relation in self.relations:
-            if not any(c in wanted for c, _ in relation):
-                continue
-            constant = sum((coef * self.x[c] for c, coef in relation if c not in column),
-                           np.zeros(size, dtype=np.int64))
-            for a in range(size):
-                for c, coef in relation:
-                    if c in column:
-                        eq_r.append(row)
-                        eq_c.append(column[c] + a)
-                        eq_v.append(coef)
-                b_eq.append(-constant[a])
-                row += 1
-        ub_r, ub_c, ub_v, b_ub, row_ub = [], [], [], [], 0
-        for c in free:
-            g, h = self.constraints(c, self.status[c])
-            for j in range(len(h)):
-                for a in np.flatnonzero(g[j]):
-                    ub_r.append(row_ub)
-                    ub_c.append(column[c] + a)
-                    ub_v.append(g[j, a])
-                b_ub.append(h[j])
-                row_ub += 1
-        upper = np.full(len(cells) * size, np.inf)
-        for c in boxed:
-            if self.status[c] == "primary":
-                upper[column[c]:column[c] + size] = self.min_base - 1 if self.choose_any else np.where(
-                    self.base_w > 0, self.min_base - 1, np.inf)
-            margin = self.margin[self.row_of[c]]
-            if margin != NONE and self.status[margin] == "shown":
-                upper[column[c]:column[c] + size] = np.minimum(upper[column[c]:column[c] + size],
-                                                               self.x[margin])
-        n = len(cells) * size
-        a_eq = sparse.csr_array((eq_v, (eq_r, eq_c)), shape=(row, n))
-        a_ub = sparse.csr_array((ub_v, (ub_r, ub_c)), shape=(row_ub, n))
-        return column, a_eq, np.array(b_eq, dtype=float), a_ub, np.array(b_ub, dtype=float), upper
-
-    def relaxed(self, cell: int) -> dict:
-        """Returns each figure's [low, high, rest high] over the site's relaxation: the
-        cell's row of cells free, the rest of each column only boxed; rounded inwards, every
-        whole solution lies inside."""
-        variable = self.variable()
-        r = self.row_of[cell]
-        free = [c for c in np.flatnonzero(variable) if self.row_of[c] == r]
-        columns = {(self.place[c][0], self.place[c][2]) for c in free if c in self.place}
-        boxed = sorted({int(grid[q, k]) for t, k in columns for grid in [self.tables[t][0]]
-                        for q in range(grid.shape[0])
-                        if q != r and grid[q, k] != NONE and variable[grid[q, k]]})
-        if any(c in self.margins for c in free):
-            boxed += [int(c) for q, c in enumerate(self.margin) if q != r and c != NONE and variable[c]]
-        column, a_eq, b_eq, a_ub, b_ub, upper = self._programme([int(c) for c in free], boxed)
-        size, n = len(self.atoms), len(column) * len(self.atoms)
-        start = column[cell]
-        out = {}
-        for f, w in self.figures.items():
-            values = []
-            for weights, sign in ((w, 1), (w, -1), (self.base_w - w, 1)):
-                cost = np.zeros(n)
-                cost[start:start + size] = -sign * weights
-                inequalities = {"A_ub": a_ub, "b_ub": b_ub} if a_ub.shape[0] else {}
-                equalities = {"A_eq": a_eq, "b_eq": b_eq} if a_eq.shape[0] else {}
-                result = linprog(cost, **inequalities, **equalities,
-                                 bounds=list(zip(np.zeros(n), upper, strict=True)), method="highs")
-                values.append(sign * -result.fun if result.status == 0 else sign * 10**9)
-            high, low, rest = values
-            out[f] = (math.ceil(low - 1e-6), math.floor(high + 1e-6), math.floor(rest + 1e-6))
-        return out
-
-    def programmed(self, cell: int) -> bool:
-        """Returns whether the programme of the cell's site and a few partner sites (everything
-        else at its true value) has whole solutions that certify every figure of the cell."""
-        variable = self.variable()
-        r = self.row_of[cell]
-        mine = [c for c in np.flatnonzero(variable) if self.row_of[c] == r]
-        shared = {}
-        for c in mine:
-            if c in self.place:
-                t, _, k = self.place[c]
-                grid = self.tables[t][0]
-                for q in np.flatnonzero((grid[:, k] != NONE) & (np.arange(grid.shape[0]) != r)):
-                    if variable[grid[q, k]] and q != 0:  # the partners with the most people to move
-                        shared[q] = shared.get(q, 0) + int(self.x[grid[q, k]].sum())
-        if self.margin[r] != NONE and variable[self.margin[r]]:  # a respondent moved between sites
-            for q in range(1, len(self.margin)):
-                if q != r and self.margin[q] != NONE and variable[self.margin[q]]:
-                    shared[q] = shared.get(q, 0) + 10**6
-        partners = sorted(shared, key=lambda q: (-shared[q], q))[:PARTNERS]
-        free = [int(c) for c in np.flatnonzero(variable) if self.row_of[c] in {0, r, *partners}]
-        column, a_eq, b_eq, a_ub, b_ub, _ = self._programme(free, [])
-        size, n = len(self.atoms), len(free) * len(self.atoms)
-        start = column[cell]
-        constraints = [LinearConstraint(a, low, high) for a, low, high in
-                       ((a_eq, b_eq, b_eq), (a_ub, np.full(len(b_ub), -np.inf), b_ub)) if a.shape[0]]
-        truth = np.concatenate([self.x[c] for c in free]).astype(float)
-        found = [truth]
-
-        def solved(cost: np.ndarray) -> None:
-            result = milp(cost, constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, np.inf),
-                          options={"time_limit": SECONDS})
-            if result.x is None:
-                return
-            x = np.round(result.x)  # a whole solution, checked exactly before it counts
-            if (np.abs(a_eq @ x - b_eq) < 1e-9).all() and (a_ub @ x <= b_ub + 1e-9).all() and (x >= 0).all():
-                found.append(x)
-
-        for f, w in self.figures.items():
-            for sign in (1, -1):
-                cost = np.zeros(n)
-                cost[start:start + size] = -sign * w
-                solved(cost)
-            values = [x[start:start + size] for x in found]
-            counts = [round(v @ w) for v in values]
-            rests = [round(v @ (self.base_w - w)) for v in values]
-            if f != "base" and max(rests) < 1:
-                cost = np.zeros(n)
-                cost[start:start + size] = -(self.base_w - w)
-                solved(cost)
-                rests.append(round(found[-1][start:start + size] @ (self.base_w - w)))
-            if self.unsafe(f, min(counts), max(counts), max(rests)):
-                return False
-        return True
-
     # -- the audit and its repair --------------------------------------------------------
     def pinned_linearly(self, cell: int) -> bool:
         """Returns whether the cell is the only withheld one of a row or column of shown figures."""
@@ -548,7 +485,7 @@ class Problem:
                 self.certified.add(cell)
             elif self.pinned_linearly(cell):
                 findings += self._findings(cell, None)
-            elif (self.last_resort or explain) and self.programmed(cell):
+            elif (self.last_resort or explain) and programmed(self, cell):
                 self.certified.add(cell)
                 self.programmes += 1
             elif not explain:
@@ -556,12 +493,12 @@ class Problem:
                 findings.append(Finding(self.keys[cell], "base", int(self.base[cell]), 0, 0,
                                         int(self.base[cell]), "undecided"))
             else:
-                relaxed = self.relaxed(cell)
-                if any(self.unsafe(f, *reach) for f, reach in relaxed.items()):
-                    findings += self._findings(cell, relaxed)
+                reaches = relaxed(self, cell)
+                if any(self.unsafe(f, *reach) for f, reach in reaches.items()):
+                    findings += self._findings(cell, reaches)
                     continue
                 self.undecided.add(cell)
-                f, (low, high, _) = min(relaxed.items(), key=lambda item: item[1][1] - item[1][0])
+                f, (low, high, _) = min(reaches.items(), key=lambda item: item[1][1] - item[1][0])
                 findings.append(Finding(self.keys[cell], f, int(self.x[cell] @ self.figures[f]), low, high,
                                         int(self.base[cell]), "undecided"))
         return findings + self.residuals()

@@ -20,8 +20,13 @@ characteristic (../methods.md, "Disclosure control"). Before anything is publish
    for a small residual, the smallest shown part of its relation; for a site's withheld
    total, another site's total and the cells a respondent moved between them needs. A round
    that protects none of its findings is undone; then, as the last resort, the network's own
-   figures are used too (the smallest, last). A cell once certified stays so: withholding
-   more only widens what an outsider must allow.
+   figures are used too (the smallest, last). Where a shown derived value and its other parts
+   give a withheld part back, the smaller of that value and its smallest other part is
+   withheld. What is still left undecided is withheld around, conservatively: every figure
+   of its site in that wave and item, then the network's too, then every figure of the wave
+   and item, the audit run again after each, so that a run ends safe (withholding more is
+   always allowed). A cell once certified stays so: withholding more only widens what an
+   outsider must allow.
 
 Everything is per wave and item and, inside, per site and its table rows, so the cost grows
 with the number of sites, not its square. Counts are the unweighted ones: a shown percentage
@@ -101,7 +106,24 @@ class Block(Problem):
                     (self.status, self.slack, self.certified), findings = saved, before
                     break
         if findings and complementary:
+            findings = self._around(findings)
+        if findings and complementary:
             findings = self.audit(explain=True)
+        return findings
+
+    def _around(self, findings: list[Finding]) -> list[Finding]:
+        """Returns what the audit finds after withholding, around what the rounds left, every
+        figure of its sites in this wave and item, then the network's too, then every figure
+        (withholding more is always allowed: it only widens what an outsider must allow)."""
+        for scope in ("sites", "network", "all"):
+            rows = {int(self.row_of[self.index[f.key]]) for f in findings}
+            rows = rows | {0} if scope == "network" else rows
+            cells = [c for c in range(self.count) if self.status[c] == "shown"
+                     and (scope == "all" or self.row_of[c] in rows)]
+            self.set_status(cells, "complementary")
+            findings = self.audit(explain=False)
+            if not findings:
+                break
         return findings
 
     def repair(self, findings: list[Finding]) -> bool:
@@ -116,6 +138,12 @@ class Block(Problem):
             if cell in done:
                 continue
             done.add(cell)
+            if self._combined(cell):
+                changed = True
+                continue
+            if self.place.get(cell, (NONE,))[0] in self.derived_tables:
+                changed |= self._parts(cell)  # its moves are its parts'
+                continue
             whole_site = (self.margin[self.row_of[cell]] != NONE
                           and self.status[self.margin[self.row_of[cell]]] == "primary")
             if cell in self.margins or not self._complete(cell, trial_only=whole_site):
@@ -123,6 +151,36 @@ class Block(Problem):
             else:
                 changed = True
         return changed
+
+    def _combined(self, cell: int) -> bool:
+        """Where a shown derived value combines the cell and its other parts are shown (their
+        sum gives the cell back), withholds the cheaper of that value and its smallest other
+        part; returns whether any was withheld."""
+        fresh = []
+        for relation in (self.relations[number] for number in self.of_cell.get(cell, [])):
+            whole, parts = relation[0][0], [c for c, _ in relation[1:]]
+            if (whole == cell or self.place.get(whole, (NONE,))[0] not in self.derived_tables
+                    or self.status[whole] != "shown"
+                    or any(self.status[c] != "shown" for c in parts if c != cell)):
+                continue
+            choices = [whole, *(c for c in parts if c != cell)]
+            fresh.append(min(choices, key=lambda c: (self.base[c], self.keys[c])))
+        self.set_status(fresh, "complementary")
+        return bool(fresh)
+
+    def _parts(self, cell: int) -> bool:
+        """Repairs a derived cell through the source cells it combines: those withheld, else
+        the smallest shown one is withheld."""
+        relation = next((self.relations[n] for n in self.of_cell.get(cell, [])
+                         if self.relations[n][0][0] == cell), [(cell, 1)])
+        parts = [c for c, _ in relation[1:]]
+        if not parts:
+            return False
+        hidden = [c for c in parts if self.status[c] != "shown"]
+        if not hidden:
+            self.set_status([min(parts, key=lambda c: (self.base[c], self.keys[c]))], "complementary")
+            return True
+        return any([self._complete(c) for c in hidden])
 
     def _cost(self, cells: np.ndarray) -> np.ndarray:
         """Returns what withholding each cell costs: its base if shown, 0 if already withheld,

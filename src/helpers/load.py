@@ -25,7 +25,6 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.codebook import FIGURE_COLUMNS, Codebook, read_codebook, structure
-from helpers.derived import protect_derived
 from helpers.disclosure import Audit, protect
 from helpers.errors import InputError, Problem
 from helpers.files import read_csv_text
@@ -380,7 +379,6 @@ def _load_dataset(folder: Path, shared: bool, codebook: Codebook | None = None) 
         rules = codebook.dataset.disclosure
         figures, audit = protect(figures, codebook, rules.minimum_base, rules.top_bottom_coding,
                                  rules.complementary_suppression, rules.protection_interval)
-        figures = protect_derived(figures, codebook, audit)
     quotes = pd.DataFrame(columns=[*KINDS[QUOTES], "decimals", "row"])
     if (folder / QUOTES).exists():
         quotes = load_quotes(folder, codebook, figures)
