@@ -147,7 +147,8 @@ def test_what_rounds_of_repair_leave_undecided_is_withheld_around_it_until_the_a
     """Under a protection interval of 2 counts, the rounds of repair on the synthetic exports
     leave one cell undecided (2025, Oakridge, Asian, Supports: a base of 1 not proved movable
     by 2), which ended the audit NOT SAFE; withholding more around it (its site's figures of that
-    wave and question) settles it, and the audit passes."""
+    wave and question, then the network's, whose total withheld lets one answer change at the
+    school and in the network alike) settles it, and the audit passes."""
     from helpers.load import read_codebook
     from helpers.tabulate import tabulate_exports
     from tests.conftest import SYNTHETIC

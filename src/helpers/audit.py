@@ -28,15 +28,17 @@ every answer):
    table has no rectangles of its own: a rectangle of its source between values that
    different combined values hold moves the combined cells too (the same rectangle, kept
    within their bounds), and a moved respondent passes through the combined value of the
-   source value chosen. A witness is a restriction of the attacker's problem (every cell
-   outside its move held at its true value), so what it reaches is a real solution and
-   certifies safety soundly; it can only under-state what an outsider must allow, never
-   over-state it. The largest t of each move is computed for all cells of a table at once
-   (arrays over the sites); respondents' moves only for the sites of cells the rectangles
-   leave unsettled. *A site's programme* (helpers.programmes), the last resort's (what
-   rounds of repair leave): an integer programme over the cell's site and a few partner
-   sites (SciPy's HiGHS), every other cell at its true value; a restriction too, so each of
-   its whole solutions, checked exactly, certifies soundly.
+   source value chosen. Where the network's total is withheld too, one respondent's answer
+   may change at a site and in the network alike (a column of each table at both; only
+   withholding around, below, withholds that total). A witness is a restriction of the
+   attacker's problem (every cell outside its move held at its true value), so what it
+   reaches is a real solution and certifies safety soundly; it can only under-state what an
+   outsider must allow, never over-state it. The largest t of each move is computed for all
+   cells of a table at once (arrays over the sites); respondents' moves only for the sites of
+   cells the rectangles leave unsettled. *A site's programme* (helpers.programmes), the last
+   resort's (what rounds of repair leave): an integer programme over the cell's site and a
+   few partner sites (SciPy's HiGHS), every other cell at its true value; a restriction too,
+   so each of its whole solutions, checked exactly, certifies soundly.
 
    A figure is UNSAFE where the only withheld cell of a row or column of shown figures is
    their difference. The residual of a published relation (its whole minus the parts shown,
@@ -317,7 +319,42 @@ class Problem:
         if rows:
             self._respondents(rows)
             ok = self.settled(cells)
+        rows = {int(self.row_of[c]) for c, fine in zip(cells, ok, strict=True) if not fine}
+        if rows and self.margin[0] != NONE and self.variable()[self.margin[0]]:
+            self._answers(rows)
+            ok = self.settled(cells)
         return ok
+
+    def _answers(self, rows: set[int]) -> None:
+        """Moves of one respondent's answer (a pattern: one answer more or fewer, or one for
+        another), at a site and in the network alike, through a column of each table (a
+        profile): every relation keeps, each cell within its bounds. Only where the site's and
+        the network's totals are withheld."""
+        variable = self.variable()
+        for r1 in (r for r in rows if r != 0 and self.margin[r] != NONE and variable[self.margin[r]]):
+            columns = [[0] if t in self.derived_tables else
+                       [k for k in range(grid.shape[1]) if all(grid[r, k] != NONE and variable[grid[r, k]]
+                                                               for r in (0, r1))]
+                       for t, (grid, _) in enumerate(self.tables)]
+            picks = np.array(list(itertools.islice(itertools.product(*columns), 60)), dtype=np.int64)
+            if not len(picks):
+                continue
+            picks = picks.reshape(len(picks), len(self.tables))
+            fits = np.ones(len(picks), dtype=bool)
+            for ts, links in self.links.items():
+                for td, combined in links:
+                    picks[:, td] = combined[picks[:, ts]]
+                    for r in (0, r1):
+                        cell = np.where(picks[:, td] == NONE, NONE, self.tables[td][0][r, picks[:, td]])
+                        fits &= (cell != NONE) & variable[np.where(cell == NONE, 0, cell)]
+            picks = picks[fits]
+            if not len(picks):
+                continue
+            moved = np.column_stack([np.full(len(picks), self.margin[r]) for r in (0, r1)] + [
+                self.tables[t][0][r, picks[:, t]] for t in range(len(self.tables)) for r in (0, r1)])
+            for direction, target in ((0, self.up), (1, self.down)):
+                reach = self.slack[moved, :, direction].min(axis=1)  # profiles x patterns
+                _raise(target, moved.reshape(-1), np.repeat(reach, moved.shape[1], axis=0))
 
     def _rectangles(self, t: int) -> None:
         """Records the rectangles' moves of one table: where a characteristic is derived from
