@@ -12,7 +12,8 @@ Measured in one run, the two sides alternating, medians of at least three runs
   beside the resident sets added up and the kernel's cgroup high-water), the largest report and the
   network report in bytes, a no-op run at that size, and the index page of that run (its
   bytes, and the seconds writing it takes, median of three); with --dask (DASK=1), the
-  largest size again on a Dask LocalCluster of two workers;
+  largest size again on a Dask LocalCluster laid out as on a machine of a cluster: one worker
+  process with a thread per core, whose one warm server forks every report of that machine;
 - the bytes of each HTML report;
 - the disclosure audit alone at each scale (tabulating the exports, then protection and
   its audit), in seconds and seconds a site; with --audit (AUDIT=1), only that.
@@ -91,7 +92,10 @@ def measured(out: Path, force: bool, data: Path = DATA, params: Path = PARAMS) -
 
 
 def dask_render(data: Path, params: Path, out: Path) -> float:
-    """Renders on a Dask LocalCluster of two single-threaded, non-daemon workers; returns seconds."""
+    """Renders on a Dask LocalCluster of one non-daemon worker with a thread per core (a machine of
+    a cluster: one warm server, helpers.workers.isolated, shared by its threads); returns seconds.
+    Two single-threaded workers would start a warm server each, with a pool as large as the
+    machine, and run twice as many report processes as there are cores."""
     import dask
     from distributed import Client, LocalCluster
 
@@ -99,7 +103,8 @@ def dask_render(data: Path, params: Path, out: Path) -> float:
 
     started = time.perf_counter()
     with dask.config.set({"distributed.worker.daemon": False}), LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            n_workers=1, threads_per_worker=os.cpu_count() or 1, processes=True,
+            dashboard_address=None) as cluster, \
             Client(cluster) as client:
         results = render_all(data, params, out, force=True, progress=False,
                              executor=client.get_executor(pure=False))
@@ -152,7 +157,7 @@ def audit_only(counts: list[int]) -> int:
 
 def index_timing(out: Path) -> tuple[float, int]:
     """Returns the seconds writing a run's index takes (median of three) and the index's bytes."""
-    from helpers.render import write_index
+    from helpers.index import write_index
 
     seconds = []
     for _run in range(3):
@@ -215,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default=os.environ.get("SITES") or "4,16,64",
                         help="synthetic site counts (make bench SITES=100,1000)")
     parser.add_argument("--dask", action="store_true",
-                        help="render the largest size again on a Dask LocalCluster of two workers")
+                        help="render the largest size again on a Dask LocalCluster (a machine's worth)")
     parser.add_argument("--audit", action="store_true", default=bool(os.environ.get("AUDIT")),
                         help="time only the disclosure audit at each scale")
     parser.add_argument("--rows", type=int, default=0,
@@ -264,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     first = min(scaling) if scaling else None
     for count, (seconds, peak, largest, network, unchanged, (index_seconds, index_bytes),
                 audit_time) in scaling.items():
-        reports = count + 2
+        reports = 2 * count + 2  # a report and a family snapshot a site, the network, data quality
         per_site, first_per_site = seconds / count, scaling[first][0] / first
         rows.append((f"{count} synthetic sites ({reports} reports), FORCE=1", f"{seconds:.1f} s",
                      f"{per_site:.2f} s a site ({per_site / first_per_site:.2f} × at {first}); "
@@ -274,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((f"{count} synthetic sites, disclosure audit alone", f"{audit_time:.1f} s",
                      f"{audit_time / count:.2f} s a site"))
     if dask_seconds is not None:
-        rows.append((f"{max(scaling)} synthetic sites on a Dask LocalCluster (2 workers)",
+        rows.append((f"{max(scaling)} synthetic sites on a Dask LocalCluster (1 worker, "
+                     f"{os.cpu_count()} threads)",
                      f"{dask_seconds:.1f} s", f"{dask_seconds / max(scaling):.2f} s a site"))
     rows += [(f"size of {name}", f"{size / 1024:.0f} KB", "") for name, size in sizes.items()]
     width = max(len(r[0]) for r in rows)

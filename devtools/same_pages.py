@@ -176,8 +176,20 @@ def section_seconds(data: Path, count: int) -> tuple[float, int]:
 
     dataset = load_dataset(data, shared=False)
     findings = run_checks(dataset)
+    try:  # a tree whose sections take a run (helpers.context), or one whose take the dataset
+        from helpers.context import Run
+    except ImportError:
+        Run = None
 
     def shown(site: str | None) -> int:
+        if Run is not None:
+            run = Run(dataset, site, 10)
+            parts = [report.who_took_part(run), report.sites_section(run), report.contrasts_section(run),
+                     report.waves_section(run), report.breakdowns_section(run),
+                     report.distributions_section(run), report.data_notes(run), report.methods(run)]
+            parts += [report.choose_any_section(run)] if site is None else []
+            found = report.network_key_findings(run) if site is None else report.site_key_findings(run)
+            return sum(len(report.to_html(part)) for part in [*parts, report.bullets(found[1])])
         parts = [report.who_took_part(dataset, site), report.sites_section(dataset, site, 10),
                  report.contrasts_section(dataset, site, 10), report.waves_section(dataset, site, 10),
                  report.breakdowns_section(dataset, site, 10),

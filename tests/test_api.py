@@ -5,6 +5,7 @@ explore notebook run under papermill (and never rendered as a report)."""
 
 import dataclasses
 import json
+import re
 
 import nbformat
 import numpy as np
@@ -110,17 +111,24 @@ def test_published_tallies_come_as_printed_with_their_n_marked_inferred():
     assert mean["percent"].iloc[0] == 58.3
 
 
-def test_in_spanish_the_labels_and_reasons_are_spanish():
-    try:
-        spanish = open_dataset("synthetic", language="es")
-        table = figures(spanish, item="Pertenencia", site="todos los sitios", group="all respondents")
-        assert set(table["site"]) == {"todos los sitios"}
-        assert set(table["wave"]) == {"primavera de 2024", "primavera de 2025"}
-        withheld = figures(spanish, item="belong", site="Hillcrest Community School", wave="2024",
-                           group="all respondents")["withheld"]
-        assert withheld.tolist() == ["para que no se pueda deducir de ella otra cifra reservada"]
-    finally:
-        language.use("en")
+def test_in_spanish_the_labels_and_reasons_are_spanish(data):
+    """A dataset opened in Spanish speaks Spanish in its figures and charts, an English one
+    English, one after the other in the same session: opening switches nothing."""
+    spanish = open_dataset("synthetic", language="es")
+    assert language.current() == "en"
+    table = figures(spanish, item="Pertenencia", site="todos los sitios", group="all respondents")
+    assert set(table["site"]) == {"todos los sitios"}
+    assert set(table["wave"]) == {"primavera de 2024", "primavera de 2025"}
+    english = figures(data, item="Belonging", site="all sites", group="all respondents")
+    assert set(english["site"]) == {"all sites"}
+    withheld = figures(spanish, item="belong", site="Hillcrest Community School", wave="2024",
+                       group="all respondents")["withheld"]
+    assert withheld.tolist() == ["para que no se pueda deducir de ella otra cifra reservada"]
+    plot = chart(spanish, item="belong", site=["Hillcrest Community School", "todos los sitios"],
+                 wave="2025", group="all respondents")
+    chart(data, item="belong", site="all sites", wave="2025")._repr_svg_()  # drawn between the two
+    assert "Proporción (%)" in plot._repr_svg_()
+    assert language.current() == "en"
 
 
 def test_b_one_chart_for_a_chosen_subset_shows_inline_with_what_it_draws(data):
@@ -174,7 +182,9 @@ def test_c_a_new_breakdown_declared_as_a_derived_characteristic(data, export):
     assert {"white or of colour", "English at home"} <= labels
     assert len(figures(language_too, breakdown="white or of colour")) == len(
         figures(colour, breakdown="white or of colour"))
-    with pytest.raises(InputError, match="combines 'Purple', expected a value of race-ethnicity: black"):
+    expected = ("key 'characteristics.odd.values.odd.combines': found 'Purple'; "
+                "expected a value of race-ethnicity")
+    with pytest.raises(InputError, match=re.escape(expected)):
         derive(data, "race/ethnicity", "odd", {"Odd": ["Purple"]})
 
 
@@ -214,3 +224,22 @@ def test_the_explore_notebook_runs_under_papermill_and_is_no_report(tmp_path):
     assert "Traceback" not in outputs
     assert "notebooks/explore.ipynb" not in {str(r.notebook.relative_to(NOTEBOOKS.parent))
                                              for r in plan(SYNTHETIC, SYNTHETIC / "no-params")}
+
+
+def test_the_api_uses_only_the_public_names_of_other_modules():
+    import ast
+    import inspect
+
+    from helpers import api
+
+    private = [f"{node.module}.{alias.name}" for node in ast.walk(ast.parse(inspect.getsource(api)))
+               if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helpers")
+               for alias in node.names if alias.name.startswith("_") and alias.name != "_"]
+    assert private == []
+
+
+def test_a_derived_characteristic_the_codebook_refuses_is_named_by_its_key_path(data):
+    with pytest.raises(InputError) as error:
+        derive(data, "race/ethnicity", "Of colour", {"of colour": ["Black", "Martian"]})
+    assert "Traceback" not in str(error.value)
+    assert "key 'characteristics.of-colour.values.of-colour.combines': found 'Martian'" in str(error.value)

@@ -101,19 +101,22 @@ CODEBOOK_CASES = {
                     ["key 'dataset.colour'", "no such key"]),
     "item on no scale": (("    scale: agreement\n    label: Parents involved",
                           "    scale: agreements\n    label: Parents involved"),
-                         ["items: parents has scale 'agreements', expected one of the scales: agreement"]),
+                         ["key 'items.parents.scale': found 'agreements'; expected one of the scales: "
+                          "agreement"]),
     "item without a scale": (("    scale: agreement\n    label: Parents involved",
                               "    label: Parents involved"),
-                             ["key 'items.3'", "a scale item needs a scale"]),
+                             ["key 'items.parents'", "a scale item needs a scale"]),
     "a scale of one level": (("      - {id: disagree, label: disagree, side: negative}\n", ""),
-                             ["key 'scales.0'", "each level id once"]),
+                             ["key 'scales.agreement'", "each level id once"]),
     "site id not a slug": (("{id: memphis,", "{id: Memphis City,"),
-                           ["key 'sites.3.id'", "a slug of lower-case letters"]),
-    "repeated site": (("{id: dayton,", "{id: chicago,"), ["sites: each id once (repeated: chicago)"]),
+                           ["key 'sites.Memphis City.id'", "a slug of lower-case letters"]),
+    "repeated site": (("{id: dayton,", "{id: chicago,"),
+                      ["key 'sites.chicago.id': found 'chicago'; expected each id once in sites"]),
     "contrast of an unknown group": (("first: community,", "first: communities,"),
-                                     ["contrasts: community-vs-organizational names 'communities'"]),
+                                     ["key 'contrasts.community-vs-organizational.first': found "
+                                      "'communities'; expected a group: "]),
     "a side that is not a side": (("label: neutral, side: neutral", "label: neutral, side: middle"),
-                                  ["key 'scales.0.levels.2.side'", "'negative', 'neutral'"]),
+                                  ["key 'scales.agreement.levels.neutral.side'", "'negative', 'neutral'"]),
 }
 
 
@@ -157,7 +160,8 @@ EXPORT_CASES = {
                                 ["row 3, column 'ResponseId'", "each respondent id once (also on row 2)"]),
     "wave not in the codebook": ("codebook.yaml", ('file: responses-2024.csv, wave: "2024"',
                                                    'file: responses-2024.csv, wave: "2030"'),
-                                 ["codebook.yaml", "exports: responses-2024.csv has wave '2030'"]),
+                                 ["codebook.yaml, key 'exports.0.wave': found '2030'; expected one of "
+                                  "the waves"]),
     "empty export": ("responses-2024.csv", "", ["responses-2024.csv", "found 'an empty file'"]),
     "wrong file type": ("codebook.yaml", ("file: responses-2024.csv", "file: responses-2024.txt"),
                         ["responses-2024.txt", "found 'a .txt file'", "a survey export saved as .csv"]),

@@ -87,7 +87,7 @@ EDITS = {
         ["row 18", "key 'sites.0.answers.0'", "found 'an alias inside the anchor it names'"]),
     "a long label": (
         "tfs", "codebook.yaml", "label: Parents involved", "label: " + "Parents " * 125_000,
-        ["key 'items.3.label'", "expected string should have at most 120 characters",
+        ["key 'items.parents.label'", "expected string should have at most 120 characters",
          "(999,999 characters in all)"]),
     "a long unknown key": (
         "tfs", "codebook.yaml", "  min_n: 10\n", "  min_n: 10\n  " + "x" * 1000 + ": 1\n",
@@ -255,7 +255,7 @@ def test_a_long_list_of_mistakes_is_cut_at_twenty(data_copy):
     path = data_copy / "codebook.yaml"
     sites = "".join(f"  - {{id: Site {n}, name: S}}\n" for n in range(3000))
     edit(path, "sites:\n", "sites:\n" + sites)
-    message = refused(lambda: read_codebook(data_copy), "key 'sites.0.id'", "... and 2980 more problems",
+    message = refused(lambda: read_codebook(data_copy), "key 'sites.Site 0.id'", "... and 2980 more problems",
                       longest=20 * 700)
     assert len(message.splitlines()) == 21
 
@@ -518,3 +518,14 @@ def test_a_quoted_cell_over_two_lines_is_read_and_later_rows_keep_their_lines(da
     header, first, rest = text.split("\n", 2)
     path.write_text("\n".join([header, first, rest.replace("year-2,dayton,", "year-2,\"day\nton\",", 1)]))
     refused(lambda: load_dataset(data_copy), "figures.csv, row 3, column 'site'", "found 'day\\nton'")
+
+
+def test_problems_are_listed_by_file_then_row_then_column():
+    from helpers.errors import Problem
+
+    found = [Problem("b.csv", "x", row=9, column="Q3_10"), Problem("a.yaml", "a key", column="items.0"),
+             Problem("b.csv", "x", row=2), Problem("b.csv", "x", row=9, column="Q3_2"),
+             Problem("a.yaml", "x", row=3), Problem("b.csv", "the file's header")]
+    assert [(p.file, p.row, p.column) for p in InputError(found).problems] == [
+        ("b.csv", None, None), ("b.csv", 2, None), ("b.csv", 9, "Q3_2"), ("b.csv", 9, "Q3_10"),
+        ("a.yaml", None, "items.0"), ("a.yaml", 3, None)]

@@ -3,9 +3,11 @@ at a desktop and a phone width, checked by axe-core and printed to PDF."""
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 
+import helpers
 from devtools.browser import check_reports
 
 from .conftest import REPORTS, html_of
@@ -17,14 +19,27 @@ WIDTHS = [1280, 390]
 
 @pytest.fixture(scope="module")
 def seen(rendered, other_datasets, spanish_reports):
-    """Every page of every shipped dataset, in both languages, as the browser saw it at each width."""
+    """Every page of every shipped dataset, in both languages, as the browser saw it at each width;
+    colour contrast is checked at the phone width (see test_no_screen_width_rule_sets_a_colour)."""
     checks = {}
     for out, index in ((rendered[0], "index"), (other_datasets[0], "other index"),
                        (spanish_reports[0], "spanish index")):
         for width in WIDTHS:
             checks |= {(index if check.name == "index" else check.name, width): check
-                       for check in check_reports(out, width=width)}
+                       for check in check_reports(out, width=width, contrast=width == 390)}
     return checks
+
+
+def test_no_screen_width_rule_sets_a_colour():
+    """Colours are the same at every width, so axe-core's colour-contrast rule, two thirds of its
+    time on a page, is run at one width: no @media rule but print's sets a colour or background."""
+    css = (Path(helpers.__file__).parent / "templates" / "staff" / "report.css").read_text()
+    index = (Path(helpers.__file__).parent / "templates" / "index.html.j2").read_text()
+    screens = [body for text in (css, index)
+               for query, body in re.findall(r"@media([^{]*)\{((?:[^{}]|\{[^{}]*\})*)\}", text)
+               if "print" not in query]
+    assert len(screens) >= 4  # the stylesheet's phone and wide-screen rules are found
+    assert [body for body in screens if re.search(r"(?<![-\w])(colou?r|background)\s*:", body)] == []
 
 
 def test_every_page_of_every_shipped_dataset_is_opened(seen, other_datasets, spanish_reports):

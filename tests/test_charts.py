@@ -12,6 +12,7 @@ from matplotlib.colors import to_hex
 from matplotlib.text import Text
 
 from helpers import analysis, charts, report, words
+from helpers.context import Run
 from helpers.gallery import report_charts
 
 from .conftest import SITES, TFS, run_cli
@@ -50,7 +51,7 @@ def test_each_dot_sits_at_its_percentage_and_the_focus_is_the_site_asked_for(tfs
 
 
 def test_a_bar_extends_to_its_figure(tfs):
-    chart = report.participation_charts(tfs, "memphis")[0]
+    chart = next(p for p in report.who_took_part(Run(tfs, "memphis")).parts if isinstance(p, report.Chart))
     bars = artists(chart.figure, "bar:")
     counts = tfs.headcounts[(tfs.headcounts["table"] == "participants-by-site")
                             & (tfs.headcounts["site"] != "") & (tfs.headcounts["activity"] != "")]

@@ -7,6 +7,7 @@ import pytest
 
 from devtools.make_synthetic import write
 from helpers import analysis, report
+from helpers.context import Run
 from helpers.load import load_dataset
 
 
@@ -40,13 +41,13 @@ def test_key_findings_name_only_clear_gaps(planted):
     fifth = planted.site_ids[4]
     # Any other site whose figures are published (the smallest have theirs withheld).
     other = next(s for s in planted.site_ids if s != fifth and len(analysis.gaps_for_site(planted, s)))
-    head, _ = report.site_key_findings(planted, fifth, 10)
+    head, _ = report.site_key_findings(Run(planted, fifth))
     assert "below the rest of the network on Kept informed" in head
-    head, items = report.site_key_findings(planted, other, 10)
+    head, items = report.site_key_findings(Run(planted, other))
     name = planted.codebook.site_name(other)
     assert head.startswith(f"At {name}, people answered much like the rest of the network: none of its")
     assert not any("a clear gap" in item for item in items)
-    _, items = report.network_key_findings(planted)
+    _, items = report.network_key_findings(Run(planted))
     assert any(item.startswith("1 of ") and "Kept informed" in item for item in items)
 
 
@@ -118,14 +119,14 @@ def test_a_planted_breakdown_gap_is_a_key_finding(tmp_path, seed):
     assert planted["clear"]
     assert planted["gap"] < -15
     clear = breakdowns[breakdowns["clear"]]
-    _, items = report.network_key_findings(dataset)
+    _, items = report.network_key_findings(Run(dataset))
     named = [i for i in items if ", by " in i]
     assert any(i.startswith("Adults listen, by home language: ") and "of the Spanish group" in i
                and "a clear gap of −" in i for i in named)
     labels = {f"{dataset.codebook.item(i).label}, by " for i in clear["item"]}
     assert all(any(i.startswith(label) for label in labels) for i in named)
     for site in dataset.site_ids:
-        _, items = report.site_key_findings(dataset, site, 10)
+        _, items = report.site_key_findings(Run(dataset, site))
         assert all(any(i.startswith(label) for label in labels) for i in items if ", by " in i)
 
 
@@ -164,7 +165,7 @@ def test_published_tallies_keep_the_published_mean_and_say_why(tfs):
     shares = analysis.site_shares(tfs)
     assert set(shares["reference"]) == {58.3, 43.0, 25.9, 20.3, 25.1}
     assert shares["p"].isna().all()  # no site counts to test against
-    methods = report.methods(tfs, 10).data
+    methods = report.methods(Run(tfs)).data
     assert "gives no site counts from which to form the rest of the network" in methods
 
 
@@ -184,7 +185,7 @@ def test_imprecise_figures_are_marked_in_the_tables_and_explained(synthetic):
     shares = analysis.site_shares(synthetic)
     assert len(marked) == int(shares["imprecise"].sum()) > 0
     assert f"‡ {len(marked)} of {len(shares)} figures are too imprecise" in chart.description
-    assert "Parker et al. 2017" in report.methods(synthetic, 10).data
+    assert "Parker et al. 2017" in report.methods(Run(synthetic)).data
 
 
 def test_breakdowns_carry_disparity_measures_across_groups(synthetic):
@@ -208,7 +209,7 @@ def test_breakdowns_carry_disparity_measures_across_groups(synthetic):
     shown = cells.dropna(subset=["percent"])
     assert (shown["low"] <= shown["percent"]).all()
     assert (shown["percent"] <= shown["high"]).all()
-    section = report.breakdowns_section(synthetic, None, 10)
+    section = report.breakdowns_section(Run(synthetic))
     html = report.to_html(section)
     assert "Disparity across home language groups, by figure" in html
     assert "Disparity across race/ethnicity groups, by figure" in html
@@ -219,6 +220,6 @@ def test_the_network_sets_like_beside_like(synthetic):
     beside a choose-any option ('65.4% answer agree ... on informed, but only 7.3% on Other')."""
     from helpers.report import findings
 
-    head, items = findings.network_key_findings(synthetic)
+    head, items = findings.network_key_findings(Run(synthetic))
     across = next(t for t in [head, *items] if t.startswith("Across all sites"))
     assert "answer agree or strongly agree on Feels safe, but only 56.1% on Kept informed" in across

@@ -1,6 +1,7 @@
 """Any partnership's survey: respondent-level exports tabulated exactly, in every file format,
 and every shipped dataset rendered, with nothing about one partnership in the code."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import pytest
 from helpers.load import load_dataset
 from helpers.paths import ROOT
 
-from .conftest import SYNTHETIC, html_of, run_cli
+from .conftest import SYNTHETIC, TFS, html_of, run_cli
 
 
 def test_the_synthetic_dataset_is_what_its_seeded_script_writes(tmp_path):
@@ -114,6 +115,7 @@ def test_the_synthetic_and_tacoma_datasets_render(other_datasets):
     assert 'href="synthetic/network.html"' in index
     assert 'href="graduate-tacoma/network.html"' in index
     assert "(synthetic data)" in index
+    assert "(synthetic) (synthetic data)" not in index
 
 
 def test_every_synthetic_page_says_synthetic(other_datasets):
@@ -122,6 +124,7 @@ def test_every_synthetic_page_says_synthetic(other_datasets):
         html = page.read_text()
         assert "<strong>Synthetic data.</strong>" in html or page.stem == "data-quality", page.name
         assert "(synthetic data)</title>" in html
+        assert "(synthetic)" not in html.split("</title>")[0]  # said once
         assert "<dt>Synthetic data</dt>" in html
 
 
@@ -170,3 +173,45 @@ def test_check_data_on_exports_says_there_is_nothing_to_infer():
     result = run_cli("check-data", "--data", SYNTHETIC)
     assert result.returncode == 0, result.stderr
     assert "0 findings about the published figures" in result.stdout
+
+
+def test_the_readme_counts_the_tfs_reports_a_run_makes():
+    from helpers.render import plan
+
+    made = len(plan(TFS, TFS / "no-params"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    said = [int(n) for n in re.findall(r"\b(\d+) TFS reports", readme)]
+    assert said, "the README says how many TFS reports a run makes"
+    assert set(said) == {made}, (said, made)
+
+
+
+def test_who_we_heard_from_says_what_its_number_counts(tmp_path):
+    """12 people answered only the first question and 12 only the second: 24 answered one at least,
+    and the chart's number, the largest base of any one question, is 12; its words say so."""
+    import yaml
+
+    from helpers import report
+    from helpers.context import Run
+
+    rows = ["id,school,role,q1,q2"]
+    rows += [f"{n},Lincoln,Student,{'Agree' if n % 3 else 'Disagree'}," for n in range(12)]
+    rows += [f"{n},Lincoln,Student,,{'Agree' if n % 2 else 'Disagree'}" for n in range(12, 24)]
+    (tmp_path / "export.csv").write_text("\n".join(rows) + "\n")
+    levels = [{"id": "no", "label": "Disagree", "side": "negative"},
+              {"id": "yes", "label": "Agree", "side": "positive"}]
+    book = {"dataset": {"id": "x", "title": "x", "partnership": "x", "source": "x", "published": False,
+                        "disclosure": {"minimum_base": 5, "top_bottom_coding": False}},
+            "sites": [{"id": "lincoln", "name": "Lincoln"}],
+            "groups": [{"id": "students", "label": "students", "answers": ["Student"]}],
+            "waves": [{"id": "1", "label": "the survey"}], "scales": [{"id": "a", "levels": levels}],
+            "items": [{"id": f"q{n}", "kind": "scale", "scale": "a", "label": f"Q{n}", "column": f"q{n}"}
+                      for n in (1, 2)],
+            "exports": [{"file": "export.csv", "wave": "1", "id_column": "id", "site_column": "school",
+                         "group_column": "role"}]}
+    (tmp_path / "codebook.yaml").write_text(yaml.safe_dump(book))
+    shown = report.participation(Run(load_dataset(tmp_path, shared=False), "lincoln")).shown
+    [chart] = [part for part in shown.parts if getattr(part, "name", "") == "respondents"]
+    assert chart.title == "Lincoln: 12 students answered in the survey"
+    assert "at least one question" not in chart.description
+    assert chart.description.startswith("For each group, the most respondents who answered any one question")

@@ -128,16 +128,19 @@ def test_no_withheld_figure_can_be_worked_out_with_a_derived_characteristic(of_c
 
 
 @pytest.mark.parametrize(("change", "expected"), [
-    ({"derived_from": "religion"}, "characteristics: white-or-of-colour has derived_from 'religion', "
+    ({"derived_from": "religion"}, "key 'characteristics.white-or-of-colour.derived_from': found 'religion'; "
      "expected a characteristic read from an export's column: race-ethnicity, home-language"),
     ({"values": [{"id": "white", "label": "White", "combines": ["whyte"]}]},
-     "value white combines 'whyte', expected a value of race-ethnicity: black, hispanic-or-latino, white"),
+     "key 'characteristics.white-or-of-colour.values.white.combines': found 'whyte'; expected a value of "
+     "race-ethnicity: black, hispanic-or-latino, white"),
     ({"values": [{"id": "white", "label": "White", "combines": ["white"]},
                  {"id": "both", "label": "Both", "combines": ["black", "white"]}]},
-     "key 'characteristics.2': expected each value of race-ethnicity in one combination at most "
+     "key 'characteristics.white-or-of-colour': expected each value of race-ethnicity in one combination "
+     "at most "
      "('white' is in both 'white' and 'both')"),
     ({"values": [{"id": "white", "label": "White"}]},
-     "key 'characteristics.2': expected combines on every value of a derived characteristic "
+     "key 'characteristics.white-or-of-colour': expected combines on every value of a derived "
+     "characteristic "
      "(missing on white)"),
     ({"column": "Race_ethnicity"}, "expected derived_from or column, not both"),
 ])

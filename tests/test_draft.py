@@ -185,3 +185,63 @@ def test_drafted_ids_end_at_a_word_and_labels_drop_the_closing_stop():
     assert draft.slug("x" * 50) == "x" * 40
     assert draft._short("I feel safe at school.") == "I feel safe at school"
     assert draft._short("Do you feel safe?") == "Do you feel safe?"
+
+
+def test_a_synthetic_draft_leaves_saying_so_to_the_pages(exports, tmp_path):
+    """synthetic: true puts "(synthetic data)" in every page's title, banner and footer; a title or
+    name that said "(synthetic)" as well made titles read "(synthetic) (synthetic data)"."""
+    _folder, text, _ = drafted(exports, tmp_path, "qualtrics")
+    about = yaml.safe_load(text)["dataset"]
+    assert about["synthetic"] is True
+    assert "synthetic" not in f"{about['title']} {about['partnership']}".casefold()
+    for folder in (DATA / "synthetic", ):
+        shipped = yaml.safe_load((folder / "codebook.yaml").read_text(encoding="utf-8"))["dataset"]
+        assert "(synthetic)" not in f"{shipped['title']} {shipped['partnership']}"
+
+
+
+def test_a_kobo_draft_takes_the_forms_title_and_its_choices_spanish_labels(exports, tmp_path):
+    folder, text, _ = drafted(exports, tmp_path, "kobo")
+    book = yaml.safe_load(text)
+    assert book["dataset"]["title"] == "Synthetic family survey"  # the settings sheet's form_title
+    written = (folder / "codebook.es.yaml").read_text(encoding="utf-8")
+    spanish = yaml.safe_load(written)
+
+    def by_label(parts: list, given: dict) -> dict:
+        """Returns the drafted parts' Spanish labels keyed by their English ones."""
+        labels = {part["id"]: part["label"] for part in parts}
+        return {labels[key]: value["label"] for key, value in given.items()}
+
+    scale = book["scales"][0]
+    assert by_label(scale["levels"], spanish["scales"][scale["id"]]["levels"]) == {
+        "Strongly disagree": "Muy en desacuerdo", "Disagree": "En desacuerdo", "Agree": "De acuerdo",
+        "Strongly agree": "Muy de acuerdo", "Don't know": "No sé"}
+    supports = next(i for i in book["items"] if i["kind"] == "choose-any")
+    assert by_label(supports["options"], spanish["items"][supports["id"]]["options"]) == dict(zip(
+        [*make.SUPPORTS, "Other"],
+        ["Tutoría", "Comida, ropa o útiles escolares", "Programas después de clases", "Otro"], strict=True))
+    language = book["characteristics"][0]
+    assert by_label(language["values"], spanish["characteristics"][language["id"]]["values"]) == {
+        "English": "Inglés", "Spanish": "Español", "Another language": "Otro idioma"}
+    assert '#   student: {label: "Estudiante"}' in written  # a group's label is a plural: a comment
+
+
+def test_the_draft_counts_prefer_not_to_say_on_a_characteristic_as_not_stated(tmp_path):
+    folder = tmp_path / "survey"
+    folder.mkdir()
+    languages = ["English", "Spanish", "Prefer not to say", "Decline to answer", "Don't know"]
+    rows = ["School,I feel safe at school,Home language"] + [
+        f"Lincoln,{['Agree', 'Disagree', 'Strongly agree', 'Strongly disagree'][n % 4]},{languages[n % 5]}"
+        for n in range(60)]
+    (folder / "responses.csv").write_text("\n".join(rows) + "\n")
+    result = run_cli("draft", folder / "responses.csv")
+    assert result.returncode == 0, result.stderr
+    text = (folder / "codebook.yaml").read_text(encoding="utf-8")
+    language = yaml.safe_load(text)["characteristics"][0]
+    assert sorted(language["not_stated"]) == sorted(languages[2:])
+    assert [v["label"] for v in language["values"]] == ["English", "Spanish"]
+    assert "# guess: answers that say nothing of it: counted as not stated" in text
+    figures = load_dataset(folder, shared=False).figures  # the draft loads as it is
+    by = figures[(figures["breakdown"] == language["id"]) & (figures["site"] == "")]
+    assert set(by["value"]) == {v["id"] for v in language["values"]}
+    assert int(figures[(figures["breakdown"] == "") & (figures["site"] == "")]["n"].max()) == 60

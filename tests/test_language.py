@@ -16,9 +16,8 @@ from .conftest import SYNTHETIC, TACOMA, TFS, run_cli
 
 @pytest.fixture
 def spanish():
-    language.use("es")
-    yield
-    language.use("en")
+    with language.speaking("es"):
+        yield
 
 
 def test_the_catalogue_template_holds_every_message_of_the_code(tmp_path):
@@ -83,7 +82,7 @@ def test_the_shipped_datasets_have_their_codebook_in_spanish():
 
 def test_loading_a_dataset_in_a_language_does_not_change_the_language_the_reports_speak():
     """load_dataset gives the codebook's texts in the language asked for, and nothing more: the
-    report's own words change only where the notebook says so (language.use)."""
+    report's own words are the run's (helpers.context.Run), never the process's."""
     before = language.current()
     data = load_dataset(TFS, shared=False, language="es")
     assert language.current() == before == "en"
@@ -155,3 +154,33 @@ def test_a_language_with_untranslated_messages_is_refused_before_anything_render
 
 def test_every_message_has_its_spanish_translation():
     assert language.untranslated("es") == []
+
+
+def test_two_reports_in_two_languages_are_built_in_one_process_interleaved():
+    """An English and a Spanish run of the same site, their sections built and shown in turn:
+    each page speaks its run's language only, its charts' words and numbers too, the same as when
+    built alone, and the process speaks English before, between and after."""
+    from helpers import report
+    from helpers.context import Run
+
+    english = Run(load_dataset(TFS, shared=False), "memphis")
+    spanish = Run(load_dataset(TFS, shared=False, language="es"), "memphis")
+    alone = report.to_html(report.sites_section(spanish))
+    pages = {"en": [], "es": []}
+    for section in (report.sites_section, report.contrasts_section, report.methods):
+        for run in (english, spanish):
+            pages[run.language.code].append(section(run))
+            assert language.current() == "en"
+    shown = {code: [report.to_html(part) for part in parts] for code, parts in pages.items()}
+    assert shown["es"][0] == alone
+    assert shown["en"][0].startswith('<div class="section-start"><h2 id="memphis-against-the-other-sites">'
+                                     "Memphis against the other sites</h2>")
+    assert shown["es"][0].startswith('<div class="section-start"><h2 id="memphis-frente-a-los-demas-sitios">'
+                                     "Memphis frente a los demás sitios</h2>")
+    for words in ("The numbers behind this chart", "Methods", "95%"):
+        assert words in "".join(shown["en"])
+    assert "Las cifras detrás de este gráfico" in "".join(shown["es"])
+    assert "The numbers behind this chart" not in "".join(shown["es"])
+    assert "Las cifras detrás de este gráfico" not in "".join(shown["en"])
+    assert report.heading(spanish, "key-findings").data == '<h2 id="key-findings">Hallazgos principales</h2>'
+    assert report.heading(english, "key-findings").data == '<h2 id="key-findings">Key findings</h2>'

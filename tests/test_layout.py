@@ -7,12 +7,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers.context import Run
 from helpers.gallery import report_charts
 from helpers.paths import NOTEBOOKS
 from helpers.report.layout import LAYOUTS, SITE_REPORT, Part
 from tests.conftest import SITES, html_of
 
-SETUP = 2  # the parameters cell and the cell that loads the dataset come before the layout's parts
+SETUP = 2  # the parameters cell and the cell that makes the run come before the layout's parts
 
 
 def out_of_step(path: Path, parts: tuple[Part, ...]) -> list[tuple]:
@@ -66,7 +67,7 @@ def test_the_gallery_draws_the_charts_of_the_page_in_its_order(rendered, tfs, na
 
 def test_a_section_cell_leaves_the_frames_behind_its_charts_and_tables_to_look_into(tfs):
     part = next(p for p in LAYOUTS["site_report"] if p.call == "sites_section")
-    section = part.build({"data": tfs, "site": SITES[0], "min_n": 10})
+    section = part.build({"run": Run(tfs, SITES[0], 10)})
     charts = [p for p in section.parts if hasattr(p, "figure")]
     assert charts
     assert all(section.frames[chart.name] is chart.table for chart in charts)
@@ -85,3 +86,45 @@ def test_the_analyst_s_notes_are_tagged_and_left_out_of_the_page(rendered):
     page = html_of(rendered[0], "network").read_text(encoding="utf-8")
     assert "markdown cells tagged" not in page
     assert '<section class="prose">' not in page
+
+
+def test_the_breakdowns_cell_builds_an_exhibit_of_numbers_and_keys_shown_as_the_page_shows_it(synthetic):
+    """The exhibit holds ids and numbers (its frame), the section its presenter makes from them
+    holds the words; each chart's table shows the exhibit's figures, and the page's HTML is the
+    section's, in the run's language."""
+    from helpers import report
+
+    codebook = synthetic.codebook
+    site = next(s for s in synthetic.site_ids  # a school with a breakdown shown
+                if any(isinstance(p, report.Chart) for p in report.breakdowns(Run(synthetic, s)).shown.parts))
+    exhibit = report.breakdowns(Run(synthetic, site))
+    frame = exhibit.frame
+    assert set(frame["breakdown"]) <= {c.id for c in codebook.characteristics}
+    assert set(frame["value"]) <= {v.id for c in codebook.characteristics for v in c.values}
+    assert "clear" in frame
+    for chart in (p for p in exhibit.shown.parts if isinstance(p, report.Chart)):
+        figures = frame[frame["breakdown"] == chart.name.removeprefix("breakdown-")]
+        assert chart.table["%"].fillna(-1).tolist() == figures["percent"].round(1).fillna(-1).tolist()
+        assert figures["percent"].notna().any()
+    assert report.to_html(exhibit) == report.to_html(report.breakdowns_section(Run(synthetic, site)))
+    assert repr(exhibit) == f"<Breakdowns: {len(frame)} rows in .frame>"
+
+
+def test_the_participation_cell_builds_an_exhibit_of_the_counts_it_shows(tfs, synthetic):
+    """Head-counts as published (TFS) and respondents counted from the exports (synthetic): the
+    exhibit's frame holds ids and counts, each chart's table the same counts under their labels."""
+    from helpers import report
+
+    exhibit = report.participation(Run(tfs))
+    frame = exhibit.frame
+    assert set(frame["unit"]) & set(tfs.site_ids)
+    chart = next(p for p in exhibit.shown.parts if p.name == "participation-participants-by-site")
+    by_site = frame[frame["table"] == "participants-by-site"]
+    assert int(by_site["count"].sum()) == int(chart.table.drop(columns="site").iloc[:-1, :-1].sum().sum())
+    school = Run(synthetic, synthetic.site_ids[0])
+    counted = report.participation(school)
+    rows = counted.frame[counted.frame["table"] == "respondents"]
+    assert set(rows["group"]) == {g.id for g in synthetic.codebook.groups}
+    shown = counted.shown.parts[-1].table["respondents"]
+    assert shown.tolist() == rows["respondents"].astype("Int64").tolist()
+    assert report.to_html(counted) == report.to_html(report.who_took_part(school))

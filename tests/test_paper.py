@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -13,7 +14,8 @@ from pypdf import PdfReader
 from devtools.bench import synthetic_sites
 from devtools.browser import check_reports
 from helpers import pdf, render
-from helpers.render import VERSIONS, write_index
+from helpers.index import write_index
+from helpers.publish import VERSIONS
 
 from .conftest import REPORTS, SNAPSHOTS, html_of, run_cli
 
@@ -21,16 +23,25 @@ pytestmark = pytest.mark.browser
 EPOCH = "1700000000"
 
 
-@pytest.fixture
-def printed(rendered, tmp_path, monkeypatch):
-    """A copy of the TFS render (its links kept) with every report printed by `make pdf`."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    out = tmp_path / "out"
+@pytest.fixture(scope="module")
+def printed_once(rendered, tmp_path_factory):
+    """A copy of the TFS render (its links kept) with every report printed by `make pdf`, once for
+    the tests that only read it."""
+    out = tmp_path_factory.mktemp("printed") / "out"
     shutil.copytree(rendered[0], out, symlinks=True)
-    result = run_cli("pdf", "--out", out)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        result = run_cli("pdf", "--out", out)
     assert result.returncode == 0, result.stderr
     assert f"{len(REPORTS)} PDFs written, 0 failed" in result.stdout
     return out
+
+
+@pytest.fixture
+def printed(printed_once, tmp_path, monkeypatch):
+    """A copy of the printed render, its links kept, for a test that changes it."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return Path(shutil.copytree(printed_once, tmp_path / "out", symlinks=True))
 
 
 def pdf_of(out, name, dataset="tfs"):
@@ -47,9 +58,9 @@ def words(page) -> str:
 
 
 @pytest.mark.parametrize("name", ["dayton", "network"])
-def test_every_printed_page_has_the_title_and_its_page_number(printed, name):
-    title = re.search(r"<title>(.*?)</title>", html_of(printed, name).read_text()).group(1)
-    reader = PdfReader(pdf_of(printed, name))
+def test_every_printed_page_has_the_title_and_its_page_number(printed_once, name):
+    title = re.search(r"<title>(.*?)</title>", html_of(printed_once, name).read_text()).group(1)
+    reader = PdfReader(pdf_of(printed_once, name))
     pages = len(reader.pages)
     assert pages >= 2
     for number, page in enumerate(reader.pages, 1):
@@ -61,19 +72,22 @@ def test_every_printed_page_has_the_title_and_its_page_number(printed, name):
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"]  # tagged for screen readers
     assert "/StructTreeRoot" in root
-    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html_of(printed, name).read_text(), re.S).group(1)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html_of(printed_once, name).read_text(), re.S).group(1)
     assert flat(reader.outline)[0].title == re.sub(r"<[^>]+>", "", heading).strip()  # its outline
+    links = [str(note.get_object()["/A"].get("/URI", "")) for page in reader.pages
+             for note in page.get("/Annots") or [] if "/A" in note.get_object()]
+    assert [link for link in links if link.startswith("file:")] == []  # no address on this machine
 
 
-def test_make_pdf_prints_each_family_snapshot_on_one_page(printed):
+def test_make_pdf_prints_each_family_snapshot_on_one_page(printed_once):
     for name in SNAPSHOTS:
-        assert len(PdfReader(pdf_of(printed, name)).pages) == 1, name
+        assert len(PdfReader(pdf_of(printed_once, name)).pages) == 1, name
 
 
-def test_the_pdf_lies_in_its_reports_version_and_the_index_links_it(printed):
+def test_the_pdf_lies_in_its_reports_version_and_the_index_links_it(printed_once):
     for name in REPORTS:
-        assert os.readlink(pdf_of(printed, name)) == f"{VERSIONS}/{name}/{name}.pdf"
-    index = (printed / "html" / "index.html").read_text()
+        assert os.readlink(pdf_of(printed_once, name)) == f"{VERSIONS}/{name}/{name}.pdf"
+    index = (printed_once / "html" / "index.html").read_text()
     assert all(f'href="tfs/{name}.pdf"' in index for name in REPORTS)
 
 

@@ -110,14 +110,16 @@ def test_a_second_run_renders_nothing(rendered):
 
 
 def test_a_second_run_imports_no_data_library(rendered):
-    """A run with nothing to do stays well under a second: it reads the codebook and hashes
-    files, and never imports pandas, matplotlib or nbformat (the renderer imports only the
+    """A run with nothing to do stays well under a second: it hashes the files the last run read
+    and finds the same stamp (helpers.provenance.inputs_stamp), and never imports pandas,
+    matplotlib, nbformat or even the codebook's models (pydantic; the renderer imports only the
     standard library at the top)."""
     out, _, _ = rendered
     code = ("import sys; from pathlib import Path; from helpers.render import render_all; "
             f"results = render_all(Path({str(TFS)!r}), Path({str(TFS_PARAMS)!r}), Path({str(out)!r}), "
             "jobs=2, progress=False); "
-            "print({r.status for r in results}, sorted(m for m in ('pandas', 'matplotlib', 'nbformat') "
+            "print({r.status for r in results}, sorted(m for m in ('pandas', 'matplotlib', 'nbformat', "
+            "'pydantic', 'helpers.codebook') "
             "if m in sys.modules))")
     printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              check=True).stdout.strip()

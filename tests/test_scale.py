@@ -2,20 +2,27 @@
 
 import os
 import signal
+import subprocess
 import sys
 import time
+import tracemalloc
+import uuid
 
 import dask
 import pandas as pd
 import psutil
+import pytest
 from distributed import Client, LocalCluster
 
 from devtools.bench import synthetic_sites
-from helpers import analysis, report
+from helpers import analysis, report, snapshot
+from helpers.context import Run
 from helpers.load import load_dataset
 from helpers.render import render_all
+from helpers.report.layout import prepare
+from helpers.shared import file_for, forget, read, share
 
-from .conftest import TACOMA, html_of, run_cli
+from .conftest import SYNTHETIC, TACOMA, TFS, html_of, run_cli
 
 
 def local_pages(tmp_path) -> dict:
@@ -36,31 +43,62 @@ def test_a_dask_cluster_renders_the_same_reports(tmp_path):
         assert html_of(tmp_path / "out", name, "graduate-tacoma").read_bytes() == page, name
 
 
-def strays(since: float) -> list[str]:
-    """Returns the processes started since then that belong to no process of this test run (the
-    pytest process and everything under it) and look like ours: this environment's Python running
-    multiprocessing, Dask or the helpers."""
+RUN = "IMPACT_REPORTS_TEST_RUN"  # set to a token by a test whose processes strays() looks for
+
+
+def strays(since: float, run: str) -> list[str]:
+    """Returns the processes started since then by this test, those whose environment carries RUN
+    set to run (which every process they start inherits), that belong to no process of this test
+    run (the pytest process and everything under it): left behind. Another pytest of the same
+    environment at the same time starts processes just like them, without that token."""
     root = psutil.Process()
     while root.parent() is not None and "pytest" in " ".join(root.parent().cmdline()):
         root = root.parent()
     found = []
     for process in psutil.process_iter(["pid", "create_time", "cmdline"]):
-        line = " ".join(process.info["cmdline"] or [])
-        if not (process.info["create_time"] >= since - 1 and sys.prefix in line
-                and ("multiprocessing" in line or "distributed" in line or "helpers" in line)):
+        if process.info["create_time"] < since - 1:
             continue
-        try:  # under the test run (another test's report, started a moment ago): not a stray
+        try:  # under the test run (the cluster's resource tracker lives as long as it): not a stray
+            if process.environ().get(RUN) != run:
+                continue
             if process.pid == root.pid or root.pid in {p.pid for p in process.parents()}:
                 continue
-        except psutil.Error:  # ended meanwhile: not left behind
+        except psutil.Error:  # ended meanwhile, or another user's: not ours left behind
             continue
-        found.append(f"{process.pid}: {line[:120]}")
+        found.append(f"{process.pid}: {' '.join(process.info['cmdline'] or [])[:120]}")
     return found
 
 
-def test_warm_dask_workers_render_through_the_python_api(tmp_path):
+def detached(run: str | None) -> int:
+    """Starts a Python of this environment that outlives its parent, as a process left behind (or
+    another run's) is: no longer under the test run; RUN set to run, or unset. Returns its pid."""
+    env = {k: v for k, v in os.environ.items() if k != RUN} | ({RUN: run} if run else {})
+    code = ("import subprocess, sys; print(subprocess.Popen([sys.executable, '-c', 'import time; "
+            "time.sleep(60)  # multiprocessing helpers'], stdout=subprocess.DEVNULL, "
+            "stderr=subprocess.DEVNULL).pid)")
+    return int(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                              check=True).stdout)
+
+
+def test_a_process_of_another_run_is_no_stray_of_this_one(monkeypatch):
+    run = uuid.uuid4().hex
+    monkeypatch.setenv(RUN, run)
+    started = time.time()
+    others, ours = detached(None), detached(run)
+    try:
+        found = strays(started, run)
+        assert not any(line.startswith(f"{others}:") for line in found)  # another pytest's, say
+        assert any(line.startswith(f"{ours}:") for line in found)  # the check still finds ours
+    finally:
+        for pid in (others, ours):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_warm_dask_workers_render_through_the_python_api(tmp_path, monkeypatch):
     """Workers that are not daemons (DASK_DISTRIBUTED__WORKER__DAEMON=False) keep a warm pool,
     and nothing of it outlives the cluster: no forkserver, worker or resource tracker."""
+    run = uuid.uuid4().hex
+    monkeypatch.setenv(RUN, run)  # every process the cluster starts carries it
     started = time.time()
     before = {p.pid for p in psutil.Process().children(recursive=True)}
     with dask.config.set({"distributed.worker.daemon": False}), LocalCluster(
@@ -78,9 +116,9 @@ def test_warm_dask_workers_render_through_the_python_api(tmp_path):
     _, alive = psutil.wait_procs(cluster_processes, timeout=30)  # the cluster's workers end...
     assert [" ".join(p.cmdline())[:100] for p in alive] == []
     deadline = time.time() + 10  # ...and what they started ends with them
-    while strays(started) and time.time() < deadline:
+    while strays(started, run) and time.time() < deadline:
         time.sleep(0.5)
-    assert strays(started) == []
+    assert strays(started, run) == []
     pages = local_pages(tmp_path)
     assert html_of(tmp_path / "out", "network", "graduate-tacoma").read_bytes() == pages["network"]
 
@@ -90,7 +128,7 @@ def test_a_large_network_is_summarised_in_each_site_report(tmp_path):
     dataset = load_dataset(data)
     assert len(dataset.site_ids) == 30
     site = dataset.site_ids[3]
-    section = report.sites_section(dataset, site, 10)
+    section = report.sites_section(Run(dataset, site))
     names = [part.name for part in section.parts if isinstance(part, report.Chart)]
     assert names == ["site-summary", "site-gaps"]
     summary = section.parts[0]
@@ -102,7 +140,7 @@ def test_a_large_network_is_summarised_in_each_site_report(tmp_path):
     assert published == 29
     assert "against the spread of 29 sites" in summary.title
     # The network report summarises: the spread of the sites and the furthest ones, not a row each.
-    network = report.sites_section(dataset, None, 10)
+    network = report.sites_section(Run(dataset))
     assert [part.name for part in network.parts if isinstance(part, report.Chart)] == ["network-summary"]
     spread = network.parts[0].table
     assert len(spread) == 10  # one row a figure, whatever the number of sites
@@ -127,3 +165,64 @@ def test_many_sites_render(tmp_path):
     assert len(every) == len(shares) > 100
     assert list(every["percent"]) == list(shares["percent"].astype(float).round(1))  # as on the page
     assert 'href="network-sites.csv"' in (folder / "network.html").read_text()
+
+
+def shown(value) -> str:
+    """Returns what a notebook shows of a part's value: a headline and findings as words, an
+    exhibit as its section."""
+    if isinstance(value, tuple | str):
+        return repr(value)
+    return report.to_html(value.shown if isinstance(value, report.Exhibit) else value)
+
+
+def site_pages(dataset, site: str) -> dict[str, str]:
+    """Returns the HTML of every part of a site's report and family snapshot, by part."""
+    from helpers.report.layout import FAMILY_SNAPSHOT, SITE_REPORT
+
+    names = {"run": Run(dataset, site, 10), "snapshot.SUBTITLE": snapshot.SUBTITLE}
+    return {f"{layout}:{number}:{part.call}": shown(part.build(names))
+            for layout, parts in (("site", SITE_REPORT), ("snapshot", FAMILY_SNAPSHOT))
+            for number, part in enumerate(parts)}
+
+
+@pytest.mark.parametrize("folder", [TFS, SYNTHETIC], ids=["tfs", "synthetic"])
+def test_a_site_report_from_its_sites_part_is_the_report_from_the_whole_dataset(folder, tmp_path):
+    """Each site's report reads the run's summary and its own site's file (helpers.shared), not
+    every site's tables: what it shows is what it shows from the whole dataset."""
+    whole = load_dataset(folder, shared=False)
+    prepare(whole)
+    share(whole, tmp_path / "share")
+    sites = whole.site_ids
+    for site in dict.fromkeys([sites[0], sites[len(sites) // 2], sites[-1]]):
+        part = read(file_for(tmp_path / "share", site))
+        assert len(part.figures) < len(whole.figures)
+        assert set(part.figures["site"]) == {site, ""}
+        assert site_pages(part, site) == site_pages(whole, site), site
+
+
+def held(path) -> int:
+    """Returns the bytes a process holds once it has read a shared file (tracemalloc)."""
+    forget()
+    tracemalloc.start()
+    try:
+        read(path)
+        return tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+        forget()
+
+
+def test_a_site_reports_memory_does_not_grow_with_the_number_of_sites(tmp_path):
+    """What a site's report reads of the run's shared dataset (the summary and its site's
+    rows) stays nearly the same from 8 to 48 sites, while the whole network's grows with them."""
+    sizes = {}
+    for count in (8, 48):
+        data, _ = synthetic_sites(count, tmp_path / str(count))
+        dataset = load_dataset(data, shared=False)
+        prepare(dataset)
+        folder = share(dataset, tmp_path / str(count) / "share")
+        sizes[count] = held(file_for(folder, dataset.site_ids[1])), held(file_for(folder, None))
+    (site_small, network_small), (site_large, network_large) = sizes[8], sizes[48]
+    assert network_large > 4 * network_small  # the network's tables grow with the sites...
+    assert site_large < 1.3 * site_small  # ...a site's part hardly does
+    assert site_large < network_large / 8

@@ -165,10 +165,11 @@ def test_the_figures_the_codebook_names_and_its_defaults(synthetic, tfs):
 
 
 @pytest.mark.parametrize(("snapshot_key", "expected"), [
-    ("snapshot: {families: parents}", "snapshot: families is 'parents', expected a group: community, "
-                                      "organizational"),
-    ("snapshot: {items: [parents, budget]}", "snapshot: items names 'budget', expected an item: "),
-    ("snapshot: {items: [parents, parents]}", "snapshot: items: each item once"),
+    ("snapshot: {families: parents}", "key 'snapshot.families': found 'parents'; expected a group: "
+                                      "community, organizational"),
+    ("snapshot: {items: [parents, budget]}", "key 'snapshot.items': found 'budget'; expected an item: "),
+    ("snapshot: {items: [parents, parents]}",
+     "key 'snapshot.items': found 'parents'; expected each item once"),
     ("snapshot: {family: community}", "key 'snapshot.family': found \"'community'\"; expected no such key"),
 ])
 def test_a_snapshot_key_the_codebook_cannot_meet_is_refused_by_key(data_copy, snapshot_key, expected):
@@ -179,3 +180,20 @@ def test_a_snapshot_key_the_codebook_cannot_meet_is_refused_by_key(data_copy, sn
     assert "Traceback" not in result.stderr
     assert expected in result.stderr, result.stderr
     assert len(result.stderr.splitlines()) < 10
+
+
+@pytest.mark.parametrize(("language_id", "gaps", "expected"), [
+    ("en", [4.0, -2.0, -1.0], "At Dayton, 1 of 3 figures is above the published all-sites figure."),
+    ("en", [4.0, 2.0, -1.0], "At Dayton, 2 of 3 figures are above the published all-sites figure."),
+    ("en", [4.0], "At Dayton, the one figure here is above the published all-sites figure."),
+    ("es", [4.0, -2.0, -1.0], "En Dayton, 1 de 3 cifras está por encima de"),
+    ("es", [4.0, 2.0, -1.0], "En Dayton, 2 de 3 cifras están por encima de"),
+])
+def test_how_many_figures_are_above_agrees_with_how_many_are(tfs, language_id, gaps, expected):
+    from helpers import language
+
+    figures = [snapshot.Figure("parents", "positive", percent=50 + gap, reference=50, gap=gap)
+               for gap in gaps]
+    with language.speaking(language_id):
+        said = snapshot.headline(tfs, snapshot.Facts("dayton", figures))
+    assert said.startswith(expected), said

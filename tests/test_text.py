@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, NavigableString
 
-from helpers.render import VERSIONS
+from helpers.publish import VERSIONS
 
 BLOCKS = ["h1", "h2", "h3", "p", "li", "figcaption", "caption", "summary", "dt", "dd", "th", "td"]
 NUMBER = r"[−-]?\d[\d,]*(?:\.\d+)?%?"

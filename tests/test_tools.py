@@ -1,6 +1,8 @@
 """Survey tools' exports read as they come (helpers.tools): each tool's header rows, codes,
 option columns and marks, counted against the made-up people devtools/make_exports.py wrote."""
 
+import csv
+import io
 import random
 from collections import Counter
 
@@ -235,6 +237,52 @@ def test_an_id_repeated_within_one_wave_is_refused_with_both_rows(exports, tmp_p
         "id once in each wave (also on row 2)"]
 
 
+def broken_redcap(exports, folder, cells: dict[str, str], row: int = 3) -> None:
+    """Copies the synthetic REDCap export and its dictionary into folder with the given cells of one
+    row (the file's row number, the header being 1) changed, and writes its codebook."""
+    folder.mkdir()
+    (folder / "data-dictionary.csv").write_bytes((exports / "redcap" / "data-dictionary.csv").read_bytes())
+    rows = list(csv.reader(io.StringIO((exports / "redcap" / "synthetic-redcap.csv").read_text())))
+    for column, value in cells.items():
+        rows[row - 1][rows[0].index(column)] = value
+    with (folder / "synthetic-redcap.csv").open("w", newline="") as file:
+        csv.writer(file).writerows(rows)
+    codebook(folder, {"file": "synthetic-redcap.csv", "dictionary": "data-dictionary.csv",
+                      "wave_column": "redcap_event_name", "id_column": "record_id",
+                      "site_column": "school", "group_column": "role"},
+             {"welcome": "welcome", "event": "family_night", "language": "language"},
+             options=[{"id": f"s{n}", "label": label, "column": f"supports___{n + 1}"}
+                      for n, label in enumerate([*make.SUPPORTS, "Other"])],
+             waves=[{"id": "b", "label": "b", "answers": ["baseline_arm_1"]},
+                    {"id": "f", "label": "f", "answers": ["followup_arm_1"]}])
+
+
+def test_a_code_the_dictionary_lacks_is_refused_listing_the_codes_the_file_should_hold(exports, tmp_path):
+    folder = tmp_path / "redcap"
+    broken_redcap(exports, folder, {"role": "7", "welcome": "5"})
+    with pytest.raises(InputError) as error:
+        load_dataset(folder, shared=False)
+    where = f"{folder / 'synthetic-redcap.csv'}, row 3"
+    roles = ", ".join(f"{n + 1} ({label})" for n, label in enumerate(make.ROLES))
+    labels = [*make.AGREE, make.DONT_KNOW]
+    levels = ", ".join(f"{code} ({label})" for code, label in zip([1, 2, 3, 4, 9], labels, strict=True))
+    assert [str(p) for p in error.value.problems] == [
+        f"{where}, column 'role': found '7'; expected a respondent group, one of the codes {roles} (in the "
+        "survey's definition)",
+        f"{where}, column 'welcome': found '5'; expected an answer to welcome, one of the codes {levels} (in "
+        "the survey's definition)"]
+
+
+def test_a_redcap_checkbox_mark_other_than_1_or_0_is_refused(exports, tmp_path):
+    folder = tmp_path / "redcap"
+    broken_redcap(exports, folder, {"supports___2": "2"}, row=5)
+    with pytest.raises(InputError) as error:
+        load_dataset(folder, shared=False)
+    assert [str(p) for p in error.value.problems] == [
+        f"{folder / 'synthetic-redcap.csv'}, row 5, column 'supports___2': found '2'; expected a checkbox "
+        "mark: 1 or Checked (chosen), 0, Unchecked or blank (not chosen) (supports)"]
+
+
 def test_kobo_xlsform_names_become_labels_and_one_export_is_one_site(exports):
     folder = exports / "kobo"
     people = crowd("kobo", 120)
@@ -293,12 +341,14 @@ def test_surveymonkey_option_row_names_the_columns(exports):
 
 def test_repeated_names_in_unused_columns_do_no_harm_and_problems_name_row_column_and_value(tmp_path):
     (tmp_path / "export.csv").write_text(
-        "ID,Comment,Comment,School,Welcome\n1,a,b,Lincoln,Agree\n2,,,Lincoln,Maybe\n3,c,,Nowhere,Agree\n")
+        "ID,Comment,Comment,School,Welcome\n1,a,b,Lincoln,Agree\n2,,,Lincoln,Maybe\n3,c,,Nowhere,Agree\n"
+        "4,,,Nowhere,Maybe\n")
     tiny_codebook(tmp_path)
     with pytest.raises(InputError) as error:
         load_dataset(tmp_path, shared=False)
+    # in the order a reader goes through the file (they are found column by column)
     assert [(p.row, p.column, p.found) for p in error.value.problems] == [
-        (4, "School", "Nowhere"), (3, "Welcome", "Maybe")]
+        (3, "Welcome", "Maybe"), (4, "School", "Nowhere"), (5, "School", "Nowhere"), (5, "Welcome", "Maybe")]
 
 
 def tiny_codebook(folder) -> None:
@@ -365,3 +415,41 @@ def test_a_wide_sav_reads_only_the_codebook_columns_in_under_two_seconds(tmp_pat
     assert set(cells["v001"]) == {"Alder", "Birch", "Cedar"}
     assert set(cells["v764"]) <= {"Strongly disagree", "Disagree", "Agree", "Strongly agree", "Don't know"}
     assert seconds <= 2, f"{seconds:.2f} s"
+
+
+def unstated_dataset(folder, not_stated: list[str]) -> None:
+    """Writes an export of 30 people at one school, a third of whom answered their home language
+    with "Prefer not to say" or "Decline to answer", and a codebook naming those as not_stated."""
+    rows = ["ID,School,Welcome,Language"] + [
+        f"{n},Lincoln,{'Agree' if n % 4 else 'Disagree'},"
+        f"{['English', 'Spanish', 'Prefer not to say', 'DECLINE to answer'][n % 4 if n < 20 else n % 2]}"
+        for n in range(30)]
+    (folder / "export.csv").write_text("\n".join(rows) + "\n")
+    tiny_codebook(folder)
+    book = yaml.safe_load((folder / "codebook.yaml").read_text())
+    book["dataset"]["disclosure"] = {"minimum_base": 5, "top_bottom_coding": False}
+    book["characteristics"] = [{"id": "language", "label": "home language", "column": "Language",
+                                "not_stated": not_stated,
+                                "values": [{"id": "en", "label": "English"},
+                                           {"id": "es", "label": "Spanish"}]}]
+    (folder / "codebook.yaml").write_text(yaml.safe_dump(book))
+
+
+def test_answers_named_not_stated_count_as_a_blank_characteristic(tmp_path):
+    unstated_dataset(tmp_path, ["Prefer not to say", "Decline to answer"])
+    figures = load_dataset(tmp_path, shared=False).figures
+    every = figures[(figures["site"] == "") & (figures["breakdown"] == "") & (figures["item"] == "welcome")]
+    assert int(every["n"].iloc[0]) == 30  # everyone counts among all respondents...
+    by = figures[(figures["site"] == "") & (figures["breakdown"] == "language")
+                 & (figures["item"] == "welcome")]
+    bases = by.drop_duplicates("value").set_index("value")["n"].astype(int).to_dict()
+    assert bases == {"en": 5 + 5, "es": 5 + 5}  # ...and those who did not say are in no value
+
+
+def test_a_not_stated_answer_that_is_also_a_value_is_refused_by_its_key(tmp_path):
+    unstated_dataset(tmp_path, ["Prefer not to say", "decline to answer", "spanish"])
+    with pytest.raises(InputError) as error:
+        load_dataset(tmp_path, shared=False)
+    assert [str(p) for p in error.value.problems] == [
+        f"{tmp_path / 'codebook.yaml'}, key 'characteristics.language.not_stated': found 'spanish'; expected "
+        "an answer no value stands for (this one is es's)"]

@@ -538,7 +538,9 @@ def headcounts(dataset: Dataset, table: str) -> pd.DataFrame:
 
 def respondent_counts(dataset: Dataset, site: str = "") -> pd.DataFrame:
     """Returns, for exports, how many people answered per wave and group at a site (blank: all):
-    the largest base of any item, which is everyone who answered anything."""
+    the largest base of any item, the most who answered any one question. It is a published (and
+    protected) base, where a count of everyone who answered anything would be a figure the
+    disclosure audit does not know of; so it leaves out whoever skipped that question."""
     figures = at_site(dataset, "figures", site)
     rows = figures[(figures["exact"].astype(bool)) & (figures["breakdown"] == "")
                    & (figures["file"] != "figures.csv")]

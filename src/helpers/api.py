@@ -19,6 +19,7 @@ keeps its row: its numbers are missing and ``withheld`` says why (for a shown on
 blank). Everything comes from the same protected figures as the reports (helpers.analysis).
 """
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -29,7 +30,7 @@ import pandas as pd
 from helpers import analysis, charts, svg, words
 from helpers.codebook import CODEBOOK, NOT_STATED, Codebook, read_codebook
 from helpers.errors import InputError, Problem
-from helpers.language import _
+from helpers.language import _, speaking
 from helpers.load import Dataset, load_dataset
 from helpers.paths import dataset_folder, shown
 
@@ -42,13 +43,18 @@ COLUMNS = ["site", "wave", "group", "breakdown", "value", "item", "answer", "per
 def open_dataset(name: str | Path = "", language: str = "en") -> Dataset:
     """Returns a dataset, loaded, validated and protected as the reports see it: a folder under
     data/ by its name ("synthetic"), any dataset folder, or the default one (""). Given a
-    language, the codebook's texts are its translations and this session speaks it, as a
-    notebook's first cell makes its report speak the report's (loading alone never switches)."""
-    from helpers import language as languages
+    language, the codebook's texts are its translations, and the functions below speak it for
+    this dataset (its figures' labels and reasons, its charts' words); nothing else changes."""
+    return load_dataset(dataset_folder(str(name)), shared=False, language=language)
 
-    dataset = load_dataset(dataset_folder(str(name)), shared=False, language=language)
-    languages.use(language)
-    return dataset
+
+def _in_its_language(function):
+    """Makes a function of a dataset speak the dataset's language for the call."""
+    @functools.wraps(function)
+    def called(dataset: Dataset, *args, **kwargs):
+        with speaking(dataset.language):
+            return function(dataset, *args, **kwargs)
+    return called
 
 
 def all_sites() -> str:
@@ -170,6 +176,7 @@ def _ordered(labels: pd.Series, order) -> pd.Categorical:
     return pd.Categorical(labels, categories=[x for x in dict.fromkeys(order) if x in present], ordered=True)
 
 
+@_in_its_language
 def figures(dataset: Dataset, item=None, site=None, wave=None, group=None, breakdown=None,
             value=None) -> pd.DataFrame:
     """Returns the dataset's compared shares (a scale item's positive side, each option of a
@@ -222,6 +229,7 @@ class Plot:
         return f"<Plot: {len(self.data)} figures by {self.hue}>"
 
 
+@_in_its_language
 def chart(dataset: Dataset, item=None, site=None, wave=None, group=None, breakdown=None,
           value=None) -> Plot:
     """Returns a dot plot of the chosen figures (filters as :func:`figures`): one row per share,
@@ -243,10 +251,11 @@ def chart(dataset: Dataset, item=None, site=None, wave=None, group=None, breakdo
     frame["who"] = [" · ".join(str(v) for v in row) for row in frame[varying].itertuples(index=False)]
     shares = list(dict.fromkeys(frame.sort_values(["item", "answer"])["share"]))
 
-    def draw():
-        return charts.dot_plot(frame, "share", "who", shares, keys, {s: s for s in shares},
-                               {k: k for k in keys}, xlabel=_("Share (%), with 95% intervals"),
-                               text=words.chart_text())
+    def draw():  # when shown, in the dataset's language
+        with speaking(dataset.language):
+            return charts.dot_plot(frame, "share", "who", shares, keys, {s: s for s in shares},
+                                   {k: k for k in keys}, xlabel=_("Share (%), with 95% intervals"),
+                                   text=words.chart_text())
 
     return Plot(frame.drop(columns=["share", "who"]), " and ".join(varying), draw)
 
@@ -278,18 +287,19 @@ def derive(dataset: Dataset, source: str, label: str, values: dict[str, list[str
                if c.id not in {known.id for known in english.characteristics}]
     loaded = load_dataset(folder, shared=False, codebook=_extended(english, [*earlier, declared], where))
     if translated:  # the dataset speaks another language: so does the copy
-        loaded = loaded.relabelled(codebook=_extended(dataset.codebook, [declared], where))
+        loaded = loaded.relabelled(codebook=_extended(dataset.codebook, [declared], where),
+                                   language=dataset.language)
     return loaded
 
 
 def _extended(codebook: Codebook, characteristics: list[dict], where: str) -> Codebook:
     from pydantic import ValidationError
 
-    from helpers.codebook import _problem
+    from helpers.codebook import problems
 
     dump = codebook.model_dump()
     dump["characteristics"] = [*dump["characteristics"], *characteristics]
     try:
         return Codebook.model_validate(dump)
     except ValidationError as error:
-        raise InputError([_problem(where, detail) for detail in error.errors()]) from None
+        raise InputError(problems(where, error, dump)) from None

@@ -10,12 +10,11 @@ for comparisons; dumbbells for two groups or two waves; Okabe–Ito colours, a
 brown–teal pair for negative/positive, and direct labels so that colour never
 carries meaning alone (WCAG 1.4.1). The few words a chart writes beside its marks
 ("withheld", "pts") come in too, as a helpers.words.ChartText in the report's language;
-writing a figure as SVG or PNG is helpers.svg's.
+the canvas they draw on (house style, sizes, rows, legends) is helpers.canvas's, and writing a figure
+as SVG or PNG helpers.svg's.
 """
 
-import functools
 import math
-import pickle
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -26,240 +25,42 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
-from matplotlib.textpath import TextToPath
 from matplotlib.transforms import ScaledTranslation
 
+from helpers.canvas import (
+    APART,
+    CATEGORY,
+    CONTEXT,
+    FOCUS,
+    LINE,
+    MARKERS,
+    NEGATIVE_STRONG,
+    POSITIVE_STRONG,
+    SHORT,
+    SMALL,
+    TEXT,
+    WIDTH,
+    WRAP,
+    Rows,
+    across,
+    house_style,
+    label_rows,
+    legend_above,
+    legend_columns,
+    level_colours,
+    new_figure,
+    stack,
+    text_width,
+    under,
+    wrap,
+)
 from helpers.language import number, percent, signed
 from helpers.marks import FLAG, WITHHELD
 
 if TYPE_CHECKING:
     from helpers.words import ChartText
-
-CATEGORY = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#999999"]  # Okabe-Ito, no yellow on white
-MARKERS = ["o", "s", "D", "^", "v", "P", "X", "h"]
-FOCUS = "#0072B2"
-CONTEXT = "#8A8A8A"
-TEXT = "#222222"
-NEGATIVE_STRONG, NEGATIVE, NEUTRAL = "#8C510A", "#D8B365", "#E3E3E3"
-POSITIVE, POSITIVE_STRONG, APART = "#5AB4AC", "#01665E", "#B0B0B0"
-# Every chart is drawn WIDTH inches (284 pt) wide, the size it shows at on a wide screen. A
-# phone's page (about 360 px) shows it at 0.9 of that: text of SMALL points at 12 px or more.
-WIDTH = 3.95
-SMALL = 10  # the smallest text a chart writes, in points
-LINE = 0.18  # inches a line of SMALL text takes
-LIFT, GAP = 0.04, 0.14  # inches between a row's label and its marks, and between its marks and the next label
-WRAP = 48  # characters a line of a label above its row holds
-SHORT = 20  # characters a label beside its row holds
-_TEXT_TO_PATH = TextToPath()
-_BLANK: dict[str, bytes] = {}  # a pickled blank figure per layout (_figure)
-HOUSE_STYLE = {
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "sans-serif"],
-    "font.size": 10.5,
-    "axes.titlesize": 12,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "axes.labelsize": 10.5,
-    "axes.edgecolor": "#666666",
-    "axes.labelcolor": TEXT,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "xtick.color": TEXT,
-    "ytick.color": TEXT,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "xtick.major.size": 0,  # no tick marks: gridlines and labels carry the positions
-    "ytick.major.size": 0,
-    "legend.frameon": False,
-    "legend.fontsize": 10,
-    "figure.dpi": 100,
-    "savefig.dpi": 200,  # PNG at 2x
-    "svg.fonttype": "none",  # text stays text: small, sharp, searchable
-    "svg.hashsalt": "partnership-reports",  # fixed ids: the same input gives the same bytes
-    "figure.facecolor": "white",
-    "text.parse_math": False,  # a label is text: "$5 to $10" is not TeX, and cannot break a chart
-}
-
-
-def house_style():
-    """Returns a context in which matplotlib uses the house style, restored on leaving."""
-    return matplotlib.rc_context(HOUSE_STYLE)
-
-
-def level_colours(sides: Sequence[str]) -> list[str]:
-    """Returns a colour per scale level from its side: browns for negative (strongest first),
-    grey for neutral, teals for positive (strongest last), light grey for apart."""
-    def ramp(start: str, end: str, count: int) -> list[str]:
-        if count == 1:
-            return [start]
-        cmap = LinearSegmentedColormap.from_list("ramp", [start, end])
-        return [matplotlib.colors.to_hex(cmap(i / (count - 1))) for i in range(count)]
-
-    negatives = iter(ramp(NEGATIVE_STRONG, NEGATIVE, sides.count("negative")))
-    positives = iter(ramp(POSITIVE_STRONG, POSITIVE, sides.count("positive"))[::-1])
-    other = {"neutral": NEUTRAL, "apart": APART}
-    return [next(negatives) if side == "negative" else next(positives) if side == "positive"
-            else other[side] for side in sides]
-
-
-@functools.lru_cache(maxsize=8192)
-def text_size(text: str, font: FontProperties, math: bool) -> tuple[float, float, float]:
-    """Returns a text's width, height and descent in points, measured once per process:
-    matplotlib keeps its measurements per renderer, so each chart measured "0", "20", "40" and
-    every label it shares with another chart again."""
-    return _TEXT_TO_PATH.get_text_width_height_descent(text, font, math)
-
-
-def _figure(width: float, height: float, **kwargs) -> tuple[Figure, np.ndarray]:
-    """Returns a new figure (not pyplot's: nothing global to close or leak) with its grid of
-    axes, as Figure.subplots(squeeze=False, **kwargs) makes it. Building axes is the dearest
-    part of a chart (7 ms each), so each layout is built once per process and copied from its
-    pickle after that, in half the time; the warm server builds the usual ones before it forks
-    the workers (:func:`helpers.preload.warm_charts`)."""
-    key = repr(sorted(kwargs.items()))
-    if key not in _BLANK:
-        with house_style():
-            blank = Figure()
-            blank.subplots(squeeze=False, **kwargs)
-        _BLANK[key] = pickle.dumps(blank)
-    figure = pickle.loads(_BLANK[key])
-    figure.set_size_inches(width, height)
-    shape = (kwargs.get("nrows", 1), kwargs.get("ncols", 1))
-    return figure, np.array(figure.axes, dtype=object).reshape(shape)
-
-
-def _row_labels(axis, labels: Sequence[str]) -> None:
-    """Writes each row's label left of the axes, where a y tick label would be (rows at 0, 1,
-    ...): a text each, without the tick matplotlib would build for it of five artists."""
-    axis.set_yticks([])
-    place = axis.get_yaxis_transform() + ScaledTranslation(
-        -(matplotlib.rcParams["ytick.major.size"] + matplotlib.rcParams["ytick.major.pad"]) / 72, 0,
-        axis.figure.dpi_scale_trans)
-    for row, label in enumerate(labels):
-        axis.text(0, row, label, transform=place, ha="right", va="center_baseline", fontsize=SMALL,
-                  color=TEXT)
-
-
-def _text_width(text: str, size: float = SMALL) -> float:
-    """Returns the width of a (possibly multi-line) text in inches."""
-    with house_style():
-        font = FontProperties(size=size)
-    return max(text_size(line, font, False)[0] for line in str(text).split("\n")) / 72
-
-
-class _Rows:
-    """Rows of marks, each with its label above it, starting at the axes' left edge: the data
-    get the whole width of a narrow chart, and a long label reads on one or two lines. Rows
-    sit at y = 0, 1, ...; one unit is `pitch` inches, enough for the longest label, the marks
-    (`mark` inches tall, centred on the row) and a gap before the next row's label."""
-
-    def __init__(self, labels: Sequence[str], mark: float, extra_lines: int = 0):
-        self.labels = list(labels)
-        self.mark = mark
-        self.extra = extra_lines
-        self.lines = max((label.count("\n") + 1 for label in self.labels), default=1) + extra_lines
-        self.pitch = mark + LIFT + self.lines * LINE + GAP
-
-    def units(self, inches: float) -> float:
-        """Returns a distance in inches in the rows' units."""
-        return inches / self.pitch
-
-    @property
-    def top(self) -> float:
-        return -self.units(self.mark / 2 + LIFT + self.lines * LINE)
-
-    @property
-    def bottom(self) -> float:
-        return len(self.labels) - 1 + self.units(self.mark / 2 + GAP / 2)
-
-    @property
-    def height(self) -> float:
-        """Returns the inches the axes need."""
-        return (self.bottom - self.top) * self.pitch
-
-    def lift(self, axis, lines: int = 0):
-        """Returns the transform that puts a text `lines` lines above a row's marks (x in axes
-        fraction, y in the rows' units)."""
-        return axis.get_yaxis_transform() + ScaledTranslation(
-            0, self.mark / 2 + LIFT + lines * LINE, axis.figure.dpi_scale_trans)
-
-    def draw(self, axis) -> None:
-        """Writes the labels above their rows and sets the axes' vertical extent."""
-        axis.set_yticks([])
-        axis.spines["left"].set_visible(False)
-        place = self.lift(axis, self.extra)
-        for row, label in enumerate(self.labels):
-            axis.text(0, row, label, transform=place, ha="left", va="bottom", fontsize=SMALL, color=TEXT)
-        axis.set_ylim(self.bottom, self.top)
-
-    def zero_line(self, axis) -> None:
-        """Draws the zero line through each row's marks only, not through the labels."""
-        half = self.units(self.mark / 2 + 0.04)
-        rows = np.arange(len(self.labels))
-        axis.vlines(np.zeros(len(rows)), rows - half, rows + half, color="#444444", linewidth=0.9)
-
-
-def _stack(figure: Figure, axes: Sequence, heights: Sequence[float], above: Sequence[float],
-           left: float = 0.05, right: float = 0.1, below: float = 0.6) -> None:
-    """Sizes the figure WIDTH wide and places its axes one under another: each `heights[i]`
-    inches tall with `above[i]` inches over it (for a title), `left` and `right` inches beside
-    them and `below` inches under the last (for its axis)."""
-    height = sum(heights) + sum(above) + below
-    figure.set_size_inches(WIDTH, height)
-    top = height
-    for axis, tall, space in zip(axes, heights, above, strict=True):
-        top -= space + tall
-        axis.set_position([left / WIDTH, top / height, (WIDTH - left - right) / WIDTH, tall / height])
-
-
-def _legend_columns(labels: Sequence[str], room: float, handle: float = 0.42) -> int:
-    """Returns how many legend entries fit side by side in `room` inches (as matplotlib lays out
-    a legend's columns: each as wide as its widest entry)."""
-    widths = [_text_width(label) + handle for label in labels]
-    for columns in range(len(widths), 1, -1):
-        per_column = [max(widths[c::columns]) for c in range(columns)]
-        if sum(per_column) <= room:
-            return columns
-    return 1
-
-
-def _across(entries: list, columns: int) -> list:
-    """Returns legend entries in the order that makes matplotlib, which fills a legend column by
-    column, show them row by row: read left to right, as the scale runs."""
-    return [entry for column in range(columns) for entry in entries[column::columns]]
-
-
-def _legend_above(axis, handles: list) -> float:
-    """Puts the legend above the axes, as many entries a row as fit, read row by row; returns
-    the inches it takes."""
-    labels = [handle.get_label() for handle in handles]
-    columns = _legend_columns(labels, WIDTH - 0.3)
-    axis.legend(handles=_across(handles, columns), loc="lower left", bbox_to_anchor=(0, 1.0), ncol=columns,
-                borderaxespad=0.2, handletextpad=0.3, columnspacing=1.0, fontsize=SMALL)
-    lines = [label.count("\n") + 1 for label in labels]
-    return 0.12 + sum(0.06 + LINE * max(lines[row:row + columns]) for row in range(0, len(lines), columns))
-
-
-def _under(axis, inches: float):
-    """Returns a transform for a legend anchored `inches` below the axes' bottom left."""
-    return axis.transAxes + ScaledTranslation(0, -inches, axis.figure.dpi_scale_trans)
-
-
-def wrap(text: str, width: int = 34) -> str:
-    """Returns a label broken into lines of at most `width` characters."""
-    lines, line = [], ""
-    for word in str(text).split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "\n".join(lines)
-
 
 OVER_MARK = {"facecolor": "white", "edgecolor": "none", "pad": 0.5}  # a label the dashed mark stops at
 
@@ -309,7 +110,7 @@ def likert(
     apart = [lv for lv in levels if side_of[lv] == "apart"]
     wide = data.pivot_table(index=[panel, row], columns="level", values="percent", aggfunc="first")
     has_apart = bool(apart) and wide.reindex(columns=apart).fillna(0).gt(0).any().any()
-    rows = _Rows([wrap(row_labels.get(r, r), 35 if has_apart else WRAP) for r in row_order], mark=0.24)
+    rows = Rows([wrap(row_labels.get(r, r), 35 if has_apart else WRAP) for r in row_order], mark=0.24)
     bar = rows.units(0.24)
     def total(side: str) -> pd.Series:
         return wide.reindex(columns=[lv for lv in stacked if side_of[lv] == side]).fillna(0).sum(axis=1)
@@ -320,7 +121,7 @@ def likert(
                       for k in panel_order)
     title_space = 0.34 + LINE * max(title_lines, apart_title.count("\n") + 1 if has_apart else 1)
     with house_style():
-        figure, axes = _figure(WIDTH, 4, nrows=len(panel_order), ncols=2 if has_apart else 1)
+        figure, axes = new_figure(WIDTH, 4, nrows=len(panel_order), ncols=2 if has_apart else 1)
         for index, key in enumerate(panel_order):
             axis = axes[index, 0]
             segments = {level: [] for level in stacked}  # (y, left, value): one barh call a level
@@ -370,7 +171,7 @@ def likert(
                 for spine in ("left", "bottom"):
                     side_panel.spines[spine].set_visible(False)
         main = list(axes[:, 0])
-        _stack(figure, main, [rows.height] * len(main), [title_space] * len(main), right=0.05,
+        stack(figure, main, [rows.height] * len(main), [title_space] * len(main), right=0.05,
                below=0.4 + LINE * 2)
         if has_apart:  # each grey panel beside its panel: the main one keeps three quarters
             for axis, side_panel in zip(main, axes[:, 1], strict=True):
@@ -378,11 +179,11 @@ def likert(
                 side_panel.set_position([box.x0 + box.width * 0.78, box.y0, box.width * 0.22, box.height])
                 axis.set_position([box.x0, box.y0, box.width * 0.74, box.height])
         names = [level_labels.get(lv, lv) for lv in stacked]
-        columns = _legend_columns(names, WIDTH - 0.2, 0.45)
-        order = _across(list(range(len(stacked))), columns)
+        columns = legend_columns(names, WIDTH - 0.2, 0.45)
+        order = across(list(range(len(stacked))), columns)
         main[-1].legend([Rectangle((0, 0), 1, 1, color=colours[stacked[i]]) for i in order],
                         [names[i] for i in order], loc="upper left", bbox_to_anchor=(0, 0),
-                        bbox_transform=_under(main[-1], 0.3), borderaxespad=0, ncol=columns,
+                        bbox_transform=under(main[-1], 0.3), borderaxespad=0, ncol=columns,
                         handlelength=1.2, columnspacing=1.0, fontsize=SMALL)
     return figure
 
@@ -416,7 +217,7 @@ def dot_plot(
     """
     many = len(hue_order) > 8
     spread = 0.0 if many or len(hue_order) == 1 else min(0.08 * (len(hue_order) - 1), 0.5)
-    rows = _Rows([wrap(y_labels.get(k, k), WRAP) for k in y_order],
+    rows = Rows([wrap(y_labels.get(k, k), WRAP) for k in y_order],
                  mark=0.34 if many and focus is not None else max(0.24, spread + 0.14))
     if many and focus is not None:  # the focus under the others' dots, its label clear of them
         offsets = np.array([rows.units(0.09 if key == focus else -0.08) for key in hue_order])
@@ -424,7 +225,7 @@ def dot_plot(
         offsets = (rows.units(np.linspace(-spread / 2, spread / 2, len(hue_order))) if spread
                    else np.zeros(len(hue_order)))
     with house_style():
-        figure, axes = _figure(WIDTH, 4)
+        figure, axes = new_figure(WIDTH, 4)
         axis = axes[0, 0]
         records = {(r[y], r[hue]): r for r in data.to_dict("records")}
         held: dict[int, list[str]] = {}  # per row, the marks of the hues withheld there
@@ -502,7 +303,7 @@ def dot_plot(
                        for i, k in enumerate(hue_order)]
         if reference:
             handles.append(Line2D([], [], color=TEXT, linestyle=(0, (2, 1.5)), label=reference_label))
-        _stack(figure, [axis], [rows.height], [_legend_above(axis, handles)], right=0.5)
+        stack(figure, [axis], [rows.height], [legend_above(axis, handles)], right=0.5)
     return figure
 
 
@@ -524,9 +325,9 @@ def dumbbell(
     """Draws one dumbbell per row: the `first` and `second` columns' values joined by a line,
     under the row's label and its gap in points with its interval (from `low` to `high`)."""
     markers = ("o", "s")
-    rows = _Rows([wrap(label, WRAP) for label in y_labels], mark=0.2, extra_lines=1)
+    rows = Rows([wrap(label, WRAP) for label in y_labels], mark=0.2, extra_lines=1)
     with house_style():
-        figure, axes = _figure(WIDTH, 4)
+        figure, axes = new_figure(WIDTH, 4)
         axis = axes[0, 0]
         dots = {first: [], second: []}  # (x, y) of each column's dots: one artist per column
         bars = []  # (left, right, y) of the lines that join them
@@ -566,7 +367,7 @@ def dumbbell(
                    for m, c, label in zip(markers, colours, labels, strict=True)]
         explained = text.under_label.format(gap=gap_label)
         handles.append(Line2D([], [], linestyle="", label=wrap(explained, 44)))
-        _stack(figure, [axis], [rows.height], [_legend_above(axis, handles)], right=0.25)
+        stack(figure, [axis], [rows.height], [legend_above(axis, handles)], right=0.25)
     return figure
 
 
@@ -596,12 +397,12 @@ def bars(
         lines = max(label.count("\n") + 1 for label in labels)
         pitch = max(0.26 if len(y_order) > 12 else 0.36, LINE * lines + 0.08)
         height, bar = pitch * len(y_order), 0.62
-        left = 0.1 + max(_text_width(label) for label in labels)
+        left = 0.1 + max(text_width(label) for label in labels)
     else:
-        rows = _Rows([wrap(y_labels.get(k, k), WRAP) for k in y_order], mark=0.2)
+        rows = Rows([wrap(y_labels.get(k, k), WRAP) for k in y_order], mark=0.2)
         height, bar, left = rows.height, rows.units(0.2), 0.05
     with house_style():
-        figure, axes = _figure(WIDTH, 4, nrows=len(panel_order))
+        figure, axes = new_figure(WIDTH, 4, nrows=len(panel_order))
         for axis, key in zip(axes[:, 0], panel_order, strict=True):
             rows_here = data if panel is None else data[data[panel] == key]
             values = rows_here.set_index(y)[x]
@@ -623,13 +424,13 @@ def bars(
             for spine in ("left", "bottom"):
                 axis.spines[spine].set_visible(False)
             if beside:
-                _row_labels(axis, labels)
+                label_rows(axis, labels)
                 axis.set_ylim(len(y_order) - 0.5, -0.5)
             else:
                 rows.draw(axis)
         titles = [0.12 + LINE * (wrap(panel_titles.get(k, k), WRAP).count("\n") + 1) if k else 0.1
                   for k in panel_order]
-        _stack(figure, list(axes[:, 0]), [height] * len(panel_order), titles, left=left, below=0.1)
+        stack(figure, list(axes[:, 0]), [height] * len(panel_order), titles, left=left, below=0.1)
     return figure
 
 
@@ -649,9 +450,9 @@ def gap_bars(
     """Draws gaps as bars diverging from zero, teal above and brown below, each labelled: one
     panel per `panel` value, one under another, each bar under its label."""
     limit = max(10.0, math.ceil(data[gap].abs().max() / 10 + 0.6) * 10) if len(data) else 10.0
-    rows = _Rows([wrap(y_labels.get(k, k), WRAP) for k in y_order], mark=0.2)
+    rows = Rows([wrap(y_labels.get(k, k), WRAP) for k in y_order], mark=0.2)
     with house_style():
-        figure, axes = _figure(WIDTH, 4, nrows=len(panel_order))
+        figure, axes = new_figure(WIDTH, 4, nrows=len(panel_order))
         for axis, key in zip(axes[:, 0], panel_order, strict=True):
             here = data[data[panel] == key].set_index(y)
             for position, row_key in enumerate(y_order):
@@ -675,7 +476,7 @@ def gap_bars(
             rows.draw(axis)
         last = axes[-1, 0]
         last.set_xlabel(xlabel, fontsize=SMALL)
-        _stack(figure, list(axes[:, 0]), [rows.height] * len(panel_order), [0.62] * len(panel_order),
+        stack(figure, list(axes[:, 0]), [rows.height] * len(panel_order), [0.62] * len(panel_order),
                right=0.05)
     return figure
 
@@ -689,7 +490,7 @@ def gap_grid(grid: pd.DataFrame, row_labels: dict[str, str], column_labels: dict
     cmap = LinearSegmentedColormap.from_list("brown-teal", [NEGATIVE_STRONG, "#F5F5F5", POSITIVE_STRONG])
     names = [wrap(row_labels.get(r, r), SHORT) for r in grid.index]
     pitch = max(0.3, LINE * max((n.count("\n") + 1 for n in names), default=1) + 0.1)
-    left = 0.12 + max((_text_width(n) for n in names), default=0.5)
+    left = 0.12 + max((text_width(n) for n in names), default=0.5)
     fits = max(1, int((WIDTH - left - 0.05) // 0.5))  # columns of at least half an inch
     chunks = [range(start, min(start + fits, grid.shape[1])) for start in range(0, grid.shape[1], fits)] or [
         range(0)]
@@ -698,7 +499,7 @@ def gap_grid(grid: pd.DataFrame, row_labels: dict[str, str], column_labels: dict
            for number, c in enumerate(grid.columns)]
     key_height = LINE * 1.15 * sum(k.count("\n") + 1 for k in key) + 0.1
     with house_style():
-        figure, axes = _figure(WIDTH, 4, nrows=len(chunks))
+        figure, axes = new_figure(WIDTH, 4, nrows=len(chunks))
         for axis, columns in zip(axes[:, 0], chunks, strict=True):
             part = values[:, list(columns)]
             axis.imshow(part, cmap=cmap, vmin=-limit, vmax=limit, aspect="auto")
@@ -708,7 +509,7 @@ def gap_grid(grid: pd.DataFrame, row_labels: dict[str, str], column_labels: dict
             axis.set_xticks(range(len(columns)))
             axis.set_xticklabels([str(n + 1) for n in columns], fontsize=SMALL, fontweight="bold")
             axis.xaxis.tick_top()
-            _row_labels(axis, names)
+            label_rows(axis, names)
             axis.tick_params(length=0)
             for spine in axis.spines.values():
                 spine.set_visible(False)
@@ -718,7 +519,7 @@ def gap_grid(grid: pd.DataFrame, row_labels: dict[str, str], column_labels: dict
             linespacing=1.3)
         tall = pitch * grid.shape[0]
         shown = min(fits, grid.shape[1])  # columns in the widest grid
-        _stack(figure, list(axes[:, 0]), [tall] * len(chunks),
+        stack(figure, list(axes[:, 0]), [tall] * len(chunks),
                [key_height + 0.35] + [0.5] * (len(chunks) - 1),
                left=left, right=WIDTH - left - cell * shown, below=0.1)
         for axis, columns in zip(axes[:, 0], chunks, strict=True):  # a shorter last grid keeps the cell width

@@ -9,27 +9,23 @@ part in (interviews, focus groups, a survey); the publication's tables; for
 respondent-level data, the export files and which column holds what; and what each site's
 family snapshot shows (which group is the families', which items).
 
-It is validated with pydantic and every mistake is reported with the key path
-(``items.3.scale``) and what was expected, as :class:`~helpers.errors.InputError`.
+It is validated with pydantic and every mistake is reported with the key path (``items.parents.scale``:
+a list's part by its id) and what was expected, as :class:`~helpers.errors.InputError`; the parts that
+name one another are checked by :mod:`helpers.references`.
 """
 
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from helpers.errors import InputError, Problem, brief
+from helpers.files import read_yaml
+from helpers.references import Mistakes, mistakes
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CODEBOOK = "codebook.yaml"
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML was built with it
 DERIVED_ANSWERS = ("positive", "negative")  # a scale side's share, published or counted
-# Values a YAML file may stand for once its aliases are expanded: a thousand sites' codebook is
-# some 10,000; "billion laughs", a few kilobytes of aliases of aliases, stands for billions.
-EXPANDED = 1_000_000
-DEEPEST = 64  # levels of nesting (a codebook has six)
-MERGE = "tag:yaml.org,2002:merge"
 NOT_STATED = "not-stated"  # the site or group of respondents whose export leaves it blank
 # The one table of figures every dataset becomes, published (helpers.load) or counted
 # (helpers.tabulate). breakdown and value: a respondent characteristic and its value, or blank.
@@ -197,6 +193,8 @@ class Characteristic(Named):
     values: tuple[Value, ...] = Field(min_length=1)
     column: str = ""
     derived_from: str = Field(default="", description="the characteristic whose values this one's combine")
+    not_stated: tuple[str, ...] = Field(default=(), description="answers in the export that count as not "
+                                        "stated, like a blank: 'Prefer not to say', 'Decline to answer'")
 
     @property
     def tabulated(self) -> bool:
@@ -333,77 +331,9 @@ class Codebook(Strict):
 
     @model_validator(mode="after")
     def _references(self):
-        problems = []
-        for kind in ("sites", "groups", "scales", "items", "waves", "contrasts", "characteristics",
-                     "activities", "tables"):
-            ids = [part.id for part in getattr(self, kind)]
-            repeated = sorted({i for i in ids if ids.count(i) > 1})
-            if repeated:
-                problems.append(f"{kind}: each id once (repeated: {', '.join(repeated)})")
-        for kind in ("sites", "groups"):
-            if NOT_STATED in [part.id for part in getattr(self, kind)]:
-                problems.append(f"{kind}: {NOT_STATED!r} is kept for respondents whose export leaves "
-                                "it blank; give the part another id")
-        scales, groups = {s.id for s in self.scales}, {g.id for g in self.groups}
-        for item in self.items:
-            scale = {s.id: s for s in self.scales}.get(item.scale or "")
-            if item.other and scale and item.other not in [level.id for level in scale.levels]:
-                problems.append(f"items: {item.id} has other {item.other!r}, expected a level of its "
-                                f"scale {scale.id}: {', '.join(level.id for level in scale.levels)}")
-            if item.scale and item.scale not in scales:
-                problems.append(f"items: {item.id} has scale {item.scale!r}, expected one of "
-                                f"the scales: {', '.join(sorted(scales)) or 'none defined'}")
-            if isinstance(item.wording, dict):
-                unknown = set(item.wording) - groups
-                if unknown:
-                    problems.append(f"items: {item.id} has wording for {', '.join(sorted(unknown))}, "
-                                    f"expected groups: {', '.join(sorted(groups))}")
-        for contrast in self.contrasts:
-            for side in (contrast.first, contrast.second):
-                if side not in groups:
-                    problems.append(f"contrasts: {contrast.id} names {side!r}, expected a group: "
-                                    f"{', '.join(sorted(groups))}")
-        read = {c.id: c for c in self.characteristics if c.column}
-        for characteristic in self.characteristics:
-            source = read.get(characteristic.derived_from)
-            if characteristic.derived_from and source is None:
-                problems.append(f"characteristics: {characteristic.id} has derived_from "
-                                f"{characteristic.derived_from!r}, expected a characteristic read from an "
-                                f"export's column: {', '.join(read) or 'none defined'}")
-            elif source is not None:
-                known = [v.id for v in source.values]
-                for value in characteristic.values:
-                    for unknown in (c for c in value.combines if c not in known):
-                        problems.append(f"characteristics: {characteristic.id} value {value.id} combines "
-                                        f"{unknown!r}, expected a value of {source.id}: {', '.join(known)}")
-        if self.snapshot.families and self.snapshot.families not in groups:
-            problems.append(f"snapshot: families is {self.snapshot.families!r}, expected a group: "
-                            f"{', '.join(sorted(groups)) or 'none defined'}")
-        items = [i.id for i in self.items]
-        for item in self.snapshot.items:
-            if item not in items:
-                problems.append(f"snapshot: items names {item!r}, expected an item: {', '.join(items)}")
-        if len(set(self.snapshot.items)) != len(self.snapshot.items):
-            problems.append("snapshot: items: each item once")
-        waves = {w.id for w in self.waves}
-        for export in self.exports:
-            if export.wave is None and not export.wave_column:
-                problems.append(f"exports: {export.file} needs wave or wave_column")
-            if export.wave is not None and export.wave not in waves:
-                problems.append(f"exports: {export.file} has wave {export.wave!r}, expected one of "
-                                f"the waves: {', '.join(sorted(waves))}")
-            if export.site and export.site not in {s.id for s in self.sites}:
-                problems.append(f"exports: {export.file} has site {export.site!r}, expected one of "
-                                f"the sites: {', '.join(sorted(s.id for s in self.sites))}")
-            if export.site and export.site_column:
-                problems.append(f"exports: {export.file} gives both site and site_column: one of them")
-        if self.exports:
-            missing = [i.id for i in self.items if not i.column and not i.option_columns]
-            if missing:
-                problems.append("items: with exports, each item needs its column "
-                                f"(missing for {', '.join(missing)})")
-        if problems:
-            raise ValueError("; ".join(problems))
+        found = mistakes(self, NOT_STATED)
+        if found:
+            raise Mistakes(found)
         return self
 
     # --- lookups ----------------------------------------------------------------------------------
@@ -475,96 +405,6 @@ def _not_stated() -> str:
     return _("not stated")
 
 
-def read_yaml(path: Path, missing: str, expected: str = "valid YAML"):
-    """Returns a YAML file's content (None for an empty file), or raises InputError: not there
-    (missing says what it should be), not UTF-8 (the row of the byte), not YAML (its row), a
-    key given twice in one mapping (both rows: YAML would keep the second silently),
-    aliases standing for more than EXPANDED values, or nesting deeper than DEEPEST.
-    """
-    from helpers.files import read_text
-    from helpers.paths import shown
-
-    where = shown(path)
-    if not Path(path).is_file():
-        raise InputError(Problem(where, missing))
-    text = read_text(path)
-    try:
-        _check_depth(text, where)  # before composing, which recurses and would overflow the stack
-        loader = SAFE_LOADER(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                return None
-            _check_nodes(node, where, loader.construct_object)
-            return loader.construct_document(node)
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise InputError(Problem(where, expected, row=mark.line + 1 if mark else None,
-                                 found=str(getattr(error, "problem", None) or error))) from None
-
-
-def _check_depth(text: str, where: str) -> None:
-    """Raises InputError if lists and mappings nest deeper than DEEPEST."""
-    depth = 0
-    for event in yaml.parse(text, Loader=SAFE_LOADER):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > DEEPEST:
-                raise InputError(Problem(where, f"at most {DEEPEST} levels of lists and mappings",
-                                         row=event.start_mark.line + 1, found=f"more than {DEEPEST}"))
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
-def _check_nodes(root: yaml.Node, where: str, construct) -> None:
-    """Raises InputError for each key repeated in a mapping (keys compared as constructed: yes
-    and true are one key, as 1 and 1.0 are), and for aliases that stand for more than EXPANDED
-    values or for themselves; reads each node once, however often aliased."""
-    sizes: dict[int, int] = {}  # a node's values once expanded, by id: each node is walked once
-    problems: list[Problem] = []
-    walking = set()
-
-    def walk(node: yaml.Node, path: str) -> int:
-        if id(node) in sizes:
-            return sizes[id(node)]
-        if id(node) in walking:
-            raise InputError(Problem(where, "an alias of an anchor outside it", column=path or None,
-                                     row=node.start_mark.line + 1, column_word="key",
-                                     found="an alias inside the anchor it names"))
-        walking.add(id(node))
-        size = 1
-        if isinstance(node, yaml.MappingNode):
-            first: dict = {}
-            for key, value in node.value:
-                name = key.value if isinstance(key, yaml.ScalarNode) else None
-                if name is not None and key.tag != MERGE:
-                    same = construct(key)
-                    if same in first:
-                        problems.append(Problem(
-                            where, "each key once in a mapping (YAML would keep the last silently)",
-                            row=key.start_mark.line + 1, column=f"{path}.{name}" if path else name,
-                            found=f"the key again (first on row {first[same]})", column_word="key"))
-                    first.setdefault(same, key.start_mark.line + 1)
-                size += walk(value, f"{path}.{name}" if path else str(name))
-        elif isinstance(node, yaml.SequenceNode):
-            for number, value in enumerate(node.value):
-                size += walk(value, f"{path}.{number}" if path else str(number))
-        if size > EXPANDED:
-            raise InputError(Problem(
-                where, f"at most {EXPANDED:,} values once its aliases (*name) are expanded",
-                row=node.start_mark.line + 1, column=path or None, column_word="key",
-                found=f"aliases standing for more than {EXPANDED:,} values"))
-        walking.discard(id(node))
-        sizes[id(node)] = size
-        return size
-
-    walk(root, "")
-    if problems:
-        raise InputError(problems)
-
-
 def read_codebook(folder: Path) -> Codebook:
     """Returns the folder's codebook, or raises InputError naming each mistake by its key path."""
     from helpers.paths import shown
@@ -578,7 +418,23 @@ def read_codebook(folder: Path) -> Codebook:
     try:
         return Codebook.model_validate(raw)
     except ValidationError as error:
-        raise InputError([_problem(where, detail) for detail in error.errors()]) from None
+        raise InputError(problems(where, error, raw)) from None
+
+
+def problems(where: str, error: ValidationError, given) -> list[Problem]:
+    """Returns a codebook's validation error as one Problem per mistake, each named by its key path
+    from what was given (a list's part by its id where it has one: items.parents.scale, as
+    translation files write it; by its place where it has none: exports.0.file)."""
+    found = []
+    for detail in error.errors():
+        location = _by_id(given, detail["loc"])
+        named = (detail.get("ctx") or {}).get("error")
+        if isinstance(named, Mistakes):  # the parts that name one another (helpers.references)
+            found += [Problem(where, m.expected, column=".".join(str(p) for p in (*location, m.path)),
+                              found=m.found, column_word="key") for m in named.mistakes]
+        else:
+            found.append(_problem(where, detail | {"loc": location}))
+    return found
 
 
 def _problem(where: str, detail: dict) -> Problem:
@@ -644,31 +500,34 @@ def translated(codebook: Codebook, folder: Path, language: str) -> Codebook:
         raise InputError(Problem(where, "key: value lines with the codebook's keys and a note",
                                  found=_kind(given)))
     given = given or {}
-    problems: list[Problem] = []
-    merged = _translate(codebook.model_dump(), given, "", where, problems)
+    missing: list[Problem] = []
+    merged = _translate(codebook.model_dump(), given, "", where, missing)
     note = given.get("note")
     if not isinstance(note, str) or not note.strip():
-        problems.append(Problem(where, "a note saying who translated the texts (the page shows it)",
-                                column="note", column_word="key"))
+        missing.append(Problem(where, "a note saying who translated the texts (the page shows it)",
+                               column="note", column_word="key"))
     merged["dataset"]["translation_note"] = note
-    if problems:
-        raise InputError(problems, hint=f"Nothing was rendered in {language!r}: every text needs its "
+    if missing:
+        raise InputError(missing, hint=f"Nothing was rendered in {language!r}: every text needs its "
                                         "translation, so that no page mixes two languages.")
     try:
         return Codebook.model_validate(merged)
     except ValidationError as error:  # a translated text too long for its place, say
-        raise InputError([_problem(where, detail | {"loc": _by_id(merged, detail["loc"])})
-                          for detail in error.errors()]) from None
+        raise InputError(problems(where, error, merged)) from None
 
 
-def _by_id(merged: dict, location: tuple) -> tuple:
-    """Returns a key path of the codebook with each list position as its part's id, as a
-    translation file writes it (sites.<site id>.name, not sites.0.name)."""
-    path, node = [], merged
+def _by_id(given, location: tuple) -> tuple:
+    """Returns a key path into what was given with each list position as its part's id where it
+    has one, as a translation file writes it (sites.<site id>.name, not sites.0.name)."""
+    path, node = [], given
     for part in location:
-        node = node[part] if isinstance(node, dict | list | tuple) else None
-        path.append(node["id"] if isinstance(part, int) and isinstance(node, dict) and "id" in node
-                    else part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        else:
+            node = node[part] if isinstance(node, list | tuple) and isinstance(part, int) \
+                and -len(node) <= part < len(node) else None
+        named = isinstance(part, int) and isinstance(node, dict) and isinstance(node.get("id"), str)
+        path.append(node["id"] if named and node["id"] else part)
     return tuple(path)
 
 

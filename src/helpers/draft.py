@@ -158,7 +158,7 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
     many = _many(columns, questions, cells, fmt)
     in_many = {c for _, _, cols, _ in many for c in cols}
     out = Lines()
-    spanish = Lines()
+    spanish, es = Lines(), Spanish()
     where = shown(export)
     out.add(f"# A DRAFT codebook written by `impact-reports draft` from {export.name}"
             + (f" and {Path(dictionary).name}" if dictionary and Path(dictionary) != export else "")
@@ -169,9 +169,11 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
     folder_id = slug(export.parent.name)
     out.add("dataset:")
     out.add(f"  id: {folder_id}", "the folder's name; the reports go to outputs/html/<id>/")
-    out.add(f"  title: {q('Survey results' + (' (synthetic)' if synthetic else ''))}", "the reports' title")
-    out.add(f"  partnership: {q('The partnership' + (' (synthetic)' if synthetic else ''))}",
-            "write the partnership's name")
+    if known.title:
+        out.add(f"  title: {q(known.title)}", "the survey's own title (form_title in the XLSForm's settings)")
+    else:
+        out.add(f"  title: {q('Survey results')}", "the reports' title")  # synthetic: true says the rest
+    out.add(f"  partnership: {q('The partnership')}", "write the partnership's name")
     out.add(f"  source: {q(f'{export.name}, a {fmt} export' + (', synthetic data' if synthetic else ''))}",
             "where the answers come from")
     out.add("  published: false", "the tool's export is not already public")
@@ -199,9 +201,12 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
         out.add("")
         out.add("groups:", f"the answers of column {q(group)}; labels are how sentences name them")
         taken_groups: set = set()
+        group_ids = {}
         for code, label in _choices(group, cells, questions):
-            entry = f"id: {q(slug(label, taken_groups))}, label: {q(plural(label))}, answers: [{q(code)}]"
+            group_ids[label] = slug(label, taken_groups)
+            entry = f"id: {q(group_ids[label])}, label: {q(plural(label))}, answers: [{q(code)}]"
             out.add(f"  - {{{entry}}}", "the label in the plural, as sentences say '30 students answered'")
+        es.groups = _in_spanish(questions.get(group), group_ids)
     waves = _choices(wave, cells, questions) if wave else []
     out.add("")
     out.add("waves:", "one survey wave; add one per export or name a wave column")
@@ -213,6 +218,7 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
         out.add(f"  - {{id: {q('1')}, label: {q('the survey')}}}")
     scales: dict[tuple, str] = {}
     scale_lines, item_lines, es_items = Lines(), Lines(), []
+    level_ids: dict[tuple, dict[str, str]] = {}  # by answer set: each level's label -> its id
     taken_items: set = set()
     characteristics = roles["characteristics"]
     used = {site, group, wave, ident, *characteristics}
@@ -225,7 +231,8 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
         levels, how = answers
         key = tuple(label for _, label, _ in levels)
         if key not in scales:
-            scales[key] = _scale(levels, how, scale_lines, set(scales.values()))
+            scales[key], level_ids[key] = _scale(levels, how, scale_lines, set(scales.values()))
+        es.levels.setdefault(scales[key], {}).update(_in_spanish(questions.get(column), level_ids[key]))
         question = questions.get(column)
         text = _text_of(column, questions, texts)
         stem, row = _parts(text)
@@ -266,6 +273,8 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
             alias = f", answers: [{q(code)}]" if code != label and not option_columns else ""
             item_lines.add(f"      - {{id: {q(ids[number])}, label: {q(label)}{column}{alias}}}")
         es_items.append((item, questions.get(stem), None))
+        es.options[item] = _in_spanish(questions.get(stem), dict(zip([label for _, label in choices], ids,
+                                                                     strict=True)))
     if not item_lines.lines:
         raise InputError(Problem(where, "at least one question whose answers are a scale or a "
                                  "choice of options (see data/README.md)", found="none to draft"))
@@ -286,14 +295,24 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
             text = _text_of(column, questions, texts)
             word = CHARACTERISTIC.search(f"{column} {text}")
             name = _CHARACTERISTIC_LABELS.get(word[1].casefold()[:5], word[1].casefold()) if word else column
-            out.add(f"  - id: {q(slug(name, taken_chars))}", f"from the question {q(_short(text))}")
+            characteristic = slug(name, taken_chars)
+            out.add(f"  - id: {q(characteristic)}", f"from the question {q(_short(text))}")
             out.add(f"    label: {q(name)}", "as in 'by home language'")
             out.add(f"    column: {q(column)}")
+            choices = _choices(column, cells, questions)
+            unstated = [text for code, label in choices if APART.match(label)
+                        for text in dict.fromkeys((label, code))]
+            if unstated:
+                out.add(f"    not_stated: [{', '.join(q(text) for text in unstated)}]",
+                        "answers that say nothing of it: counted as not stated, like a blank")
             out.add("    values:")
             taken_values: set = set()
-            for code, label in _choices(column, cells, questions):
+            value_ids = {}
+            for code, label in (c for c in choices if not APART.match(c[1])):
                 alias = f", answers: [{q(code)}]" if code != label else ""
-                out.add(f"      - {{id: {q(slug(label, taken_values))}, label: {q(label)}{alias}}}")
+                value_ids[label] = slug(label, taken_values)
+                out.add(f"      - {{id: {q(value_ids[label])}, label: {q(label)}{alias}}}")
+            es.values[characteristic] = _in_spanish(questions.get(column), value_ids)
     out.add("")
     out.add("exports:")
     entry = [f"file: {q(export.name)}", f"format: {fmt}"]
@@ -307,21 +326,67 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
         entry.append(f"group_column: {q(group)}")
     out.add(f"  - {{{', '.join(entry)}}}", "blank sites and groups count as not stated; "
             "required: [site] refuses them")
-    return out.text(), _spanish(es_items, spanish), out.guesses
+    return out.text(), _spanish(es_items, es, spanish), out.guesses
 
 
-def _spanish(items: list, lines: Lines) -> str:
-    """Returns codebook.es.yaml's item texts where the tool carries them, else ""."""
+@dataclass
+class Spanish:
+    """The Spanish labels a survey tool carries for the drafted parts, by id: groups, each scale's
+    levels, each choose-any item's options, each characteristic's values."""
+
+    groups: dict[str, str] = field(default_factory=dict)
+    levels: dict[str, dict[str, str]] = field(default_factory=dict)
+    options: dict[str, dict[str, str]] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def _in_spanish(question, ids: dict[str, str]) -> dict[str, str]:
+    """Returns, for drafted parts (label -> id), each one's Spanish label where the tool gives one."""
+    if question is None or not question.spanish_choices:
+        return {}
+    given = dict(zip([label for _, label in question.choices], question.spanish_choices, strict=False))
+    return {ids[label]: given[label] for label in ids if given.get(label)}
+
+
+def _labelled(lines: Lines, kind: str, inner: str, parts: dict, heading: bool = True) -> None:
+    """Adds, for each part (a scale, an item, a characteristic) with Spanish labels of its levels,
+    options or values, those labels by id; a heading for the kind first, unless it is there."""
+    parts = {part: labels for part, labels in parts.items() if labels}
+    if parts and heading:
+        lines.add(f"{kind}:")
+    for part, labels in parts.items():
+        if heading:
+            lines.add(f"  {part}:")
+        lines.add(f"    {inner}:")
+        lines.lines += [f"      {key}: {{label: {q(label)}}}" for key, label in labels.items()]
+
+
+def _spanish(items: list, es: Spanish, lines: Lines) -> str:
+    """Returns codebook.es.yaml's texts where the tool carries them (the items' wordings, the labels
+    of levels, options and values), else ""; the groups' Spanish labels as comments, since a
+    group's label is the plural that sentences use."""
     given = [(item, question) for item, question, _ in items if question and question.spanish]
-    if not given:
+    labelled = {item: options for item, options in es.options.items() if options}
+    if not (given or labelled or any(es.levels.values()) or any(es.values.values())):
         return ""
     lines.add("# Spanish texts from the survey tool's own translation (drafted: the rest of the")
     lines.add("# codebook's texts need theirs too before reports render in Spanish).")
     lines.add(f"note: {q('Spanish texts as the survey was asked in Spanish.')}")
-    lines.add("items:")
-    for item, question in given:
+    if es.groups:
+        lines.add("# groups: the tool's Spanish labels, one person each; write each label as the plural")
+        lines.add("# that sentences use ('respondieron 30 estudiantes'):")
+        for group, label in es.groups.items():
+            lines.add(f"#   {group}: {{label: {q(label)}}}")
+    _labelled(lines, "scales", "levels", es.levels)
+    if given or labelled:
+        lines.add("items:")
+    wordings = dict(given)
+    for item in dict.fromkeys([*wordings, *labelled]):
         lines.add(f"  {item}:")
-        lines.add(f"    wording: {q(question.spanish)}")
+        if item in wordings:
+            lines.add(f"    wording: {q(wordings[item].spanish)}")
+        _labelled(lines, "", "options", {item: labelled.get(item, {})}, heading=False)
+    _labelled(lines, "characteristics", "values", es.values)
     return lines.text()
 
 
@@ -443,8 +508,8 @@ def _positive_first(labels: list[str]) -> bool:
                 and NEGATIVE_WORDS.search(last))
 
 
-def _scale(levels: list, how: str, lines: Lines, taken: set) -> str:
-    """Adds a scale's lines and returns its id."""
+def _scale(levels: list, how: str, lines: Lines, taken: set) -> tuple[str, dict[str, str]]:
+    """Adds a scale's lines and returns its id and each level's label -> its id."""
     substantive = [label for _, label, side in levels if side != "apart"]
     words = " ".join(substantive).casefold()
     name = ("yes-no" if set(words.split()) <= {"yes", "no"} else
@@ -458,9 +523,10 @@ def _scale(levels: list, how: str, lines: Lines, taken: set) -> str:
               "how sentences name the positive side")
     lines.add("    levels:", f"ordered by {how}, most negative first; sides split at the middle")
     taken_levels: set = set()
+    ids = {label: slug(label, taken_levels) for _, label, _ in levels}
     for _, label, side in levels:
-        lines.add(f"      - {{id: {q(slug(label, taken_levels))}, label: {q(label)}, side: {side}}}")
-    return ident
+        lines.add(f"      - {{id: {q(ids[label])}, label: {q(label)}, side: {side}}}")
+    return ident, ids
 
 
 TOOL_SEPARATORS = {"qualtrics": ",", "google-forms": ", ", "kobo": " "}

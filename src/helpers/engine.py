@@ -145,10 +145,10 @@ def warm_up() -> None:
     helpers, compile the HTML template, draw a chart and start the shell."""
     import pandas as pd
 
-    from helpers import analysis, charts, checks, export, load, report, svg  # noqa: F401
+    from helpers import analysis, canvas, charts, checks, export, load, report, svg  # noqa: F401
     from helpers.paths import NOTEBOOKS
 
-    figure, axes = charts._figure(1, 1)
+    figure, axes = canvas.new_figure(1, 1)
     axes[0, 0].plot([0, 1], [0, 1])
     axes[0, 0].set_title("warm")
     svg.svg(figure)

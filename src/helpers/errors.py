@@ -1,5 +1,6 @@
 """The one exception raised for bad input, written for the person who supplied it."""
 
+import re
 import reprlib
 from dataclasses import dataclass
 
@@ -49,6 +50,22 @@ class Problem:
         return f"{where}: {found}expected {cut(self.expected, LONGEST_EXPECTED)}"
 
 
+def in_order(problems: list[Problem]) -> list[Problem]:
+    """Returns the problems as a reader goes through the files: file by file (in the order they
+    were first named), then by row and, within a row, by column (Q3_2 before Q3_10); problems of
+    no row (a codebook's keys, a file as a whole) first in their file, in the order found."""
+    files = {problem.file: number for number, problem in reversed(list(enumerate(problems)))}
+
+    def place(problem: Problem) -> tuple:
+        if problem.row is None:
+            return files[problem.file], -1, ()
+        column = tuple((0, int(part)) if part.isdigit() else (1, part)
+                       for part in re.split(r"(\d+)", problem.column or "") if part)
+        return files[problem.file], problem.row, column
+
+    return sorted(problems, key=place)
+
+
 class InputError(Exception):
     """Bad data or parameters: the message says which file, row and column, and what to do.
 
@@ -56,7 +73,7 @@ class InputError(Exception):
     """
 
     def __init__(self, problems: list[Problem] | Problem, hint: str = ""):
-        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        self.problems = in_order([problems] if isinstance(problems, Problem) else list(problems))
         self.hint = hint
         super().__init__(self._message())
 

@@ -1,5 +1,8 @@
 """Reading a dataset's files as text, row by row, so that every message can name a row.
 
+YAML files (a codebook, its translations, params) are read by :func:`read_yaml`, which names the
+row of a key given twice and refuses aliases that stand for too much and runaway nesting.
+
 CSV (a UTF-8 byte-order mark dropped, Windows line ends read like any other, blank
 lines skipped, cells trimmed), Excel .xlsx (calamine) and SPSS .sav (pyreadstat).
 Every reader returns a DataFrame of text cells indexed by the row number a person
@@ -20,6 +23,8 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
+
+import yaml
 
 from helpers.errors import InputError, Problem
 from helpers.paths import shown
@@ -368,3 +373,100 @@ def _text(cell) -> str:
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return str(cell)
+
+
+# --- YAML: a codebook, its translations, params ------------------------------------------------------
+
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML was built with it
+# Values a YAML file may stand for once its aliases are expanded: a thousand sites' codebook is
+# some 10,000; "billion laughs", a few kilobytes of aliases of aliases, stands for billions.
+EXPANDED = 1_000_000
+DEEPEST = 64  # levels of nesting (a codebook has six)
+MERGE = "tag:yaml.org,2002:merge"
+
+
+def read_yaml(path: Path, missing: str, expected: str = "valid YAML"):
+    """Returns a YAML file's content (None for an empty file), or raises InputError: not there
+    (missing says what it should be), not UTF-8 (the row of the byte), not YAML (its row), a
+    key given twice in one mapping (both rows: YAML would keep the second silently),
+    aliases standing for more than EXPANDED values, or nesting deeper than DEEPEST.
+    """
+    where = shown(path)
+    if not Path(path).is_file():
+        raise InputError(Problem(where, missing))
+    text = read_text(path)
+    try:
+        _check_depth(text, where)  # before composing, which recurses and would overflow the stack
+        loader = SAFE_LOADER(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            _check_nodes(node, where, loader.construct_object)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise InputError(Problem(where, expected, row=mark.line + 1 if mark else None,
+                                 found=str(getattr(error, "problem", None) or error))) from None
+
+
+def _check_depth(text: str, where: str) -> None:
+    """Raises InputError if lists and mappings nest deeper than DEEPEST."""
+    depth = 0
+    for event in yaml.parse(text, Loader=SAFE_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > DEEPEST:
+                raise InputError(Problem(where, f"at most {DEEPEST} levels of lists and mappings",
+                                         row=event.start_mark.line + 1, found=f"more than {DEEPEST}"))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_nodes(root: yaml.Node, where: str, construct) -> None:
+    """Raises InputError for each key repeated in a mapping (keys compared as constructed: yes
+    and true are one key, as 1 and 1.0 are), and for aliases that stand for more than EXPANDED
+    values or for themselves; reads each node once, however often aliased."""
+    sizes: dict[int, int] = {}  # a node's values once expanded, by id: each node is walked once
+    problems: list[Problem] = []
+    walking = set()
+
+    def walk(node: yaml.Node, path: str) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in walking:
+            raise InputError(Problem(where, "an alias of an anchor outside it", column=path or None,
+                                     row=node.start_mark.line + 1, column_word="key",
+                                     found="an alias inside the anchor it names"))
+        walking.add(id(node))
+        size = 1
+        if isinstance(node, yaml.MappingNode):
+            first: dict = {}
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else None
+                if name is not None and key.tag != MERGE:
+                    same = construct(key)
+                    if same in first:
+                        problems.append(Problem(
+                            where, "each key once in a mapping (YAML would keep the last silently)",
+                            row=key.start_mark.line + 1, column=f"{path}.{name}" if path else name,
+                            found=f"the key again (first on row {first[same]})", column_word="key"))
+                    first.setdefault(same, key.start_mark.line + 1)
+                size += walk(value, f"{path}.{name}" if path else str(name))
+        elif isinstance(node, yaml.SequenceNode):
+            for number, value in enumerate(node.value):
+                size += walk(value, f"{path}.{number}" if path else str(number))
+        if size > EXPANDED:
+            raise InputError(Problem(
+                where, f"at most {EXPANDED:,} values once its aliases (*name) are expanded",
+                row=node.start_mark.line + 1, column=path or None, column_word="key",
+                found=f"aliases standing for more than {EXPANDED:,} values"))
+        walking.discard(id(node))
+        sizes[id(node)] = size
+        return size
+
+    walk(root, "")
+    if problems:
+        raise InputError(problems)

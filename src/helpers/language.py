@@ -10,13 +10,23 @@ Spanish is formatted for ``es_US``, Spanish as written in the United States: the
 are in US cities, and US Spanish writes 54.5% and 1,234 as US schools' letters home do, where
 Spain's Spanish writes 54,5 % and 1.234.
 
-    use("es")
-    _("Key findings")                        # "Hallazgos principales"
-    n_("{n} site", "{n} sites", 3)           # "{n} sitios"
-    percent(54.5)                            # "54.5%"
+A language is an object, :class:`Language`, with its catalogue's gettext functions bound once
+and its locale's formats: what a run of a report (helpers.run.Run) holds and speaks. Two reports
+in two languages can be built in one process, interleaved, without switching anything:
+
+    spanish = Language.of("es")
+    spanish._("Key findings")                # "Hallazgos principales"
+    spanish.n_("{n} site", "{n} sites", 3)   # "{n} sitios"
+    spanish.percent(54.5)                    # "54.5%"
+
+The functions of this module (``_``, ``n_``, ``percent``, ...) are the phrases' shorthand: they
+speak the language of the call under way, which a run states for the length of its call
+(:func:`speaking`, a context variable: one thread or task, one block, never the process). Outside
+any run they speak English, the language of the code.
 """
 
 import contextlib
+import contextvars
 import functools
 import io
 from datetime import datetime
@@ -32,33 +42,116 @@ NAMES = {"en": "English", "es": "Español"}
 # Languages whose catalogue is still being filled, with why: `make reports` refuses them, saying
 # so, since a report would mix two languages. None today.
 UNFINISHED: dict[str, str] = {}
-_state = {"language": "en"}
 
 
 class Untranslated(KeyError):
     """A message the current language's catalogue lacks."""
 
 
-def use(language: str) -> None:
-    """Makes the reports of this process speak the language (a key of LANGUAGES)."""
+def valid(language: str) -> str:
+    """Returns the language (a key of LANGUAGES), or raises InputError naming the ones there are."""
     if language not in LANGUAGES:
         raise InputError(Problem("the report language (REPORT_LANGUAGE)",
                                  f"one of {', '.join(LANGUAGES)}", found=language))
-    if language != "en":
-        catalogue(language)
-    _state["language"] = language
+    return language
+
+
+class Language:
+    """A report's language: its messages (gettext's functions of its catalogue, bound once), its
+    numbers, percentages, lists and dates (Babel, for its locale). English needs no catalogue:
+    its messages are the code's. Made once per language by :meth:`of`."""
+
+    def __init__(self, code: str):
+        self.code, self.locale = code, LANGUAGES[valid(code)]
+        if code != "en":
+            found = catalogue(code)
+            self._gettext, self._ngettext, self._pgettext = found.gettext, found.ngettext, found.pgettext
+
+    @staticmethod
+    @functools.cache
+    def of(code: str) -> "Language":
+        return Language(code)
+
+    def __repr__(self) -> str:
+        return f"Language({self.code!r})"
+
+    def __reduce__(self):
+        return Language.of, (self.code,)
+
+    def _(self, message: str) -> str:
+        """Returns the message in this language."""
+        if self.code == "en":
+            return message
+        return self._translated(message, self._gettext(message))
+
+    def n_(self, singular: str, plural: str, n: int) -> str:
+        """Returns the singular or plural message, as this language counts n."""
+        if self.code == "en":
+            return singular if n == 1 else plural
+        found = self._ngettext(singular, plural, n)
+        if found in (singular, plural):
+            raise Untranslated(singular)
+        return found
+
+    def gendered(self, gender: str, message: str) -> str:
+        """Returns the message agreeing with a gender ("masculine" or "feminine", from the
+        codebook's translation): gettext's context. Each (gender, message) is declared with NP_,
+        since extraction cannot see a context held in a variable."""
+        if self.code == "en":
+            return message
+        return self._translated(message, self._pgettext(gender, message))
+
+    def _translated(self, message: str, translated: str) -> str:
+        if translated is message and message:
+            raise Untranslated(message)
+        return translated
+
+    def number(self, value: float, digits: int | None = 1) -> str:
+        """Returns a number with its decimals (None: as many as it has, up to three), grouped, as
+        the locale writes it: 1,234.5."""
+        pattern, where = _pattern(self.locale, "decimal", digits)
+        return pattern.apply(value, where)
+
+    def signed(self, value: float, digits: int = 1) -> str:
+        """Returns a number with its sign, + or a true minus, as the locale writes numbers: −3.8."""
+        negative = value < 0 or (value == 0 and str(value).startswith("-"))
+        return ("−" if negative else "+") + self.number(abs(value), digits)
+
+    def percent(self, value: float, digits: int = 1) -> str:
+        """Returns a percentage (given in percent) as the locale writes it: 54.5%."""
+        pattern, where = _pattern(self.locale, "percent", digits)
+        return pattern.apply(value / 100, where)
+
+    def conjunction(self, items: list[str]) -> str:
+        """Returns the items as a list in words, as the locale writes it: "a, b, and c"."""
+        from babel.lists import format_list
+
+        return format_list(list(items), locale=self.locale) if items else ""
+
+    def when(self, moment: datetime) -> str:
+        """Returns a date and time as the locale writes it, in the moment's time zone."""
+        from babel.dates import format_datetime
+
+        return format_datetime(moment, "long", tzinfo=moment.tzinfo, locale=self.locale)
+
+
+_speaking: contextvars.ContextVar[Language] = contextvars.ContextVar("speaking")
 
 
 @contextlib.contextmanager
-def speaking(language: str):
-    """Makes the reports of this process speak the language inside the block, and the language
-    they spoke before after it, however the block ends."""
-    previous = current()
-    use(language)
+def speaking(language: "str | Language"):
+    """Makes the phrases inside the block, in this thread or task only, speak the language (a
+    Language or its code), and those around it the one they spoke before, however it ends."""
+    token = _speaking.set(language if isinstance(language, Language) else Language.of(language))
     try:
         yield
     finally:
-        use(previous)
+        _speaking.reset(token)
+
+
+def speaker() -> Language:
+    """Returns the language of the call under way: the run's, English outside any run."""
+    return _speaking.get(_ENGLISH)
 
 
 def untranslated(language: str) -> list[str]:
@@ -90,8 +183,7 @@ def untranslated(language: str) -> list[str]:
 
 def check(language: str) -> None:
     """Raises InputError listing every message the language's catalogue lacks."""
-    if language not in LANGUAGES:
-        use(language)  # raises
+    valid(language)
     if language in UNFINISHED:
         raise InputError(Problem("the report language (REPORT_LANGUAGE)", "a finished language: "
                                  + ", ".join(c for c in LANGUAGES if c not in UNFINISHED),
@@ -109,11 +201,12 @@ def check(language: str) -> None:
 
 
 def current() -> str:
-    return _state["language"]
+    """Returns the code of the language of the call under way."""
+    return speaker().code
 
 
 def locale() -> str:
-    return LANGUAGES[current()]
+    return speaker().locale
 
 
 @functools.cache
@@ -135,32 +228,19 @@ def catalogue(language: str):
     return Translations(compiled)
 
 
-def _translated(message: str, translated: str) -> str:
-    if translated is message and current() != "en" and message:
-        raise Untranslated(message)
-    return translated
-
-
 def N_(message: str) -> str:
     """Marks a message for the catalogue where it is defined; translate it with _() where used."""
     return message
 
 
 def _(message: str) -> str:
-    """Returns the message in the current language."""
-    if current() == "en":
-        return message
-    return _translated(message, catalogue(current()).gettext(message))
+    """Returns the message in the language of the call under way."""
+    return speaker()._(message)
 
 
 def n_(singular: str, plural: str, n: int) -> str:
-    """Returns the singular or plural message, as the current language counts n."""
-    if current() == "en":
-        return singular if n == 1 else plural
-    found = catalogue(current()).ngettext(singular, plural, n)
-    if found in (singular, plural):
-        raise Untranslated(singular)
-    return found
+    """Returns the singular or plural message, as the language of the call under way counts n."""
+    return speaker().n_(singular, plural, n)
 
 
 def NP_(context: str, message: str) -> tuple[str, str]:
@@ -170,12 +250,8 @@ def NP_(context: str, message: str) -> tuple[str, str]:
 
 
 def gendered(gender: str, message: str) -> str:
-    """Returns the message in the current language, agreeing with a gender ("masculine" or
-    "feminine", from the codebook's translation): gettext's context. Each (gender, message) is
-    declared with NP_, since extraction cannot see a context held in a variable."""
-    if current() == "en":
-        return message
-    return _translated(message, catalogue(current()).pgettext(gender, message))
+    """Returns the message in the language of the call under way, agreeing with a gender."""
+    return speaker().gendered(gender, message)
 
 
 def extract(template: Path = TEMPLATE) -> None:
@@ -191,22 +267,15 @@ def extract(template: Path = TEMPLATE) -> None:
 
 
 def number(value: float, digits: int | None = 1) -> str:
-    """Returns a number with its decimals (None: as many as it has, up to three), grouped, as
-    the locale writes it: 1,234.5."""
-    pattern, where = _pattern(locale(), "decimal", digits)
-    return pattern.apply(value, where)
+    return speaker().number(value, digits)
 
 
 def signed(value: float, digits: int = 1) -> str:
-    """Returns a number with its sign, + or a true minus, as the locale writes numbers: −3.8."""
-    negative = value < 0 or (value == 0 and str(value).startswith("-"))
-    return ("−" if negative else "+") + number(abs(value), digits)
+    return speaker().signed(value, digits)
 
 
 def percent(value: float, digits: int = 1) -> str:
-    """Returns a percentage (given in percent) as the locale writes it: 54.5%."""
-    pattern, where = _pattern(locale(), "percent", digits)
-    return pattern.apply(value / 100, where)
+    return speaker().percent(value, digits)
 
 
 @functools.cache
@@ -225,14 +294,11 @@ def _pattern(locale_name: str, kind: str, digits: int | None):
 
 
 def conjunction(items: list[str]) -> str:
-    """Returns the items as a list in words, as the locale writes it: "a, b, and c"."""
-    from babel.lists import format_list
-
-    return format_list(list(items), locale=locale()) if items else ""
+    return speaker().conjunction(items)
 
 
 def when(moment: datetime) -> str:
-    """Returns a date and time as the locale writes it, in the moment's time zone."""
-    from babel.dates import format_datetime
+    return speaker().when(moment)
 
-    return format_datetime(moment, "long", tzinfo=moment.tzinfo, locale=locale())
+
+_ENGLISH = Language.of("en")

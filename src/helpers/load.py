@@ -17,13 +17,12 @@ checks types and ranges.
 
 import dataclasses
 import functools
-import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from helpers import shared as sharing
 from helpers.codebook import FIGURE_COLUMNS, Codebook, read_codebook, structure
 from helpers.disclosure import Audit, protect
 from helpers.errors import InputError, Problem
@@ -43,9 +42,6 @@ KINDS = {
              "answer": "text", "percent": "percent", "quote": "text"},
 }
 OPTIONAL = {FIGURES: ("count", "n", "aggregate"), HEADCOUNTS: ("aggregate",), QUOTES: ()}
-# A Dataset the renderer loaded, validated and protected once for its whole run (pickled, with
-# the network-wide statistics already in its cache), which each report's notebook then reuses.
-SHARED = "IMPACT_REPORTS_SHARED_DATASET"
 KEYS = {
     FIGURES: ["table", "wave", "site", "group", "item", "answer", "aggregate"],
     HEADCOUNTS: ["table", "wave", "site", "characteristic", "value", "activity"],
@@ -64,6 +60,7 @@ class Dataset:
     folder: Path
     audit: Audit | None = None  # disclosure control of counted figures; None for published tallies
     left_out: dict = field(default_factory=dict)  # by export, responses its tool marks unfinished...
+    language: str = "en"  # the language of the codebook's texts (helpers.language.LANGUAGES)
     # What :func:`once` computed from these figures. Not taken over by a copy: a copy made with
     # dataclasses.replace() (other figures, another codebook) starts empty, and cannot be given
     # another's (replace refuses an init=False field), so no result comes from a cache of other
@@ -78,7 +75,8 @@ class Dataset:
     def site_ids(self) -> list[str]:
         return [site.id for site in self.codebook.sites]
 
-    def relabelled(self, codebook: Codebook | None = None, folder: Path | None = None) -> "Dataset":
+    def relabelled(self, codebook: Codebook | None = None, folder: Path | None = None,
+                   language: str | None = None) -> "Dataset":
         """Returns the same data under the codebook's texts in another language, or with its
         folder named another way, sharing what was computed from them (ids and numbers, never
         texts). Raises ValueError for a codebook that differs in more than its texts: other
@@ -86,8 +84,8 @@ class Dataset:
         if codebook is not None and structure(codebook) != structure(self.codebook):
             raise ValueError("relabelled() takes the same codebook with other texts only; "
                              "for other data use dataclasses.replace(), which starts a new cache")
-        copy = dataclasses.replace(self, **{k: v for k, v in (("codebook", codebook), ("folder", folder))
-                                            if v is not None})
+        given = (("codebook", codebook), ("folder", folder), ("language", language))
+        copy = dataclasses.replace(self, **{k: v for k, v in given if v is not None})
         object.__setattr__(copy, "cache", self.cache)
         return copy
 
@@ -328,7 +326,7 @@ def load_dataset(folder: Path, shared: bool = True, language: str | None = None,
 
     A folder holds published tallies (figures.csv and, where published, headcounts.csv
     and quotes.csv), respondent-level exports named in its codebook, or both. Within a
-    render (and with shared), the run's already loaded dataset is reused: see :data:`SHARED`.
+    render (and with shared), the run's already loaded dataset is reused (helpers.shared).
     Given a language other than English, the codebook's texts are its translations
     (helpers.codebook.translated); loading never changes the language the reports speak. Given a
     codebook, it stands for the folder's codebook.yaml (helpers.api.derive declares a
@@ -339,11 +337,11 @@ def load_dataset(folder: Path, shared: bool = True, language: str | None = None,
         return dataset
     from helpers.codebook import translated
 
-    return dataset.relabelled(codebook=translated(dataset.codebook, folder, language))
+    return dataset.relabelled(codebook=translated(dataset.codebook, folder, language), language=language)
 
 
 def _load_dataset(folder: Path, shared: bool, codebook: Codebook | None = None) -> Dataset:
-    if shared and (reused := _shared(Path(folder))) is not None:
+    if shared and (reused := sharing.reused(folder)) is not None:
         return reused
     folder = Path(folder)
     if not folder.is_dir():
@@ -384,36 +382,3 @@ def _load_dataset(folder: Path, shared: bool, codebook: Codebook | None = None) 
         quotes = load_quotes(folder, codebook, figures)
     return Dataset(codebook=codebook, figures=figures, headcounts=headcounts, quotes=quotes,
                    folder=folder, audit=audit, left_out=left_out)
-
-
-_PRELOADED: dict[str, Dataset] = {}  # the run's shared dataset, by its file, once read here
-
-
-def preload_shared() -> Dataset | None:
-    """Reads the run's shared dataset (:data:`SHARED`), if one is named, into this process and
-    returns it: the renderer's forkserver calls it, so that every report forked from it starts
-    with the dataset in memory rather than reading it again."""
-    path = os.environ.get(SHARED, "")
-    return read_shared(Path(path)) if path and Path(path).is_file() else None
-
-
-def forget_shared() -> None:
-    """Lets this process free the shared dataset it read (the renderer, once it has handed it on)."""
-    _PRELOADED.clear()
-
-
-def read_shared(path: Path) -> Dataset:
-    """Returns the dataset a render shared in this file, read once per process."""
-    if str(path) not in _PRELOADED:
-        _PRELOADED.clear()
-        _PRELOADED[str(path)] = pickle.loads(Path(path).read_bytes())
-    return _PRELOADED[str(path)]
-
-
-def _shared(folder: Path) -> Dataset | None:
-    """Returns the run's shared dataset if there is one and it is this folder's."""
-    path = os.environ.get(SHARED, "")
-    if not path or (path not in _PRELOADED and not Path(path).is_file()):
-        return None
-    dataset = read_shared(Path(path))
-    return dataset if Path(dataset.folder).resolve() == folder.resolve() else None

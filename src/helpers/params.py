@@ -8,8 +8,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from helpers.codebook import SLUG, read_yaml
+from helpers.codebook import SLUG
 from helpers.errors import InputError, Problem, brief
+from helpers.files import read_yaml
 from helpers.paths import shown
 
 

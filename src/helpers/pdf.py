@@ -7,7 +7,7 @@ for the same page: Chromium writes the clock into CreationDate and ModDate, whic
 (pypdf) to SOURCE_DATE_EPOCH, or the commit's time, as the pages' footers are.
 
 A report's PDF lies in the folder of the report's current version
-(html/<dataset>/_reports/<report>/<report>.pdf, see helpers.render.publish), behind the fixed
+(html/<dataset>/_reports/<report>/<report>.pdf, see helpers.publish.publish), behind the fixed
 address <report>.pdf beside its HTML. A report rendered again is a new version without a PDF, and
 its old PDF's address goes with the switch, so no PDF ever outlives the page it was printed from;
 `make pdf` prints just the versions that have none (incremental, as `make reports` is). Each PDF
@@ -38,9 +38,24 @@ def chromium_path() -> str:
     return path
 
 
+# Chromium prints a link to another file as its absolute address on this machine
+# (file:///home/.../<site>_family.html): on paper, or on another machine, that address leads
+# nowhere and tells where the reports were made, so such links print as their words alone.
+# Links within the page stay (they become the PDF's own links), as do links to the web.
+UNLINK_FILES = """() => {
+  const here = location.href.split('#')[0];
+  for (const a of document.querySelectorAll('a[href]')) {
+    const target = new URL(a.href);
+    if (target.protocol === 'file:' && target.href.split('#')[0] !== here) a.removeAttribute('href');
+  }
+}"""
+
+
 def print_page(page) -> bytes:
     """Returns the open page printed as the reports print: US Letter, margins and running title
-    from the page's @page rules, backgrounds kept, tagged, with an outline of its headings."""
+    from the page's @page rules, backgrounds kept, tagged, with an outline of its headings; links
+    to other files print as their words (UNLINK_FILES)."""
+    page.evaluate(UNLINK_FILES)
     return page.pdf(format="Letter", prefer_css_page_size=True, print_background=True,
                     tagged=True, outline=True)
 
@@ -70,7 +85,7 @@ def fixed_dates(pdf: bytes, epoch: int | None) -> bytes:
 def unprinted(out: Path) -> list[tuple[Path, str]]:
     """Returns each report of OUT/html whose current version has no PDF yet: its version folder
     and its name. Generic over every report the runs have: whatever notebook made the page."""
-    from helpers.render import VERSIONS
+    from helpers.publish import VERSIONS
 
     found = []
     for versions in sorted((Path(out) / "html").rglob(VERSIONS)):
@@ -90,7 +105,7 @@ def print_reports(out: Path, epoch: int | None) -> tuple[list[str], list[str]]:
     its version folder, renamed into place, and linked beside the HTML by one rename."""
     from playwright.sync_api import sync_playwright
 
-    from helpers.render import VERSIONS, _link
+    from helpers.publish import VERSIONS, point
 
     pending = unprinted(out)
     for version, _name in pending:  # what a killed run left
@@ -115,7 +130,7 @@ def print_reports(out: Path, epoch: int | None) -> tuple[list[str], list[str]]:
                     finally:
                         context.close()
                     os.replace(temporary, version / f"{name}.pdf")
-                    _link(folder / f"{name}.pdf", f"{VERSIONS}/{name}/{name}.pdf")
+                    point(folder / f"{name}.pdf", f"{VERSIONS}/{name}/{name}.pdf")
                     printed.append(shown)
                 except Exception as error:  # one report's failure must not stop the others
                     temporary.unlink(missing_ok=True)
@@ -129,7 +144,9 @@ def main(args) -> int:
     """Runs `impact-reports pdf`; returns 0, 1 if any report failed to print, 3 if busy."""
     from filelock import FileLock, Timeout
 
-    from helpers.render import LOCK, source_time, write_index
+    from helpers.index import write_index
+    from helpers.provenance import source_time
+    from helpers.render import LOCK
 
     out = Path(args.out)
     if not (out / "html").is_dir():

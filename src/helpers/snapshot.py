@@ -18,6 +18,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from helpers import analysis, language, report
+from helpers.context import of_run
 from helpers.language import N_, NP_, _, gendered, n_, number, percent
 from helpers.load import Dataset
 from helpers.paths import SNAPSHOT_PAGE
@@ -149,8 +150,12 @@ def headline(dataset: Dataset, found: Facts) -> str:
                   "At {site}, people answered much like {reference}: none of the {count} figures here "
                   "differs clearly.", len(shown)).format(site=name, reference=reference, count=len(shown))
     above = sum(f.gap > 0 for f in shown)
-    return n_("At {site}, {above} of {count} figure is above {reference}.",
-              "At {site}, {above} of {count} figures are above {reference}.", len(shown)).format(
+    if len(shown) == 1:
+        one = (_("At {site}, the one figure here is above {reference}.") if above else
+               _("At {site}, the one figure here is not above {reference}."))
+        return one.format(site=name, reference=reference)
+    return n_("At {site}, {above} of {count} figures is above {reference}.",  # the verb agrees with above
+              "At {site}, {above} of {count} figures are above {reference}.", above).format(
         site=name, above=above, count=len(shown), reference=reference)
 
 
@@ -248,6 +253,7 @@ def families_note(dataset: Dataset, found: Facts) -> str:
 # --- the blocks -----------------------------------------------------------------------------------
 
 
+@of_run("dataset", "site", "min_n")
 def key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, list[str]]:
     """Returns the snapshot's headline and its findings (escaped HTML), one per figure."""
     found = facts(dataset, site)
@@ -255,6 +261,7 @@ def key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, list[str
     return headline(dataset, found), [*findings, *filter(None, [withheld_finding(dataset, found)])]
 
 
+@of_run("dataset", "site")
 def families_section(dataset: Dataset, site: str) -> report.Section | HTML:
     """Returns what the families said at the site, or that too few answered; nothing without a
     families' group."""
@@ -289,6 +296,7 @@ def numbers_table(dataset: Dataset, site: str) -> report.DataTable:
         site=dataset.codebook.site_name(site)), name="snapshot")
 
 
+@of_run("dataset", "site")
 def numbers_section(dataset: Dataset, site: str) -> report.Section:
     """Returns the section with the numbers behind the findings and what they are."""
     wave = dataset.codebook.wave_label(analysis.latest_wave(dataset))
@@ -299,6 +307,7 @@ def numbers_section(dataset: Dataset, site: str) -> report.Section:
     return report.Section(_("The numbers"), intro, [numbers_table(dataset, site)])
 
 
+@of_run("site")
 def full_report_link(site: str) -> HTML:
     """Returns a paragraph linking the site's full report, for educators and partners."""
     words = _("the full report")  # (not inside the f-string, where extraction cannot see it)
@@ -309,6 +318,7 @@ def full_report_link(site: str) -> HTML:
         + "</p>")
 
 
+@of_run("site")
 def snapshot_link(site: str) -> HTML:
     """Returns a paragraph linking a site's family snapshot, for its full report."""
     words = _("the family snapshot")

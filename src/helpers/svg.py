@@ -12,7 +12,7 @@ from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
 from matplotlib.transforms import Affine2D, Bbox
 
-from helpers.charts import house_style, text_size
+from helpers.canvas import house_style, text_size
 
 SVG_SIZE = re.compile(r'width="[^"]*" height="[^"]*" viewBox="[^"]*"')
 SVG_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)

@@ -24,6 +24,7 @@ from helpers.errors import InputError, Problem
 from helpers.paths import inside, shown
 
 TABLE = "responses"
+SHORT = 30  # characters of a code's label shown beside it in an error
 
 
 def _key(text: str) -> str:
@@ -36,10 +37,19 @@ def _lookup(named) -> dict[str, str]:
     return {_key(text): part.id for part in named for text in part.texts()}
 
 
-def _expected(named, what: str) -> str:
-    labels = [part.label for part in named]
-    shown_labels = ", ".join(labels[:8]) + (f" and {len(labels) - 8} more" if len(labels) > 8 else "")
-    return f"{what}: {shown_labels} (or an alias the codebook lists)"
+def _expected(named, what: str, codes: dict[str, str] | None = None) -> str:
+    """Returns what a cell should hold: for a column the tool's definition codes, the codes that
+    stand for the codebook's parts (each with its label where short); else the codebook's labels."""
+    known = _lookup(named)
+    coded = [(code, label) for code, label in (codes or {}).items() if _key(label) in known]
+    if coded:
+        texts = [f"{code} ({label})" if len(label) <= SHORT else code for code, label in coded]
+        return f"{what}, one of the codes {_first(texts)} (in the survey's definition)"
+    return f"{what}: {_first([part.label for part in named])} (or an alias the codebook lists)"
+
+
+def _first(texts: list[str], most: int = 8) -> str:
+    return ", ".join(texts[:most]) + (f" and {len(texts) - most} more" if len(texts) > most else "")
 
 
 def read_respondents(folder: Path, codebook: Codebook, export: Export,
@@ -74,13 +84,14 @@ def read_respondents(folder: Path, codebook: Codebook, export: Export,
     problems: list[Problem] = []
     people = pd.DataFrame({"file": export.file, "row": raw.index}, index=raw.index)
 
-    def mapped(column: str, named, what: str, blank: str | None) -> pd.Series:
-        """Returns the column's ids; a blank cell is `blank`, or a problem where blank is None."""
-        lookup = _lookup(named)
+    def mapped(column: str, named, what: str, blank: str | None, unstated: tuple = ()) -> pd.Series:
+        """Returns the column's ids; a blank cell, or one of the unstated answers, is `blank` (a
+        problem where blank is None)."""
+        lookup = _lookup(named) | {_key(text): "" for text in unstated}
         values = tools.each(raw[column], lambda text: lookup.get(_key(text), None if text else ""))
         for row in values.index[values.isna() | ((values == "") & (blank is None))]:
-            problems.append(Problem(where, _expected(named, what), row=int(row), column=column,
-                                    found=raw.at[row, column]))
+            problems.append(Problem(where, _expected(named, what, read.codes.get(column)), row=int(row),
+                                    column=column, found=raw.at[row, column]))
         return values.fillna("").replace("", blank or "")
 
     people["wave"] = (mapped(export.wave_column, codebook.waves, "a wave of the codebook", None)
@@ -91,8 +102,9 @@ def read_respondents(folder: Path, codebook: Codebook, export: Export,
     people["group"] = (mapped(export.group_column, codebook.groups, "a respondent group", blank["group"])
                        if export.group_column else "")
     for characteristic, column in characteristics.items():
-        named = codebook.characteristic(characteristic).values
-        people[characteristic] = mapped(column, named, f"a value of {characteristic}", "")
+        declared = codebook.characteristic(characteristic)
+        people[characteristic] = mapped(column, declared.values, f"a value of {characteristic}", "",
+                                        declared.not_stated)
     for derived in (c for c in codebook.characteristics if c.derived_from):
         people[derived.id] = people[derived.derived_from].map(derived.recoding()).fillna("")
     people["weight"] = 1.0
@@ -116,7 +128,7 @@ def read_respondents(folder: Path, codebook: Codebook, export: Export,
             problems.append(Problem(where, "a respondent id", row=int(row), column=export.id_column,
                                     found="(blank)"))
     kinds = categories(codebook)
-    answers = [_answers(raw, item, codebook, where, problems) for item in codebook.items]
+    answers = [_answers(raw, item, codebook, where, problems, read) for item in codebook.items]
     if problems:
         raise InputError(problems)
     return people, pd.DataFrame({  # as categories, item by item: a million rows' answers stay small
@@ -129,15 +141,22 @@ def read_respondents(folder: Path, codebook: Codebook, export: Export,
                                  dtype=kinds["answer"])})
 
 
-def _answers(raw: pd.DataFrame, item: Item, codebook: Codebook, where: str, problems: list) -> pd.DataFrame:
+def _answers(raw: pd.DataFrame, item: Item, codebook: Codebook, where: str, problems: list,
+             read: tools.Export) -> pd.DataFrame:
     """Returns the item's given answers (row, item, answer), adding a Problem for each unknown one.
 
     A choose-any item is one cell (its options matched longest first, so that an option holding
     the separator stays whole) or a column per option (chosen: any mark but 0, Unchecked, No or
-    blank); a respondent who chose none skipped it. A text no option or level matches counts as
-    the item's `other` answer where it has one (its text is never shown), else it is a problem.
+    blank; a REDCap checkbox column holds 1, 0, Checked, Unchecked or blank, and any other mark is
+    a problem); a respondent who chose none skipped it. A text no option or level matches counts
+    as the item's `other` answer where it has one (its text is never shown), else it is a problem.
     """
     if item.option_columns:
+        for column in (o.column for o in item.options):
+            known = tools.each(raw[column], lambda cell: tools.marked(cell, read.format)).astype(bool)
+            for row in raw.index[~known]:
+                problems.append(Problem(where, f"{tools.MARKS[read.format][1]} ({item.id})", row=int(row),
+                                        column=column, found=raw.at[row, column]))
         chosen = [raw.index[tools.each(raw[o.column], tools.checked).astype(bool)] for o in item.options]
         rows = [(row, o.id) for o, marked in zip(item.options, chosen, strict=True) for row in marked]
         rows.sort()
@@ -157,8 +176,8 @@ def _answers(raw: pd.DataFrame, item: Item, codebook: Codebook, where: str, prob
         answer = tools.each(cells, lambda text: lookup.get(_key(text), item.other or None))
         unknown = cells[answer.isna()]
     for row, text in unknown.items():
-        problems.append(Problem(where, _expected(named, f"an answer to {item.id}"), row=int(row),
-                                column=item.column, found=text))
+        expected = _expected(named, f"an answer to {item.id}", read.codes.get(item.column))
+        problems.append(Problem(where, expected, row=int(row), column=item.column, found=text))
     answer = answer[answer.notna()]
     return pd.DataFrame({"row": answer.index, "item": item.id, "answer": answer.to_numpy()})
 

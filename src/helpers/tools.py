@@ -17,7 +17,7 @@ file when the codebook does not say):
   whole).
 - ``redcap``: a raw (codes) or labelled CSV export; codes through the data dictionary
   (``dictionary:``); a checkbox field as one column per choice, ``field___code`` (1/0, or
-  Checked/Unchecked); ``redcap_event_name`` a long export's wave.
+  Checked/Unchecked; any other mark is refused); ``redcap_event_name`` a long export's wave.
 - ``kobo``: a KoboToolbox/ODK export (.xlsx or CSV); a ``select_multiple`` as ``q/choice`` columns
   of 1/0 beside the ``q`` cell of choice names; names become labels through the XLSForm's
   ``choices`` sheet.
@@ -50,6 +50,10 @@ QUALTRICS_LEFT_OUT = {  # Status as a numeric or a choice-text export writes it
     "2": "test", "survey test": "test", "8": "spam", "spam": "spam", "12": "spam",
 }
 UNFINISHED = {"0", "false"}
+# What a tool writes in an option's own column when it writes nothing else: REDCap's checkbox
+# columns (field___code) hold 1 or 0, or Checked and Unchecked in a labelled export.
+MARKS = {"redcap": ({"", "0", "1", "checked", "unchecked"},
+                    "a checkbox mark: 1 or Checked (chosen), 0, Unchecked or blank (not chosen)")}
 DICHOTOMY = {"selected", "not selected", "checked", "unchecked", "not checked", "chosen", "not chosen"}
 SURVEYMONKEY_SINGLE = {"", "response", "open-ended response"}
 ONE_HEADER_ROW = ("plain", "google-forms", "redcap", "kobo")  # read fast where the rows allow
@@ -70,6 +74,12 @@ def each(cells, function):
 def checked(cell: str) -> bool:
     """Returns whether an option's own column says the option was chosen (1, Checked, its text)."""
     return cell.strip().casefold() not in UNCHECKED
+
+
+def marked(cell: str, fmt: str) -> bool:
+    """Returns whether a cell of an option's own column holds a mark the tool writes there (any
+    text, for a tool that may write the option's text or its own marks)."""
+    return fmt not in MARKS or cell.strip().casefold() in MARKS[fmt][0]
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,7 @@ class Definition:
 
     questions: tuple[Question, ...] = ()
     source: str = ""  # the file it was read from, or "" for an export's own header rows
+    title: str = ""  # the survey's own title, where its definition gives one (an XLSForm's form_title)
 
     def codes(self) -> dict[str, dict[str, str]]:
         """Returns, by column, each answer code's label (one-answer questions)."""
@@ -117,6 +128,7 @@ class Export:
     format: str = "plain"
     parts: dict[str, str] = field(default_factory=dict)  # a question's column: its row or option
     questions: dict[str, list] = field(default_factory=dict)  # a question with several: its columns
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)  # a coded column: code -> label
 
 
 # --- recognising a tool's export -------------------------------------------------------------------
@@ -171,6 +183,7 @@ def read(path: Path, columns: list[str] | None, fmt: str | None = None, sheet: s
     for column, labels in codes.items():
         if column in result.cells:
             result.cells[column] = each(result.cells[column], lambda cell, by=labels: by.get(cell, cell))
+            result.codes[column] = labels
     return result
 
 
@@ -431,7 +444,9 @@ def _spanish_choices(spanish: dict, order: list[str]) -> tuple[str, ...]:
 
 def _xlsform(path: Path) -> Definition:
     """Returns an XLSForm's questions from its survey and choices sheets: select_one (one),
-    select_multiple (many, columns q/choice), text; label::Spanish (es) as the Spanish text."""
+    select_multiple (many, columns q/choice), text; label::Spanish (es) as the Spanish text (of a
+    question, and of each choice from the choices sheet's own such column); the settings sheet's
+    form_title, where there is one, as the survey's title."""
     import pandas as pd
 
     from helpers.files import check_workbook
@@ -439,13 +454,19 @@ def _xlsform(path: Path) -> Definition:
     where = shown(path)
     check_workbook(path)
     try:
-        sheets = pd.read_excel(path, sheet_name=["survey", "choices"], dtype=str, engine="calamine")
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str, engine="calamine")
+        survey, choices = (sheets[s].fillna("") for s in ("survey", "choices"))
     except Exception as error:  # no such sheet, or not a workbook
         raise InputError(Problem(where, "an XLSForm: a workbook with the sheets survey and choices",
                                  found=f"a file that will not read ({error})")) from None
-    survey, choices = (sheets[s].fillna("") for s in ("survey", "choices"))
-    spanish = next((c for c in survey.columns if c.lower().startswith("label::spanish")
-                    or c.lower() == "label::es"), None)
+    settings = sheets.get("settings", pd.DataFrame()).fillna("")
+    title = _plain(settings["form_title"].iloc[0]) if "form_title" in settings and len(settings) else ""
+
+    def spanish_of(sheet):
+        return next((c for c in sheet.columns if c.lower().startswith("label::spanish")
+                     or c.lower() == "label::es"), None)
+
+    spanish, spanish_choice = spanish_of(survey), spanish_of(choices)
     lists: dict[str, list] = {}
     for _, choice in choices.iterrows():
         lists.setdefault(choice["list_name"].strip(), []).append(choice)
@@ -467,7 +488,7 @@ def _xlsform(path: Path) -> Definition:
             options = lists.get(kind[1], [])
             pairs = tuple((o["name"].strip(), _plain(o.get("label", "") or o.get("label::English (en)", "")))
                           for o in options)
-            es_choices = tuple(_plain(o.get(spanish, "")) for o in options) if spanish else ()
+            es_choices = tuple(_plain(o.get(spanish_choice, "")) for o in options) if spanish_choice else ()
             many = kind[0] == "select_multiple"
             columns = tuple(f"{column}/{code}" for code, _ in pairs) if many else ()
             questions.append(Question(column, label, "many" if many else "one", pairs, columns, es,
@@ -476,7 +497,7 @@ def _xlsform(path: Path) -> Definition:
             questions.append(Question(column, label, "text", spanish=es))
         else:
             questions.append(Question(column, label, "other", spanish=es))
-    return Definition(tuple(questions), where)
+    return Definition(tuple(questions), where, title)
 
 
 def _labels(path: Path) -> Definition:

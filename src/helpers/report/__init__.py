@@ -9,9 +9,13 @@ A package by section, each module in its room, the data flowing one way
 - one module per section: :mod:`.participation` (who took part), :mod:`.sites` (the sites
   against one another), :mod:`.groups` (respondent groups and waves), :mod:`.breakdowns`,
   :mod:`.distributions` (every answer, choose-any), :mod:`.findings` (the key findings) and
-  :mod:`.notes` (data notes, data quality, methods); each returns a Section of charts, tables and
-  sentences, its figures drawn by :mod:`helpers.charts` and its phrases from :mod:`helpers.words`;
-- :mod:`.blocks`: the HTML building blocks (Chart, DataTable, Fragment, Section, headings);
+  :mod:`.notes` (data notes, data quality, methods); each is a function of a run
+  (:class:`helpers.context.Run`) returning a Section of charts, tables and sentences, its figures
+  drawn by :mod:`helpers.charts` and its phrases from :mod:`helpers.words`. :mod:`.breakdowns`
+  and :mod:`.participation` are in two steps, as each section is to be: :func:`breakdowns` and
+  :func:`participation` build the section's exhibit (numbers and keys, ``.frame`` to look into),
+  which its presenter turns into the Section (``.shown``);
+- :mod:`.blocks`: the HTML building blocks (Exhibit, Chart, DataTable, Fragment, Section, headings);
 - :mod:`.layout`: the sections of each report, in page order, as data.
 
 A section whose data the dataset lacks shows nothing (the report says which sections it left
@@ -28,6 +32,7 @@ from helpers.report.blocks import (
     TABLES_KEY,
     Chart,
     DataTable,
+    Exhibit,
     Fragment,
     Section,
     anchor,
@@ -42,7 +47,15 @@ from helpers.report.blocks import (
     to_html,
     with_sheets,
 )
-from helpers.report.breakdowns import breakdown_charts, breakdown_disparity_table, breakdowns_section
+from helpers.report.breakdowns import (
+    Breakdown,
+    Breakdowns,
+    breakdown,
+    breakdown_chart,
+    breakdown_disparity_table,
+    breakdowns,
+    breakdowns_section,
+)
 from helpers.report.distributions import choose_any_section, distribution_charts, distributions_section
 from helpers.report.facts import (
     MANY_SITES,
@@ -68,8 +81,14 @@ from helpers.report.notes import (
     respondents_table,
 )
 from helpers.report.participation import (
+    Headcount,
+    Participation,
+    Respondents,
+    headcount,
     participants_sentence,
-    participation_charts,
+    participation,
+    participation_chart,
+    respondents,
     respondents_chart,
     who_took_part,
 )
@@ -113,15 +132,23 @@ __all__ = [
     "SUBTITLES",
     "TABLES_KEY",
     "WITHHELD",
+    "Breakdown",
+    "Breakdowns",
     "Chart",
     "DataTable",
+    "Exhibit",
     "Fragment",
+    "Headcount",
+    "Participation",
+    "Respondents",
     "Section",
     "all_respondents",
     "among",
     "anchor",
-    "breakdown_charts",
+    "breakdown",
+    "breakdown_chart",
     "breakdown_disparity_table",
+    "breakdowns",
     "breakdowns_section",
     "bullets",
     "checks_list",
@@ -144,6 +171,7 @@ __all__ = [
     "furthest_sites_table",
     "gap_chart",
     "gap_grid_chart",
+    "headcount",
     "heading",
     "headline",
     "judged",
@@ -159,9 +187,11 @@ __all__ = [
     "of_respondents",
     "paragraph",
     "participants_sentence",
-    "participation_charts",
+    "participation",
+    "participation_chart",
     "quality_headline",
     "reference_words",
+    "respondents",
     "respondents_chart",
     "respondents_table",
     "share_label",

@@ -2,22 +2,27 @@
 sheet of the report's workbook), a section, the fixed headings and the title. Every label that
 comes from data is escaped, so a label containing markup shows as text."""
 
+import functools
 import html
 import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from IPython.display import HTML, display
-from matplotlib.figure import Figure
 
 from helpers import svg
-from helpers.language import N_, _
+from helpers.context import of_run
+from helpers.language import N_, Language, _, speaker
 from helpers.load import Dataset
 from helpers.marks import WITHHELD
 from helpers.report.facts import withheld
 from helpers.words import name_list, share_labels
+
+if TYPE_CHECKING:  # a chart's figure, drawn by helpers.charts: this module writes it, never draws
+    from matplotlib.figure import Figure
 
 HEADLINE_KEY = "report-headline"
 
@@ -50,8 +55,9 @@ class Chart:
     alt: str
     description: str
     table: pd.DataFrame
-    figure: Figure = field(repr=False)
+    figure: "Figure" = field(repr=False)
     flagged: bool = False
+    language: Language = field(default_factory=speaker, repr=False)  # the run's, where it was made
 
     def svg(self) -> bytes:
         return svg.svg(self.figure)
@@ -69,10 +75,12 @@ class Chart:
         label = esc(self.alt)
         svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
         svg = svg.replace(">", f"><title>{html.escape(self.alt)}</title>", 1)
-        behind = DataTable(self.table, name=f"chart-{self.name}", title=self.title.rstrip("."))
+        behind = DataTable(self.table, name=f"chart-{self.name}", title=self.title.rstrip("."),
+                           language=self.language)
         sheet, long = behind.sheet(), len(self.table) > LONG_TABLE
         if long:  # printed in the appendix, under the chart's title (helpers.export.appendix)
             sheet["appendix"] = behind.html(css="appendix-table")
+        _ = self.language._
         moved = ('<p class="print-only">' + esc(_("On paper, the numbers behind this chart are in the "
                                                    "appendix, under its title.")) + "</p>") if long else ""
         return (
@@ -96,6 +104,7 @@ class DataTable:
     digits: int = 1
     name: str = ""  # the sheet's name; the caption's anchor when empty
     title: str = ""  # what the workbook's contents say the sheet is; the caption when empty
+    language: Language = field(default_factory=speaker, repr=False)  # the run's, where it was made
 
     def _numeric(self) -> list[bool]:
         return [pd.api.types.is_numeric_dtype(self.frame[c]) and not pd.api.types.is_bool_dtype(self.frame[c])
@@ -114,7 +123,7 @@ class DataTable:
                 value = value.item()
             if is_number and isinstance(value, float):
                 if math.isinf(value):
-                    return _("not defined")
+                    return self.language._("not defined")
                 return round(value) if self.digits == 0 else round(value, self.digits)
             return value if isinstance(value, int | float | bool) else str(value)
 
@@ -220,6 +229,24 @@ class Section:
                            f"{esc(self.heading)}</{tag}>{intro}{first}</div>{rest}", sheets + more)
 
 
+class Exhibit:
+    """A section's exhibit: built from a run (``run``), the tidy frame it shows (``frame``) and the
+    facts its sentences need, numbers and keys; no words, no drawing. ``shown`` is the section as
+    the page shows it (made once, in the run's language, by the exhibit's ``present``), and a
+    notebook displays an exhibit so."""
+
+    @functools.cached_property
+    def shown(self) -> Section:
+        with self.run.speaking():
+            return self.present()
+
+    def _repr_html_(self) -> str | tuple[str, dict]:
+        return self.shown._repr_html_()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {len(self.frame)} rows in .frame>"
+
+
 HEADINGS = {  # the notebooks' fixed headings and what each introduces (report.heading)
     "key-findings": (N_("Key findings"), ""),  # the headline comes first, on a phone's first screen
     "data-notes": (N_("Data notes"), N_(
@@ -245,6 +272,7 @@ HEADINGS = {  # the notebooks' fixed headings and what each introduces (report.h
 }
 
 
+@of_run()
 def heading(key: str) -> HTML:
     """Returns one of the notebooks' fixed headings (HEADINGS) with its introduction, in the
     report's language; its anchor is the key, the same in every language."""
@@ -271,6 +299,7 @@ def headline(text: str) -> None:
     display(HTML(f'<p class="headline">{esc(text)}</p>'), metadata={HEADLINE_KEY: text})
 
 
+@of_run("dataset", "site")
 def title(dataset: Dataset, site: str | None = None, subtitle: str = "") -> HTML:
     """Returns the report's title block, with a banner on synthetic data."""
     about = dataset.codebook.dataset

@@ -4,6 +4,7 @@
 import pandas as pd
 
 from helpers import analysis, charts, words
+from helpers.context import of_run
 from helpers.language import _, gendered, n_, percent
 from helpers.load import Dataset
 from helpers.marks import FLAG, WITHHELD
@@ -111,6 +112,7 @@ def distribution_charts(dataset: Dataset, site: str | None, min_n: int) -> list[
     return made
 
 
+@of_run("dataset", "site", "min_n")
 def distributions_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     made = distribution_charts(dataset, site, min_n)
     if not made:
@@ -119,6 +121,7 @@ def distributions_section(dataset: Dataset, site: str | None, min_n: int) -> Sec
                    appendix=True)
 
 
+@of_run("dataset", "min_n")
 def choose_any_section(dataset: Dataset, min_n: int) -> Section:
     """Returns, for network-wide choose-any figures with no sites, a bar chart per item."""
     made = []

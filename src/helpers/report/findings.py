@@ -5,6 +5,7 @@ words with their numbers, from the facts every section shares (helpers.report.fa
 import pandas as pd
 
 from helpers import analysis, words
+from helpers.context import of_run
 from helpers.language import _, gendered, n_, number, percent, signed
 from helpers.load import Dataset
 from helpers.marks import PRECISION, WITHHELD
@@ -21,6 +22,7 @@ from helpers.words import (
 )
 
 
+@of_run("dataset", "site", "min_n")
 def site_key_findings(dataset: Dataset, site: str, min_n: int) -> tuple[str, list[str]]:
     """Returns a site's headline and its key findings (escaped HTML), each with its numbers.
 
@@ -163,6 +165,7 @@ def breakdown_findings(dataset: Dataset, site: str, most: int = 2) -> list[str]:
         for r in found.head(most).to_dict("records")]
 
 
+@of_run("dataset")
 def network_key_findings(dataset: Dataset) -> tuple[str, list[str]]:
     """Returns the network overview's headline and key findings (escaped HTML)."""
     about = dataset.codebook.dataset

@@ -6,6 +6,7 @@ import math
 import pandas as pd
 
 from helpers import analysis, charts, language, words
+from helpers.context import of_run
 from helpers.language import _, n_, percent, signed
 from helpers.load import Dataset
 from helpers.marks import FLAG
@@ -110,6 +111,7 @@ def contrast_tables(dataset: Dataset, site: str) -> tuple[pd.DataFrame, str]:
     return rows, words.contrast_scope(dataset, site, scope)
 
 
+@of_run("dataset", "site", "min_n")
 def contrasts_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     """Returns the section comparing respondent groups (the codebook's contrasts)."""
     rows, scope = shown_contrasts(dataset, site or "")
@@ -129,6 +131,7 @@ def contrasts_section(dataset: Dataset, site: str | None, min_n: int) -> Section
     return Section(_("Respondent groups"), intro, made)
 
 
+@of_run("dataset", "site", "min_n")
 def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     """Returns the changes between the last two waves, as a dumbbell per figure."""
     rows = analysis.wave_changes(dataset, site or "")

@@ -3,10 +3,11 @@
 The notebooks are written from this list (a test checks that each notebook's cells are its parts,
 in order), the gallery draws the charts of its sections, and the renderer's warm-up draws a
 site's charts ahead through the gallery. A part names the function of helpers.report that its
-cell calls and what the cell gives it: the notebook's names (``data``, ``site``, ``min_n``,
-``findings``) or literals. What a run of reports shares is computed here too, once, before the
-renderer forks its workers (:func:`prepare`), and the files a report writes beside its page
-(:func:`files_beside`), so that the renderer knows notebooks and parameters, not survey questions.
+cell calls and what the cell gives it: the notebook's run (``run``, a helpers.context.Run: the
+dataset, site, language and options) and literals. What a run of reports shares is computed
+here too, once, before the renderer forks its workers (:func:`prepare`), and the files a report
+writes beside its page (:func:`files_beside`), so that the renderer knows notebooks and parameters,
+not survey questions.
 """
 
 import ast
@@ -20,7 +21,7 @@ class Part:
     """One cell of a report: the helpers.report function it calls, with what."""
 
     call: str
-    takes: tuple[str, ...] = ("data",)  # names of the notebook, literals, or keyword=literal
+    takes: tuple[str, ...] = ("run",)  # names of the notebook, literals, or keyword=literal
     section: bool = False  # a section of charts (the gallery draws them)
     shown: str = ""  # "headline": the call returns the report's headline; "findings": a headline and a list
     module: str = "report"  # the helpers module of the function: report, or snapshot (the family's page)
@@ -47,68 +48,69 @@ class Part:
         return getattr(importlib.import_module(f"helpers.{self.module}"), self.call)(*args, **kwargs)
 
 
-def _sections(site: str) -> tuple[Part, ...]:
-    return tuple(Part(call, ("data", site, "min_n"), section=True) for call in (
-        "sites_section", "contrasts_section", "waves_section", "breakdowns_section",
-        "distributions_section"))
-
-
+SECTIONS = tuple(Part(call, ("run",), section=True) for call in (
+    "sites_section", "contrasts_section", "waves_section", "breakdowns",
+    "distributions_section"))
 SITE_REPORT = (
-    Part("title", ("data", "site", '"Disparity and involvement report"')),
-    Part("heading", ('"key-findings"',)),
-    Part("site_key_findings", ("data", "site", "min_n"), shown="findings"),
-    Part("snapshot_link", ("site",), module="snapshot"),
-    Part("missing_note", ("data", "site")),
-    Part("who_took_part", ("data", "site"), section=True),
-    *_sections("site"),
-    Part("heading", ('"data-notes"',)),
-    Part("data_notes", ("data", "findings", "site")),
-    Part("heading", ('"methods-and-sources"',)),
-    Part("methods", ("data", "min_n")),
+    Part("title", ("run", '"Disparity and involvement report"')),
+    Part("heading", ("run", '"key-findings"')),
+    Part("site_key_findings", ("run",), shown="findings"),
+    Part("snapshot_link", ("run",), module="snapshot"),
+    Part("missing_note", ("run",)),
+    Part("participation", ("run",), section=True),
+    *SECTIONS,
+    Part("heading", ("run", '"data-notes"')),
+    Part("data_notes", ("run",)),
+    Part("heading", ("run", '"methods-and-sources"')),
+    Part("methods", ("run",)),
 )
-_NETWORK_SECTIONS = _sections("None")
 NETWORK_OVERVIEW = (
-    Part("title", ("data", "None", '"network overview"')),
-    Part("heading", ('"key-findings"',)),
-    Part("network_key_findings", ("data",), shown="findings"),
-    Part("who_took_part", ("data",), section=True),
-    _NETWORK_SECTIONS[0],
-    Part("choose_any_section", ("data", "min_n"), section=True),
-    *_NETWORK_SECTIONS[1:],
-    Part("heading", ('"all-data-notes"',)),
-    Part("data_notes", ("data", "findings")),
-    Part("heading", ('"methods-and-sources"',)),
-    Part("methods", ("data", "min_n")),
+    Part("title", ("run", '"network overview"')),
+    Part("heading", ("run", '"key-findings"')),
+    Part("network_key_findings", ("run",), shown="findings"),
+    Part("participation", ("run",), section=True),
+    SECTIONS[0],
+    Part("choose_any_section", ("run",), section=True),
+    *SECTIONS[1:],
+    Part("heading", ("run", '"all-data-notes"')),
+    Part("data_notes", ("run",)),
+    Part("heading", ("run", '"methods-and-sources"')),
+    Part("methods", ("run",)),
 )
 DATA_QUALITY = (
-    Part("title", ("data", "None", '"data quality"')),
-    Part("heading", ('"summary"',)),
-    Part("quality_headline", ("findings",), shown="headline"),
-    Part("findings_summary", ("findings",)),
-    Part("heading", ('"every-finding"',)),
-    Part("data_notes", ("data", "findings", "gather=False")),
-    Part("heading", ('"how-many-people"',)),
-    Part("respondents_table", ("data",)),
-    Part("disclosure_section", ("data",)),
-    Part("heading", ('"what-each-check-does"',)),
-    Part("checks_list", ()),
+    Part("title", ("run", '"data quality"')),
+    Part("heading", ("run", '"summary"')),
+    Part("quality_headline", ("run",), shown="headline"),
+    Part("findings_summary", ("run",)),
+    Part("heading", ("run", '"every-finding"')),
+    Part("data_notes", ("run", "gather=False")),
+    Part("heading", ("run", '"how-many-people"')),
+    Part("respondents_table", ("run",)),
+    Part("disclosure_section", ("run",)),
+    Part("heading", ("run", '"what-each-check-does"')),
+    Part("checks_list", ("run",)),
 )
 FAMILY_SNAPSHOT = (  # one printed page per site for families (helpers.snapshot)
-    Part("title", ("data", "site", "snapshot.SUBTITLE")),
-    Part("heading", ('"key-findings"',)),
-    Part("key_findings", ("data", "site", "min_n"), shown="findings", module="snapshot"),
-    Part("families_section", ("data", "site"), module="snapshot"),
-    Part("numbers_section", ("data", "site"), module="snapshot"),
-    Part("full_report_link", ("site",), module="snapshot"),
+    Part("title", ("run", "snapshot.SUBTITLE")),
+    Part("heading", ("run", '"key-findings"')),
+    Part("key_findings", ("run",), shown="findings", module="snapshot"),
+    Part("families_section", ("run",), module="snapshot"),
+    Part("numbers_section", ("run",), module="snapshot"),
+    Part("full_report_link", ("run",), module="snapshot"),
 )
 LAYOUTS = {"site_report": SITE_REPORT, "network_overview": NETWORK_OVERVIEW, "data_quality": DATA_QUALITY,
            "family_snapshot": FAMILY_SNAPSHOT}
 
 
 def sections(notebook: str, dataset: Dataset, site: str | None, min_n: int) -> list:
-    """Returns the sections of charts that a report (its notebook's name) shows, in page order."""
-    names = {"data": dataset, "site": site, "min_n": min_n, "None": None}
-    return [part.build(names) for part in LAYOUTS[notebook] if part.section]
+    """Returns the sections of charts that a report (its notebook's name) shows, in page order,
+    in the dataset's language."""
+    from helpers.context import Run
+    from helpers.report.blocks import Exhibit
+
+    names = {"run": Run(dataset, site, min_n)}
+    built = [part.build(names) for part in LAYOUTS[notebook] if part.section]
+    return [b.shown if isinstance(b, Exhibit) else b for b in built]
 
 
 def prepare(dataset: Dataset) -> None:

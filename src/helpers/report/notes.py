@@ -6,6 +6,7 @@ from IPython.display import HTML
 
 from helpers import analysis
 from helpers.checks import Finding, findings_for_site
+from helpers.context import of_run
 from helpers.disclosure import SMALL_GROUP
 from helpers.language import N_, _, n_, number
 from helpers.load import Dataset
@@ -71,6 +72,7 @@ def averages_item(dataset: Dataset, findings: list[Finding]) -> Fragment:
         f'<span class="source">{esc(source)}</span>')
 
 
+@of_run("dataset", "findings", "site")
 def data_notes(dataset: Dataset, findings: list[Finding], site: str | None = None,
                gather: bool = True) -> HTML | Fragment:
     """Returns the findings that concern a report: the site's own first, then the network-wide
@@ -95,6 +97,7 @@ def data_notes(dataset: Dataset, findings: list[Finding], site: str | None = Non
     return Fragment(*parts)
 
 
+@of_run("findings")
 def quality_headline(findings: list[Finding]) -> str:
     """Returns the data-quality report's headline: how many findings of each kind."""
     if not findings:
@@ -109,6 +112,7 @@ def quality_headline(findings: list[Finding]) -> str:
         count=len(findings), kinds=kinds)
 
 
+@of_run("findings")
 def findings_summary(findings: list[Finding]) -> HTML:
     if not findings:
         return HTML("")
@@ -118,11 +122,13 @@ def findings_summary(findings: list[Finding]) -> HTML:
     return table(counts, _("Findings by check"), digits=0)
 
 
+@of_run()
 def checks_list() -> HTML:
     return bullets([f"<strong>{esc(capital(_(CHECK_NAMES[name])))}</strong>: {esc(_(text))}"
                     for name, text in CHECK_EXPLANATIONS.items()], "notes")
 
 
+@of_run("dataset")
 def respondents_table(dataset: Dataset) -> HTML:
     """Returns the inferred respondents of each group of figures, or the counted bases."""
     from helpers.denominators import respondents
@@ -158,6 +164,7 @@ INFERENCE_RESULTS = {  # helpers.denominators' statuses, as the data-quality rep
 }
 
 
+@of_run("dataset", "site")
 def missing_note(dataset: Dataset, site: str) -> HTML:
     """Returns a note naming the sections a site's report leaves out for lack of data."""
     missing = []
@@ -218,6 +225,7 @@ def disclosure_words(dataset: Dataset) -> str:
             interval=number(rules.protection_interval, 0))))
 
 
+@of_run("dataset")
 def disclosure_section(dataset: Dataset) -> Section:
     """Returns, for counted data, what disclosure control withheld and the audit's verdict."""
     if dataset.audit is None:
@@ -225,6 +233,7 @@ def disclosure_section(dataset: Dataset) -> Section:
     return Section(_("Protecting small numbers"), "", [HTML(f"<p>{disclosure_words(dataset)}</p>")])
 
 
+@of_run("dataset", "min_n")
 def methods(dataset: Dataset, min_n: int) -> HTML:
     """Returns the methods and sources, as they apply to this dataset."""
     from helpers.denominators import respondents

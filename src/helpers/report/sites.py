@@ -6,6 +6,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from helpers import analysis, charts, words
+from helpers.context import of_run
 from helpers.language import N_, _, n_, number, percent, signed
 from helpers.load import Dataset
 from helpers.marks import FLAG, WITHHELD
@@ -233,6 +234,7 @@ def disparity_table(dataset: Dataset, appendix: bool = True) -> HTML:
     return table(shown.round(2), _("Disparity between sites, by figure"), digits=2)
 
 
+@of_run("dataset", "site", "min_n")
 def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     """Returns the section comparing sites (the site, when given, against the reference)."""
     data = analysis.site_shares(dataset)
