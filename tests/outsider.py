@@ -11,11 +11,13 @@ integer programme where the LP says a figure might be pinned):
 - breakdowns (``figure,<characteristic>,%,...,n,...``): a count and a base per value; the sites
   add up to the network; the values of a characteristic plus an unknown "not stated" remainder
   make the figure's all-respondents base and positive count (the same for every characteristic);
-- distributions (``statement,group,<levels>,note``): a count per level and the group's base; the
+- distributions (``statement,group,<levels>,note``): a count per level and the group's base (every
+  level of a withheld group bounded, none to be 0 or all of it); the
   groups add up to the all-respondents base and positive count; a group's base is at most its
   respondents; the sites add up to the network;
 - every shown percentage as the interval its one-decimal rounding allows (unweighted runs only:
-  a weighted share says nothing exact about a count); coded "< x%" / "> x%" as bounds; counts
+  a weighted share says nothing exact about a count); coded "< x%" / "> x%" as bounds, on a base
+  of the minimum to the methods note's small group (fewer than 30); counts
   whole, between 0 and their base. Choose-any options of one item (the breakdown figures no
   distribution shows) share their base.
 
@@ -64,6 +66,7 @@ class Published:
     distribution: dict = field(default_factory=dict)     # (scope, fig, group) -> {level: pct} | None
     levels: dict = field(default_factory=dict)           # fig -> (levels in base, positive levels)
     minimum_base: int = 10
+    small: int = 30  # top/bottom coding marks groups of fewer than this many
     weighted: bool = False
 
 
@@ -78,6 +81,8 @@ def read_published(folder: Path) -> Published:
     html = " ".join(p.read_text(encoding="utf-8") for p in folder.glob("*.html"))
     m = re.search(r"resting on fewer than (\d+) respondents", html)
     pub.minimum_base = int(m.group(1)) if m else 10
+    m = re.search(r"In a group of fewer than (\d+), a share above", html)
+    pub.small = int(m.group(1)) if m else 30
     for csvdir in sorted(folder.glob("*-csv")):
         report = csvdir.name[:-4]
         if report == "data-quality":
@@ -313,8 +318,10 @@ def attack(folder: Path, counts: bool | None = None) -> Result:
                         if count_rel:
                             objectives[f"count {s} | {f} | {c}={v}"] = {kc: 1.0}
                             objectives[f"rest {s} | {f} | {c}={v}"] = {kb: 1.0, kc: -1.0}
-                        if count_rel and code:
-                            _coded(p, kc, kb, code)
+                        if code:  # the mark is printed for small groups only, at or above the minimum
+                            p.var(kb, pub.minimum_base, pub.small - 1)
+                            if count_rel:
+                                _coded(p, kc, kb, code)
                 # a characteristic's values plus the not-stated remainder
                 p.rel({**sb, ("T", s, f): -1.0}, hi=0.0)
                 if count_rel:
@@ -343,9 +350,11 @@ def attack(folder: Path, counts: bool | None = None) -> Result:
                     if got is None:
                         result.withheld += 1
                         objectives[f"group base {s} | {f} | {g}"] = {kg: 1.0}
-                        if count_rel:
-                            for lv in pos_lv:
+                        if count_rel:  # every answer, as the table shows every answer
+                            for lv in base_lv:
                                 objectives[f"group count {s} | {f} | {g} | {lv}"] = {("D", s, f, g, lv): 1.0}
+                                objectives[f"group rest {s} | {f} | {g} | {lv}"] = {
+                                    kg: 1.0, ("D", s, f, g, lv): -1.0}
                     elif count_rel:
                         for lv in base_lv:
                             if lv in got:  # a table of the same statement may show other levels
@@ -371,7 +380,7 @@ def attack(folder: Path, counts: bool | None = None) -> Result:
             continue
         for name, (lo, hi) in found.items():
             kind = name.split(" ")[0]
-            if kind in ("base", "group"):
+            if kind in ("base", "group") and not name.startswith("group rest"):
                 if name.startswith("group count"):
                     _judge_count(result, name, lo, hi,
                                  "rounded shares of the group's levels, groups and sites add up")
@@ -379,7 +388,7 @@ def attack(folder: Path, counts: bool | None = None) -> Result:
                     _judge_base(result, name, lo, hi, pub.minimum_base, "values + not stated, sites add up")
             elif kind == "count":
                 _judge_count(result, name, lo, hi, "rounding, values + not stated, sites add up")
-            elif kind == "rest" and hi <= 0:
+            elif kind in ("rest", "group") and name.startswith(("rest", "group rest")) and hi <= 0:
                 result.leaks.append(Finding(name, "all of its base", (lo, hi),
                                             "base minus count is 0: everyone gave the answer"))
     return result

@@ -113,7 +113,7 @@ def test_a_derived_characteristic_is_tabulated_from_its_source_values(of_colour,
     same = figures[figures["breakdown"] != OF_COLOUR["id"]].merge(synthetic.figures, on=cell)
     assert len(same) == len(synthetic.figures)  # the same figures, some withheld otherwise
     both = same[(same["suppressed_x"] == "") & (same["suppressed_y"] == "")]
-    assert len(both) > len(same) / 4
+    assert len(both) > len(same) / 5  # a fifth shown in both (top/bottom coding past 15% withholds more)
     assert (both["count_x"] == both["count_y"]).all()
     assert (both["n_x"] == both["n_y"]).all()
 

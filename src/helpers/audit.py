@@ -11,11 +11,14 @@ every answer):
    ``derived_from``) adds up too, each combined value of a row the sum of the source values it
    combines. An outsider knows the shown cells, that counts
    are whole numbers, none negative, and what the printed reasons say: "fewer than 10"
-   (base 1 to 9), "to protect another" (base at least 10), a coded bound (base under 30, the
-   share under or over the bound); an option's choosers are between none and all who
-   answered, and who answered chose one at least. The figures protected in each withheld
-   cell are its base and each compared count (a scale's positive side, each option); a
-   not-stated remainder is protected as part of the residuals below, not on its own.
+   (base 1 to 9), "to protect another" (base at least 10), a coded mark (base under 30, the
+   count past the bound it states, the cell's other compared shares within the bounds); an
+   option's choosers are between none and all who answered, and who answered chose one at
+   least. (That a withheld cell without a mark has its shares within the bounds or a base of
+   30 at least is not modelled: an either-or, which made the synthetic run end NOT SAFE.) The
+   figures protected in each withheld cell are its base and each compared count (a scale's
+   positive side, each option); a not-stated remainder is protected as part of the residuals
+   below, not on its own.
 2. **The protection rule.** A figure is SAFE when two whole-number solutions of everything
    published differ in it by at least the **protection interval** (a dataset setting, in
    counts), one shows it above 0 and one below its base. It is proved so, never guessed:
@@ -124,6 +127,7 @@ class Problem:
             self.figures = {"positive": np.array(positive, dtype=np.int64)}
             patterns = [eye[i] for i in range(len(levels))] + [
                 eye[i] - eye[j] for i in range(len(levels)) for j in range(len(levels)) if i < j]
+        self.compared = list(self.figures)  # the figures top/bottom coding compares
         self.figures["base"] = self.base_w
         self.patterns = np.array(patterns, dtype=np.int64)  # the answers a move shifts: patterns x atoms
         keys = list(dict.fromkeys(map(tuple, rows[CELL].to_numpy().tolist())))
@@ -200,7 +204,8 @@ class Problem:
         for number, relation in enumerate(self.relations):
             for c, _ in relation:
                 self.of_cell.setdefault(c, []).append(number)
-        self.bound: dict[int, dict] = {}  # a coded cell: {figure: (bound, above)}
+        self.bound: dict[int, dict] = {}  # a coded cell: {figure marked: whether above the bound}
+        self.coding_bound = None  # top/bottom coding's bound, in percent (None: off, or no mark)
         self.slack = np.zeros((len(self.keys) + 1, len(self.patterns), 2), dtype=np.int64)  # last: no cell
         self.up = np.zeros((len(self.keys), len(self.patterns)), dtype=np.int64)
         self.down = np.zeros_like(self.up)
@@ -272,13 +277,23 @@ class Problem:
         elif status in ("complementary", "coded"):
             rows.append(-b[None, :])
             limits.append(np.array([-self.min_base]))
+        marks = self.bound.get(cell, {}) if status == "coded" else {}
+        within = [f for f in self.compared if f not in marks]
         if status == "coded":
             rows.append(b[None, :])
             limits.append(np.array([SMALL_GROUP - 1]))
-            for figure, (bound, above) in self.bound.get(cell, {}).items():
-                w = self.figures[figure]
-                rows.append(((100 * w - round(bound) * b) * (-1 if above else 1))[None, :])
-                limits.append(np.array([-1]))  # under the bound (or over it), whole numbers
+        if status != "coded" or self.coding_bound is None:
+            within = []
+        bound = self.coding_bound
+        for figure in within:  # a coded cell's other compared shares: unmarked, so within the bounds
+            w = self.figures[figure]
+            rows += [(bound * b - 100 * w)[None, :], (100 * w - (100 - bound) * b)[None, :]]
+            limits += [np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64)]
+        for figure, above in marks.items():
+            w = self.figures[figure]
+            edge = 100 - bound if above else bound
+            rows.append(((100 * w - edge * b) * (-1 if above else 1))[None, :])
+            limits.append(np.array([-1]))  # past the bound, strictly: whole numbers
         g, h = np.vstack(rows), np.concatenate(limits)
         return g, np.maximum(h, g @ self.x[cell])
 

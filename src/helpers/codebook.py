@@ -278,7 +278,8 @@ class Disclosure(Strict):
         "possible values of a withheld count (or base) must be: 1 (the default) only that none is pinned "
         "to one value, 2 that each is one of three whole numbers at least (see data/README.md)")
     top_bottom_coding: bool = Field(
-        default=True, description="show a small group's share above 95% or below 5% only as such")
+        default=True, description="show a small group's share past a bound chosen from the minimum base "
+        "(above 85% or below 15% under a minimum of 10) only as that bound")
     complementary_suppression: bool = Field(
         default=True, description="withhold more figures until no withheld one can be worked out; "
         "off only to see what the audit catches: such reports are not published without --allow-unsafe")

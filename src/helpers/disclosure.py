@@ -8,10 +8,17 @@ characteristic (../methods.md, "Disclosure control"). Before anything is publish
 
 1. **Primary suppression.** A cell whose base is under the minimum is withheld: its numbers
    become missing and the reports show "—" with a footnote ("fewer than 10 respondents").
-2. **Top/bottom coding.** In a small group (fewer than :data:`SMALL_GROUP`), a share above
-   95% or below 5% would tell a reader how (nearly) everyone answered; the cell is withheld
-   and the share is shown only as a bound ("< 25%" for a group of 10), chosen from the base
-   so that the protection interval's worth of counts fits under it.
+2. **Top/bottom coding.** In a small group (fewer than :data:`SMALL_GROUP`), a share near
+   100% or 0% would tell a reader how (nearly) everyone answered. One bound for the dataset
+   (:func:`coded_bound`: 15% under a minimum base of 10) is chosen so that at least two whole
+   counts (the protection interval's worth, if more) lie beyond it at the smallest base it
+   applies to; wherever a small group's share passes it (above 85% or below 15%), the cell is
+   withheld and the share shown only as "> 85%" or "< 15%". The mark is printed wherever the
+   share passes the bound, and only there, so it means exactly what it says: an outsider learns
+   that the count lies in the interval it states (and, where a small group shows no mark, that
+   its shares lie within the bounds), which the audit models exactly. One bound for every base
+   says nothing of the base. (A mark printed only for shares above 95%, or a bound chosen from
+   each base, told more: "> 80%" on a group of 6 meant all 6.)
 3. **The audit** (helpers.audit) solves the attacker's problem per wave and item and finds
    each withheld figure an outsider could pin, narrow below the protection interval, or show
    none or all of its group; and each small residual.
@@ -43,7 +50,6 @@ import pandas as pd
 from helpers.audit import CELL, NONE, SMALL_GROUP, Finding, Problem
 from helpers.codebook import Codebook
 
-TOP, BOTTOM = 95.0, 5.0
 ROUNDS = 30  # passes of complementary suppression before giving up
 __all__ = ["SMALL_GROUP", "Audit", "Finding", "coded_bound", "protect"]
 
@@ -78,12 +84,15 @@ class Audit:
         return not self.findings
 
 
-def coded_bound(share: float, base: int, protection: int) -> float:
-    """Returns the bound a coded share is shown under (or, above 50, over): the smallest
-    multiple of 5 above the share that the protection interval's counts also fit under."""
-    low = min(share, 100 - share)
-    bound = 5 * (math.floor(max(low, 100 * protection / base) / 5) + 1)
-    return float(bound if share < 50 else 100 - bound)
+def coded_bound(min_base: int, protection: int) -> int | None:
+    """Returns the bound, in percent, that a small group's share is coded beyond (below it, or
+    above 100 minus it): the smallest multiple of 5 that leaves at least two whole counts (the
+    protection interval's worth, if more) on each side it codes, at the smallest base coding
+    applies to and so at every larger one. None where no bound under 50% leaves that many: then
+    every small group's figures are withheld, without a mark."""
+    counts = max(2, protection + 1)
+    bound = 5 * (math.floor(100 * (counts - 1) / min_base / 5) + 1)
+    return bound if bound < 50 else None
 
 
 class Block(Problem):
@@ -113,13 +122,14 @@ class Block(Problem):
 
     def _around(self, findings: list[Finding]) -> list[Finding]:
         """Returns what the audit finds after withholding, around what the rounds left, every
-        figure of its sites in this wave and item, then the network's too, then every figure
-        (withholding more is always allowed: it only widens what an outsider must allow)."""
+        figure of its sites in this wave and item, then the network's too, then every figure, a
+        coded mark among them (withholding more is always allowed: it only widens what an
+        outsider must allow; a mark, which states an interval, becomes "—")."""
         for scope in ("sites", "network", "all"):
             rows = {int(self.row_of[self.index[f.key]]) for f in findings}
             rows = rows | {0} if scope == "network" else rows
-            cells = [c for c in range(self.count) if self.status[c] == "shown"
-                     and (scope == "all" or self.row_of[c] in rows)]
+            cells = [c for c in range(self.count) if self.status[c] in ("shown", "coded")
+                     and (scope == "all" or self.row_of[c] in rows)]  # a coded mark too: "—" instead
             self.set_status(cells, "complementary")
             findings = self.audit(explain=False)
             if not findings:
@@ -322,10 +332,10 @@ class Block(Problem):
         return False
 
 
-def _coded(figures: pd.DataFrame, codebook: Codebook) -> dict[tuple, dict]:
-    """Returns, for each cell of a small group where (nearly) everyone or no one gave a compared
-    answer, that answer's id and its share (weighted), the nearer bound of it and its count
-    share (unweighted), and its base."""
+def _coded(figures: pd.DataFrame, codebook: Codebook, bound: int | None) -> dict[tuple, dict]:
+    """Returns, for each cell of a small group where a compared answer's share (weighted, or its
+    count's share) passes the bound, each such answer's id and whether it passes above; every
+    small group's cell where there is no bound."""
     compared = set()
     for item in codebook.items:
         if item.kind == "choose-any":
@@ -335,15 +345,17 @@ def _coded(figures: pd.DataFrame, codebook: Codebook) -> dict[tuple, dict]:
     keep = np.array([(i, a) in compared for i, a in zip(figures["item"], figures["answer"], strict=True)],
                     dtype=bool)
     rows = figures[keep]  # a mask even when empty: figures[[]] would select no columns
-    rows = rows[(rows["n"].astype(float) < SMALL_GROUP)
-                & ((rows["percent"] > TOP) | (rows["percent"] < BOTTOM))]
-    coded = {}
-    for key, answer, percent, count, n in zip(map(tuple, rows[CELL].to_numpy().tolist()), rows["answer"],
-                                              rows["percent"], rows["count"].astype(float),
-                                              rows["n"].astype(float), strict=True):
-        share = 100 * count / n
-        extreme = min(percent, share) if percent > 50 else max(percent, share)  # both under the bound
-        coded.setdefault(key, {})[answer] = (float(percent), float(extreme), int(n))
+    rows = rows[rows["n"].astype(float) < SMALL_GROUP]
+    keys = list(map(tuple, rows[CELL].to_numpy().tolist()))
+    if bound is None:
+        return {key: {} for key in keys}
+    coded: dict[tuple, dict] = {}
+    share = (100 * rows["count"].astype(float) / rows["n"].astype(float)).to_numpy()
+    percent = rows["percent"].astype(float).to_numpy()
+    above, below = (percent > 100 - bound) | (share > 100 - bound), (percent < bound) | (share < bound)
+    for key, answer, up, down in zip(keys, rows["answer"], above, below, strict=True):
+        if up or down:
+            coded.setdefault(key, {})[answer] = bool(up)
     return coded
 
 
@@ -361,21 +373,22 @@ def protect(figures: pd.DataFrame, codebook: Codebook, min_base: int, coding: bo
     rows = figures[counted]
     sizes = rows.groupby(CELL, sort=False)["n"].min().astype(float).to_dict()  # the smallest base in a cell
     large = rows[rows["n"].astype(float) >= min_base]
-    coded = _coded(large, codebook) if coding else {}
+    bound = coded_bound(min_base, protection) if coding else None
+    coded = _coded(large, codebook, bound) if coding else {}
     kinds: dict[tuple, str] = {}
     shown_as: dict[tuple, str] = {}
     for _, block_rows in rows.groupby(["wave", "item"], sort=False):
         block = Block(block_rows, codebook, min_base, protection)
+        block.coding_bound = bound
         block.set_status([c for c in range(len(block.keys)) if block.status[c] == "remainder"], "remainder")
         primary = [c for c, key in enumerate(block.keys[:block.count]) if sizes[key] < min_base]
         block.set_status(primary, "primary")
         for cell, key in enumerate(block.keys[:block.count]):
             if key in coded and block.status[cell] == "shown":
-                for answer, (percent, extreme, n) in coded[key].items():
-                    bound = coded_bound(extreme, n, protection)
+                for answer, above in coded[key].items():
                     figure = "positive" if "positive" in block.figures else answer
-                    block.bound.setdefault(cell, {})[figure] = (bound, percent > 50)
-                    shown_as[(key, answer)] = f"> {bound:.0f}%" if percent > 50 else f"< {bound:.0f}%"
+                    block.bound.setdefault(cell, {})[figure] = above
+                    shown_as[(key, answer)] = f"> {100 - bound}%" if above else f"< {bound}%"
                 block.set_status([cell], "coded")
         audit.cells += block.count
         audit.findings += block.protect(complementary)

@@ -11,7 +11,9 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 PARTNERS = 6  # sites the last resort's programme lets move with the cell's
-SECONDS = 0.5  # time limit of one such integer programme; one that runs out leaves its figure undecided
+NODES = 200  # branch-and-bound nodes one such integer programme may take: a limit that does not
+# depend on how busy the machine is, so the same data give the same figures withheld
+SECONDS = 10  # and a time limit only as a safety net; one that runs out leaves its figure undecided
 NONE = -1
 
 
@@ -120,9 +122,14 @@ def programmed(problem, cell: int) -> bool:
     truth = np.concatenate([problem.x[c] for c in free]).astype(float)
     found = [truth]
 
-    def solved(cost: np.ndarray) -> None:
-        result = milp(cost, constraints=constraints, integrality=np.ones(n), bounds=Bounds(0, np.inf),
-                      options={"time_limit": SECONDS})
+    def reach(w: np.ndarray, low: float, high: float) -> None:
+        """Looks for a whole solution whose figure w lies in [low, high]: a question of
+        feasibility, which HiGHS answers at its first solution (no optimum sought)."""
+        row = np.zeros((1, n))
+        row[0, start:start + size] = w
+        result = milp(np.zeros(n), constraints=[*constraints, LinearConstraint(row, low, high)],
+                      integrality=np.ones(n), bounds=Bounds(0, np.inf),
+                      options={"time_limit": SECONDS, "node_limit": NODES})
         if result.x is None:
             return
         x = np.round(result.x)  # a whole solution, checked exactly before it counts
@@ -130,18 +137,19 @@ def programmed(problem, cell: int) -> bool:
             found.append(x)
 
     for f, w in problem.figures.items():
-        for sign in (1, -1):
-            cost = np.zeros(n)
-            cost[start:start + size] = -sign * w
-            solved(cost)
-        values = [x[start:start + size] for x in found]
-        counts = [round(v @ w) for v in values]
-        rests = [round(v @ (problem.base_w - w)) for v in values]
-        if f != "base" and max(rests) < 1:
-            cost = np.zeros(n)
-            cost[start:start + size] = -(problem.base_w - w)
-            solved(cost)
-            rests.append(round(found[-1][start:start + size] @ (problem.base_w - w)))
+        whole = problem.base_w - w
+        true = round(truth[start:start + size] @ w)
+        for low, high in ((true + problem.protection, np.inf), (-np.inf, true - problem.protection)):
+            counts = [round(x[start:start + size] @ w) for x in found]
+            if max(counts) - min(counts) < problem.protection and (high >= 0):
+                reach(w, low, high)
+        if f != "base":
+            if max(round(x[start:start + size] @ w) for x in found) < 1:
+                reach(w, 1, np.inf)
+            if max(round(x[start:start + size] @ whole) for x in found) < 1:
+                reach(whole, 1, np.inf)
+        counts = [round(x[start:start + size] @ w) for x in found]
+        rests = [round(x[start:start + size] @ whole) for x in found]
         if problem.unsafe(f, min(counts), max(counts), max(rests)):
             return False
     return True

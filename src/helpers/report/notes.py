@@ -7,7 +7,7 @@ from IPython.display import HTML
 from helpers import analysis
 from helpers.checks import Finding, findings_for_site
 from helpers.context import of_run
-from helpers.disclosure import SMALL_GROUP
+from helpers.disclosure import SMALL_GROUP, coded_bound
 from helpers.language import N_, _, n_, number
 from helpers.load import Dataset
 from helpers.marks import FLAG, PRECISION, WITHHELD
@@ -190,11 +190,19 @@ def disclosure_words(dataset: Dataset) -> str:
     """Returns what disclosure control did and what its audit found, as one paragraph (HTML)."""
     audit = dataset.audit
     rules = dataset.codebook.dataset.disclosure
-    coding = (_("Where nearly everyone or nearly no one in a group of fewer than {size} gave an answer, that "
-                "group's figures are withheld and the share is shown only as a bound chosen from the "
-                "group's size, such as “> 85%” or “< 15%”, so that the bound itself gives no count "
-                "away.").format(size=SMALL_GROUP)
-              if rules.top_bottom_coding else _("Top/bottom coding is off."))
+    bound = coded_bound(rules.minimum_base, rules.protection_interval)
+    if not rules.top_bottom_coding:
+        coding = _("Top/bottom coding is off.")
+    elif bound is None:
+        coding = _("Every figure of a group of fewer than {size} is withheld: no bound on its share would "
+                   "leave enough possible counts beyond it.").format(size=SMALL_GROUP)
+    else:
+        coding = _("In a group of fewer than {size}, a share above {top}% or below {bottom}% is never "
+                   "printed: that group's figures are withheld and the share is shown only as “> {top}%” "
+                   "or “< {bottom}%”. The bound is the same for every group, and at least {counts} whole "
+                   "counts lie beyond it in the smallest group it applies to, so the mark gives no one's "
+                   "answer away.").format(size=SMALL_GROUP, top=100 - bound, bottom=bound,
+                                   counts=max(2, rules.protection_interval + 1))
     verdict = (lead(_("Audit: passed."), esc(_(
         "From everything this run publishes (every site report and the network report together) and the "
         "relations between the figures, no withheld figure can be worked out."))) if audit.safe else
