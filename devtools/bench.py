@@ -10,13 +10,18 @@ Measured in one run, the two sides alternating, medians of at least three runs
 - scaling: 4, 16 and 64 synthetic sites (or SITES=...) generated into a temporary DATA
   and PARAMS: seconds a site, peak memory of the whole run (devtools/memory.py: PSS added up,
   beside the resident sets added up and the kernel's cgroup high-water), the largest report and the
-  network report in bytes, a no-op run at that size, and the index page of that run (its
-  bytes, and the seconds writing it takes, median of three); with --dask (DASK=1), the
-  largest size again on a Dask LocalCluster laid out as on a machine of a cluster: one worker
-  process with a thread per core, whose one warm server forks every report of that machine;
+  network report in bytes, the shared files under OUT/cache/, the CPU seconds of the run (a
+  cgroup's count, fair on a loaded machine) and the load average during it, a no-op run at that
+  size, and the index page of that run (its bytes, and the seconds writing it takes, median of
+  three); on standard error, the peak PSS by kind of process (devtools/memory.py);
 - the bytes of each HTML report;
 - the disclosure audit alone at each scale (tabulating the exports, then protection and
   its audit), in seconds and seconds a site; with --audit (AUDIT=1), only that.
+
+With --dask (make bench DASK=1 SITES=100) it measures only the Dask comparison instead: the largest
+size rendered on the local pool and on a Dask LocalCluster of a single-threaded worker per core,
+alternating (--runs times each), with seconds, CPU seconds of the whole process tree (a cgroup's
+count) and the load average, and the ratios Dask / local pool of the alternated pairs.
 
 The last line printed is the ratio plain loop / make reports. With --rows N (make bench
 ROWS=1500000) it measures only a large export instead: the synthetic survey's export grown to N
@@ -91,25 +96,107 @@ def measured(out: Path, force: bool, data: Path = DATA, params: Path = PARAMS) -
     return time.perf_counter() - started, memory
 
 
-def dask_render(data: Path, params: Path, out: Path) -> float:
-    """Renders on a Dask LocalCluster of one non-daemon worker with a thread per core (a machine of
-    a cluster: one warm server, helpers.workers.isolated, shared by its threads); returns seconds.
-    Two single-threaded workers would start a warm server each, with a pool as large as the
-    machine, and run twice as many report processes as there are cores."""
-    import dask
-    from distributed import Client, LocalCluster
-
+def render_side(side: str, data: str, params: str, out: str) -> None:
+    """Renders every report of a dataset (FORCE) on one side of the Dask comparison, in this
+    process: "local" on the local pool, "dask" on a Dask LocalCluster of a single-threaded worker
+    per core, configured as helpers.workers.WORKER_CONFIG says (each worker keeps a warm server);
+    raises unless every report renders."""
     from helpers.render import render_all
 
+    jobs = os.cpu_count() or 1
+    if side == "local":
+        results = render_all(Path(data), Path(params), Path(out), jobs, force=True, progress=False)
+    else:
+        import dask
+        from distributed import Client, LocalCluster
+
+        from helpers.workers import WORKER_CONFIG
+
+        with dask.config.set(WORKER_CONFIG), LocalCluster(
+                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                Client(cluster) as client:
+            results = render_all(Path(data), Path(params), Path(out), force=True, progress=False,
+                                 executor=client.get_executor(pure=False))
+    failed = [r.error for r in results if r.status != "ok"]
+    if failed:
+        raise SystemExit(f"{len(failed)} reports failed, the first: {failed[0]}")
+
+
+def cpu_run(command: list[str]) -> tuple[float, float | None]:
+    """Runs a command to its end (raising if it fails); returns its seconds and the CPU seconds
+    (user and system) of it and every process under it, the kernel's count for a cgroup made for
+    the run (v1 cpuacct.usage, v2 cpu.stat), or None where the bench may make none. On a machine
+    others share, CPU seconds are the fair measure: time waiting for a core is not in them."""
+    import contextlib
+
+    root, name = Path("/sys/fs/cgroup"), f"impact-bench-cpu-{os.getpid()}-{time.monotonic_ns()}"
+    group = None
+    if (root / "cgroup.controllers").exists():
+        group = root / name, lambda folder: int(
+            (folder / "cpu.stat").read_text().split("usage_usec")[1].split()[0]) / 1e6
+    elif (root / "cpuacct" / "cpuacct.usage").exists():
+        group = root / "cpuacct" / name, lambda folder: int((folder / "cpuacct.usage").read_text()) / 1e9
+    if group:
+        try:
+            group[0].mkdir()
+        except OSError:
+            group = None
+
+    def join() -> None:  # in the child, before it runs the command: every descendant inherits it
+        if group:
+            (group[0] / "cgroup.procs").write_text(str(os.getpid()))
+
     started = time.perf_counter()
-    with dask.config.set({"distributed.worker.daemon": False}), LocalCluster(
-            n_workers=1, threads_per_worker=os.cpu_count() or 1, processes=True,
-            dashboard_address=None) as cluster, \
-            Client(cluster) as client:
-        results = render_all(data, params, out, force=True, progress=False,
-                             executor=client.get_executor(pure=False))
-    assert {r.status for r in results} == {"ok"}, [r.error for r in results if r.status != "ok"]
-    return time.perf_counter() - started
+    status = subprocess.run(command, preexec_fn=join, stdout=subprocess.DEVNULL, check=False).returncode
+    seconds = time.perf_counter() - started
+    cpu = None
+    if group:
+        cpu = group[1](group[0])
+        for _attempt in range(40):  # a process may still be leaving the group
+            with contextlib.suppress(OSError):
+                group[0].rmdir()
+                break
+            time.sleep(0.05)
+    if status != 0:
+        raise subprocess.CalledProcessError(status, command)
+    return seconds, cpu
+
+
+def dask_bench(count: int, runs: int) -> int:
+    """Prints the Dask comparison: `count` synthetic sites rendered on the local pool and on a Dask
+    LocalCluster (render_side), alternating, `runs` times each, with seconds, CPU seconds of the
+    whole process tree and the load average before each run; the ratios are medians of the
+    alternated pairs' ratios."""
+    side = ("import sys; sys.path.insert(0, sys.argv[1]); from bench import render_side; "
+            "render_side(*sys.argv[2:])")
+    sides = {"local pool": "local", "Dask LocalCluster": "dask"}
+    found = {name: [] for name in sides}
+    with tempfile.TemporaryDirectory(prefix="tfs-bench-dask-") as scratch:
+        data, params = synthetic_sites(count, Path(scratch))
+        for run in range(runs):
+            for name, which in sides.items():
+                out = Path(scratch) / which
+                shutil.rmtree(out, ignore_errors=True)
+                load = os.getloadavg()[0]
+                seconds, cpu = cpu_run([sys.executable, "-c", side, str(Path(__file__).parent), which,
+                                        str(data), str(params), str(out)])
+                found[name].append((seconds, cpu, load))
+                print(f"run {run + 1}: {name} {seconds:.1f} s, CPU "
+                      + (f"{cpu:.1f} s" if cpu is not None else "not available") + f", load {load:.1f}",
+                      file=sys.stderr)
+    workers = os.cpu_count() or 1
+    print(f"{count} synthetic sites ({2 * count + 2} reports), FORCE=1, alternating, {runs} runs each; "
+          f"Dask: {workers} workers of one thread, helpers.workers.WORKER_CONFIG")
+    for name, measures in found.items():
+        cpus = [c for _s, c, _l in measures if c is not None]
+        print(f"{name:<18}  {median([s for s, _c, _l in measures]):7.1f} s  "
+              + (f"CPU {median(cpus):7.1f} s  " if cpus else "")
+              + "loads " + ", ".join(f"{load:.1f}" for _s, _c, load in measures))
+    pairs = list(zip(*found.values(), strict=True))
+    print(f"ratio Dask / local pool: {median([d[0] / local[0] for local, d in pairs]):.2f} (seconds)"
+          + (f", {median([d[1] / local[1] for local, d in pairs]):.2f} (CPU seconds)"
+             if all(local[1] and d[1] for local, d in pairs) else ""))
+    return 0
 
 
 def synthetic_sites(count: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
@@ -220,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", default=os.environ.get("SITES") or "4,16,64",
                         help="synthetic site counts (make bench SITES=100,1000)")
     parser.add_argument("--dask", action="store_true",
-                        help="render the largest size again on a Dask LocalCluster (a machine's worth)")
+                        help="only the largest size, on the local pool and a Dask LocalCluster, alternating")
     parser.add_argument("--audit", action="store_true", default=bool(os.environ.get("AUDIT")),
                         help="time only the disclosure audit at each scale")
     parser.add_argument("--rows", type=int, default=0,
@@ -231,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.audit:
         return audit_only([int(c) for c in args.scale.split(",") if c])
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    counts = [int(c) for c in args.scale.split(",") if c]
+    if args.dask:
+        return dask_bench(max(counts), args.runs)
     with tempfile.TemporaryDirectory(prefix="tfs-bench-") as scratch:
         scratch = Path(scratch)
         plain, ours = [], []
@@ -241,8 +331,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{ours[-1]:.1f} s", file=sys.stderr)
         noop = [make_reports(scratch / "ours", force=False) for _ in range(max(5, args.runs))]
         sizes = {p.name: p.stat().st_size for p in sorted((scratch / "ours" / "html").rglob("*.html"))}
-        scaling, dask_seconds = {}, None
-        counts = [int(c) for c in args.scale.split(",") if c]
+        scaling = {}
         for count in counts:
             folder = scratch / f"sites-{count}"
             data, params = synthetic_sites(count, folder)
@@ -252,10 +341,10 @@ def main(argv: list[str] | None = None) -> int:
             pages = [p.stat().st_size for p in (folder / "out" / "html" / f"bench-{count}").glob("*.html")]
             network = (folder / "out" / "html" / f"bench-{count}" / "network.html").stat().st_size
             index = index_timing(folder / "out")
-            scaling[count] = (seconds, peak, max(pages), network, unchanged, index, audit_time)
-            print(f"{count} sites: {seconds:.1f} s, {peak}", file=sys.stderr)
-            if args.dask and count == max(counts):
-                dask_seconds = dask_render(data, params, folder / "dask")
+            cache = sum(f.stat().st_size for f in (folder / "out" / "cache").rglob("*") if f.is_file())
+            scaling[count] = (seconds, peak, max(pages), network, unchanged, index, cache, audit_time)
+            print(f"{count} sites: {seconds:.1f} s, {peak}; by kind of process (added up / largest): "
+                  f"{peak.by_kind()}", file=sys.stderr)
             shutil.rmtree(folder)
 
     rows = [
@@ -268,20 +357,20 @@ def main(argv: list[str] | None = None) -> int:
     ]
     first = min(scaling) if scaling else None
     for count, (seconds, peak, largest, network, unchanged, (index_seconds, index_bytes),
-                audit_time) in scaling.items():
+                cache, audit_time) in scaling.items():
         reports = 2 * count + 2  # a report and a family snapshot a site, the network, data quality
         per_site, first_per_site = seconds / count, scaling[first][0] / first
+        cpu, first_cpu = peak.cpu, scaling[first][1].cpu
+        cpu = (f"{cpu / count:.2f} CPU s a site ({cpu / count / (first_cpu / first):.2f} × at {first}); "
+               if cpu is not None and first_cpu else "")
         rows.append((f"{count} synthetic sites ({reports} reports), FORCE=1", f"{seconds:.1f} s",
-                     f"{per_site:.2f} s a site ({per_site / first_per_site:.2f} × at {first}); "
-                     f"{peak}; largest report {largest / 1024:.0f} KB, "
-                     f"network {network / 1024:.0f} KB; nothing changed {unchanged:.2f} s; "
+                     f"{per_site:.2f} s a site ({per_site / first_per_site:.2f} × at {first}); {cpu}"
+                     f"load average {peak.load:.1f}; {peak}; largest report {largest / 1024:.0f} KB, "
+                     f"network {network / 1024:.0f} KB; shared files {cache / 2**20:.0f} MB; "
+                     f"nothing changed {unchanged:.2f} s; "
                      f"index {index_bytes / 1024:.0f} KB written in {index_seconds:.2f} s"))
         rows.append((f"{count} synthetic sites, disclosure audit alone", f"{audit_time:.1f} s",
                      f"{audit_time / count:.2f} s a site"))
-    if dask_seconds is not None:
-        rows.append((f"{max(scaling)} synthetic sites on a Dask LocalCluster (1 worker, "
-                     f"{os.cpu_count()} threads)",
-                     f"{dask_seconds:.1f} s", f"{dask_seconds / max(scaling):.2f} s a site"))
     rows += [(f"size of {name}", f"{size / 1024:.0f} KB", "") for name, size in sizes.items()]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>9}  detail")

@@ -165,7 +165,7 @@ def test_published_tallies_keep_the_published_mean_and_say_why(tfs):
     shares = analysis.site_shares(tfs)
     assert set(shares["reference"]) == {58.3, 43.0, 25.9, 20.3, 25.1}
     assert shares["p"].isna().all()  # no site counts to test against
-    methods = report.methods(Run(tfs)).data
+    methods = report.methods(Run(tfs)).shown.data
     assert "gives no site counts from which to form the rest of the network" in methods
 
 
@@ -185,7 +185,7 @@ def test_imprecise_figures_are_marked_in_the_tables_and_explained(synthetic):
     shares = analysis.site_shares(synthetic)
     assert len(marked) == int(shares["imprecise"].sum()) > 0
     assert f"‡ {len(marked)} of {len(shares)} figures are too imprecise" in chart.description
-    assert "Parker et al. 2017" in report.methods(Run(synthetic)).data
+    assert "Parker et al. 2017" in report.methods(Run(synthetic)).shown.data
 
 
 def test_breakdowns_carry_disparity_measures_across_groups(synthetic):

@@ -382,6 +382,52 @@ def test_sigterm_ends_a_run_as_cleanly_as_a_finished_one(tmp_path):
         in again.stdout, again.stdout
 
 
+
+@pytest.mark.parametrize("executor", ["local pool", "dask"])
+def test_a_run_killed_half_way_resumes_where_it_stopped(tmp_path, executor):
+    """Killed (kill -9) once a few reports are done, a run never writes its state; its journal
+    (helpers.index.note) holds what it finished, and the next run, locally or on a Dask
+    cluster, renders only the others."""
+    import contextlib
+
+    import dask
+    from distributed import Client, LocalCluster
+
+    from devtools.bench import synthetic_sites
+
+    data, params = synthetic_sites(3, tmp_path)
+    out, total = tmp_path / "out", 2 + 2 * 3
+    journal = out / "state" / "bench-3.journal"
+    with contextlib.ExitStack() as stack:
+        where = []
+        if executor == "dask":
+            stack.enter_context(dask.config.set({"distributed.worker.daemon": False}))
+            cluster = stack.enter_context(LocalCluster(n_workers=1, threads_per_worker=2,
+                                                       dashboard_address=None))
+            client = stack.enter_context(Client(cluster))
+            where = ["--executor", cluster.scheduler_address]
+        command = [sys.executable, "-m", "helpers.cli", "reports", "--data", str(data), "--params",
+                   str(params), "--out", str(out), "--jobs", "2", *where]
+        run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wait_for(lambda: (journal.exists() and journal.read_text().count("\n") >= 2)
+                 or run.poll() is not None, seconds=240)
+        assert run.poll() is None, "the run ended before it noted two finished reports"
+        children = psutil.Process(run.pid).children(recursive=True)
+        run.send_signal(signal.SIGKILL)
+        run.wait(timeout=30)
+        psutil.wait_procs(children, timeout=30)
+        if executor == "dask":  # what the killed run's worker had under way finishes or is dropped
+            wait_for(lambda: not client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)))
+        done = journal.read_text().count("\n")
+        assert not (out / "state" / "bench-3.json").exists()  # the killed run wrote no state
+        assert 2 <= done < total, run.stderr.read()
+        again = run_cli("reports", "--data", data, "--params", params, "--out", out, *where)
+    assert again.returncode == 0, again.stderr
+    assert f"{total - done} rendered, 0 failed, {done} unchanged" in again.stdout, again.stdout
+    assert not journal.exists()  # the state holds it all now
+    assert run_cli("reports", "--data", data, "--params", params, "--out", out).stdout.startswith(
+        f"Nothing to render: all {total} reports")
+
 # --- the smaller items, and byte-identical runs --------------------------------------------------
 
 

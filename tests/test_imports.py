@@ -87,3 +87,25 @@ def test_no_module_both_words_and_draws():
     assert {"helpers.charts", "helpers.canvas"} <= drawing
     assert {"helpers.words", "helpers.report.sites"} <= wording
     assert drawing & wording == set()
+
+
+LONGEST = 600  # lines: a module longer than this holds more than one room (issue 23)
+
+
+def too_long(sources: dict[str, str]) -> dict[str, int]:
+    """Returns the modules longer than LONGEST lines, with their lengths."""
+    lengths = {name: len(text.splitlines()) for name, text in sources.items()}
+    return {name: length for name, length in lengths.items() if length > LONGEST}
+
+
+def test_no_module_of_the_package_is_over_600_lines():
+    sources = {str(path.relative_to(PACKAGE)): path.read_text(encoding="utf-8")
+               for path in sorted(PACKAGE.rglob("*.py"))}
+    assert len(sources) > 30
+    assert {"render.py", "draft.py", "report/sites.py"} <= set(sources)
+    assert too_long(sources) == {}
+
+
+def test_a_long_module_would_be_found():
+    sources = {"short.py": "x = 1\n" * LONGEST, "long.py": "x = 1\n" * (LONGEST + 1)}
+    assert too_long(sources) == {"long.py": LONGEST + 1}

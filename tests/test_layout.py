@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 
 from helpers.context import Run
@@ -66,8 +67,10 @@ def test_the_gallery_draws_the_charts_of_the_page_in_its_order(rendered, tfs, na
 
 
 def test_a_section_cell_leaves_the_frames_behind_its_charts_and_tables_to_look_into(tfs):
-    part = next(p for p in LAYOUTS["site_report"] if p.call == "sites_section")
-    section = part.build({"run": Run(tfs, SITES[0], 10)})
+    part = next(p for p in LAYOUTS["site_report"] if p.call == "sites")
+    exhibit = part.build({"run": Run(tfs, SITES[0], 10)})
+    assert set(exhibit.frame["site"]) == set(tfs.site_ids)
+    section = exhibit.shown
     charts = [p for p in section.parts if hasattr(p, "figure")]
     assert charts
     assert all(section.frames[chart.name] is chart.table for chart in charts)
@@ -128,3 +131,77 @@ def test_the_participation_cell_builds_an_exhibit_of_the_counts_it_shows(tfs, sy
     shown = counted.shown.parts[-1].table["respondents"]
     assert shown.tolist() == rows["respondents"].astype("Int64").tolist()
     assert report.to_html(counted) == report.to_html(report.who_took_part(school))
+
+
+def test_the_contrasts_and_waves_cells_build_exhibits_whose_charts_show_their_figures(synthetic):
+    """Each contrast's and the waves' figures are ids and numbers in the exhibit's frame, shown
+    withheld ones included; the charts' tables show the same numbers under their labels."""
+    from helpers import report
+
+    codebook = synthetic.codebook
+    run = Run(synthetic, synthetic.site_ids[0])
+    contrasts = report.contrasts(run)
+    assert contrasts.each
+    assert set(contrasts.frame["first"]) | set(contrasts.frame["second"]) <= {g.id for g in codebook.groups}
+    for contrast, chart in zip(contrasts.each, contrasts.shown.parts, strict=True):
+        assert chart.name == contrast.name
+        first = chart.table[f"{codebook.group_label(contrast.first)} %"]
+        figures = pd.concat([contrast.rows["first %"], contrast.held["first %"]], ignore_index=True)
+        assert first.fillna(-1).tolist() == figures.round(1).fillna(-1).tolist()
+    waves = report.waves(run)
+    assert waves.before in {w.id for w in codebook.waves}
+    assert waves.after in {w.id for w in codebook.waves}
+    (chart,) = waves.shown.parts
+    after = chart.table[f"{codebook.wave_label(waves.after)} %"]
+    assert after.fillna(-1).tolist() == waves.frame["after %"].round(1).fillna(-1).tolist()
+    assert waves.frame["change"].notna().any()
+    assert repr(waves) == f"<Waves: {len(waves.frame)} rows in .frame>"
+
+
+def test_the_distributions_and_choose_any_cells_build_exhibits_of_shares_by_level(synthetic):
+    from helpers import report
+    from helpers.load import load_dataset
+    from tests.conftest import TACOMA
+
+    tacoma = load_dataset(TACOMA)
+
+    codebook = synthetic.codebook
+    exhibit = report.distributions(Run(synthetic, synthetic.site_ids[0]))
+    levels = {lv.id for s in codebook.scales for lv in s.levels}
+    assert exhibit.each
+    assert set(exhibit.frame["level"]) <= levels
+    for shown, chart in zip(exhibit.each, exhibit.shown.parts, strict=True):
+        scale = next(s for s in codebook.scales if s.id == shown.scale)
+        level = scale.levels[0]
+        drawn = shown.cells[shown.cells["level"] == level.id]["percent"].round(1)
+        assert sorted(chart.table[level.label].dropna().tolist()) == sorted(drawn.tolist())
+    assert report.choose_any(Run(synthetic)).each == ()  # sites: the shares are in the other sections
+    options = report.choose_any(Run(tacoma))
+    (item, rows), = options.each
+    (chart,) = options.shown.parts
+    assert chart.table["%"].tolist() == rows["percent"].tolist()
+    assert set(options.frame["answer"]) == {o.id for o in tacoma.codebook.item(item).options}
+
+
+def test_the_data_notes_and_methods_cells_build_exhibits_of_keys_and_facts(tfs, synthetic):
+    """The data notes hold the checks' findings (keys and numbers), the site's own apart from the
+    network-wide ones, each a note on the page; the methods hold which methods apply, each fact
+    a paragraph of the page or none."""
+    from helpers import report
+
+    site = Run(tfs, SITES[0])
+    notes = report.data_notes(site, gather=False)
+    frame = notes.frame
+    assert set(frame["about"]) == {"site", "network"}
+    assert (frame["about"] == "site").sum() == len(notes.own)
+    assert set(frame.loc[frame["about"] == "site", "sites"]) == {(SITES[0],)}
+    assert report.to_html(notes).count("<li") == len(frame)
+    assert len(report.data_notes(Run(tfs)).frame) == len(Run(tfs).findings)
+    published, counted = report.methods(Run(tfs)), report.methods(Run(synthetic))
+    assert published.frame[["published", "inferred", "counted", "audited"]].iloc[0].tolist() == [
+        True, True, False, False]
+    assert counted.frame[["published", "inferred", "counted", "audited"]].iloc[0].tolist() == [
+        False, False, True, True]
+    assert "<strong>Counting.</strong>" in report.to_html(counted)
+    assert "<strong>Counting.</strong>" not in report.to_html(published)
+    assert f"family of {counted.comparisons:,} tested comparisons" in report.to_html(counted)

@@ -19,8 +19,16 @@ from helpers import analysis, report, snapshot
 from helpers.context import Run
 from helpers.load import load_dataset
 from helpers.render import render_all
-from helpers.report.layout import prepare
+from helpers.report.layout import (
+    DATA_QUALITY,
+    FAMILY_SNAPSHOT,
+    NETWORK_OVERVIEW,
+    SITE_REPORT,
+    files_beside,
+    prepare,
+)
 from helpers.shared import file_for, forget, read, share
+from helpers.workers import WORKER_CONFIG, worker_environment
 
 from .conftest import SYNTHETIC, TACOMA, TFS, html_of, run_cli
 
@@ -80,6 +88,12 @@ def detached(run: str | None) -> int:
                               check=True).stdout)
 
 
+def test_a_worker_started_by_hand_reads_the_worker_config_from_its_environment():
+    """`dask worker` on a machine of a cluster takes WORKER_CONFIG as DASK_ variables (README)."""
+    config = dask.config.collect_env(worker_environment())
+    assert {key: dask.config.get(key, config=config) for key in WORKER_CONFIG} == WORKER_CONFIG
+
+
 def test_a_process_of_another_run_is_no_stray_of_this_one(monkeypatch):
     run = uuid.uuid4().hex
     monkeypatch.setenv(RUN, run)
@@ -95,15 +109,18 @@ def test_a_process_of_another_run_is_no_stray_of_this_one(monkeypatch):
 
 
 def test_warm_dask_workers_render_through_the_python_api(tmp_path, monkeypatch):
-    """Workers that are not daemons (DASK_DISTRIBUTED__WORKER__DAEMON=False) keep a warm pool,
-    and nothing of it outlives the cluster: no forkserver, worker or resource tracker."""
+    """Workers configured as helpers.workers.WORKER_CONFIG says (not daemons, no sampling for the
+    dashboard) keep a warm pool, and nothing of it outlives the cluster: no forkserver, worker or
+    resource tracker."""
     run = uuid.uuid4().hex
     monkeypatch.setenv(RUN, run)  # every process the cluster starts carries it
     started = time.time()
     before = {p.pid for p in psutil.Process().children(recursive=True)}
-    with dask.config.set({"distributed.worker.daemon": False}), LocalCluster(
+    with dask.config.set(WORKER_CONFIG), LocalCluster(
             n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
+        configured = client.run(lambda: [dask.config.get(key) for key in WORKER_CONFIG])
+        assert list(configured.values()) == [list(WORKER_CONFIG.values())]  # the nanny passes it on
         results = render_all(TACOMA, tmp_path / "no-params", tmp_path / "out",
                              executor=client.get_executor(pure=False), progress=False)
         # (the resource tracker that this process starts for the cluster lives as long as it does)
@@ -175,25 +192,36 @@ def shown(value) -> str:
     return report.to_html(value.shown if isinstance(value, report.Exhibit) else value)
 
 
-def site_pages(dataset, site: str) -> dict[str, str]:
-    """Returns the HTML of every part of a site's report and family snapshot, by part."""
-    from helpers.report.layout import FAMILY_SNAPSHOT, SITE_REPORT
-
+def site_pages(dataset, site: str | None) -> dict[str, str]:
+    """Returns the HTML of every part of a site's report and family snapshot, by part; for no site,
+    of the network overview and the data-quality report, and the network's table of every site."""
     names = {"run": Run(dataset, site, 10), "snapshot.SUBTITLE": snapshot.SUBTITLE}
-    return {f"{layout}:{number}:{part.call}": shown(part.build(names))
-            for layout, parts in (("site", SITE_REPORT), ("snapshot", FAMILY_SNAPSHOT))
-            for number, part in enumerate(parts)}
+    layouts = ((("site", SITE_REPORT), ("snapshot", FAMILY_SNAPSHOT)) if site is not None else
+               (("network", NETWORK_OVERVIEW), ("data-quality", DATA_QUALITY)))
+    pages = {f"{layout}:{number}:{part.call}": shown(part.build(names))
+             for layout, parts in layouts for number, part in enumerate(parts)}
+    if site is None:
+        pages |= {name: repr(sheet) for name, sheet in files_beside("network_overview", dataset).items()}
+    return pages
 
 
-@pytest.mark.parametrize("folder", [TFS, SYNTHETIC], ids=["tfs", "synthetic"])
-def test_a_site_report_from_its_sites_part_is_the_report_from_the_whole_dataset(folder, tmp_path):
-    """Each site's report reads the run's summary and its own site's file (helpers.shared), not
-    every site's tables: what it shows is what it shows from the whole dataset."""
+@pytest.mark.parametrize("folder", [TFS, SYNTHETIC, TACOMA, 30],
+                         ids=["tfs", "synthetic", "tacoma", "30-sites"])
+def test_each_report_from_its_part_is_the_report_from_the_whole_dataset(folder, tmp_path):
+    """Each site's report reads the run's summary and its own site's file (helpers.shared), and the
+    network overview and data-quality report the summary alone, not every site's tables: what each
+    shows is what it shows from the whole dataset (the 30 sites: beyond 12, the spread of the sites)."""
+    if folder == 30:
+        folder, _ = synthetic_sites(30, tmp_path / "data")
     whole = load_dataset(folder, shared=False)
     prepare(whole)
     share(whole, tmp_path / "share")
     sites = whole.site_ids
-    for site in dict.fromkeys([sites[0], sites[len(sites) // 2], sites[-1]]):
+    forget()
+    network = read(file_for(tmp_path / "share", None))
+    assert set(network.figures["site"]) == {""}
+    assert site_pages(network, None) == site_pages(whole, None)
+    for site in dict.fromkeys([*sites[:1], *sites[len(sites) // 2:][:1], *sites[-1:]]):  # Tacoma has none
         part = read(file_for(tmp_path / "share", site))
         assert len(part.figures) < len(whole.figures)
         assert set(part.figures["site"]) == {site, ""}
@@ -212,17 +240,19 @@ def held(path) -> int:
         forget()
 
 
-def test_a_site_reports_memory_does_not_grow_with_the_number_of_sites(tmp_path):
-    """What a site's report reads of the run's shared dataset (the summary and its site's
-    rows) stays nearly the same from 8 to 48 sites, while the whole network's grows with them."""
+def test_a_reports_memory_does_not_grow_with_the_number_of_sites(tmp_path):
+    """What a report reads of the run's shared dataset stays nearly the same from 8 to 48 sites,
+    while the dataset itself grows with them: a site's report (the summary and its site's rows) and
+    the reports on the whole network (the summary alone)."""
     sizes = {}
     for count in (8, 48):
         data, _ = synthetic_sites(count, tmp_path / str(count))
         dataset = load_dataset(data, shared=False)
         prepare(dataset)
         folder = share(dataset, tmp_path / str(count) / "share")
-        sizes[count] = held(file_for(folder, dataset.site_ids[1])), held(file_for(folder, None))
-    (site_small, network_small), (site_large, network_large) = sizes[8], sizes[48]
-    assert network_large > 4 * network_small  # the network's tables grow with the sites...
-    assert site_large < 1.3 * site_small  # ...a site's part hardly does
-    assert site_large < network_large / 8
+        whole = sum(len(t) for t in (dataset.figures, *dataset.cache.values()) if isinstance(t, pd.DataFrame))
+        sizes[count] = held(file_for(folder, dataset.site_ids[1])), held(file_for(folder, None)), whole
+    (site_small, network_small, whole_small), (site_large, network_large, whole_large) = sizes[8], sizes[48]
+    assert whole_large > 4 * whole_small  # the network's tables grow with the sites...
+    assert site_large < 1.3 * site_small  # ...what a report reads hardly does
+    assert network_large < 1.3 * network_small

@@ -137,6 +137,21 @@ def suppressed_shares(dataset: Dataset) -> pd.DataFrame:
 
 
 @once
+def suppressed_site_shares(dataset: Dataset) -> pd.DataFrame:
+    """Returns the shares disclosure control hides at the sites (not the network's), for all
+    respondents and not broken down: what the network report's comparison of the sites marks,
+    computed once, so that it needs no site's other rows."""
+    hidden = suppressed_shares(dataset)
+    return hidden[(hidden["site"] != "") & (hidden["group"] == "") & (hidden["breakdown"] == "")]
+
+
+@once
+def any_site_shares(dataset: Dataset) -> bool:
+    """Returns whether any share is broken down by site, computed once for the same reason."""
+    return bool((shares(dataset)["site"] != "").any())
+
+
+@once
 def waves(dataset: Dataset) -> list[str]:
     """Returns the waves (in the codebook's order) that have any figures."""
     present = set(dataset.figures["wave"])

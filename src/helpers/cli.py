@@ -8,6 +8,7 @@ import argparse
 import signal
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from helpers.errors import InputError, Problem
@@ -86,6 +87,84 @@ def pd_counts(values: list[str]) -> str:
     return ", ".join(f"{n} {value}" for value, n in sorted(counts.items(), key=lambda kv: -kv[1]))
 
 
+def print_summary(results: list, out: Path) -> None:
+    """Prints a table of reports with their status and seconds."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=None, show_edge=False)
+    for column in ("report", "status", "seconds", "detail"):
+        table.add_column(column, justify="right" if column == "seconds" else "left")
+    for result in results:
+        detail = result.error if result.status == "failed" else result.headline
+        style = {"failed": "bold red", "ok": "green"}.get(result.status, "dim")
+        table.add_row(result.name, f"[{style}]{result.status}[/]",
+                      f"{result.seconds:.1f}" if result.status != "unchanged" else "–",
+                      detail[:90])
+    console = Console(width=140)
+    console.print(table)
+    console.print(f"Open {Path(out) / 'html' / 'index.html'}")
+
+
+def render_reports(args) -> int:
+    """Runs `impact-reports reports` (helpers.render); returns 0, 1 if any report failed, 2 for bad
+    input, 3 if busy."""
+    from filelock import FileLock, Timeout
+
+    from helpers.render import LOCK, STOPS, LanguageMissing, Stopped, note_stop, render_all, writable
+    from helpers.workers import executor_for
+
+    out = Path(args.out)
+    writable(out)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = FileLock(str(out / LOCK), timeout=0)
+        lock.acquire()
+    except Timeout:
+        print(f"error: another `make reports` is rendering into {out}/; wait for it to finish.",
+              file=sys.stderr)
+        return 3
+    STOPS.clear()
+    previous = signal.signal(signal.SIGTERM, note_stop)
+    try:
+        started = time.perf_counter()
+        executor = executor_for(args.executor, args.jobs) if args.executor else None
+        results = []
+        try:
+            results = render_all(Path(args.data), Path(args.params), out, args.jobs, args.force,
+                                 executor, notebooks=Path(args.notebooks), progress=sys.stderr.isatty(),
+                                 allow_unsafe=args.allow_unsafe, language=args.language)
+            if STOPS:  # a stop after the last safe point: the work is done, but the run was stopped
+                raise Stopped(STOPS[0]) from None
+        except LanguageMissing as missing:
+            print(missing)
+            return 0
+        except Stopped as stop:
+            done = [r for r in stop.results or results if r.status != "unchanged"]
+            print(f"error: stopped (SIGTERM) after {len(done)} reports; the others keep their previous "
+                  f"files. Run `make reports` again to render them. {out / 'html' / 'index.html'}",
+                  file=sys.stderr)
+            return 128 + signal.SIGTERM
+        rendered = [r for r in results if r.status != "unchanged"]
+        if not rendered:
+            print(f"Nothing to render: all {len(results)} reports are up to date "
+                  f"(FORCE=1 renders them again). {out / 'html' / 'index.html'}")
+            return 0
+        print_summary(results, out)
+        failed = [r for r in results if r.status == "failed"]
+        print(f"{len(rendered) - len(failed)} rendered, {len(failed)} failed, "
+              f"{len(results) - len(rendered)} unchanged in {time.perf_counter() - started:.1f} s.")
+        for result in failed:
+            notebooks = sorted(out.glob(f"notebooks/*/{result.name}.failed.ipynb"))
+            print(f"error: {result.name} failed: {result.error}\n  its previous HTML, if any, is kept"
+                  + (f"; the notebook with the error is {notebooks[0]}" if notebooks else ""),
+                  file=sys.stderr)
+        return 1 if failed else 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        lock.release()
+
+
 def parser() -> argparse.ArgumentParser:
     """Returns the argument parser of every subcommand."""
     main = argparse.ArgumentParser(prog="impact-reports", description=__doc__.splitlines()[0])
@@ -122,7 +201,7 @@ def parser() -> argparse.ArgumentParser:
     reports.add_argument("--allow-unsafe", action="store_true",
                          help="publish even if the disclosure audit finds a recoverable figure")
     reports.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help=argparse.SUPPRESS)
-    reports.set_defaults(run=lambda args: _lazy("helpers.render", "main")(args))
+    reports.set_defaults(run=render_reports)
 
     pdf = commands.add_parser("pdf", help="print every rendered report to PDF beside its HTML")
     pdf.add_argument("--out", type=Path, default=OUTPUTS)

@@ -13,64 +13,23 @@ What is never copied into a codebook: free-text answers, names, e-mail addresses
 locations and any other column a tool marks as metadata or identifying. Only the answers of
 questions whose answers are choices (the tool's own, or texts that many respondents share) become
 codebook texts.
+
+What each column holds is guessed by helpers.guess (its reader of exports); this module writes
+those guesses as the codebook's lines, each with its comment.
 """
 
-import itertools
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import tools
+from helpers import guess, tools
 from helpers.errors import InputError, Problem
 from helpers.paths import shown
 
-# Columns never read for answers: who, where and how a respondent answered.
-IDENTIFYING = re.compile(r"(?i)(e-?mail|(?<![a-z_])name$|^name\b|first.?name|last.?name|recipient|"
-                         r"ip.?address|latitude|longitude|phone|address|user.?agent|device|^_id$|"
-                         r"external|_text$|comment|specify)")
-METADATA = {"StartDate", "EndDate", "Status", "Progress", "Duration (in seconds)", "Finished",
-            "RecordedDate", "DistributionChannel", "UserLanguage", "Timestamp", "Start Date",
-            "End Date", "Collector ID", "start", "end", "today", "_submission_time", "_index",
-            "_status", "_submitted_by", "__version__", "_version_", "_validation_status",
-            "redcap_repeat_instrument", "redcap_repeat_instance", "redcap_survey_identifier",
-            "Q_RecaptchaScore", "Q_RelevantIDDuplicate"}
-SITE = re.compile(r"(?i)\b(school|site|campus|center|centre|program(me)?|location|escuela)\b")
-GROUP = re.compile(r"(?i)(\brole\b|i am a|are you a|respondent type|who are you|relationship|"
-                   r"\bgroup\b|describes you)")
-WAVE = re.compile(r"(?i)(^redcap_event_name$|\bwave\b|\bround\b|survey year)")
-ID = re.compile(r"(?i)^(response_?id|response id|record_id|respondent[ _]?id|resp_?id|_uuid|id|respondent)$")
-CHARACTERISTIC = re.compile(r"(?i)(language|race|ethnic|gender|grade|income|disabilit|lunch|idioma)")
 _CHARACTERISTIC_LABELS = {"langu": "home language", "race": "race/ethnicity", "ethni": "race/ethnicity",
                           "disab": "disability", "lunch": "free or reduced-price lunch",
                           "idiom": "home language"}
-# Known answer sets, most negative first ("apart" answers are recognised separately).
-ORDERS = [
-    ("agree", ["strongly disagree", "disagree", "somewhat disagree", "neither agree nor disagree",
-               "somewhat agree", "agree", "strongly agree"]),
-    ("frequency", ["never", "rarely", "sometimes", "often", "usually", "always"]),
-    ("satisfied", ["very dissatisfied", "dissatisfied", "somewhat dissatisfied",
-                   "neither satisfied nor dissatisfied", "somewhat satisfied", "satisfied",
-                   "very satisfied"]),
-    ("amount", ["not at all", "a little", "somewhat", "quite a bit", "a lot", "very much"]),
-    ("quality", ["poor", "fair", "good", "very good", "excellent"]),
-    ("likelihood", ["very unlikely", "unlikely", "neither likely nor unlikely", "likely", "very likely"]),
-    ("yes-no", ["no", "yes"]),
-]
-# Question texts whose answers are the respondent's own words.
-OWN_WORDS = re.compile(r"(?i)(comment|specify|e-?mail|your name|explain|tell us|\bwhy\b|suggest)")
-AGREE_ORDER = {"strongly disagree": 0, "disagree": 1, "somewhat disagree": 2,
-               "neither agree nor disagree": 3, "somewhat agree": 4, "agree": 5, "strongly agree": 6}
-APART = re.compile(r"(?i)^(don'?t know|do not know|not sure|unsure|n/?a|not applicable|"
-                   r"prefer not to (say|answer)|decline to (state|answer)|no opinion|dk)$")
-POSITIVE_WORDS = re.compile(r"(?i)\b(agree|always|often|usually|satisfied|yes|very good|excellent|good)\b")
-NEGATIVE_WORDS = re.compile(r"(?i)\b(disagree|never|rarely|dissatisfied|no|poor|bad)\b")
-OTHER = re.compile(r"(?i)^other\b")
-SEPARATORS = (";", ", ", "|")
-MOST_VALUES = 60  # a column with more distinct answers than this is free text, not choices
-FEWEST_SHARING = 3  # a text given by fewer respondents is not made a codebook text...
-SHARE = 0.05  # ...nor one given by fewer than this share of those who answered
 
 
 UNCOUNTED = {"staff", "faculty", "personnel", "people", "children", "police", "clergy", "youth", "other"}
@@ -147,15 +106,15 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
     if dictionary is None and fmt in ("spss", "stata"):
         dictionary = export  # the file's own value and variable labels
     known = tools.definition(dictionary) if dictionary else tools.Definition()
-    questions = known.by_name() | _option_columns(read, cells)
+    questions = known.by_name() | guess.option_columns(read, cells)
     texts = {**read.texts, **{name: name for name in read.parts}}  # "Question | row" whole
-    columns = [c for c in cells.columns if c not in METADATA and not IDENTIFYING.search(c)
-               and not OWN_WORDS.search(_text_of(c, questions, texts))
+    columns = [c for c in cells.columns if c not in guess.METADATA and not guess.IDENTIFYING.search(c)
+               and not guess.OWN_WORDS.search(guess.text_of(c, questions, texts))
                and (c not in questions or questions[c].kind != "text")]
-    roles = _roles(columns, cells, questions, texts)
-    roles["id"] = next((c for c in cells.columns if ID.match(c) and cells[c].ne("").all()
+    roles = guess.roles(columns, cells, questions, texts)
+    roles["id"] = next((c for c in cells.columns if guess.ID.match(c) and cells[c].ne("").all()
                         and cells[c].is_unique), None)
-    many = _many(columns, questions, cells, fmt)
+    many = guess.many(columns, questions, cells, fmt)
     in_many = {c for _, _, cols, _ in many for c in cols}
     out = Lines()
     spanish, es = Lines(), Spanish()
@@ -185,7 +144,7 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
     out.add("    minimum_base: 5", "withhold figures resting on fewer than 5: 5, 10, 11, 16 or 30")
     site, group, wave, ident = roles["site"], roles["group"], roles["wave"], roles["id"]
     taken_sites: set = set()
-    site_values = sorted(_choices(site, cells, questions), key=lambda p: p[1]) if site else []
+    site_values = sorted(guess.choices(site, cells, questions), key=lambda p: p[1]) if site else []
     out.add("")
     if site:
         out.add("sites:", f"the answers of column {q(site)}; give each its place")
@@ -202,12 +161,12 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
         out.add("groups:", f"the answers of column {q(group)}; labels are how sentences name them")
         taken_groups: set = set()
         group_ids = {}
-        for code, label in _choices(group, cells, questions):
+        for code, label in guess.choices(group, cells, questions):
             group_ids[label] = slug(label, taken_groups)
             entry = f"id: {q(group_ids[label])}, label: {q(plural(label))}, answers: [{q(code)}]"
             out.add(f"  - {{{entry}}}", "the label in the plural, as sentences say '30 students answered'")
         es.groups = _in_spanish(questions.get(group), group_ids)
-    waves = _choices(wave, cells, questions) if wave else []
+    waves = guess.choices(wave, cells, questions) if wave else []
     out.add("")
     out.add("waves:", "one survey wave; add one per export or name a wave column")
     taken_waves: set = set()
@@ -225,7 +184,7 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
     for column in columns:
         if column in used or column in in_many:
             continue
-        answers = _answer_set(column, cells, questions)
+        answers = guess.answer_set(column, cells, questions)
         if answers is None:
             continue
         levels, how = answers
@@ -234,8 +193,8 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
             scales[key], level_ids[key] = _scale(levels, how, scale_lines, set(scales.values()))
         es.levels.setdefault(scales[key], {}).update(_in_spanish(questions.get(column), level_ids[key]))
         question = questions.get(column)
-        text = _text_of(column, questions, texts)
-        stem, row = _parts(text)
+        text = guess.text_of(column, questions, texts)
+        stem, row = guess.parts(text)
         item = slug(row if len(row) <= 50 else column, taken_items)
         kind = "yes-no" if scales[key].startswith("yes-no") else "scale"
         item_lines.add(f"  - id: {q(item)}")
@@ -249,7 +208,7 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
                            "the question it is a row of")
         es_items.append((item, question, levels))
     for stem, text, option_columns, choices in many:
-        head, tail = _parts(_text_of(stem, questions, texts) if text == stem else text)
+        head, tail = guess.parts(guess.text_of(stem, questions, texts) if text == stem else text)
         text = head or tail
         item = slug(text if len(text) <= 50 else stem, taken_items)
         item_lines.add(f"  - id: {q(item)}")
@@ -258,10 +217,10 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
         item_lines.add(f"    measure: {q('chose it')}", "what choosing an option says, for the sentences")
         item_lines.add(f"    wording: {q(text)}")
         if not option_columns:
-            separator = _separator(cells[stem], fmt) or ";"
+            separator = guess.separator(cells[stem], fmt) or ";"
             item_lines.add(f"    column: {q(stem)}")
             item_lines.add(f"    separator: {q(separator)}", "the text between the chosen options in a cell")
-        other = next((label for _, label in choices if OTHER.match(label)), None)
+        other = next((label for _, label in choices if guess.OTHER.match(label)), None)
         taken_options: set = set()
         ids = [slug(label, taken_options) for _, label in choices]
         if other is not None:
@@ -292,15 +251,15 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
         out.add("characteristics:", "columns of who answered, to break results down by")
         taken_chars: set = set()
         for column in characteristics:
-            text = _text_of(column, questions, texts)
-            word = CHARACTERISTIC.search(f"{column} {text}")
+            text = guess.text_of(column, questions, texts)
+            word = guess.CHARACTERISTIC.search(f"{column} {text}")
             name = _CHARACTERISTIC_LABELS.get(word[1].casefold()[:5], word[1].casefold()) if word else column
             characteristic = slug(name, taken_chars)
             out.add(f"  - id: {q(characteristic)}", f"from the question {q(_short(text))}")
             out.add(f"    label: {q(name)}", "as in 'by home language'")
             out.add(f"    column: {q(column)}")
-            choices = _choices(column, cells, questions)
-            unstated = [text for code, label in choices if APART.match(label)
+            choices = guess.choices(column, cells, questions)
+            unstated = [text for code, label in choices if guess.APART.match(label)
                         for text in dict.fromkeys((label, code))]
             if unstated:
                 out.add(f"    not_stated: [{', '.join(q(text) for text in unstated)}]",
@@ -308,7 +267,7 @@ def draft(export: Path, dictionary: Path | None = None, fmt: str | None = None) 
             out.add("    values:")
             taken_values: set = set()
             value_ids = {}
-            for code, label in (c for c in choices if not APART.match(c[1])):
+            for code, label in (c for c in choices if not guess.APART.match(c[1])):
                 alias = f", answers: [{q(code)}]" if code != label else ""
                 value_ids[label] = slug(label, taken_values)
                 out.add(f"      - {{id: {q(value_ids[label])}, label: {q(label)}{alias}}}")
@@ -390,122 +349,11 @@ def _spanish(items: list, es: Spanish, lines: Lines) -> str:
     return lines.text()
 
 
-def _option_columns(read: "tools.Export", cells) -> dict:
-    """Returns, from an export whose header names each column's question and row (SurveyMonkey),
-    the questions with a column per option: those whose columns hold their own option's text or
-    nothing (an "Other" column holds written-in text)."""
-    found = {}
-    for stem, names in read.questions.items():
-        options = [(name, read.parts[name]) for name in names]
-        if len(options) > 1 and all(
-                OTHER.match(option) or set(cells[name]) <= {"", option} for name, option in options
-                if name in cells):
-            found[names[0]] = tools.Question(names[0], stem, "many",
-                                             tuple((option, option) for _, option in options),
-                                             tuple(names))
-    return found
-
-
-def _text_of(column: str, questions: dict, texts: dict) -> str:
-    question = questions.get(column)
-    return (question.text if question and question.text else texts.get(column) or column).strip() or column
-
-
-def _parts(text: str) -> tuple[str, str]:
-    """Returns a column's header text as (its question, its row or option): Qualtrics writes
-    "Question - Row", Google Forms "Question [Row]", SurveyMonkey's columns here "Question | Row";
-    ("", text) for a question of its own."""
-    text = re.sub(r" - (Selected Choice|Text)$", "", text)
-    found = re.fullmatch(r"(.+?) \[(.+)\]", text) or re.fullmatch(r"(.+?) (?:-|\|) (.+)", text)
-    return (found[1].strip(), found[2].strip()) if found else ("", text)
-
-
 def _short(text: str) -> str:
     """Returns a label for charts and sentences: at most 60 characters, without the question's
     closing full stop or colon (sentences read "on I feel safe at school, but")."""
     text = " ".join(text.split()).rstrip(".:;, ")
     return text if len(text) <= 60 else text[:57].rsplit(" ", 1)[0] + "..."
-
-
-def _distinct(cells, column: str) -> Counter:
-    return Counter(v for v in cells[column] if v)
-
-
-def _roles(columns: list[str], cells, questions: dict, texts: dict) -> dict:
-    """Returns the columns guessed to hold the site, group, wave, id and characteristics."""
-    roles = {"site": None, "group": None, "wave": None, "id": None, "characteristics": []}
-    for column in columns:
-        text = f"{column} {_text_of(column, questions, texts)}"
-        counts = _distinct(cells, column)
-        if ID.match(column):
-            continue
-        if roles["wave"] is None and WAVE.search(column):
-            roles["wave"] = column
-        elif not counts or len(counts) > MOST_VALUES:
-            continue
-        elif _answer_set(column, cells, questions) is not None:
-            continue  # a scale's answers: an item, not who answered
-        elif roles["site"] is None and SITE.search(text):
-            roles["site"] = column
-        elif roles["group"] is None and GROUP.search(text):
-            roles["group"] = column
-        elif CHARACTERISTIC.search(text):
-            roles["characteristics"].append(column)
-    return roles
-
-
-def _choices(column: str, cells, questions: dict) -> list[tuple[str, str]]:
-    """Returns a choice column's (code, label) pairs: the tool's, else its distinct answers in
-    order of first appearance, each as the export writes it."""
-    question = questions.get(column)
-    if question and question.choices:
-        return [(label, label) for _, label in question.choices]  # the export gives labels (tools.read)
-    return [(value, value) for value, _ in _distinct(cells, column).most_common()]
-
-
-def _answer_set(column: str, cells, questions: dict):
-    """Returns ((code, label, side), ...) and how it was ordered, for a column whose answers form
-    a scale: known agreement, frequency, amount, quality, likelihood or yes/no wordings, ordered by
-    the tool's codes where it has them; None for anything else."""
-    question = questions.get(column)
-    if question is not None:
-        if question.kind != "one" or not question.choices:
-            return None
-        codes = [code for code, _ in question.choices]
-        numeric = all(re.fullmatch(r"-?\d+", c) for c in codes)
-        pairs = sorted(question.choices, key=lambda p: int(p[0])) if numeric else list(question.choices)
-        labels = [label for _, label in pairs]
-        how = "the tool's codes" if numeric else "the tool's order"
-    else:
-        labels = list(_distinct(cells, column))
-        if not labels or len(labels) > 12:
-            return None
-        how = ""
-    words = {label.casefold(): label for label in labels}
-    substantive = [w for w in words if not APART.match(w)]
-    known = next(((name, order) for name, order in ORDERS if substantive and set(substantive) <= set(order)),
-                 None)
-    if known is None or len(substantive) < 2:
-        return None
-    if not how:
-        labels = [words[w] for w in known[1] if w in words] + [v for v in labels if APART.match(v)]
-        how = f"the known {known[0]} wordings"
-    substantive = [label for label in labels if not APART.match(label)]
-    if _positive_first(substantive):
-        substantive = substantive[::-1]
-        how += ", turned to put the negative end first"
-    half, odd = len(substantive) // 2, len(substantive) % 2
-    sides = ["negative"] * half + ["neutral"] * odd + ["positive"] * half
-    levels = [(label, label, side) for label, side in zip(substantive, sides, strict=True)]
-    levels += [(label, label, "apart") for label in labels if APART.match(label)]
-    return levels, how
-
-
-def _positive_first(labels: list[str]) -> bool:
-    """Returns whether a scale's answers run from positive to negative (Strongly agree = 1)."""
-    first, last = labels[0], labels[-1]
-    return bool(POSITIVE_WORDS.search(first) and not NEGATIVE_WORDS.search(first)
-                and NEGATIVE_WORDS.search(last))
 
 
 def _scale(levels: list, how: str, lines: Lines, taken: set) -> tuple[str, dict[str, str]]:
@@ -529,83 +377,3 @@ def _scale(levels: list, how: str, lines: Lines, taken: set) -> tuple[str, dict[
     return ident, ids
 
 
-TOOL_SEPARATORS = {"qualtrics": ",", "google-forms": ", ", "kobo": " "}
-
-
-def _many(columns: list[str], questions: dict, cells, fmt: str) -> list[tuple[str, str, tuple, list]]:
-    """Returns the choose-any questions as (column or stem, text, option columns, (code, label)):
-    the tool's (a column per option, or one cell), else columns whose cells join shared answers
-    with a separator (options: texts FEWEST_SHARING respondents or more chose; the rest, written in,
-    count as Other)."""
-    found = []
-    for question in questions.values():
-        if question.kind != "many":
-            continue
-        present = [c for c in question.columns if c in cells]
-        if present and len(present) == len(question.columns):
-            found.append((question.name, question.text, tuple(question.columns), list(question.choices)))
-        elif question.name in cells:
-            found.append((question.name, question.text, (), list(question.choices)))
-    for column in columns:
-        if column in questions or column not in cells:
-            continue
-        values = [v for v in cells[column] if v]
-        separator = _separator(cells[column], fmt)
-        if not values or separator is None:
-            continue
-        options, written = _pieces(values, separator)
-        if len(options) >= 2 and len(values) >= 2 * FEWEST_SHARING:
-            options = sorted(options, key=lambda o: bool(OTHER.match(o)))  # Other last
-            if written and not any(OTHER.match(o) for o in options):
-                options.append("Other")
-            found.append((column, column, (), [(o, o) for o in options]))
-    return found
-
-
-def _separator(values, fmt: str = "") -> str | None:
-    """Returns the separator between chosen options: the tool's, or the one that many cells of the
-    column hold; None where none does."""
-    texts = [v for v in values if v]
-    for separator in [TOOL_SEPARATORS[fmt]] if fmt in TOOL_SEPARATORS else SEPARATORS:
-        if sum(separator in v for v in texts) >= max(2, len(texts) // 10):
-            return separator
-    return None
-
-
-def _pieces(values: list[str], separator: str) -> tuple[list[str], int]:
-    """Returns the options a one-cell choose-any column's answers share, in order of first
-    appearance, and how many written-in texts (shared by fewer) were left out. Pieces that always
-    follow one another (an option holding the separator: "Food, clothing, or supplies") are one."""
-    cells = [[p.strip() for p in v.split(separator.strip() or separator)] for v in values]
-    changed = True
-    while changed:
-        changed = False
-        after: dict[str, Counter] = {}
-        count = Counter(p for c in cells for p in c)
-        for c in cells:
-            for a, b in itertools.pairwise(c):
-                after.setdefault(a, Counter())[b] += 1
-        for a, following in after.items():
-            (b, together), = following.most_common(1)
-            before_b = sum(1 for c in cells for x, y in itertools.pairwise(c) if y == b)
-            if together == count[a] == count[b] == before_b and count[a] >= FEWEST_SHARING:
-                joined = f"{a}{separator}{b}" if separator.endswith(" ") else f"{a}{separator} {b}"
-                cells = [_join(c, a, b, joined) for c in cells]
-                changed = True
-                break
-    count = Counter(p for c in cells for p in c)
-    fewest = max(FEWEST_SHARING, round(SHARE * len(values)))
-    options = [p for p in dict.fromkeys(p for c in cells for p in c) if count[p] >= fewest]
-    return options, sum(1 for p in count if count[p] < fewest)
-
-
-def _join(cell: list[str], a: str, b: str, joined: str) -> list[str]:
-    out, number = [], 0
-    while number < len(cell):
-        if number + 1 < len(cell) and cell[number] == a and cell[number + 1] == b:
-            out.append(joined)
-            number += 2
-        else:
-            out.append(cell[number])
-            number += 1
-    return out

@@ -31,6 +31,37 @@ def read_state(path: Path) -> dict:
         return {}
 
 
+def journal_of(state: Path) -> Path:
+    """Returns the file beside a run's state file where the run notes each report as it finishes
+    (:func:`note`), so that a run killed half-way, which never writes its state, is resumed where
+    it stopped: the next run counts what the journal holds as done (:func:`read_journal`)."""
+    return Path(state).with_suffix(".journal")
+
+
+def note(journal, record: dict) -> None:
+    """Appends a finished report's record, a line of JSON, to an open journal, flushed: a kill -9
+    loses nothing written before it (the kernel has it), at most the line being written."""
+    journal.write(json.dumps(record, sort_keys=True) + "\n")
+    journal.flush()
+
+
+def read_journal(path: Path) -> dict:
+    """Returns the records a run's journal holds, by report name: the reports a run stopped before
+    it wrote its state finished. A last line cut short by the kill is left out."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return {}
+    records = {}
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        records[record["name"]] = record
+    return records
+
+
 def write_index(out: Path) -> None:
     """Writes OUT/html/index.html, in English: every report of every dataset rendered into OUT in
     each language, as a card with its kind, status, date, headline (in the report's language) and

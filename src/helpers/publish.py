@@ -80,7 +80,7 @@ def point(path: Path, target: str) -> None:
 def tidy(folder: Path) -> None:
     """Removes what a run killed in the middle left in a folder of reports: report folders no
     pointer points to, temporary links and files, folders moved aside (publish, write_atomically).
-    Runs only where no other run is writing (render.main holds the output folder's lock)."""
+    Runs only where no other run is writing (helpers.cli.render_reports holds the output folder's lock)."""
     import shutil
 
     versions = Path(folder) / VERSIONS

@@ -16,6 +16,9 @@ footer's facts), helpers.shared (the run's dataset, written once, read by each r
 part), helpers.workers (the warm processes reports run in, locally or on each Dask worker),
 helpers.publish (a report's files put in place) and helpers.index (the index page).
 
+Its command line (the output folder's lock, SIGTERM, the exit status and the summary printed) is
+helpers.cli's, which imports this module.
+
 This module imports only the standard library and those at the top: a run with nothing to do
 must finish in well under a second.
 """
@@ -24,7 +27,6 @@ import hashlib
 import json
 import os
 import signal
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -33,6 +35,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from helpers import index
 from helpers import language as languages
 from helpers.errors import InputError, Problem
 from helpers.index import NETWORK, QUALITY, SITE_NOTEBOOK, SNAPSHOT, read_state, write_index
@@ -40,7 +43,7 @@ from helpers.language import _
 from helpers.paths import NOTEBOOKS
 from helpers.provenance import code_fingerprint, data_fingerprint, dataset_files, inputs_stamp, provenance
 from helpers.publish import publish, tidy, write_atomically
-from helpers.workers import Failed, executor_for, isolated, local_executor
+from helpers.workers import Failed, isolated, local_executor
 
 LOCK = ".render.lock"
 
@@ -93,7 +96,7 @@ class LanguageMissing(Exception):
 STOPS: list[int] = []  # the stop signals received; the run looks at them only at its safe points
 
 
-def _stop(signum, frame) -> None:
+def note_stop(signum, frame) -> None:
     """Notes a stop. Raising here instead could land inside the pool's own locks or half-way
     through starting it, and leave a process that never exits."""
     signal.signal(signum, signal.SIG_DFL)  # a second signal ends the run at once
@@ -269,7 +272,7 @@ def render_one(report: Report, out: Path, facts: dict, fingerprint: str,
     result = Result(report.name, report.title, "ok", fingerprint=fingerprint,
                     rendered_at=facts["generated"], kind=report.notebook.stem)
     own = sharing.file_for(facts["shared"], report.parameters.get("site")) if facts.get("shared") else None
-    if own is not None:  # a site's report reads its site's part, any other the whole network's
+    if own is not None:  # a site's report reads its site's part, any other the network's summary
         os.environ[sharing.SHARED] = str(own)
     with languages.speaking(facts["language"]):  # the page's and the workbook's own words
         try:
@@ -376,7 +379,9 @@ def _render_all(
     shared = data_fingerprint(data) + code_fingerprint()
     files = dataset_files(data)
     stamp = inputs_stamp(data, params, notebooks, language, files)  # before anything renders
-    state = read_state(where["state"])
+    journal = index.journal_of(where["state"])  # what a run killed half-way finished, and noted
+    noted = index.read_journal(journal)
+    state = read_state(where["state"]) | noted
     prints = {r.name: r.fingerprint(shared) for r in reports}
     stale = [r for r in reports if force or _needs_render(r, prints[r.name], state, where["html"])]
     results = {r.name: Result(**_known(state[r.name], r)) for r in reports
@@ -419,13 +424,14 @@ def _render_all(
             # A pool of ours runs each report in its own warm process already; any other
             # executor (a Dask cluster) hands each report to such a process on its worker.
             task = render_one if owned else render_isolated
-            # A report on the whole network reads the whole dataset (helpers.shared): the first
-            # starts first and the others last, so that no two of them hold it at once.
-            whole = [name for name, report in stale.items() if "site" not in report.parameters]
-            for name in [*whole[:1], *(n for n in stale if n not in whole), *whole[1:]]:
+            for name in stale:
                 futures[executor.submit(task, stale[name], out.resolve(), facts, prints[name], engine)] = name
-            for result in _with_progress(_finished(futures), len(futures), progress):
-                results[result.name] = result
+            journal.parent.mkdir(parents=True, exist_ok=True)
+            with journal.open("a", encoding="utf-8") as log:
+                for result in _with_progress(_finished(futures), len(futures), progress):
+                    results[result.name] = result
+                    if result.status == "ok":  # done, should this run be killed before its end
+                        index.note(log, asdict(result))
         except Stopped as stop:  # no report starts; those under way finish and are recorded
             stopped = stop
             for future in futures:
@@ -451,10 +457,15 @@ def _render_all(
                              "title": facts["partnership"] + (_(" (synthetic data)") if facts["synthetic"]
                                                               else "")}
         write_atomically(where["state"], json.dumps(state, indent=1, sort_keys=True).encode())
+        journal.unlink(missing_ok=True)
         write_index(out)
         if stopped is not None:
             stopped.results = [results[r.name] for r in reports if r.name in results]
             raise stopped
+    elif noted:  # a run killed after its last report: its state and the index, now
+        write_atomically(where["state"], json.dumps(state, indent=1, sort_keys=True).encode())
+        journal.unlink()
+        write_index(out)
     _remember(out, data, language, {"stamp": stamp, "state": str(where["state"]), "html": str(where["html"]),
                                     "files": [Path(f).relative_to(data).as_posix() for f in files]})
     return [results[r.name] for r in reports if r.name in results]
@@ -558,77 +569,3 @@ def _with_progress(futures, total: int, show: bool):
             result = future.result()
             bar.update(task, advance=1, description=f"{result.name}: {result.status}")
             yield result
-
-
-def print_summary(results: list[Result], out: Path) -> None:
-    """Prints a table of reports with their status and seconds."""
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=None, show_edge=False)
-    for column in ("report", "status", "seconds", "detail"):
-        table.add_column(column, justify="right" if column == "seconds" else "left")
-    for result in results:
-        detail = result.error if result.status == "failed" else result.headline
-        style = {"failed": "bold red", "ok": "green"}.get(result.status, "dim")
-        table.add_row(result.name, f"[{style}]{result.status}[/]",
-                      f"{result.seconds:.1f}" if result.status != "unchanged" else "–",
-                      detail[:90])
-    console = Console(width=140)
-    console.print(table)
-    console.print(f"Open {Path(out) / 'html' / 'index.html'}")
-
-
-def main(args) -> int:
-    """Runs `impact-reports reports`; returns 0, 1 if any report failed, 2 for bad input, 3 if busy."""
-    from filelock import FileLock, Timeout
-
-    out = Path(args.out)
-    writable(out)
-    out.mkdir(parents=True, exist_ok=True)
-    try:
-        lock = FileLock(str(out / LOCK), timeout=0)
-        lock.acquire()
-    except Timeout:
-        print(f"error: another `make reports` is rendering into {out}/; wait for it to finish.",
-              file=sys.stderr)
-        return 3
-    STOPS.clear()
-    previous = signal.signal(signal.SIGTERM, _stop)
-    try:
-        started = time.perf_counter()
-        executor = executor_for(args.executor, args.jobs) if args.executor else None
-        results = []
-        try:
-            results = render_all(Path(args.data), Path(args.params), out, args.jobs, args.force,
-                                 executor, notebooks=Path(args.notebooks), progress=sys.stderr.isatty(),
-                                 allow_unsafe=args.allow_unsafe, language=args.language)
-            if STOPS:  # a stop after the last safe point: the work is done, but the run was stopped
-                raise Stopped(STOPS[0]) from None
-        except LanguageMissing as missing:
-            print(missing)
-            return 0
-        except Stopped as stop:
-            done = [r for r in stop.results or results if r.status != "unchanged"]
-            print(f"error: stopped (SIGTERM) after {len(done)} reports; the others keep their previous "
-                  f"files. Run `make reports` again to render them. {out / 'html' / 'index.html'}",
-                  file=sys.stderr)
-            return 128 + signal.SIGTERM
-        rendered = [r for r in results if r.status != "unchanged"]
-        if not rendered:
-            print(f"Nothing to render: all {len(results)} reports are up to date "
-                  f"(FORCE=1 renders them again). {out / 'html' / 'index.html'}")
-            return 0
-        print_summary(results, out)
-        failed = [r for r in results if r.status == "failed"]
-        print(f"{len(rendered) - len(failed)} rendered, {len(failed)} failed, "
-              f"{len(results) - len(rendered)} unchanged in {time.perf_counter() - started:.1f} s.")
-        for result in failed:
-            notebooks = sorted(out.glob(f"notebooks/*/{result.name}.failed.ipynb"))
-            print(f"error: {result.name} failed: {result.error}\n  its previous HTML, if any, is kept"
-                  + (f"; the notebook with the error is {notebooks[0]}" if notebooks else ""),
-                  file=sys.stderr)
-        return 1 if failed else 0
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        lock.release()

@@ -4,17 +4,18 @@ The renderer loads, validates and protects a dataset once for its whole run, com
 report asks for (helpers.report.layout.prepare), and writes it into a folder of the run's cache
 (:func:`share`), which each report's notebook then reuses through helpers.load.load_dataset:
 
-- ``network.pickle``: the whole dataset, for the reports on the whole network;
-- ``summary.pickle``: what every site's report reads of the network: the codebook, the head-counts
-  and quotes, the network-wide results (each site against the rest, the spread of the sites, the
-  run's verdicts, the checks), and of the figures and the tables a report reads by site
-  (:data:`BY_SITE`) only the network's own rows (blank site);
+- ``summary.pickle``: what every report reads of the network: the codebook, the head-counts and
+  quotes, the disclosure audit, the network-wide results (each site against the rest, the spread of
+  the sites, the run's verdicts, the checks, the respondents), and of the figures and the tables a
+  report reads by site (:data:`BY_SITE`) only the network's own rows (blank site);
 - ``sites/<site>.pickle``: one site's rows of the figures and of those tables.
 
-A site's report reads the summary and its site's file, so that what it holds does not grow with
-the number of sites; the renderer's warm server reads the summary once, and every report forked
-from it shares those pages. The environment variable :data:`SHARED` names the file a process
-reuses. This module imports only the standard library at the top.
+The reports on the whole network (the network overview, data quality) read the summary alone, and
+a site's report the summary and its site's file, so that what a report holds does not grow with
+the number of sites (the summary grows only by the few rows a site has in the network-wide
+results). The renderer's warm server reads the summary once, and every report forked from it
+shares those pages. The environment variable :data:`SHARED` names the file a process reuses. This
+module imports only the standard library at the top.
 """
 
 import dataclasses
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SHARED = "IMPACT_REPORTS_SHARED_DATASET"
-NETWORK, SUMMARY, SITES = "network.pickle", "summary.pickle", "sites"
+SUMMARY, SITES = "summary.pickle", "sites"
 # The results (helpers.load.once, by function name) that have rows at every site and that a site's
 # report reads only by its site (analysis.at_site, contrasts, wave_changes, breakdown, ...) or
 # through results computed from them once (site_shares, verdicts): a site's report is given its
@@ -46,8 +47,8 @@ class SitePart:
 
 
 def file_for(folder: Path, site: str | None) -> Path:
-    """Returns the file a report reads: its site's, or the whole network's (site None)."""
-    return Path(folder) / (NETWORK if site is None else f"{SITES}/{site}.pickle")
+    """Returns the file a report reads: its site's, or the summary (site None: the network's)."""
+    return Path(folder) / (SUMMARY if site is None else f"{SITES}/{site}.pickle")
 
 
 def share(dataset, folder: Path) -> Path:
@@ -60,7 +61,6 @@ def share(dataset, folder: Path) -> Path:
     temporary = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
     shutil.rmtree(temporary, ignore_errors=True)
     (temporary / SITES).mkdir(parents=True)
-    _write(temporary / NETWORK, dataset)
     split = {key: value for key, value in dataset.cache.items() if _by_site(key)}
     summary = dataclasses.replace(dataset, figures=dataset.figures.iloc[:0])
     object.__setattr__(summary, "cache", {k: v for k, v in dataset.cache.items() if k not in split})
@@ -120,30 +120,39 @@ def _load(path: Path):
         return pickle.load(file)
 
 
-_READ: dict[str, object] = {}  # the summary and the last dataset read, by file, once read here
+_SUMMARY: dict[str, tuple] = {}  # the summary, by file, once read here
+_READ: dict[str, object] = {}  # the last dataset read here, by file
 
 
 def read(path: Path):
-    """Returns the dataset of a shared file, read once per process: the whole network's, or a
-    site's (the summary, read once, with the site's rows)."""
+    """Returns the dataset of a shared file, read once per process (the summary once for all):
+    the network's (the summary: the results of the whole network and the network's own rows), or
+    a site's (the network's with the site's rows)."""
     path = Path(path)
     if str(path) not in _READ:
-        loaded = _load(path)
-        summary = path.parent.parent / SUMMARY
-        if isinstance(loaded, SitePart):
-            if str(summary) not in _READ:
-                forget()
-                _READ[str(summary)] = _load(summary)
-            whole, network = _READ[str(summary)]
-            dataset = dataclasses.replace(whole, figures=_merged(loaded.figures, network.figures))
-            object.__setattr__(dataset, "cache", {**whole.cache, **{
-                key: {**part, **network.cache[key]} if key[0] == SPLIT
-                else _merged(part, network.cache[key]) for key, part in loaded.cache.items()}})
-            loaded = dataset
-        for other in [k for k in _READ if k != str(summary)]:
-            del _READ[other]
-        _READ[str(path)] = loaded
+        summary = path if path.name == SUMMARY else path.parent.parent / SUMMARY
+        if str(summary) not in _SUMMARY:
+            forget()
+            _SUMMARY[str(summary)] = _load(summary)
+        whole, network = _SUMMARY[str(summary)]
+        dataset = _dataset(whole, network, None if path == summary else _load(path))
+        _READ.clear()
+        _READ[str(path)] = dataset
     return _READ[str(path)]
+
+
+def _dataset(whole, network: SitePart, part: SitePart | None):
+    """Returns the dataset of the summary with the network's rows, and the site's where given."""
+    if part is None:
+        figures = network.figures[0]
+        cache = {key: rows if key[0] == SPLIT else rows[0] for key, rows in network.cache.items()}
+    else:
+        figures = _merged(part.figures, network.figures)
+        cache = {key: {**rows, **network.cache[key]} if key[0] == SPLIT else _merged(rows, network.cache[key])
+                 for key, rows in part.cache.items()}
+    dataset = dataclasses.replace(whole, figures=figures)
+    object.__setattr__(dataset, "cache", {**whole.cache, **cache})
+    return dataset
 
 
 def preload():
@@ -163,6 +172,7 @@ def site_of(path: Path) -> str | None:
 def forget() -> None:
     """Lets this process free what it read (the renderer, once it has handed the data on)."""
     _READ.clear()
+    _SUMMARY.clear()
 
 
 def reused(folder: Path):

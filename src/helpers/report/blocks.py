@@ -246,6 +246,11 @@ class Exhibit:
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {len(self.frame)} rows in .frame>"
 
+    @staticmethod
+    def stacked(frames: list[pd.DataFrame], first: str) -> pd.DataFrame:
+        """Returns the frames one under the other; none, an empty frame with the first column."""
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[first])
+
 
 HEADINGS = {  # the notebooks' fixed headings and what each introduces (report.heading)
     "key-findings": (N_("Key findings"), ""),  # the headline comes first, on a phone's first screen

@@ -56,7 +56,7 @@ class Breakdowns(Exhibit):
     def frame(self) -> pd.DataFrame:
         """Returns every figure of the section, by characteristic (breakdown), value and figure."""
         frames = [b.rows.assign(breakdown=b.characteristic) for b in self.each]
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["breakdown"])
+        return self.stacked(frames, "breakdown")
 
     def present(self) -> Section:
         return breakdowns_section_of(self)

@@ -14,9 +14,10 @@ MANY_SITES = 12  # beyond this, a site's charts show the network as a summary, n
 
 def withheld(dataset: Dataset, **where) -> pd.DataFrame:
     """Returns the compared shares disclosure control withholds (latest wave unless a wave is
-    given) matching every given column, e.g. site="x", group=""; none for published tallies."""
+    given) matching every given column, e.g. site="x", group=""; none for published tallies.
+    Without a site: the sites' own, for all respondents and not broken down."""
     rows = (analysis.at_site(dataset, "withheld", where.pop("site")) if "site" in where
-            else analysis.suppressed_shares(dataset))
+            else analysis.suppressed_site_shares(dataset))
     where.setdefault("wave", analysis.latest_wave(dataset))
     for column, value in where.items():
         rows = rows[rows[column] == value]

@@ -2,16 +2,18 @@
 last two waves, as dumbbells."""
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
 from helpers import analysis, charts, language, words
-from helpers.context import of_run
+from helpers.context import Run
 from helpers.language import _, n_, percent, signed
 from helpers.load import Dataset
 from helpers.marks import FLAG
 from helpers.report.blocks import (
     Chart,
+    Exhibit,
     Section,
     withheld_section,
 )
@@ -34,20 +36,52 @@ from helpers.words import (
 )
 
 
-def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, min_n: int,
-                   site: str = "", table_of: tuple[int, int] = (1, 1)) -> Chart:
-    """Returns a dumbbell of one contrast: both groups' shares and the gap with its interval; when
-    the contrast's figures come from several published tables (table_of: this one's number and
-    how many), its title says which and its caption why they differ."""
-    codebook = dataset.codebook
+@dataclass(frozen=True, repr=False, eq=False)
+class Contrast:
+    """One of the codebook's contrasts as one published table gives it: both groups' shares and
+    the gap with its interval and verdict, and the figures withheld on either side; numbers and
+    keys, no words, no drawing."""
+
+    name: str  # the chart's: contrast-<contrast>-<table>
+    first: str  # the groups' ids
+    second: str
+    rows: pd.DataFrame  # each figure: both shares, the gap with its interval, judged (clear)
+    held: pd.DataFrame  # the figures withheld on one side or both, with each side's share and mark
+    hidden: pd.DataFrame  # the withheld shares themselves
+    small: tuple[str, ...] = ()  # the groups resting on fewer than min_n respondents, or n unknown
+    table_of: tuple[int, int] = (1, 1)  # this table's number and how many the contrast's figures fill
+
+    @property
+    def widest(self) -> pd.Series | None:
+        """Returns the largest clear gap between the two groups, if any."""
+        found = largest_first(self.rows[self.rows["clear"]])
+        return found.iloc[0] if len(found) else None
+
+
+def contrast(dataset: Dataset, rows: pd.DataFrame, name: str, min_n: int, site: str = "",
+             table_of: tuple[int, int] = (1, 1)) -> Contrast:
+    """Returns one contrast's figures from one table (rows: analysis's contrast rows), judged, with
+    what is withheld and which groups are small."""
     first, second = rows["first"].iloc[0], rows["second"].iloc[0]
     wave = analysis.latest_wave(dataset)
     held, hidden = withheld_pairs(dataset, site, [("first", {"group": first, "wave": wave}),
                                                    ("second", {"group": second, "wave": wave})])
+    small = tuple(g for g, column in ((first, "first n"), (second, "second n"))
+                  if rows[column].isna().any() or (rows[column].astype(float) < min_n).any())
+    return Contrast(name, first, second, judged(dataset, rows, "contrast", site), held, hidden, small,
+                    table_of)
+
+
+def contrast_chart(dataset: Dataset, shown: Contrast, where: str, min_n: int) -> Chart:
+    """Returns a dumbbell of one contrast: both groups' shares and the gap with its interval; when
+    the contrast's figures come from several published tables, its title says which and its
+    caption why they differ."""
+    codebook = dataset.codebook
+    first, second, held, hidden = shown.first, shown.second, shown.held, shown.hidden
+    small = list(shown.small)
+    rows = shown.rows.drop(columns="clear")
     first_label, second_label = codebook.group_label(first), codebook.group_label(second)
     inferred = bool(rows["inferred"].any())
-    small = [g for g, column in ((first, "first n"), (second, "second n"))
-             if rows[column].isna().any() or (rows[column].astype(float) < min_n).any()]
     labels = share_labels(dataset, rows)
     legend = tuple(f"{codebook.group_label(g)} ({n_words(rows[c].max(), inferred)})"
                    + (f" {FLAG}" if g in small else "")
@@ -64,16 +98,14 @@ def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, 
     figure = charts.dumbbell(drawn, [*labels, *share_labels(dataset, held)], "first %", "second %",
                              legend, xlabel=xlabel, gap_label=_("gap, {first} − {second}").format(
                                  first=first_label, second=second_label), text=words.chart_text())
-    rows = judged(dataset, rows, "contrast", site)
-    found = largest_first(rows[rows["clear"]])
-    widest = found.iloc[0] if len(found) else None
+    rows, widest = shown.rows, shown.widest
     heading = words.contrast_title(first_label, second_label, rows["p"].notna().any(), *(
         (labels[list(rows.index).index(widest.name)], percent(widest["first %"]), of_group(dataset, first),
          percent(widest["second %"]), of_group(dataset, second)) if widest is not None else ()))
     gaps = "; ".join(
         f"{label} {signed(r.gap)}" + ("" if math.isnan(r.low) else f" ({interval(r.low, r.high)})")
         for label, r in zip(labels, rows.itertuples(), strict=True))
-    number, tables = table_of
+    number, tables = shown.table_of
     if tables > 1:  # the same statements in another table: two charts, told apart
         heading = _("{title} (table {number} of {count})").format(title=heading, number=number, count=tables)
     description = ("" if tables == 1 else _(
@@ -91,7 +123,7 @@ def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, 
     description += withheld_sentence(dataset, hidden, [
         _("{figure} among {group}").format(figure=label, group=codebook.group_label(g))
         for label, g in zip(share_labels(dataset, hidden), hidden["group"], strict=True)])
-    shown = pd.DataFrame({_("figure"): [*labels, *share_labels(dataset, held)],
+    table_ = pd.DataFrame({_("figure"): [*labels, *share_labels(dataset, held)],
                           f"{first_label} %": drawn["first %"].to_numpy(),
                           f"{second_label} %": drawn["second %"].to_numpy(),
                           _("gap (points)"): drawn["gap"].to_numpy(), _("95% low"): drawn["low"].to_numpy(),
@@ -102,7 +134,7 @@ def contrast_chart(dataset: Dataset, rows: pd.DataFrame, name: str, where: str, 
              "Dumbbell chart comparing {first} and {second} on {count} figures, with the gap in points",
              len(drawn)).format(first=first_label, second=second_label, count=len(drawn))
     alt += withheld_count(len(held)) if len(held) else "."
-    return Chart(name, heading, alt, description, shown, figure, bool(small))
+    return Chart(shown.name, heading, alt, description, table_, figure, bool(small))
 
 
 def contrast_tables(dataset: Dataset, site: str) -> tuple[pd.DataFrame, str]:
@@ -111,38 +143,108 @@ def contrast_tables(dataset: Dataset, site: str) -> tuple[pd.DataFrame, str]:
     return rows, words.contrast_scope(dataset, site, scope)
 
 
-@of_run("dataset", "site", "min_n")
-def contrasts_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
-    """Returns the section comparing respondent groups (the codebook's contrasts)."""
-    rows, scope = shown_contrasts(dataset, site or "")
-    where, network_wide = words.contrast_scope(dataset, site or "", scope), scope != "site"
-    if len(rows) == 0:
-        return Section(_("Respondent groups"))
+@dataclass(frozen=True, repr=False, eq=False)
+class Contrasts(Exhibit):
+    """The respondent groups section of a run: a Contrast per contrast and table the report shows,
+    and where they come from (facts.shown_contrasts: "site", "network-withheld" or "network")."""
+
+    run: Run
+    each: tuple[Contrast, ...]
+    scope: str
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Returns every figure of the section: each contrast's shown ones, then those withheld."""
+        frames = [frame for c in self.each for frame in (
+            c.rows, c.held.assign(first=c.first, second=c.second, contrast=c.rows["contrast"].iloc[0],
+                                  table=c.rows["table"].iloc[0]))]
+        return self.stacked(frames, "contrast")
+
+    def present(self) -> Section:
+        return contrasts_section_of(self)
+
+
+def contrasts(run: Run) -> Contrasts:
+    """Returns the run's respondent groups exhibit: the codebook's contrasts that the report shows
+    (the site's own, or network-wide where the data have none by site), by contrast and table."""
+    dataset, site = run.dataset, run.site or ""
+    rows, scope = shown_contrasts(dataset, site)
     made = []
-    for (contrast, table_id), cells in rows.groupby(["contrast", "table"], sort=False):
-        same = list(dict.fromkeys(rows.loc[rows["contrast"] == contrast, "table"]))  # its tables
-        made.append(contrast_chart(dataset, cells.reset_index(drop=True),
-                                   f"contrast-{contrast}-{table_id}", where, min_n,
-                                   "" if network_wide else site or "",
-                                   (same.index(table_id) + 1, len(same))))
+    for (name, table_id), cells in rows.groupby(["contrast", "table"], sort=False):
+        same = list(dict.fromkeys(rows.loc[rows["contrast"] == name, "table"]))  # its tables
+        made.append(contrast(dataset, cells.reset_index(drop=True), f"contrast-{name}-{table_id}", run.min_n,
+                             site if scope == "site" else "", (same.index(table_id) + 1, len(same))))
+    return Contrasts(run, tuple(made), scope)
+
+
+def contrasts_section_of(exhibit: Contrasts) -> Section:
+    """Returns the section comparing respondent groups as the page shows it: a dumbbell each."""
+    dataset, site = exhibit.run.dataset, exhibit.run.site or ""
+    if not exhibit.each:
+        return Section(_("Respondent groups"))
+    where = words.contrast_scope(dataset, site, exhibit.scope)
+    made = [contrast_chart(dataset, shown, where, exhibit.run.min_n) for shown in exhibit.each]
     labels = [dataset.codebook.group_label(g.id) for g in dataset.codebook.groups]
     intro = (_("How {groups} answered ({where}).").format(groups=language.conjunction(labels), where=where)
              if len(labels) > 1 else _("How the groups answered ({where}).").format(where=where))
     return Section(_("Respondent groups"), intro, made)
 
 
-@of_run("dataset", "site", "min_n")
-def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
-    """Returns the changes between the last two waves, as a dumbbell per figure."""
-    rows = analysis.wave_changes(dataset, site or "")
+def contrasts_section(run: Run) -> Section:
+    """Returns the section comparing respondent groups (the codebook's contrasts) as the page shows it."""
+    return contrasts(run).shown
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Waves(Exhibit):
+    """The changes between the last two waves of a run: each figure in both, the change with its
+    interval and verdict, and the figures withheld in either; numbers and keys."""
+
+    run: Run
+    rows: pd.DataFrame  # each figure: both waves' shares and ns, the change with its interval, judged
+    held: pd.DataFrame  # the figures withheld in one wave or both, with each wave's share and mark
+    hidden: pd.DataFrame  # the withheld shares themselves
+    before: str = ""  # the waves' ids; empty when the data have no change to show
+    after: str = ""
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Returns every figure of the section: the changes shown, then the figures withheld."""
+        return pd.concat([self.rows, self.held], ignore_index=True)
+
+    @property
+    def widest(self) -> pd.Series | None:
+        """Returns the largest clear change, if any."""
+        found = largest_first(self.rows[self.rows["clear"]], "change")
+        return found.iloc[0] if len(found) else None
+
+    def present(self) -> Section:
+        return waves_section_of(self)
+
+
+def waves(run: Run) -> Waves:
+    """Returns the run's changes between the last two waves (none where the data have one wave)."""
+    dataset, site = run.dataset, run.site or ""
+    rows = analysis.wave_changes(dataset, site)
     if rows.empty:
+        return Waves(run, rows.assign(clear=False), rows.iloc[0:0], rows.iloc[0:0])
+    before, after = rows["before"].iloc[0], rows["after"].iloc[0]
+    held, hidden = withheld_pairs(dataset, site, [("before", {"wave": before, "group": ""}),
+                                                   ("after", {"wave": after, "group": ""})])
+    return Waves(run, judged(dataset, rows, "change", site), held.assign(change=math.nan, low=math.nan,
+                                                                          high=math.nan),
+                 hidden, before, after)
+
+
+def waves_section_of(exhibit: Waves) -> Section:
+    """Returns the changes between the last two waves as the page shows them: a dumbbell per figure."""
+    dataset, site = exhibit.run.dataset, exhibit.run.site
+    if exhibit.rows.empty:
         return withheld_section(dataset, _("Changes between waves"), site, group="")
     codebook = dataset.codebook
-    held, hidden = withheld_pairs(dataset, site or "", [
-        ("before", {"wave": rows["before"].iloc[0], "group": ""}),
-        ("after", {"wave": rows["after"].iloc[0], "group": ""})])
-    held = held.assign(change=math.nan, low=math.nan, high=math.nan)
-    before, after = codebook.wave_label(rows["before"].iloc[0]), codebook.wave_label(rows["after"].iloc[0])
+    held, hidden = exhibit.held, exhibit.hidden
+    rows = exhibit.rows.drop(columns="clear")
+    before, after = codebook.wave_label(exhibit.before), codebook.wave_label(exhibit.after)
     labels = share_labels(dataset, rows)
     figure = charts.dumbbell(pd.concat([rows, held], ignore_index=True),
                              [*labels, *share_labels(dataset, held)], "after %", "before %",
@@ -152,9 +254,7 @@ def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
                              xlabel=_("% {of_respondents}").format(of_respondents=of_respondents(dataset)),
                              gap_label=_("change, {after} − {before}").format(after=after, before=before),
                              text=words.chart_text())
-    rows = judged(dataset, rows, "change", site or "")
-    found = largest_first(rows[rows["clear"]], "change")
-    widest = found.iloc[0] if len(found) else None
+    rows, widest = exhibit.rows, exhibit.widest
     where = codebook.site_name(site) if site else _("all sites")
     heading = words.change_title(before, after, rows["p"].notna().any(), *(
         (labels[list(rows.index).index(widest.name)], percent(widest["before %"]), percent(widest["after %"]),
@@ -184,3 +284,7 @@ def waves_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     return Section(_("Changes between waves"), _("Each figure in {before} and {after}, {where}.").format(
         before=before, after=after, where=where), [chart])
 
+
+def waves_section(run: Run) -> Section:
+    """Returns the changes between the last two waves of a run as the page shows them."""
+    return waves(run).shown

@@ -49,8 +49,8 @@ class Part:
 
 
 SECTIONS = tuple(Part(call, ("run",), section=True) for call in (
-    "sites_section", "contrasts_section", "waves_section", "breakdowns",
-    "distributions_section"))
+    "sites", "contrasts", "waves", "breakdowns",
+    "distributions"))
 SITE_REPORT = (
     Part("title", ("run", '"Disparity and involvement report"')),
     Part("heading", ("run", '"key-findings"')),
@@ -70,7 +70,7 @@ NETWORK_OVERVIEW = (
     Part("network_key_findings", ("run",), shown="findings"),
     Part("participation", ("run",), section=True),
     SECTIONS[0],
-    Part("choose_any_section", ("run",), section=True),
+    Part("choose_any", ("run",), section=True),
     *SECTIONS[1:],
     Part("heading", ("run", '"all-data-notes"')),
     Part("data_notes", ("run",)),
@@ -115,12 +115,14 @@ def sections(notebook: str, dataset: Dataset, site: str | None, min_n: int) -> l
 
 def prepare(dataset: Dataset) -> None:
     """Computes what every report of a run asks for (shares and intervals, every site against the
-    rest, the spread of the sites, the verdicts, the inferred bases, the checks, the tables split
-    by site), once, into the dataset's cache, before the renderer shares the dataset."""
+    rest, the spread of the sites, the verdicts, the sites' withheld figures, the inferred bases,
+    the checks, the tables split by site), once, into the dataset's cache, before the renderer
+    shares the dataset: the reports on the whole network read these and the network's own rows."""
     from helpers import analysis, checks, denominators
 
     for compute in (analysis.waves, analysis.site_shares, analysis.site_spread,
                     analysis.compared_sites, analysis.disparity_by_indicator, analysis.clear_keys,
+                    analysis.suppressed_site_shares, analysis.any_site_shares,
                     denominators.respondents, checks.run_checks):
         compute(dataset)
     for table in analysis.SITE_TABLES:

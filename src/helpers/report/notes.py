@@ -1,18 +1,21 @@
 """Data notes, the data-quality report's tables, disclosure control and the methods."""
 
+import dataclasses
+from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import HTML
 
 from helpers import analysis
 from helpers.checks import Finding, findings_for_site
-from helpers.context import of_run
+from helpers.context import Run, of_run
 from helpers.disclosure import SMALL_GROUP, coded_bound
 from helpers.language import N_, _, n_, number
 from helpers.load import Dataset
 from helpers.marks import FLAG, PRECISION, WITHHELD
 from helpers.report.blocks import (
     DataTable,
+    Exhibit,
     Fragment,
     Section,
     bullets,
@@ -72,19 +75,48 @@ def averages_item(dataset: Dataset, findings: list[Finding]) -> Fragment:
         f'<span class="source">{esc(source)}</span>')
 
 
-@of_run("dataset", "findings", "site")
-def data_notes(dataset: Dataset, findings: list[Finding], site: str | None = None,
-               gather: bool = True) -> HTML | Fragment:
-    """Returns the findings that concern a report: the site's own first, then the network-wide
-    figures it shows. Without a site, every finding."""
-    if not dataset.codebook.dataset.published and not findings:
-        return HTML("<p>" + esc(_("The figures are counted from the survey exports, so their parts "
-                                  "always add "
-                                  "up to their totals; there is no published figure to check.")) + "</p>")
+@dataclass(frozen=True, repr=False, eq=False)
+class DataNotes(Exhibit):
+    """The data notes of a run: the checks' findings that concern its report, the site's own and
+    those about the network-wide figures it shows (without a site, every finding); keys and numbers."""
+
+    run: Run
+    own: tuple[Finding, ...]
+    shared: tuple[Finding, ...]
+    found: int  # the run's findings in all, whether or not they concern this report
+    gather: bool = True  # the published means, which fail together, as one note
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Returns each finding of the notes (its check, severity, file, row, keys and numbers), with
+        what it is about: the site's own figures, or the network-wide ones the report shows."""
+        rows = [dataclasses.asdict(f) | {"about": about}
+                for about, findings in (("site", self.own), ("network", self.shared)) for f in findings]
+        return pd.DataFrame(rows, columns=[f.name for f in dataclasses.fields(Finding)] + ["about"])
+
+    def present(self) -> HTML | Fragment:
+        return data_notes_of(self)
+
+
+def data_notes(run: Run, gather: bool = True) -> DataNotes:
+    """Returns the run's data notes: the findings that concern its report, the site's own first,
+    then the network-wide figures it shows; without a site, every finding."""
+    dataset, findings, site = run.dataset, run.findings, run.site
     if site is None:
         own, shared = findings, []
     else:
         own, shared = findings_for_site(findings, site, contrast_tables_used(dataset, site))
+    return DataNotes(run, tuple(own), tuple(shared), len(findings), gather)
+
+
+def data_notes_of(exhibit: DataNotes) -> HTML | Fragment:
+    """Returns the data notes as the page shows them."""
+    dataset, site, gather = exhibit.run.dataset, exhibit.run.site, exhibit.gather
+    if not dataset.codebook.dataset.published and not exhibit.found:
+        return HTML("<p>" + esc(_("The figures are counted from the survey exports, so their parts "
+                                  "always add "
+                                  "up to their totals; there is no published figure to check.")) + "</p>")
+    own, shared = list(exhibit.own), list(exhibit.shared)
     parts = []
     if own:
         parts.append("<h3>" + esc(_("About this site's figures")) + "</h3>" if site else "")
@@ -241,33 +273,70 @@ def disclosure_section(dataset: Dataset) -> Section:
     return Section(_("Protecting small numbers"), "", [HTML(f"<p>{disclosure_words(dataset)}</p>")])
 
 
-@of_run("dataset", "min_n")
-def methods(dataset: Dataset, min_n: int) -> HTML:
-    """Returns the methods and sources, as they apply to this dataset."""
+@dataclass(frozen=True, repr=False, eq=False)
+class Methods(Exhibit):
+    """What the methods section says of a run's dataset: which of its methods apply and the few
+    numbers it gives (responses left out, the comparisons in the run's one family); no words."""
+
+    run: Run
+    published: bool  # figures transcribed as published (else counted from exports)
+    inferred: bool  # respondents inferred from the rounding of some published percentages
+    uninferable: bool  # published percentages whose base none can be inferred for
+    counted: bool  # respondents counted from the exports
+    left_out: int  # responses the survey tool marks as unfinished, a preview, a test or spam
+    sites: bool  # sites compared with their reference
+    reference: str  # the codebook's reference: "network" or "published mean"
+    comparisons: int  # the tested comparisons of the run's one false-discovery family
+    audited: bool  # disclosure control applied, and audited
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Returns the facts as one row."""
+        facts = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "run"}
+        return pd.DataFrame([facts | {"min_n": self.run.min_n}])
+
+    def present(self) -> HTML:
+        return methods_of(self)
+
+
+def methods(run: Run) -> Methods:
+    """Returns the run's methods exhibit: which methods apply to its dataset, with their numbers."""
     from helpers.denominators import respondents
 
+    dataset = run.dataset
     about = dataset.codebook.dataset
-    counted = not analysis.respondent_counts(dataset).empty
     guessed = respondents(dataset)
+    return Methods(run, bool(about.published), bool(guessed["n"].notna().any()),
+                   bool(len(guessed)) and not guessed["n"].notna().any(),
+                   not analysis.respondent_counts(dataset).empty,
+                   sum(count for reasons in dataset.left_out.values() for count in reasons.values()),
+                   bool(dataset.site_ids), about.reference, len(analysis.verdicts(dataset)),
+                   dataset.audit is not None)
+
+
+def methods_of(exhibit: Methods) -> HTML:
+    """Returns the methods and sources as the page shows them, as they apply to the dataset."""
+    dataset, min_n = exhibit.run.dataset, exhibit.run.min_n
+    about = dataset.codebook.dataset
     paragraphs = [lead(_("Source."), esc(about.source))]
     if about.translation_note:
         paragraphs.append(lead(_("Translation."), esc(about.translation_note)))
-    if about.published:
+    if exhibit.published:
         paragraphs.append(lead(_("As published."), esc(_(
             "Every figure is transcribed exactly as published, slips included; the checks say where figures "
             "do not add up, and no figure is corrected."))))
-    if guessed["n"].notna().any():
+    if exhibit.inferred:
         paragraphs.append(lead(_("How many people a figure rests on."), esc(_(
             "Where the publication gives percentages without their base, we infer it from the rounding: the "
             "smallest whole number of respondents for which every percentage of a group is a whole number of "
             "people (the GRIM idea). These numbers are inferences, marked “inferred” wherever they "
             "appear."))))
-    elif len(guessed):
+    elif exhibit.uninferable:
         paragraphs.append(lead(_("How many people a figure rests on."), esc(_(
             "The publication gives no number of respondents, and its whole percentages fit almost any "
             "number, "
             "so none is inferred and no interval is drawn."))))
-    if counted:
+    if exhibit.counted:
         paragraphs.append(lead(_("Counting."), esc(_(
             "Figures are counted from the survey exports, one row per respondent. The base of a "
             "percentage is "
@@ -275,7 +344,7 @@ def methods(dataset: Dataset, min_n: int) -> HTML:
             "“don't know” are shown apart and leave the base of the others. A blank choose-any answer counts "
             "as skipped. Where the export has weights, percentages are weighted and intervals use Kish's "
             "effective sample size."))))
-    left = sum(count for reasons in dataset.left_out.values() for count in reasons.values())
+    left = exhibit.left_out
     if left:  # the survey tool's own marks (Qualtrics' Finished and Status)
         paragraphs.append(lead(_("Responses left out."), esc(n_(
             "{count} response that the survey tool marks as unfinished, a preview, a test or spam is left "
@@ -285,7 +354,7 @@ def methods(dataset: Dataset, min_n: int) -> HTML:
         "Intervals are 95% Wilson score intervals for one percentage and Newcombe's hybrid score intervals "
         "for a difference between two groups or two waves (Brown, Cai & DasGupta 2001; Newcombe 1998), "
         "computed with statsmodels. Waves are treated as independent samples."))))
-    if dataset.site_ids:
+    if exhibit.sites:
         compared = (_("A site is compared with {reference} as the publication gives it; the publication "
                       "gives "
                       "no site counts from which to form the rest of the network, so the site is part of its "
@@ -298,7 +367,7 @@ def methods(dataset: Dataset, min_n: int) -> HTML:
             "The range ratio is the highest site over the lowest; the index of disparity is the mean "
             "absolute "
             "gap as a percentage of the reference (NCI HD*Calc)."))))
-    count = len(analysis.verdicts(dataset))
+    count = exhibit.comparisons
     paragraphs.append(lead(_("Many comparisons."), esc(n_(
         "The reports compare many figures (sites, groups, waves, and each group of a breakdown against the "
         "other respondents who stated a value), and some gaps look large by chance alone. A gap is called "
@@ -317,7 +386,7 @@ def methods(dataset: Dataset, min_n: int) -> HTML:
         + (" " + _("Gaps to the published mean have no test, since the mean includes the site: they are "
                    "outside that family and never called clear.")
            if about.reference == "published mean" else ""))))
-    if dataset.audit is not None:
+    if exhibit.audited:
         paragraphs.append(disclosure_words(dataset))
     paragraphs.append(lead(_("Small numbers."), esc(_(
         "A figure resting on fewer than {min_n} respondents is marked {flag}: one person more or less "

@@ -55,7 +55,7 @@ class Participation(Exhibit):
         frames = [h.parts[["unit", "activity", "count"]].assign(table=h.table) for h in self.headcounts]
         if self.respondents is not None:
             frames.append(self.respondents.counts.assign(table="respondents"))
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["table"])
+        return self.stacked(frames, "table")
 
     def present(self) -> Section:
         return participation_section(self)

@@ -1,16 +1,17 @@
 """The sites against one another: each site against its reference (the rest of the network, or the
 published mean), the gaps, the disparity measures, and beyond MANY_SITES the spread of the sites."""
 
+from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import HTML
 
 from helpers import analysis, charts, words
-from helpers.context import of_run
+from helpers.context import Run
 from helpers.language import N_, _, n_, number, percent, signed
 from helpers.load import Dataset
 from helpers.marks import FLAG, WITHHELD
-from helpers.report.blocks import Chart, Section, all_withheld, esc, table
+from helpers.report.blocks import Chart, Exhibit, Section, all_withheld, esc, table
 from helpers.report.facts import MANY_SITES, clear_rows, judged, withheld
 from helpers.words import (
     all_respondents,
@@ -59,7 +60,6 @@ def site_comparison_chart(dataset: Dataset, site: str | None, min_n: int,
     the site, when given, highlighted and labelled. None when there are no site figures."""
     data = analysis.site_shares(dataset) if data is None else data
     hidden = withheld(dataset, **({"site": site} if site else {}), group="", breakdown="")
-    hidden = hidden[hidden["site"] != ""]
     small = {s for s, n in zip(data["site"], data["n"], strict=True) if pd.isna(n) or n < min_n}
     data = pd.concat([data, hidden[["site", "item", "answer", "shown"]]], ignore_index=True)
     if data.empty or (site is not None and not (data["site"] == site).any()):
@@ -221,9 +221,10 @@ def disparity_frame(dataset: Dataset, rows: pd.DataFrame, name, reference: str) 
     })
 
 
-def disparity_table(dataset: Dataset, appendix: bool = True) -> HTML:
-    """Returns the disparity between sites per figure, as a table (appendix measures optional)."""
-    table_ = analysis.disparity_by_indicator(dataset)
+def disparity_table(dataset: Dataset, appendix: bool = True, rows: pd.DataFrame | None = None) -> HTML:
+    """Returns the disparity between sites per figure (rows: analysis.disparity_by_indicator's), as a
+    table (appendix measures optional)."""
+    table_ = analysis.disparity_by_indicator(dataset) if rows is None else rows
     if table_.empty:
         return HTML("")
     shown = disparity_frame(dataset, table_, dataset.codebook.site_name, _("reference %"))
@@ -234,23 +235,58 @@ def disparity_table(dataset: Dataset, appendix: bool = True) -> HTML:
     return table(shown.round(2), _("Disparity between sites, by figure"), digits=2)
 
 
-@of_run("dataset", "site", "min_n")
-def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
-    """Returns the section comparing sites (the site, when given, against the reference)."""
+@dataclass(frozen=True, repr=False, eq=False)
+class Sites(Exhibit):
+    """The sites section of a run: every site's figures against its reference, the disparity
+    between the sites, and which of the section's forms the data call for; numbers and keys."""
+
+    run: Run
+    shares: pd.DataFrame  # every site's figures against the reference (analysis.site_shares)
+    form: str  # "only" (one site), "withheld" (none of the site's shown), "none", "compared"
+    hidden: pd.DataFrame | None = None  # the site's withheld figures, when none is shown
+    compared: int = 0  # the sites compared: beyond MANY_SITES, the spread of the sites
+    disparity: pd.DataFrame | None = None  # between the sites, per figure
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Returns every site's figures with their intervals, references and gaps."""
+        return self.shares
+
+    def present(self) -> Section:
+        return sites_section_of(self)
+
+
+def sites(run: Run) -> Sites:
+    """Returns the run's sites exhibit: the site (when given) or every site against the reference."""
+    dataset, site = run.dataset, run.site
     data = analysis.site_shares(dataset)
     if len(dataset.site_ids) == 1:  # nothing to compare: no chart of one site against itself
+        return Sites(run, data, "only")
+    if site is not None and not (data["site"] == site).any():
+        return Sites(run, data, "withheld", withheld(dataset, site=site, group="", breakdown=""))
+    if data.empty:
+        return Sites(run, data, "none")
+    return Sites(run, data, "compared", compared=analysis.compared_sites(dataset),
+                 disparity=analysis.disparity_by_indicator(dataset))
+
+
+def sites_section_of(exhibit: Sites) -> Section:
+    """Returns the section comparing sites as the page shows it (the site, when given, against the
+    reference)."""
+    dataset, site, min_n, data = exhibit.run.dataset, exhibit.run.site, exhibit.run.min_n, exhibit.shares
+    if exhibit.form == "only":
         heading = (_("{site} against the other sites").format(site=dataset.codebook.site_name(site)) if site
                    else _("How the sites compare"))
         only = dataset.codebook.site_name(dataset.site_ids[0])
         return Section(heading, "", [HTML("<p>" + esc(words.only_site(only)) + "</p>")])
-    if site is not None and not (data["site"] == site).any():
-        hidden = withheld(dataset, site=site, group="", breakdown="")
+    if exhibit.form == "withheld":
+        hidden = exhibit.hidden
         return Section(_("{site} against the other sites").format(site=dataset.codebook.site_name(site)), "",
                        [all_withheld(dataset, "site-comparison", _("Figures"), hidden, site)]
                        if len(hidden) else [])
-    if data.empty:
+    if exhibit.form == "none":
         return Section(_("How the sites compare"))
-    many = analysis.compared_sites(dataset) > MANY_SITES
+    many = exhibit.compared > MANY_SITES
     parts: list = []
     if site is not None and many:
         parts.append(site_summary_chart(dataset, site, data))
@@ -267,7 +303,7 @@ def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
         parts.append(gap_chart(dataset, site, data))
     elif not many:  # every site's gaps in one grid (as bars, they would be the same chart again)
         parts.append(gap_grid_chart(dataset, data))
-    parts.append(disparity_table(dataset, appendix=site is None))
+    parts.append(disparity_table(dataset, appendix=site is None, rows=exhibit.disparity))
     wave = dataset.codebook.wave_label(analysis.latest_wave(dataset))
     intro = _("Each figure is the share {of_respondents} giving that answer in {wave}, with a 95% interval, "
               "against {reference}.").format(of_respondents=of_respondents(dataset), wave=wave,
@@ -275,6 +311,11 @@ def sites_section(dataset: Dataset, site: str | None, min_n: int) -> Section:
     heading = (_("{site} against the other sites").format(site=dataset.codebook.site_name(site)) if site
                else _("How the sites compare"))
     return Section(heading, intro, [p for p in parts if p is not None])
+
+
+def sites_section(run: Run) -> Section:
+    """Returns the section comparing sites of a run as the page shows it."""
+    return sites(run).shown
 
 
 def network_summary_chart(dataset: Dataset, data: pd.DataFrame) -> Chart:
