@@ -67,6 +67,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.codebook import Codebook
+from helpers.moves import furthest, largest_others
 from helpers.programmes import NONE, programmed, relaxed
 
 CELL = ["wave", "site", "group", "breakdown", "value", "item"]
@@ -369,7 +370,7 @@ class Problem:
                 self.tables[t][0][r, picks[:, t]] for t in range(len(self.tables)) for r in (0, r1)])
             for direction, target in ((0, self.up), (1, self.down)):
                 reach = self.slack[moved, :, direction].min(axis=1)  # profiles x patterns
-                _raise(target, moved.reshape(-1), np.repeat(reach, moved.shape[1], axis=0))
+                furthest(target, moved.reshape(-1), np.repeat(reach, moved.shape[1], axis=0))
 
     def _rectangles(self, t: int) -> None:
         """Records the rectangles' moves of one table: where a characteristic is derived from
@@ -405,10 +406,11 @@ class Problem:
                 a_net, b_net = a.copy(), b.copy()
                 a_net[0], b_net[0] = b[0], a[0]
                 for out, other, same, flip in ((best_up, a_net, 0, 1), (best_down, b_net, 1, 0)):
-                    partner = _top(other, self.protection)
+                    partner = largest_others(other, self.protection)
                     reach = np.minimum(np.minimum(s1[:, :, same], s2[:, :, flip]), partner)
                     if rows > 1:  # the network row itself: its partners are the sites, their signs its own
-                        net_other = _top((b if same == 0 else a)[1:], self.protection, exclude=False)[0]
+                        net_other = largest_others((b if same == 0 else a)[1:], self.protection,
+                                                   exclude=False)[0]
                         reach[0] = np.minimum(np.minimum(s1[0, :, same], s2[0, :, flip]), net_other)
                     out[:, k1] = np.maximum(out[:, k1], reach)
                     for k, up, down in along:
@@ -417,8 +419,8 @@ class Problem:
         for cells_of, up, down in [(grid, best_up, best_down)] + [
                 (other, up[:, :-1], down[:, :-1]) for other, _, _, up, down in derived]:
             cells = cells_of != NONE
-            _raise(self.up, cells_of[cells], up[cells])
-            _raise(self.down, cells_of[cells], down[cells])
+            furthest(self.up, cells_of[cells], up[cells])
+            furthest(self.down, cells_of[cells], down[cells])
 
     def _respondents(self, rows: set[int]) -> None:
         """Moves of whole respondents between sites whose totals are withheld, into or out of
@@ -428,8 +430,8 @@ class Problem:
                      if self.margin[r] != NONE and variable[self.margin[r]]]
         for r1 in (r for r in open_rows if r in rows):
             cells, up, down = self._profiles(r1, open_rows)
-            _raise(self.up, cells, up)
-            _raise(self.down, cells, down)
+            furthest(self.up, cells, up)
+            furthest(self.down, cells, down)
 
     def _profiles(self, r1: int, open_rows: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Returns how far respondents of one profile (a column of each table: a group, a value
@@ -580,27 +582,3 @@ class Problem:
                 found.append(Finding(self.keys[hidden[0]], "base", size, size, size, size, "remainder"))
         return found
 
-
-def _raise(target: np.ndarray, cells: np.ndarray, values: np.ndarray) -> None:
-    """Raises each cell's row of the target to the largest of its values (np.maximum.at, faster)."""
-    if not len(cells):
-        return
-    order = np.argsort(cells, kind="stable")
-    cells, values = cells[order], values[order]
-    starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
-    target[cells[starts]] = np.maximum(target[cells[starts]], np.maximum.reduceat(values, starts, axis=0))
-
-
-def _top(values: np.ndarray, count: int, exclude: bool = True) -> np.ndarray:
-    """Returns, for each row, the sum of the `count` largest values of the other rows (every row's
-    when not excluding), column by column: rectangles through different rows move one cell by the
-    sum of their moves, each other row's corners by its own."""
-    rows = values.shape[0]
-    top = -np.sort(-values, axis=0)[:count + 1]  # the largest first
-    total = top[:count].sum(axis=0)
-    if not exclude:
-        return np.broadcast_to(total, values.shape)
-    threshold = top[min(count, rows) - 1]  # a row among the largest gives its place to the next
-    following = top[count] if rows > count else np.zeros_like(total)
-    among = values >= threshold[None, :]
-    return np.where(among, total[None, :] - values + following[None, :], total[None, :])
