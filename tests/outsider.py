@@ -1,10 +1,11 @@
 """An outsider's attack on a run's published figures, sharing no model with the disclosure code.
 
 It reads only a run's output folder for one dataset (``<out>/html/<dataset>/``): the CSV files of
-every report, and the HTML for the minimum base ("fewer than N respondents") and for whether the
-shares are weighted. From the tables it recognises by their headers it writes every relation an
-outsider can infer, and bounds each withheld count and base with SciPy's HiGHS (LP, then an
-integer programme where the LP says a figure might be pinned):
+every site's report and the network's (a report with no respondents table, such as a site's family
+snapshot, is no site: it repeats its site's shares), and the HTML for the minimum base ("fewer
+than N respondents") and for whether the shares are weighted. From the tables it recognises by
+their headers it writes every relation an outsider can infer, and bounds each withheld count and
+base over the whole-number solutions of them with SciPy's HiGHS (``milp``):
 
 - respondents (``wave,group,respondents``): each the largest base of any item, so the sites add up
   to at least the network; whole, none negative;
@@ -23,7 +24,14 @@ integer programme where the LP says a figure might be pinned):
 
 A withheld figure is LEAKED if its count is pinned to one value, or shown to be 0 or all of its
 base, or its base (or a withheld respondents count) is pinned below the minimum base. Relations
-are decomposed per figure (question) of the last wave, plus one programme for the respondents.
+are decomposed per figure (question) of the last wave, plus one programme for the respondents,
+and each into its independent parts (unknowns joined by a relation). In a part, every whole
+solution found is checked exactly and kept as a witness: one to show the part feasible, two at
+the extremes of a seeded direction, then each objective's most (and, unless the witnesses then
+show it free, its least). A figure two kept witnesses show free (a count three values apart, one
+above 0; a base three apart; a count below its base once) needs no programme of its own; every
+other one gets its exact least and most (where a programme stops at its time limit, its proven
+bound, which can only make a figure look freer than it is; counted as ``stopped``).
 """
 
 from __future__ import annotations
@@ -37,7 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 NET = "~network"
 BIG = 10**6
@@ -87,11 +96,13 @@ def read_published(folder: Path) -> Published:
         report = csvdir.name[:-4]
         if report == "data-quality":
             continue
+        tables = [_read(path) for path in sorted(csvdir.glob("*.csv"))]
+        if not any(rows and rows[0][:3] == ["wave", "group", "respondents"] for rows in tables):
+            continue  # not a site's report (a family snapshot repeats its site's shares)
         scope = NET if report == "network" else report
         if scope != NET:
             pub.sites.append(scope)
-        for path in sorted(csvdir.glob("*.csv")):
-            rows = _read(path)
+        for rows in tables:
             if not rows:
                 continue
             head = rows[0]
@@ -129,6 +140,9 @@ class Programme:
         self.lo: list[float] = []
         self.hi: list[float] = []
         self.rows: list[tuple[dict, float, float]] = []
+        self.solved = 0  # integer programmes solved
+        self.parts = 0  # independent parts solved
+        self.stopped = 0  # least or most programmes stopped by their time limit
 
     def var(self, key, lo=0.0, hi=BIG):
         if key not in self.index:
@@ -144,53 +158,153 @@ class Programme:
     def rel(self, coeffs: dict, lo=-np.inf, hi=np.inf):
         self.rows.append((coeffs, lo, hi))
 
-    def arrays(self):
-        n = len(self.lo)
-        a = np.zeros((len(self.rows), n))
-        lo = np.empty(len(self.rows))
-        hi = np.empty(len(self.rows))
-        for r, (coeffs, lo_r, hi_r) in enumerate(self.rows):
-            for k, c in coeffs.items():
-                a[r, self.index[k]] += c
-            lo[r], hi[r] = lo_r, hi_r
-        return a, lo, hi
+    def _parts(self, objectives: dict):
+        """The independent parts of the programme: unknowns (those not fixed by their bounds)
+        joined by a relation or an objective. Returns each part's unknowns and relations; a
+        relation of fixed figures alone is checked here."""
+        fixed = np.array(self.lo) == np.array(self.hi)
+        parent = list(range(len(self.lo)))
 
-    def bounds(self, objectives: dict):
-        """Min and max of each objective (a dict of coefficients): LP, then MILP where tight."""
-        n = len(self.lo)
-        a, lo, hi = self.arrays()
-        a_ub = np.vstack([a[np.isfinite(hi)], -a[np.isfinite(lo)]])
-        b_ub = np.concatenate([hi[np.isfinite(hi)], -lo[np.isfinite(lo)]])
-        bnds = list(zip(self.lo, self.hi, strict=False))
-        out = {}
-        cons = LinearConstraint(a, lo, hi) if len(self.rows) else None
-        feasible = milp(np.zeros(n), constraints=cons, integrality=np.ones(n),
-                        bounds=Bounds(self.lo, self.hi), options={"time_limit": 30})
-        if feasible.status == 2:
-            raise ValueError("no whole numbers fit the published figures under the outsider's model")
-        self.intervals = out
-        for name, coeffs in objectives.items():
-            c = np.zeros(n)
-            for k, v in coeffs.items():
-                c[self.index[k]] += v
-            res = []
-            for sign in (1, -1):
-                r = linprog(sign * c, A_ub=a_ub if len(b_ub) else None, b_ub=b_ub if len(b_ub) else None,
-                            bounds=bnds, method="highs")
-                if r.status == 2:
+        def root(i):
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        def join(coeffs):
+            free = [self.index[k] for k in coeffs if not fixed[self.index[k]]]
+            for j in free[1:]:
+                parent[root(j)] = root(free[0])
+            return free
+
+        rows = defaultdict(list)
+        for coeffs, lo, hi in self.rows:
+            if not join(coeffs):
+                value = sum(c * self.lo[self.index[k]] for k, c in coeffs.items())
+                if not lo - 1e-7 <= value <= hi + 1e-7:
                     raise ValueError("the published figures are inconsistent with the outsider's model")
-                res.append(sign * r.fun if r.status == 0 else sign * -np.inf)
-            lo_v, hi_v = math.ceil(res[0] - 1e-6), math.floor(res[1] + 1e-6)
-            if hi_v - lo_v < 2:   # might be pinned or narrow: the integer programme decides
-                got = []
+        for coeffs in objectives.values():
+            join(coeffs)
+        for r, (coeffs, _, _) in enumerate(self.rows):
+            free = [self.index[k] for k in coeffs if not fixed[self.index[k]]]
+            if free:
+                rows[root(free[0])].append(r)
+        members = defaultdict(list)
+        for i in np.flatnonzero(~fixed):
+            members[root(int(i))].append(int(i))
+        return [(members[k], rows.get(k, [])) for k in members]
+
+    def bounds(self, objectives: dict, needs: dict):
+        """Returns the smallest and largest whole value of each objective (a dict of
+        coefficients) over every whole-number solution of the relations, part by part. An
+        objective is FREE once two exact whole solutions found so far differ in it by
+        needs[name] = (at least this much, the largest at least 1 or not): its interval is then
+        the range those witnesses span (enough to show it unprotected by nothing); every other
+        objective is solved exactly, least and most, each solution kept as a witness."""
+        out = {}
+        lo_all, hi_all = np.array(self.lo), np.array(self.hi)
+        for name, coeffs in objectives.items():
+            if all(lo_all[self.index[k]] == hi_all[self.index[k]] for k in coeffs):
+                v = round(sum(c * lo_all[self.index[k]] for k, c in coeffs.items()))
+                out[name] = (v, v)
+        for cols, rows in self._parts(objectives):
+            where = {c: j for j, c in enumerate(cols)}
+            a = sparse.lil_matrix((len(rows), len(cols)))
+            rlo, rhi = np.empty(len(rows)), np.empty(len(rows))
+            for i, r in enumerate(rows):
+                coeffs, lo, hi = self.rows[r]
+                shift = 0.0
+                for k, c in coeffs.items():
+                    j = self.index[k]
+                    if j in where:
+                        a[i, where[j]] += c
+                    else:
+                        shift += c * self.lo[j]
+                rlo[i], rhi[i] = lo - shift, hi - shift
+            a = a.tocsr()
+            part = _Part(a, rlo, rhi, lo_all[cols], hi_all[cols], self)
+            mine = {}
+            for name, coeffs in objectives.items():
+                c, const, inside = np.zeros(len(cols)), 0.0, False
+                for k, v in coeffs.items():
+                    j = self.index[k]
+                    if j in where:
+                        c[where[j]] += v
+                        inside = True
+                    else:
+                        const += v * self.lo[j]
+                if inside:
+                    mine[name] = (c, const)
+            if not mine and not rows:
+                continue
+            self.parts += 1
+            part.witness(np.zeros(len(cols)))
+            if mine:  # witnesses far apart in many figures at once: extremes of seeded directions
+                spread = np.random.default_rng(len(cols)).uniform(0.5, 1.5, len(cols))
                 for sign in (1, -1):
-                    r = milp(sign * c, constraints=cons, integrality=np.ones(n),
-                             bounds=Bounds(self.lo, self.hi), options={"time_limit": 20})
-                    got.append(sign * r.fun if r.status == 0 else None)
-                if None not in got:
-                    lo_v, hi_v = round(got[0]), round(got[1])
-            out[name] = (lo_v, hi_v)
+                    part.witness(sign * spread)
+            for name, (c, const) in mine.items():
+                free = part.free(c, const, *needs[name])
+                if free:
+                    out[name] = free
+                    continue
+                high = part.extreme(c, -1)  # its most, then (unless that witness frees it) its least
+                free = part.free(c, const, *needs[name])
+                out[name] = free or (math.ceil(part.extreme(c, 1) + const - 1e-6),
+                                     math.floor(high + const + 1e-6))
         return out
+
+
+class _Part:
+    """One independent part of a programme, with the exact whole solutions found in it."""
+
+    def __init__(self, a, rlo, rhi, lb, ub, owner):
+        self.a, self.rlo, self.rhi, self.lb, self.ub, self.owner = a, rlo, rhi, lb, ub, owner
+        self.cons = LinearConstraint(a, rlo, rhi) if a.shape[0] else None
+        self.pool: list[np.ndarray] = []
+
+    def _keep(self, x):
+        """Keeps x rounded if it is an exact whole solution (checked here, not trusted)."""
+        x = np.round(x)
+        ax = self.a @ x
+        if (np.all(x >= self.lb) and np.all(x <= self.ub) and np.all(ax >= self.rlo - 1e-7)
+                and np.all(ax <= self.rhi + 1e-7)):
+            self.pool.append(x)
+
+    def free(self, c, const, at_least, positive):
+        """Returns the range two kept witnesses span in c.x + const if it is free by that
+        need (else None)."""
+        values = [x @ c + const for x in self.pool]
+        if values and max(values) - min(values) >= at_least and (max(values) >= 1 or not positive):
+            return round(min(values)), round(max(values))
+        return None
+
+    def _solve(self, c, integral=True):
+        self.owner.solved += integral
+        return milp(c, constraints=self.cons, integrality=np.full(len(c), int(integral)),
+                    bounds=Bounds(self.lb, self.ub), options={"time_limit": 20})
+
+    def witness(self, c):
+        r = self._solve(c)
+        if r.status == 2:
+            raise ValueError("no whole numbers fit the published figures under the outsider's model")
+        if r.x is not None:
+            self._keep(r.x)
+        return r
+
+    def extreme(self, c, sign):
+        """The least (sign 1) or most (sign -1) of c.x over whole solutions; where the integer
+        programme stops early, its proven bound (else the linear relaxation's): never tighter
+        than the truth."""
+        r = self.witness(sign * c)
+        if r.status == 0:
+            return sign * r.fun
+        self.owner.stopped += 1
+        bound = getattr(r, "mip_dual_bound", None)
+        if bound is not None and np.isfinite(bound):
+            return sign * bound
+        r = self._solve(sign * c, integral=False)
+        return sign * r.fun if r.status == 0 else sign * -np.inf
 
 
 def _rounding(p: Programme, count, base, pct):
@@ -223,6 +337,21 @@ class Result:
     leaks: list = field(default_factory=list)
     narrow: list = field(default_factory=list)
     weighted: bool = False
+    programmes: int = 0  # integer programmes solved
+    parts: int = 0  # independent parts solved alone
+    stopped: int = 0  # least or most programmes stopped by their time limit (a proven bound used)
+
+
+def _needs(names) -> dict:
+    """What two witnesses must show of each objective for it to be free: a count three values
+    apart at least, one above 0; a base three apart; a rest (base minus count) above 0 once."""
+    def need(name):
+        if name.startswith(("rest", "group rest")):
+            return (0, True)
+        if name.startswith(("count", "group count")):
+            return (2, True)
+        return (2, False)
+    return {name: need(name) for name in names}
 
 
 def _fix_or_var(p, key, value):
@@ -231,14 +360,15 @@ def _fix_or_var(p, key, value):
     return p.var(key, value, value)
 
 
-def attack(folder: Path, counts: bool | None = None) -> Result:
+def attack(folder: Path, counts: bool | None = None, probe: bool = False) -> Result:
     """Bounds every withheld figure of one dataset's output folder. counts: whether shares are
     exact ratios of whole counts (unweighted); None: assume so unless the figures contradict it
-    (weighted shares), then attack the bases alone."""
+    (weighted shares: a probe finds no whole solution), then attack the bases alone. probe:
+    only whether whole numbers fit each figure's relations."""
     if counts is None:
-        first = attack(folder, True)
+        first = attack(folder, True, probe=True)
         if not any(x.kind == "model" for x in first.leaks):
-            return first
+            return attack(folder, True)
         second = attack(folder, False)
         second.weighted = True
         return second
@@ -275,8 +405,9 @@ def attack(folder: Path, counts: bool | None = None) -> Result:
             objectives[f"respondents {s} {w} {g}"] = {("R", s, w, g): 1.0}
     result.withheld += len(objectives)
     result.relations += len(p.rows)
-    for name, (lo, hi) in p.bounds(objectives).items():
+    for name, (lo, hi) in ({} if probe else p.bounds(objectives, _needs(objectives))).items():
         _judge_base(result, name, lo, hi, pub.minimum_base, "sites add up to the network")
+    result.programmes, result.parts, result.stopped = p.solved, p.parts, p.stopped
 
     figures = sorted({f for (_, f, _, _) in pub.breakdown} | {f for (_, f, _) in pub.distribution})
     chars = sorted({c for (_, _, c, _) in pub.breakdown})
@@ -374,10 +505,14 @@ def attack(folder: Path, counts: bool | None = None) -> Result:
                 p.rel({**{k: 1.0 for k in parts}, net[0]: -1.0}, 0.0, 0.0)
         result.relations += len(p.rows)
         try:
-            found = p.bounds(objectives)
+            found = p.bounds({} if probe else objectives, _needs(objectives))
         except ValueError as e:
             result.leaks.append(Finding(f, "model", (None, None), str(e)))
             continue
+        finally:
+            result.programmes += p.solved
+            result.parts += p.parts
+            result.stopped += p.stopped
         for name, (lo, hi) in found.items():
             kind = name.split(" ")[0]
             if kind in ("base", "group") and not name.startswith("group rest"):
@@ -413,7 +548,8 @@ def _judge_count(result, name, lo, hi, why):
 def main(argv):
     for folder in argv:
         r = attack(Path(folder))
-        print(f"{folder}: {r.withheld} withheld, {r.relations} relations, {len(r.leaks)} leaks, "
+        print(f"{folder}: {r.withheld} withheld, {r.relations} relations, {r.programmes} integer "
+              f"programmes in {r.parts} parts, {len(r.leaks)} leaks, "
               f"{len(r.narrow)} narrower than 2" + (" (weighted: bases only)" if r.weighted else ""))
         for x in r.leaks[:20]:
             print("  LEAK", x.figure, x.kind, x.interval, x.why)
