@@ -1,6 +1,7 @@
 """The outsider's attack (tests/outsider.py) on rendered runs: no withheld figure recoverable.
 
-The attack reads only each run's output folder. Renders: the shipped synthetic dataset and three
+The attack reads only each run's output folder. Renders: the shipped synthetic dataset (the
+session's render, conftest's other_datasets, which seven other test files read) and three
 generated shapes made unweighted (so every shown share is an exact ratio of whole counts, the
 strongest case for the attacker): everyone-states, other, and the synthetic shape (blanks).
 A planted leak shows the attacker finds one when the published tables determine a figure, also
@@ -28,11 +29,11 @@ def _render(data: Path, out: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def renders(tmp_path_factory):
+def renders(tmp_path_factory, other_datasets):
+    """The shipped synthetic run (the session's, which other test files read too) and the
+    generated shapes' runs."""
     base = tmp_path_factory.mktemp("outsider")
-    folders = {}
-    _render(ROOT / "data" / "synthetic", base / "out-synthetic")
-    folders["synthetic"] = base / "out-synthetic" / "html" / "synthetic"
+    folders = {"synthetic": other_datasets[0] / "html" / "synthetic"}
     for name, (shape, seed) in SHAPES.items():
         data = base / "data" / name
         subprocess.run([sys.executable, str(ROOT / "devtools" / "make_synthetic.py"), "--sites", "4",
