@@ -74,9 +74,9 @@ screenshots: $(STAMP) $(CHROMIUM) ## Open every report in headless Chromium, che
 stress: $(STAMP) ## Twenty forced renders in a row at JOBS=4, then two runs at once (OUT/stress/)
 	@$(BIN)/python devtools/stress.py --out $(call q,$(OUT)/stress) --runs 20 --jobs 4
 
-bench: $(STAMP) ## Time make reports against the plain papermill + nbconvert loop (SITES=100,1000 DASK=1; ROWS=n: only loading an export of n rows)
+bench: $(STAMP) ## Time make reports against the plain papermill + nbconvert loop (SITES=100,1000 DASK=1; AUDIT=1: the disclosure audit alone; ROWS=n: only loading an export of n rows)
 	@$(BIN)/python devtools/bench.py $(if $(SITES),--scale $(call q,$(SITES))) $(if $(DASK),--dask) \
-	  $(if $(ROWS),--rows $(call q,$(ROWS)))
+	  $(if $(AUDIT),--audit) $(if $(ROWS),--rows $(call q,$(ROWS)))
 
 lab: $(STAMP) ## Open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/

@@ -14,7 +14,9 @@ Measured in one run, the two sides alternating, medians of at least three runs
   cgroup's count, fair on a loaded machine) and the load average during it, a no-op run at that
   size, and the index page of that run (its bytes, and the seconds writing it takes, median of
   three); on standard error, the peak PSS by kind of process (devtools/memory.py);
-- the bytes of each HTML report.
+- the bytes of each HTML report;
+- the disclosure audit alone at each scale (tabulating the exports, then protection and
+  its audit), in seconds and seconds a site; with --audit (AUDIT=1), only that.
 
 With --dask (make bench DASK=1 SITES=100) it measures only the Dask comparison instead: the largest
 size rendered on the local pool and on a Dask LocalCluster of a single-threaded worker per core,
@@ -208,6 +210,38 @@ def synthetic_sites(count: int, folder: Path, seed: int = 7) -> tuple[Path, Path
     return data, params
 
 
+def audit_seconds(data: Path) -> tuple[float, object]:
+    """Returns the seconds disclosure control and its audit take on a dataset's tabulated
+    exports (the tabulation not counted), and the audit."""
+    from helpers.disclosure import protect
+    from helpers.load import read_codebook
+    from helpers.tabulate import tabulate_exports
+
+    codebook = read_codebook(data)
+    figures = tabulate_exports(data, codebook)
+    rules = codebook.dataset.disclosure
+    start, cpu = time.perf_counter(), time.process_time()
+    _, audit = protect(figures, codebook, rules.minimum_base, rules.top_bottom_coding,
+                       rules.complementary_suppression, rules.protection_interval)
+    audit.cpu_seconds = time.process_time() - cpu  # a shared machine's wall clock says little alone
+    return time.perf_counter() - start, audit
+
+
+def audit_only(counts: list[int]) -> int:
+    """Prints the audit's time at each scale (make bench AUDIT=1 SITES=100,1000)."""
+    with tempfile.TemporaryDirectory(prefix="tfs-bench-") as scratch:
+        for count in counts:
+            data, _ = synthetic_sites(count, Path(scratch) / f"sites-{count}")
+            seconds, audit = audit_seconds(data)
+            print(f"audit of {count} synthetic sites: {seconds:.1f} s, {seconds / count:.2f} s a site "
+                  f"({audit.cpu_seconds:.1f} s of CPU, {audit.cpu_seconds / count:.2f} a site); "
+                  f"{audit.cells:,} cells, {audit.withheld:,} withheld ({audit.primary:,} primary, "
+                  f"{audit.coded:,} coded, {audit.complementary:,} complementary); "
+                  f"{audit.witnessed:,} certified by witnesses, {audit.programmed:,} by programmes, "
+                  f"{audit.undecided:,} repaired undecided; "
+                  f"{'safe' if audit.safe else 'NOT SAFE'}", flush=True)
+
+
 def index_timing(out: Path) -> tuple[float, int]:
     """Returns the seconds writing a run's index takes (median of three) and the index's bytes."""
     from helpers.index import write_index
@@ -274,11 +308,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="synthetic site counts (make bench SITES=100,1000)")
     parser.add_argument("--dask", action="store_true",
                         help="only the largest size, on the local pool and a Dask LocalCluster, alternating")
+    parser.add_argument("--audit", action="store_true", default=bool(os.environ.get("AUDIT")),
+                        help="time only the disclosure audit at each scale")
     parser.add_argument("--rows", type=int, default=0,
                         help="measure only loading an export of this many rows (make bench ROWS=1500000)")
     args = parser.parse_args(argv)
     if args.rows:
         return rows_bench(args.rows)
+    if args.audit:
+        return audit_only([int(c) for c in args.scale.split(",") if c])
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
     counts = [int(c) for c in args.scale.split(",") if c]
     if args.dask:
@@ -297,13 +335,14 @@ def main(argv: list[str] | None = None) -> int:
         for count in counts:
             folder = scratch / f"sites-{count}"
             data, params = synthetic_sites(count, folder)
+            audit_time = audit_seconds(data)[0]
             seconds, peak = measured(folder / "out", True, data, params)
             unchanged = make_reports(folder / "out", False, data, params)
             pages = [p.stat().st_size for p in (folder / "out" / "html" / f"bench-{count}").glob("*.html")]
             network = (folder / "out" / "html" / f"bench-{count}" / "network.html").stat().st_size
             index = index_timing(folder / "out")
             cache = sum(f.stat().st_size for f in (folder / "out" / "cache").rglob("*") if f.is_file())
-            scaling[count] = (seconds, peak, max(pages), network, unchanged, index, cache)
+            scaling[count] = (seconds, peak, max(pages), network, unchanged, index, cache, audit_time)
             print(f"{count} sites: {seconds:.1f} s, {peak}; by kind of process (added up / largest): "
                   f"{peak.by_kind()}", file=sys.stderr)
             shutil.rmtree(folder)
@@ -318,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     first = min(scaling) if scaling else None
     for count, (seconds, peak, largest, network, unchanged, (index_seconds, index_bytes),
-                cache) in scaling.items():
+                cache, audit_time) in scaling.items():
         reports = 2 * count + 2  # a report and a family snapshot a site, the network, data quality
         per_site, first_per_site = seconds / count, scaling[first][0] / first
         cpu, first_cpu = peak.cpu, scaling[first][1].cpu
@@ -330,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
                      f"network {network / 1024:.0f} KB; shared files {cache / 2**20:.0f} MB; "
                      f"nothing changed {unchanged:.2f} s; "
                      f"index {index_bytes / 1024:.0f} KB written in {index_seconds:.2f} s"))
+        rows.append((f"{count} synthetic sites, disclosure audit alone", f"{audit_time:.1f} s",
+                     f"{audit_time / count:.2f} s a site"))
     rows += [(f"size of {name}", f"{size / 1024:.0f} KB", "") for name, size in sizes.items()]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'value':>9}  detail")

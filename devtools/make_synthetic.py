@@ -13,7 +13,10 @@ Seeded, so the same arguments give the same bytes. Every page rendered from it s
 - a weight column; and a planted gap: at one site families agree less that staff
   listen to them, and everywhere belonging improves a little from 2024 to 2025.
 
-Usage: python devtools/make_synthetic.py [--sites 12] [--out data/synthetic] [--seed 2026]
+Other shapes, for the disclosure tests (--shape): everyone-states (no characteristic left
+blank), other (four groups, other characteristics), pilot (a handful of people a school).
+
+Usage: python devtools/make_synthetic.py [--sites 12] [--out data/synthetic] [--seed 2026] [--shape synthetic]
 """
 
 import argparse
@@ -24,9 +27,37 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALE = ["Strongly disagree", "Disagree", "Agree", "Strongly agree"]
-GROUPS = {"students": 0.6, "families": 0.28, "staff": 0.12}
 RACE = {"Black": 0.34, "Hispanic or Latino": 0.3, "White": 0.22, "Asian": 0.06, "Multiracial or other": 0.08}
 LANGUAGE = {"English": 0.68, "Spanish": 0.27, "Other": 0.05}
+# Each group: its share of respondents, its label, the answers that name it (the first is the
+# export's), and its Spanish label and gender.
+ROLES = {
+    "students": (0.6, "students", ["Student"], "estudiantes", "masculine"),
+    "families": (0.28, "families", ["Parent or caregiver", "Family"], "familias", "feminine"),
+    "staff": (0.12, "staff", ["Staff member", "Teacher"], "miembros del personal", "masculine"),
+    "partners": (0.08, "community partners", ["Community partner"], "socios comunitarios", "masculine"),
+}
+# Each characteristic: its label, column, values with their shares, the chance a respondent
+# leaves it blank, and its Spanish label.
+TRAITS = {
+    "race-ethnicity": ("race/ethnicity", "Race_ethnicity", RACE, 0.04, "raza/etnia"),
+    "home-language": ("home language", "Home_language", LANGUAGE, 0.03, "idioma del hogar"),
+    "grade-band": ("grade band", "Grade_band", {"Elementary": 0.45, "Middle": 0.3, "High": 0.25}, 0.05,
+                   "nivel escolar"),
+    "gender": ("gender", "Gender", {"Girl or woman": 0.49, "Boy or man": 0.47, "Another gender": 0.04},
+               0.06, "género"),
+}
+# The datasets' shapes, for the disclosure tests: who answers and what they are asked about
+# themselves. "everyone-states": no one leaves a characteristic blank; "other": four groups
+# (community partners too) and other characteristics; "pilot": a pilot's handful a school.
+SHAPES = {
+    "synthetic": {"groups": ["students", "families", "staff"], "traits": ["race-ethnicity", "home-language"]},
+    "everyone-states": {"groups": ["students", "families", "staff"],
+                        "traits": ["race-ethnicity", "home-language"], "blank": 0.0},
+    "other": {"groups": ["students", "families", "staff", "partners"], "traits": ["grade-band", "gender"]},
+    "pilot": {"groups": ["students", "families", "staff"], "traits": ["race-ethnicity", "home-language"],
+              "sizes": (1, 2)},
+}
 SUPPORTS = ["Tutoring", "Mentoring", "Health services", "Family nights", "Food pantry"]
 ITEMS = ["Q1_belong", "Q2_listen", "Q3_informed", "Q4_safe", "Q5_event", "Q6_supports"]
 PLACES = ["Northside", "Riverside", "Eastgate", "Hillcrest", "Lakeview", "Westfield", "Southpark",
@@ -51,10 +82,7 @@ dataset:
 sites:
 {sites}
 groups:
-  - {{id: students, label: students, answers: [Student]}}
-  - {{id: families, label: families, answers: [Parent or caregiver, Family]}}
-  - {{id: staff, label: staff, answers: [Staff member, Teacher]}}
-
+{groups}
 contrasts:
   - {{id: families-vs-staff, first: families, second: staff}}
   - {{id: students-vs-staff, first: students, second: staff}}
@@ -135,17 +163,7 @@ items:
     options:
 {options}
 characteristics:
-  - id: race-ethnicity
-    label: race/ethnicity
-    column: Race_ethnicity
-    values:
-{races}
-  - id: home-language
-    label: home language
-    column: Home_language
-    values:
-{languages}
-exports:
+{characteristics}exports:
   - {{file: responses-2024.csv, wave: "2024", id_column: ResponseId, site_column: School,
      group_column: Role, weight_column: Weight}}
   - {{file: responses-2025.xlsx, wave: "2025", id_column: ResponseId, site_column: School,
@@ -178,7 +196,7 @@ CHANCE = {"Q1_belong": 0.66, "Q2_listen": 0.72, "Q3_informed": 0.6, "Q4_safe": 0
 
 def respondents(rng: random.Random, sites: list[str], wave: int, spread: float = 0.12,
                 family_gap: float = -0.3, plant: dict | None = None,
-                plant_breakdown: dict | None = None) -> list[dict]:
+                plant_breakdown: dict | None = None, shape: str = "synthetic") -> list[dict]:
     """Returns the made-up answers of one wave.
 
     Args:
@@ -187,24 +205,27 @@ def respondents(rng: random.Random, sites: list[str], wave: int, spread: float =
         plant: {site index: (column, shift)}: a real gap planted at a site, for tests.
         plant_breakdown: {(characteristic column, answer): (column, shift)}: a real gap planted
             in every site's respondents who gave that answer (e.g. Spanish-speaking homes).
+        shape: one of SHAPES: the groups, the characteristics and how often they are blank.
     """
     rows = []
     plant = plant or {}
     plant_breakdown = plant_breakdown or {}
+    form = SHAPES[shape]
+    roles = {g: ROLES[g][0] for g in form["groups"]}
+    low, high = form.get("sizes", (25, 70))
     for index, site in enumerate(sites):
-        size = 7 if index == len(sites) - 1 else rng.randint(25, 70)  # the last site is tiny
+        size = 7 if index == len(sites) - 1 else rng.randint(low, high)  # the last site is tiny
         climate = rng.uniform(-spread, spread)
         shift = plant.get(index, ("", 0.0))
         for number in range(size):
-            group = pick(rng, GROUPS)
+            group = pick(rng, roles)
             listen = 0.72 + climate + (family_gap if index == 1 and group == "families" else 0)
             row = {
                 "ResponseId": f"R{wave}-{index + 1:03d}-{number + 1:03d}",
                 "School": site if rng.random() > 0.05 else f" {site.upper()} ",
-                "Role": {"students": "Student", "families": "Parent or caregiver",
-                         "staff": "Staff member"}[group],
-                "Race_ethnicity": pick(rng, RACE) if rng.random() > 0.04 else "",
-                "Home_language": pick(rng, LANGUAGE) if rng.random() > 0.03 else "",
+                "Role": ROLES[group][2][0],
+                **{TRAITS[t][1]: pick(rng, TRAITS[t][2]) if rng.random() > form.get("blank", TRAITS[t][3])
+                   else "" for t in form["traits"]},
                 "Q1_belong": answer(rng, 0.66 + climate + (0.06 if wave == 2025 else 0)),
                 "Q2_listen": answer(rng, listen),
                 "Q3_informed": answer(rng, 0.6 + climate),
@@ -216,7 +237,7 @@ def respondents(rng: random.Random, sites: list[str], wave: int, spread: float =
             if shift[0]:
                 row[shift[0]] = answer(rng, CHANCE[shift[0]] + climate + shift[1])
             for (characteristic, value), (column, gap) in plant_breakdown.items():
-                if row[characteristic] == value:
+                if row.get(characteristic) == value:
                     row[column] = answer(rng, CHANCE[column] + climate + gap)
             for item in ITEMS:
                 if rng.random() < 0.06:
@@ -229,6 +250,8 @@ SPANISH = {  # the Spanish labels of the answers above, for codebook.es.yaml
     "Black": "Afroamericano", "Hispanic or Latino": "Hispano o latino", "White": "Blanco",
     "Asian": "Asiático", "Multiracial or other": "Multirracial u otro",
     "English": "Inglés", "Spanish": "Español", "Other": "Otro",
+    "Elementary": "Primaria", "Middle": "Secundaria", "High": "Preparatoria",
+    "Girl or woman": "Niña o mujer", "Boy or man": "Niño u hombre", "Another gender": "Otro género",
     "Tutoring": "Tutorías", "Mentoring": "Mentorías", "Health services": "Servicios de salud",
     "Family nights": "Noches familiares", "Food pantry": "Banco de alimentos",
 }
@@ -246,10 +269,7 @@ dataset:
 sites:
 {sites}
 groups:
-  students: {{label: estudiantes, gender: masculine}}
-  families: {{label: familias, gender: feminine}}
-  staff: {{label: miembros del personal, gender: masculine}}
-waves:
+{groups}waves:
   "2024": {{label: primavera de 2024}}
   "2025": {{label: primavera de 2025}}
 scales:
@@ -301,20 +321,14 @@ items:
     options:
 {options}
 characteristics:
-  race-ethnicity:
-    label: raza/etnia
-    values:
-{races}
-  home-language:
-    label: idioma del hogar
-    values:
-{languages}
-"""
+{characteristics}"""
 
 
 def write(out: Path, count: int, seed: int, dataset_id: str = "synthetic", **world) -> None:
-    """Writes the codebook and the two exports into `out`; `world` goes to :func:`respondents`."""
+    """Writes the codebook and the two exports into `out`; `world` goes to :func:`respondents`
+    (shape: one of SHAPES)."""
     rng = random.Random(seed)
+    form = SHAPES[world.get("shape", "synthetic")]
     names = [f"{PLACES[i % len(PLACES)]}{'' if i < len(PLACES) else f' {i // len(PLACES) + 1}'} "
              "Community School" for i in range(count)]
     out.mkdir(parents=True, exist_ok=True)
@@ -322,16 +336,22 @@ def write(out: Path, count: int, seed: int, dataset_id: str = "synthetic", **wor
                     f"focus: synthetic example}}\n" for n in names)
     values = lambda options: "".join(f"      - {{id: {slug(o)}, label: {o}}}\n" for o in options)  # noqa: E731
     options = "".join(f"      - {{id: {slug(o)}, label: {o}}}\n" for o in SUPPORTS)
+    groups = "".join(f"  - {{id: {g}, label: {ROLES[g][1]}, answers: [{', '.join(ROLES[g][2])}]}}\n"
+                     for g in form["groups"])
+    traits = "".join(f"  - id: {t}\n    label: {TRAITS[t][0]}\n    column: {TRAITS[t][1]}\n    values:\n"
+                     f"{values(TRAITS[t][2])}\n" for t in form["traits"])
     (out / "codebook.yaml").write_text(CODEBOOK.format(
-        seed=seed, dataset_id=dataset_id, sites=sites, options=options, races=values(RACE),
-        languages=values(LANGUAGE)), encoding="utf-8")
+        seed=seed, dataset_id=dataset_id, sites=sites, options=options, groups=groups,
+        characteristics=traits), encoding="utf-8")
     spanish = lambda options: "".join(f"      {slug(o)}: {{label: {SPANISH[o]}}}\n" for o in options)  # noqa: E731
     (out / "codebook.es.yaml").write_text(CODEBOOK_ES.format(
         seed=seed, sites="".join(f"  {slug(n)}: {{place: Ciudad Sintética, focus: ejemplo sintético}}\n"
                                  for n in names).rstrip("\n"),
-        options=spanish(SUPPORTS).rstrip("\n"), races=spanish(RACE).rstrip("\n"),
-        languages=spanish(LANGUAGE).rstrip("\n")), encoding="utf-8")
-    header = ["ResponseId", "School", "Role", "Race_ethnicity", "Home_language", *ITEMS, "Weight"]
+        options=spanish(SUPPORTS).rstrip("\n"),
+        groups="".join(f"  {g}: {{label: {ROLES[g][3]}, gender: {ROLES[g][4]}}}\n" for g in form["groups"]),
+        characteristics="".join(f"  {t}:\n    label: {TRAITS[t][4]}\n    values:\n{spanish(TRAITS[t][2])}"
+                                for t in form["traits"])), encoding="utf-8")
+    header = ["ResponseId", "School", "Role", *(TRAITS[t][1] for t in form["traits"]), *ITEMS, "Weight"]
     first = respondents(rng, names, 2024, **world)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, header, lineterminator="\r\n")
@@ -375,12 +395,15 @@ def main() -> None:
     parser.add_argument("--plant-breakdown", action="append", default=[], metavar="COLUMN=ANSWER:ITEM:SHIFT",
                         help="a real gap among every site's respondents who gave an answer, e.g. "
                              "Home_language=Spanish:Q2_listen:-0.25")
+    parser.add_argument("--shape", default="synthetic", choices=list(SHAPES),
+                        help="who answers and what they say of themselves (see SHAPES)")
     args = parser.parse_args()
     write(args.out, args.sites, args.seed, args.id, spread=args.spread, family_gap=args.family_gap,
           plant={int(site): (column, float(shift)) for site, column, shift in
                  (p.split(":") for p in args.plant)},
           plant_breakdown={tuple(who.split("=", 1)): (column, float(shift)) for who, column, shift in
-                           (p.split(":") for p in args.plant_breakdown)})
+                           (p.split(":") for p in args.plant_breakdown)},
+          shape=args.shape)
     print(f"wrote {args.out}")
 
 

@@ -2,6 +2,7 @@
 breakdown against the other respondents, and a gap called clear only when it survives the false
 discovery rate across every comparison of the run's reports (one family, one verdict)."""
 
+import pandas as pd
 import pytest
 
 from devtools.make_synthetic import write
@@ -31,7 +32,7 @@ def test_the_planted_gap_is_found_and_the_noise_is_not(planted):
     assert set(compared["kind"]) == {"site", "contrast", "change", "breakdown"}
     assert "" in set(compared["site"])
     assert len(set(compared["site"]) - {""}) >= 6  # the smallest sites have every figure withheld
-    assert len(compared) > 400
+    assert len(compared) > 300  # 355 under the attacker's-problem audit (420 under the bridge audit)
     # Without the control, noise would pass for findings too.
     assert (compared["p"] < 0.05).sum() > 1
 
@@ -50,32 +51,83 @@ def test_key_findings_name_only_clear_gaps(planted):
     assert any(item.startswith("1 of ") and "Kept informed" in item for item in items)
 
 
+SEEDS = range(1, 21)
+
+
+@pytest.fixture(scope="module")
+def many_runs(tmp_path_factory):
+    """The run's family at each of 20 seeds: six schools alike (no spread, no family gap) but
+    for one real breakdown gap, respondents from Spanish-speaking homes agreeing less that
+    adults listen; at the statistics layer, nothing rendered."""
+    families = []
+    for seed in SEEDS:
+        folder = tmp_path_factory.mktemp(f"seed{seed}")
+        write(folder, 6, seed, dataset_id="planted", spread=0.0, family_gap=0.0,
+              plant_breakdown={("Home_language", "Spanish"): ("Q2_listen", -0.5)})
+        families.append(analysis.verdicts(load_dataset(folder, shared=False)))
+    return families
+
+
+def false_discoveries(families: list, clear: str) -> tuple[float, float, list]:
+    """Returns the mean over the runs of the share of breakdown gaps called clear (column
+    `clear`) that are noise, its standard error, and whether each run found the planted gap
+    in the network (None where disclosure control withheld it)."""
+    proportions, found = [], []
+    for family in families:
+        breakdowns = family[family["kind"] == "breakdown"]
+        real = (breakdowns["breakdown"] == "home-language") & (breakdowns["item"] == "listen")
+        called = breakdowns[breakdowns[clear]]
+        proportions.append((~real[called.index]).sum() / max(len(called), 1))
+        planted = breakdowns[real & (breakdowns["site"] == "") & (breakdowns["value"] == "spanish")]
+        found.append(bool(planted[clear].iloc[0]) if len(planted) else None)  # None: withheld
+    mean = sum(proportions) / len(proportions)
+    error = (sum((p - mean) ** 2 for p in proportions) / (len(proportions) - 1) / len(proportions)) ** 0.5
+    return mean, error, found
+
+
+def test_breakdown_gaps_keep_the_false_discovery_rate_and_find_the_planted_gap(many_runs):
+    """What Benjamini–Hochberg promises: on average over runs, at most q of the breakdown gaps
+    called clear are noise (here q plus twice its standard error over the seeds; a single run
+    may show one, as seed 4 of the rendered test below does), and a real gap is found. Calling
+    clear every p under 0.05, the same runs fail the same check."""
+    mean, error, found = false_discoveries(many_runs, "clear")
+    assert mean <= analysis.FDR + 2 * error, (mean, error)
+    published = [f for f in found if f is not None]
+    assert len(published) >= 0.75 * len(found), found
+    assert sum(published) >= 0.9 * len(published), found
+    for family in many_runs:
+        family["uncorrected"] = family["p"] < 0.05
+    noise = pd.concat([f[(f["kind"] == "breakdown") & (f["item"] != "listen")] for f in many_runs])
+    assert (noise["p"] < 0.05).sum() > 0.02 * len(noise)  # chance alone gives small p-values
+    mean, error, found = false_discoveries(many_runs, "uncorrected")
+    assert mean > analysis.FDR + 2 * error, (mean, error)
+    assert all(f is not False for f in found)
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_a_planted_breakdown_gap_is_a_key_finding_and_noise_breakdown_gaps_are_not(tmp_path, seed):
+def test_a_planted_breakdown_gap_is_a_key_finding(tmp_path, seed):
     """Respondents from Spanish-speaking homes, at every school, agree less that adults listen:
-    the network's key findings name that gap; no other breakdown gap is clear or named."""
+    the network's key findings name that gap, and every breakdown a key finding names is clear."""
     write(tmp_path, 12, seed, dataset_id="planted", family_gap=0.0,
           plant_breakdown={("Home_language", "Spanish"): ("Q2_listen", -0.25)})
     dataset = load_dataset(tmp_path)
     family = analysis.verdicts(dataset)
     breakdowns = family[family["kind"] == "breakdown"]
-    assert len(breakdowns) > 200  # every group at every site and in the network
+    assert len(breakdowns) > 150  # every group at every site and in the network, but those withheld
     planted = breakdowns[(breakdowns["site"] == "") & (breakdowns["value"] == "spanish")
                          & (breakdowns["item"] == "listen")].iloc[0]
     assert planted["clear"]
     assert planted["gap"] < -15
-    found = breakdowns[breakdowns["clear"]]
-    assert set(zip(found["breakdown"], found["item"], strict=True)) == {("home-language", "listen")}
-    noise = breakdowns[breakdowns["item"] != "listen"]
-    assert (noise["p"] < 0.05).any()  # chance alone gives small p-values, which the control discounts
+    clear = breakdowns[breakdowns["clear"]]
     _, items = report.network_key_findings(Run(dataset))
     named = [i for i in items if ", by " in i]
     assert any(i.startswith("Adults listen, by home language: ") and "of the Spanish group" in i
                and "a clear gap of −" in i for i in named)
-    assert all(i.startswith("Adults listen, by home language: ") for i in named)
+    labels = {f"{dataset.codebook.item(i).label}, by " for i in clear["item"]}
+    assert all(any(i.startswith(label) for label in labels) for i in named)
     for site in dataset.site_ids:
         _, items = report.site_key_findings(Run(dataset, site))
-        assert all(i.startswith("Adults listen, by home language: ") for i in items if ", by " in i)
+        assert all(any(i.startswith(label) for label in labels) for i in items if ", by " in i)
 
 
 def test_a_site_is_compared_with_the_rest_of_the_network(synthetic):

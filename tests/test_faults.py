@@ -96,15 +96,20 @@ def test_an_export_in_a_subfolder_and_the_translations_are_in_the_data_fingerpri
     assert data_fingerprint(small) != before[1]
 
 
+def _event_rows(page: str) -> list[str]:
+    """Returns the page's table rows of "Came to an event" (its figures, as shown)."""
+    return [row for row in re.findall(r"<tr>.*?</tr>", page, flags=re.S) if "Came to an event" in row]
+
+
 def test_a_changed_export_in_a_subfolder_shows_in_the_next_run(tmp_path):
     """Every "Came to an event" answer set to Yes: the next run (not forced) renders every report
-    again and the page says so (above 95%, top-coded for a small group), not what the run's cache
+    again and the network's page says so (its rows of that question change), not what the run's cache
     of the old export held, nor what the last run's stamp of its inputs said was up to date."""
     data = small_synthetic(tmp_path / "small")
-    out, site = tmp_path / "out", "northside-community-school"
+    out = tmp_path / "out"
     render_all(data, tmp_path / "no-params", out, jobs=2, progress=False)
-    page = html_of(out, site, "synthetic").read_text(encoding="utf-8")
-    assert "Came to an event &gt; 95%" not in page
+    before = _event_rows(html_of(out, "network", "synthetic").read_text(encoding="utf-8"))
+    assert before
     export = data / "exports" / "responses-2024.csv"
     header, *rows = list(csv.reader(io.StringIO(export.read_text(encoding="utf-8"))))
     column = header.index("Q5_event")
@@ -113,8 +118,7 @@ def test_a_changed_export_in_a_subfolder_shows_in_the_next_run(tmp_path):
         csv.writer(file).writerows([header, *rows])
     results = render_all(data, tmp_path / "no-params", out, jobs=2, progress=False)
     assert {r.status for r in results} == {"ok"}, [r.error for r in results]
-    page = html_of(out, site, "synthetic").read_text(encoding="utf-8")
-    assert "Came to an event &gt; 95%" in page
+    assert _event_rows(html_of(out, "network", "synthetic").read_text(encoding="utf-8")) != before
     cached = sorted(p.name for p in (out / "cache").iterdir() if p.is_dir())  # helpers.shared
     assert len(cached) == 1  # the run cache of the old content went with it
 
@@ -481,7 +485,7 @@ def test_network_sites_csv_has_a_byte_order_mark_and_rounded_numbers(other_datas
     path = other_datasets[0] / "html" / "synthetic" / "network-sites.csv"
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     header, *rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    assert len(rows) >= 100
+    assert len(rows) >= 80  # the shown site figures: 89 of 12 sites' 120 since coding passes at 15%
     for row in rows:
         record = dict(zip(header, row, strict=True))
         for column in ("percent", "low", "high", "reference", "gap", "gap low", "gap high"):

@@ -57,7 +57,7 @@ def test_every_figure_of_a_snapshot_is_the_full_reports(snapshots):
     """The snapshot's table against the site report's chart of the site against the reference:
     the same share, reference, gap and verdict (or the same withheld mark) for every figure; each
     finding gives its row's numbers; the families' shares are the site report's contrast table's."""
-    compared = withheld = families = 0
+    compared = withheld = families = partly = 0
     for codebook, site, page, full in snapshots:
         name = codebook.site_name(site)
         ours = rows(page.select_one("table.data-table"))
@@ -84,7 +84,15 @@ def test_every_figure_of_a_snapshot_is_the_full_reports(snapshots):
             assert f"{share}%" in said, said
             assert f"{reference}%" in said, said
         group = codebook.group_label(codebook.snapshot.families) if codebook.snapshot.families else ""
-        for li in page.select("ul.family-figures li"):
+        listed = page.select("ul.family-figures li")
+        named = [li for li in listed if li.strong]
+        # Where only some of the families' figures are withheld, one last item says so and gives none.
+        sentence = listed[len(named):]
+        assert named == listed[:len(named)], (site, [li.get_text() for li in listed])
+        assert len(sentence) <= 1, (site, sentence)
+        assert not any(re.search(r"\d", li.get_text()) for li in sentence), (site, sentence)
+        partly += len(sentence)
+        for li in named:
             label = li.strong.get_text()
             share = re.search(r"(\d+\.\d)%", li.get_text()).group(1)
             # The full report's chart of every answer prints the families' share at the end of their
@@ -100,7 +108,8 @@ def test_every_figure_of_a_snapshot_is_the_full_reports(snapshots):
             families += 1
     assert compared > 50  # each kind was checked
     assert withheld > 5
-    assert families >= 10
+    assert families >= 6  # Northside's three of five (their figures are withheld at the other schools)
+    assert partly >= 2  # and its sentence for the other two, in each language
 
 
 def test_the_snapshot_and_the_site_report_link_each_other_and_the_index_lists_snapshots(

@@ -137,10 +137,7 @@ def _selected(dataset: Dataset, item=None, site=None, wave=None, group=None, bre
 
 def _reasons(dataset: Dataset, rows: pd.DataFrame) -> pd.Series:
     """Returns why each row is withheld, in words ("" for a shown figure)."""
-    base = dataset.codebook.dataset.disclosure.minimum_base
-    reasons = {"primary": _("fewer than {base} respondents").format(base=base),
-               "complementary": _("so that another withheld figure cannot be worked out from it"),
-               "coded": _("nearly all of a small group gave one answer, so only the bound is shown")}
+    reasons = words.withheld_reasons(dataset)
     kinds = rows["suppressed"] if "suppressed" in rows else pd.Series("", index=rows.index)
     return pd.Series([f"{reasons[k]} ({mark})" if k == "coded" and mark not in ("", "—")
                       else reasons.get(k, "")

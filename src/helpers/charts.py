@@ -66,7 +66,7 @@ OVER_MARK = {"facecolor": "white", "edgecolor": "none", "pad": 0.5}  # a label t
 
 
 def withheld_mark(record, column: str = "") -> str:
-    """Returns what stands in for a withheld figure: "> 95%" or "< 5%" where top/bottom coding
+    """Returns what stands in for a withheld figure: "> 85%" or "< 15%" where top/bottom coding
     lets that much show, else WITHHELD."""
     shown = record.get(f"{column} shown" if column else "shown", "")
     return shown if isinstance(shown, str) and shown else WITHHELD

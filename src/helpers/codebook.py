@@ -273,11 +273,12 @@ class Disclosure(Strict):
     minimum_base: Literal[5, 10, 11, 16, 30] = Field(
         default=10, description="withhold every figure resting on fewer respondents (presets "
         "from education agencies' practice: 5, 10, 11, 16, 30)")
-    top_bottom_coding: bool = Field(
-        default=True, description="show a small group's share above 95% or below 5% only as such")
-    complementary_suppression: bool = Field(
-        default=True, description="withhold more figures until no withheld one can be worked out; "
-        "off only to see what the audit catches: such reports are not published without --allow-unsafe")
+    protection_interval: int = Field(default=1, ge=1, le=10, description="how far apart, in counts, "
+        "an outsider's lowest and highest values of a withheld figure must be (data/README.md)")
+    top_bottom_coding: bool = Field(default=True, description="show a small group's share past a "
+        "bound chosen from the minimum base (85% and 15% under 10) only as that bound")
+    complementary_suppression: bool = Field(default=True, description="withhold more figures until "
+        "no withheld one can be worked out; off only to see what the audit catches (--allow-unsafe)")
 
 
 class About(Strict):

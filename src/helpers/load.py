@@ -24,7 +24,6 @@ import pandas as pd
 
 from helpers import shared as sharing
 from helpers.codebook import FIGURE_COLUMNS, Codebook, read_codebook, structure
-from helpers.derived import protect_derived
 from helpers.disclosure import Audit, protect
 from helpers.errors import InputError, Problem
 from helpers.files import read_csv_text
@@ -377,8 +376,7 @@ def _load_dataset(folder: Path, shared: bool, codebook: Codebook | None = None) 
     if codebook.exports and not codebook.dataset.published:
         rules = codebook.dataset.disclosure
         figures, audit = protect(figures, codebook, rules.minimum_base, rules.top_bottom_coding,
-                                 rules.complementary_suppression)
-        figures = protect_derived(figures, codebook, audit)
+                                 rules.complementary_suppression, rules.protection_interval)
     quotes = pd.DataFrame(columns=[*KINDS[QUOTES], "decimals", "row"])
     if (folder / QUOTES).exists():
         quotes = load_quotes(folder, codebook, figures)

@@ -178,14 +178,14 @@ def validate(reports: list[Report], data: Path, params: Path, allow_unsafe: bool
     dataset = (sharing.read(sharing.file_for(shared, None)) if shared and shared.is_dir()
                else load_dataset(data, shared=False))
     if dataset.audit is not None and not dataset.audit.safe and not allow_unsafe:
-        first = dataset.audit.recoverable[0]
+        first = dataset.audit.findings[0]
         raise InputError(Problem(
             shown(Path(data) / "codebook.yaml"),
             "disclosure control under which no withheld figure can be worked out from the published "
             "ones (dataset: disclosure: complementary_suppression: true)", column="dataset.disclosure",
             column_word="key",
             found=f"{len(dataset.audit.recoverable)} withheld figures can be worked out, the first: "
-                  + " / ".join(part for part in first if part)),
+                  + first.words()),
             hint="Nothing was rendered. To publish anyway (only to see the leak), run with UNSAFE=1 "
                  "(--allow-unsafe).")
     check_folder(params, dataset.site_ids)

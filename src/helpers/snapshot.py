@@ -54,7 +54,7 @@ class Figure:
     tested: bool = False  # the gap has a test, so a verdict in the run's family
     clear: bool = False
     n: float = math.nan
-    withheld: str = ""  # what disclosure control shows instead ("—", "> 95%"), or ""
+    withheld: str = ""  # what disclosure control shows instead ("—", "> 85%"), or ""
 
 
 @dataclass(frozen=True)

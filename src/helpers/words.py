@@ -17,6 +17,7 @@ import pandas as pd
 from helpers import language
 from helpers.checks import Finding
 from helpers.codebook import Codebook
+from helpers.disclosure import SMALL_GROUP, coded_bound
 from helpers.language import N_, NP_, _, gendered, n_, number, percent, signed
 from helpers.load import Dataset
 from helpers.marks import PRECISION, WITHHELD
@@ -415,16 +416,26 @@ def name_list(names: list[str], most: int = 6) -> str:
     return _("{names} and {count} more").format(names=", ".join(names[:most]), count=len(names) - most)
 
 
+def withheld_reasons(dataset: Dataset) -> dict[str, str]:
+    """Returns why a figure is withheld, in words, by how disclosure control withheld it
+    ("primary", "complementary", "coded": a small group's, with the bound its shares passed)."""
+    rules = dataset.codebook.dataset.disclosure
+    bound = coded_bound(rules.minimum_base, rules.protection_interval)
+    coded = (_("fewer than {size} respondents, too few for any bound on a share to protect them").format(
+        size=SMALL_GROUP) if bound is None else
+        _("fewer than {size} respondents, and a share above {top}% or below {bottom}%, which is shown only "
+          "as that bound").format(size=SMALL_GROUP, top=100 - bound, bottom=bound))
+    return {"primary": _("fewer than {base} respondents").format(base=rules.minimum_base),
+            "complementary": _("so that another withheld figure cannot be worked out from it"),
+            "coded": coded}
+
+
 def withheld_sentence(dataset: Dataset, rows: pd.DataFrame, names: list[str]) -> str:
     """Returns, for a chart's withheld figures (rows, each with a name), why each is withheld."""
     if rows.empty:
         return ""
-    base = dataset.codebook.dataset.disclosure.minimum_base
-    reasons = {"primary": _("fewer than {base} respondents").format(base=base),
-               "complementary": _("so that another withheld figure cannot be worked out from it"),
-               "coded": _("nearly all of a small group gave one answer, so only the bound is shown")}
     parts = []
-    for kind, why in reasons.items():
+    for kind, why in withheld_reasons(dataset).items():
         chosen = [name + (f" {shown}" if kind == "coded" and shown != WITHHELD else "")
                   for name, k, shown in zip(names, rows["suppressed"], rows["shown"], strict=True)
                   if k == kind]

@@ -9,7 +9,7 @@ from IPython.display import HTML
 from helpers import analysis
 from helpers.checks import Finding, findings_for_site
 from helpers.context import Run, of_run
-from helpers.disclosure import SMALL_GROUP
+from helpers.disclosure import SMALL_GROUP, coded_bound
 from helpers.language import N_, _, n_, number
 from helpers.load import Dataset
 from helpers.marks import FLAG, PRECISION, WITHHELD
@@ -222,9 +222,19 @@ def disclosure_words(dataset: Dataset) -> str:
     """Returns what disclosure control did and what its audit found, as one paragraph (HTML)."""
     audit = dataset.audit
     rules = dataset.codebook.dataset.disclosure
-    coding = (_("Where nearly everyone or nearly no one in a group of fewer than {size} gave an answer, that "
-                "group's figures are withheld and the share is shown only as “> 95%” or “< 5%”.").format(
-        size=SMALL_GROUP) if rules.top_bottom_coding else _("Top/bottom coding is off."))
+    bound = coded_bound(rules.minimum_base, rules.protection_interval)
+    if not rules.top_bottom_coding:
+        coding = _("Top/bottom coding is off.")
+    elif bound is None:
+        coding = _("Every figure of a group of fewer than {size} is withheld: no bound on its share would "
+                   "leave enough possible counts beyond it.").format(size=SMALL_GROUP)
+    else:
+        coding = _("In a group of fewer than {size}, a share above {top}% or below {bottom}% is never "
+                   "printed: that group's figures are withheld and the share is shown only as “> {top}%” "
+                   "or “< {bottom}%”. The bound is the same for every group, and at least {counts} whole "
+                   "counts lie beyond it in the smallest group it applies to, so the mark gives no one's "
+                   "answer away.").format(size=SMALL_GROUP, top=100 - bound, bottom=bound,
+                                   counts=max(2, rules.protection_interval + 1))
     verdict = (lead(_("Audit: passed."), esc(_(
         "From everything this run publishes (every site report and the network report together) and the "
         "relations between the figures, no withheld figure can be worked out."))) if audit.safe else
@@ -246,8 +256,13 @@ def disclosure_words(dataset: Dataset) -> str:
         cells=number(audit.cells, 0), withheld=number(audit.withheld, 0), primary=number(audit.primary, 0),
         coded=number(audit.coded, 0), complementary=number(audit.complementary, 0)))
     return (lead(_("Protecting small numbers."), esc(" ".join(text))) + " " + verdict + " " + esc(_(
-        "The audit treats the figures as linear relations (parts and their totals, sites and the network) "
-        "and checks that none of the withheld counts is determined by them.")))
+        "The audit takes an outsider's part: for each withheld count and base, it looks for other whole "
+        "numbers that fit everything the run publishes (parts and their totals, sites and the network, "
+        "those who did not state a characteristic, the reasons printed, and that counts are whole "
+        "numbers, none below 0 and none above its group). A withheld figure passes only if it is shown "
+        "to take values at least {interval} apart, and no one can tell that none or all of a group gave "
+        "an answer; where that cannot be shown, more figures are withheld.").format(
+            interval=number(rules.protection_interval, 0))))
 
 
 @of_run("dataset")
