@@ -1,9 +1,14 @@
 """Every report in a real browser: headless Chromium through Playwright, other hosts blocked,
-at a desktop and a phone width, checked by axe-core and printed to PDF."""
+at a desktop and a phone width, checked by axe-core and printed to PDF.
+
+This file visits the TFS reports in English and the Spanish reports; tests/test_browser_others.py
+visits the other shipped datasets with the same tests (imported from here), so that `make test`'s
+two processes share the visits."""
 
 import io
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -17,13 +22,37 @@ PAGES = [f"tfs/{name}" for name in REPORTS]
 WIDTHS = [1280, 390]
 
 
+class Expected(NamedTuple):
+    """What a file's visits must hold: every page's name, and how many reports, site pages (a
+    site's report and its family snapshot) and family snapshots there are among them."""
+
+    pages: list[str]
+    reports: int
+    sites: int
+    snapshots: int
+
+
 @pytest.fixture(scope="module")
-def seen(rendered, other_datasets, spanish_reports):
-    """Every page of every shipped dataset, in both languages, as the browser saw it at each width;
-    colour contrast is checked at the phone width (see test_no_screen_width_rule_sets_a_colour)."""
+def runs(rendered, spanish_reports):
+    """The runs this file visits, each with the name its index page is checked under."""
+    return ((rendered[0], "index"), (spanish_reports[0], "spanish index"))
+
+
+@pytest.fixture(scope="module")
+def expected(spanish_reports):
+    spanish = sorted(p.relative_to(spanish_reports[0] / "html").with_suffix("").as_posix()
+                     for p in (spanish_reports[0] / "html").glob("*/es/*.html"))
+    assert len(spanish) == 10 + 26
+    return Expected(sorted([*PAGES, *spanish, "index", "spanish index"]), reports=10 + 36,
+                    sites=2 * (4 + 4 + 12), snapshots=4 + 4 + 12)
+
+
+@pytest.fixture(scope="module")
+def seen(runs):
+    """Every page of the file's runs as the browser saw it at each width; colour contrast is
+    checked at the phone width (see test_no_screen_width_rule_sets_a_colour)."""
     checks = {}
-    for out, index in ((rendered[0], "index"), (other_datasets[0], "other index"),
-                       (spanish_reports[0], "spanish index")):
+    for out, index in runs:
         for width in WIDTHS:
             checks |= {(index if check.name == "index" else check.name, width): check
                        for check in check_reports(out, width=width, contrast=width == 390)}
@@ -42,16 +71,11 @@ def test_no_screen_width_rule_sets_a_colour():
     assert [body for body in screens if re.search(r"(?<![-\w])(colou?r|background)\s*:", body)] == []
 
 
-def test_every_page_of_every_shipped_dataset_is_opened(seen, other_datasets, spanish_reports):
-    others = sorted(p.relative_to(other_datasets[0] / "html").with_suffix("").as_posix()
-                    for p in (other_datasets[0] / "html").glob("*/*.html"))
-    assert len(others) == 28
-    spanish = sorted(p.relative_to(spanish_reports[0] / "html").with_suffix("").as_posix()
-                     for p in (spanish_reports[0] / "html").glob("*/es/*.html"))
-    assert len(spanish) == 10 + 26
-    expected = sorted([*PAGES, *others, *spanish, "index", "other index", "spanish index"])
-    assert sorted(name for name, width in seen if width == 390) == expected
-    assert sorted(name for name, width in seen if width == 1280) == expected
+def test_every_page_of_every_shipped_dataset_is_opened(seen, expected):
+    """Every page of the file's runs at both widths (with test_browser_others.py: every shipped
+    dataset in both languages)."""
+    assert sorted(name for name, width in seen if width == 390) == expected.pages
+    assert sorted(name for name, width in seen if width == 1280) == expected.pages
 
 
 def test_the_gate_every_page_at_both_widths_has_no_problem(seen):
@@ -63,16 +87,16 @@ def test_the_gate_every_page_at_both_widths_has_no_problem(seen):
     assert problems == {}
 
 
-def test_the_headline_and_a_key_finding_are_on_the_first_screen(seen):
+def test_the_headline_and_a_key_finding_are_on_the_first_screen(seen, expected):
     """On a 390 x 844 phone the headline and the first key finding need no scrolling (the contents
     list is folded away); on a 1280 x 800 desktop they also end above the first chart. Every
     report of every shipped dataset, in both languages."""
     reports = {key: check for key, check in seen.items() if "index" not in key[0]}
-    assert len(reports) == 2 * (10 + 28 + 36)
+    assert len(reports) == 2 * expected.reports
     assert all(check.headline_bottom for check in reports.values())
     with_findings = {name for (name, _), check in reports.items() if check.finding_bottoms}
     sites = {name for name, _ in reports if not name.endswith(("data-quality", "network"))}
-    assert len(sites) == 2 * (4 + 12 + 4 + 12)  # each site's report and its family snapshot
+    assert len(sites) == expected.sites  # each site's report and its family snapshot
     assert with_findings >= sites
     late = {f"{name} at {width} px": check.off_first_screen for (name, width), check in reports.items()
             if check.off_first_screen}
@@ -82,13 +106,13 @@ def test_the_headline_and_a_key_finding_are_on_the_first_screen(seen):
     assert max(phone) <= 844
 
 
-def test_every_family_snapshot_prints_on_one_page_in_both_languages(seen):
+def test_every_family_snapshot_prints_on_one_page_in_both_languages(seen, expected):
     """Printed as `make pdf` prints it (US Letter), each site's snapshot is one page."""
     from pypdf import PdfReader
 
     printed = {name: len(PdfReader(io.BytesIO(check.pdf)).pages) for (name, width), check in seen.items()
                if width == 1280 and name.endswith("_family")}
-    assert len(printed) == 2 * (4 + 12)
+    assert len(printed) == expected.snapshots
     assert {name: pages for name, pages in printed.items() if pages != 1} == {}
 
 
